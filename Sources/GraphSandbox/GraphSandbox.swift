@@ -1,0 +1,1 @@
+// Filled by the Graph sandbox work (issue 2).

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+extension MetaSync {
+    /// Every subcommand, in the order `--help` lists them. Add new commands here.
+    static let commands: [any ParsableCommand.Type] = []
+}
