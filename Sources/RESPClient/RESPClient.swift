@@ -1,0 +1,1 @@
+// Filled by the shared call budget work (issue 8).
