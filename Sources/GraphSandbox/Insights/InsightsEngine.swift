@@ -343,9 +343,11 @@ struct InsightsEngine: Sendable {
         var landingPageViews = 0
         var postEngagement = 0
 
-        /// Reach is not additive: people overlap across ads and days, so the aggregate is well below the naive sum.
+        /// Reach is not additive: people overlap across ads and days, so the aggregate shrinks with the number of
+        /// ad-days merged (and a naive sum of campaign rows visibly overstates the account's reach).
         var reach: Int {
-            self.reachParts <= 1 ? self.reachSum : self.reachMax + Int(Double(self.reachSum - self.reachMax) * 0.55)
+            guard self.reachParts > 1 else { return self.reachSum }
+            return max(self.reachMax, Int(Double(self.reachSum) / (1 + 0.25 * log(Double(self.reachParts)))))
         }
     }
 
