@@ -2,5 +2,9 @@ import ArgumentParser
 
 extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
-    static let commands: [any ParsableCommand.Type] = []
+    static let commands: [any ParsableCommand.Type] = [
+        MigrateCommand.self,
+        KeysCommand.self,
+        BenchCommand.self,
+    ]
 }
