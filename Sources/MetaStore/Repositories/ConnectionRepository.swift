@@ -116,4 +116,17 @@ public struct ConnectionRepository: Sendable {
             return rows.count
         }
     }
+
+    /// How many stored tokens each key id encrypted (to check a rotation finished).
+    public func countByKeyID() async throws -> [String: Int] {
+        try await self.executor.read { sql in
+            let rows = try await sql.select().column("token_key_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(MetaConnectionRow.tableName).groupBy("token_key_id").all()
+            var counts: [String: Int] = [:]
+            for row in rows {
+                counts[try row.decode(column: "token_key_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
+        }
+    }
 }
