@@ -46,7 +46,7 @@ extension RESPClient {
     public func evalSHA(_ script: RESPScript, keys: [String] = [], arguments: [String] = []) async throws(RESPError) -> RESPValue {
         do {
             return try await self.evalSHA(script.sha1, keys: keys, arguments: arguments)
-        } catch where error.serverErrorCode == "NOSCRIPT" {
+        } catch  where error.serverErrorCode == "NOSCRIPT" {
             let loaded = try await self.scriptLoad(script.source)
             guard loaded == script.sha1 else {
                 throw .protocolViolation("SCRIPT LOAD returned SHA-1 \(loaded), expected \(script.sha1)")

@@ -86,6 +86,7 @@ public final class RESPClient: Sendable {
 
     /// Leases a connection for the duration of `body` (for pipelining or several commands on one connection) and
     /// returns it to the pool afterwards. The lease waits at most `commandTimeout`; each command inside gets its own.
+    @discardableResult
     public func withConnection<Result>(_ body: (RESPConnection) async throws -> Result) async throws -> Result {
         let connection = try await self.pool.lease(deadline: self.deadline())
         defer { self.pool.release(connection) }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct RESPValueDecoderTests {
     /// Feeds `chunks` through the streaming processor, as reads from a socket would arrive.
     private func decode(_ chunks: [String]) throws -> [RESPValue] {
-        var processor = NIOSingleStepByteToMessageProcessor(RESPValueDecoder())
+        let processor = NIOSingleStepByteToMessageProcessor(RESPValueDecoder())
         var values: [RESPValue] = []
         for chunk in chunks {
             try processor.process(buffer: ByteBuffer(string: chunk)) { values.append($0) }
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func yieldsNothingUntilAReplyIsComplete() throws {
-        var processor = NIOSingleStepByteToMessageProcessor(RESPValueDecoder())
+        let processor = NIOSingleStepByteToMessageProcessor(RESPValueDecoder())
         var values: [RESPValue] = []
         try processor.process(buffer: ByteBuffer(string: "*2\r\n$3\r\nfoo\r\n")) { values.append($0) }
         #expect(values.isEmpty)
