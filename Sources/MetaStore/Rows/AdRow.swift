@@ -1,0 +1,77 @@
+import Foundation
+
+/// A row of `ads` (Graph "adgroup", edge `/act_X/ads`).
+public struct AdRow: MirroredRow {
+    public static let tableName = "ads"
+    public static let conflictColumns = ["id"]
+
+    /// Graph id.
+    public var id: String
+    /// Numeric ad account id (without `act_`).
+    public var accountID: String
+    public var campaignID: String?
+    public var adsetID: String?
+    public var name: String?
+    public var status: String?
+    public var configuredStatus: String?
+    public var effectiveStatus: String?
+    /// `creative.id`.
+    public var creativeID: String?
+    public var createdTime: Date?
+    public var updatedTime: Date?
+    /// The raw Graph JSON of the last fetch.
+    public var raw: JSONText?
+    /// When MetaSync first stored this ad (kept across upserts).
+    public var firstSeenAt: Date
+    /// When this row was last written from Graph.
+    public var syncedAt: Date
+
+    /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
+    public init(
+        id: String,
+        accountID: String,
+        campaignID: String? = nil,
+        adsetID: String? = nil,
+        name: String? = nil,
+        status: String? = nil,
+        configuredStatus: String? = nil,
+        effectiveStatus: String? = nil,
+        creativeID: String? = nil,
+        createdTime: Date? = nil,
+        updatedTime: Date? = nil,
+        raw: JSONText? = nil,
+        firstSeenAt: Date? = nil,
+        syncedAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.campaignID = campaignID
+        self.adsetID = adsetID
+        self.name = name
+        self.status = status
+        self.configuredStatus = configuredStatus
+        self.effectiveStatus = effectiveStatus
+        self.creativeID = creativeID
+        self.createdTime = createdTime
+        self.updatedTime = updatedTime
+        self.raw = raw
+        self.firstSeenAt = firstSeenAt ?? syncedAt
+        self.syncedAt = syncedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountID = "account_id"
+        case campaignID = "campaign_id"
+        case adsetID = "adset_id"
+        case name, status
+        case configuredStatus = "configured_status"
+        case effectiveStatus = "effective_status"
+        case creativeID = "creative_id"
+        case createdTime = "created_time"
+        case updatedTime = "updated_time"
+        case raw
+        case firstSeenAt = "first_seen_at"
+        case syncedAt = "synced_at"
+    }
+}
