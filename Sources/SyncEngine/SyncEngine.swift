@@ -51,11 +51,12 @@ public final class SyncEngine: Sendable {
     /// The Graph id `act_<n>` of `act_<n>` or `<n>`.
     static func graphAccountID(_ id: String) -> String { id.hasPrefix("act_") ? id : "act_" + id }
 
-    /// A caller for connection-level calls.
+    /// A caller for connection-level calls (token, discovery, check). These wait out throttles and pauses: there is
+    /// no other work of the connection to move on to yet.
     func caller(provider: any GraphAccessTokenProvider, userID: String?, counter: CallCounter) -> GraphCaller {
         GraphCaller(
             client: self.client,
-            context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .failFast),
+            context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .wait),
             counter: counter,
             retryLimit: self.configuration.pageRetryLimit,
             logger: self.logger

@@ -25,6 +25,7 @@ extension SyncEngine {
         let request = context.request
         let explicit = request.range != nil || request.days != nil
         let through = saved.through.flatMap { try? CalendarDay($0) }
+        let from = saved.from.flatMap { try? CalendarDay($0) }
 
         var lower: CalendarDay
         var upper = today
@@ -37,6 +38,7 @@ extension SyncEngine {
             lower = today.adding(days: -(self.configuration.backfillDays - 1))
         } else {
             lower = min(through!.adding(days: 1), today.adding(days: -(self.configuration.lookbackDays - 1)))
+            if let from { lower = max(lower, from) }
         }
 
         var resume: InsightsChunk?
@@ -54,9 +56,11 @@ extension SyncEngine {
             }
         }
         lower = max(lower, earliest)
+        let newFrom = min(from ?? lower, lower)
         var progress = InsightsProgress(
             stream: stream,
             level: level,
+            from: newFrom.description,
             through: saved.through,
             window: lower...max(lower, upper),
             objects: try await self.objectCount(level: level, accountID: account.accountID)
@@ -87,7 +91,7 @@ extension SyncEngine {
             SyncCheckpoint(
                 accountID: account.accountID,
                 stream: stream,
-                state: try JSONText(encoding: InsightsStreamState(through: newThrough?.description)),
+                state: try JSONText(encoding: InsightsStreamState(from: newFrom.description, through: newThrough?.description)),
                 runID: context.run.runID,
                 updatedAt: self.time.now()
             )
@@ -194,6 +198,7 @@ extension SyncEngine {
             let done = page.after == nil
             if done { progress.doneUntil = max(progress.doneUntil ?? range.upperBound, range.upperBound) }
             let state = InsightsStreamState(
+                from: progress.from,
                 through: progress.through,
                 windowSince: progress.window.lowerBound.description,
                 windowUntil: progress.window.upperBound.description,
@@ -277,15 +282,17 @@ extension SyncEngine {
 struct InsightsProgress: Sendable {
     let stream: String
     let level: PerformanceSnapshotRow.Level
+    let from: String
     let through: String?
     let window: ClosedRange<CalendarDay>
     let objects: Int
     var doneUntil: CalendarDay?
     var rows = 0
 
-    init(stream: String, level: PerformanceSnapshotRow.Level, through: String?, window: ClosedRange<CalendarDay>, objects: Int) {
+    init(stream: String, level: PerformanceSnapshotRow.Level, from: String, through: String?, window: ClosedRange<CalendarDay>, objects: Int) {
         self.stream = stream
         self.level = level
+        self.from = from
         self.through = through
         self.window = window
         self.objects = objects
