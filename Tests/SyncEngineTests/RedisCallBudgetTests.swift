@@ -15,12 +15,6 @@ struct RedisCallBudgetTests {
 
     private func user() -> String { "test-\(UUID().uuidString)" }
 
-    @Test func usesTheSeedKey() throws {
-        let budget = try RedisCallBudget(url: "redis://127.0.0.1:1")
-        #expect(budget.key(forUser: "1001") == "meta:ratelimit:1001")
-        #expect(budget.configuration.limit == 200)
-    }
-
     @Test func grantsUpToTheLimitThenSaysWhenTheWindowFrees() async throws {
         let budget = try self.makeBudget(limit: 3)
         let user = self.user()
@@ -107,6 +101,12 @@ struct RedisCallBudgetTests {
 /// The budget when Redis is down, unreachable or restarting.
 @Suite struct RedisCallBudgetUnavailableTests {
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func usesTheSeedKey() throws {
+        let budget = try RedisCallBudget(url: "redis://127.0.0.1:1")
+        #expect(budget.key(forUser: "1001") == "meta:ratelimit:1001")
+        #expect(budget.configuration.limit == 200)
+    }
 
     @Test func failsClosedAfterTheLocalAllowance() async throws {
         let port = try BudgetRedis.freePort()
