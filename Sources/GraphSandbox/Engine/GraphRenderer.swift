@@ -449,7 +449,10 @@ struct GraphRenderer {
 
     /// The request's `fields`, parsed (code 2500 on a syntax error).
     func selection() throws(GraphErrorSpec) -> FieldSelection? {
-        guard let text = self.request.parameter("fields"), !text.isEmpty else { return nil }
+        guard var text = self.request.parameter("fields"), !text.isEmpty else { return nil }
+        if text.hasPrefix("["), let list = JSONParser.parse(text)?.arrayValue {
+            text = list.compactMap(\.stringValue).joined(separator: ",")
+        }
         do {
             return try FieldSelection.parse(text)
         } catch {
