@@ -4,6 +4,9 @@ extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [any ParsableCommand.Type] = [
         SandboxCommand.self,
+        MigrateCommand.self,
+        KeysCommand.self,
+        ConfigCommand.self,
         BenchCommand.self,
     ]
 }
