@@ -397,7 +397,8 @@ struct GraphRenderer {
         return q
     }
 
-    mutating func nestedEdge(kind: SandboxNodeKind, items: [Int], field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> SandboxJSON {
+    mutating func nestedEdge(kind: SandboxNodeKind, items: [Int], field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> SandboxJSON
+    {
         let limit = try self.pageSize(field.modifier("limit"))
         let p = EdgeParameters(
             limit: limit,
