@@ -179,4 +179,17 @@ import Testing
         #expect(paged.pages == (all.items.count + 6) / 7)
         #expect(sandbox.stats.insightsRowsServed == all.items.count * 2)
     }
+
+    @Test func fieldsMayBeAJSONList() async throws {
+        let sandbox = Fixture.sandbox()
+        let reply = await sandbox.send(
+            .get,
+            "/v25.0/\(sandbox.firstAccount)/insights",
+            [("time_range", Self.range), ("fields", "[\"impressions\",\"spend\"]")]
+        )
+        let row = try #require(reply.data.first)
+        #expect(row["impressions"] != nil && row["spend"] != nil)
+        let campaigns = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/campaigns", [("fields", "[\"name\"]"), ("limit", "1")])
+        #expect(campaigns.data.first?["name"] != nil)
+    }
 }

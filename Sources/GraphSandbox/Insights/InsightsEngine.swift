@@ -113,7 +113,8 @@ struct InsightsEngine: Sendable {
         }
         var fields = Self.defaultFields
         if let text = request.parameter("fields"), !text.isEmpty {
-            fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
+            fields = Self.stringList(text).filter { !$0.isEmpty }
             for field in fields where !Self.metricFields.contains(field) && !Self.dimensionFields.contains(field) {
                 throw GraphErrorSpec.invalidParameter(
                     "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
