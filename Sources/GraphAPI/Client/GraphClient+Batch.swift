@@ -40,7 +40,7 @@ extension GraphClient {
         guard let elements = response.json.arrayValue, elements.count == requests.count else {
             throw GraphClientError.invalidResponse(endpoint: "/(batch)", reason: "batch answer is not an array of \(requests.count) items")
         }
-        let redactor = GraphRedactor(secrets: [])
+        let redactor = response.redactor
 
         var results: [Result<GraphResponse, GraphClientError>?] = Array(repeating: nil, count: requests.count)
         var retryIndices: [Int] = []
