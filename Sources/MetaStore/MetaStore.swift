@@ -1,1 +1,146 @@
-// Filled by its issue; intentionally empty for now.
+import Crypto
+import Foundation
+import SQLKit
+
+/// The MetaSync store: repositories over one ``MetaDatabase``, and transactions that span them.
+///
+/// ```swift
+/// let store = MetaStore(database: db, vault: vault)
+/// // One page of a sync: rows and the checkpoint of that page commit together, or not at all.
+/// try await store.commitPage(campaigns: rows, checkpoint: SyncCheckpoint(accountID: "123", stream: "campaigns",
+///                                                                     cursor: after, updatedAt: now))
+/// // The general form:
+/// try await store.transaction { tx in
+///     try await tx.campaigns.upsert(rows)
+///     try await tx.syncState.save(checkpoint)
+/// }
+/// ```
+///
+/// A `MetaStore` obtained inside ``transaction(_:)`` runs everything in that transaction (nested `transaction` calls
+/// join it). Do not use the outer store inside the closure: on SQLite it would wait for the transaction to end.
+public struct MetaStore: Sendable {
+    /// The database.
+    public let database: MetaDatabase
+    /// The token vault used by ``connections``.
+    public let vault: TokenVault
+    let executor: StoreExecutor
+
+    /// A store over `database`; `vault` encrypts tokens; `queuePolicy` configures ``queue``.
+    public init(database: MetaDatabase, vault: TokenVault, queuePolicy: WorkQueuePolicy = WorkQueuePolicy()) {
+        self.init(executor: StoreExecutor(database: database, transactionSQL: nil), vault: vault, queuePolicy: queuePolicy)
+    }
+
+    private init(executor: StoreExecutor, vault: TokenVault, queuePolicy: WorkQueuePolicy) {
+        self.database = executor.database
+        self.executor = executor
+        self.vault = vault
+        self.queue = WorkQueue(executor: executor, policy: queuePolicy)
+    }
+
+    /// Whether this store is bound to an open transaction.
+    public var isInTransaction: Bool { self.executor.transactionSQL != nil }
+
+    /// `ad_accounts`.
+    public var adAccounts: EntityRepository<AdAccountRow> { EntityRepository(executor: self.executor) }
+    /// `campaigns`.
+    public var campaigns: EntityRepository<CampaignRow> { EntityRepository(executor: self.executor) }
+    /// `ad_sets`.
+    public var adSets: EntityRepository<AdSetRow> { EntityRepository(executor: self.executor) }
+    /// `ads`.
+    public var ads: EntityRepository<AdRow> { EntityRepository(executor: self.executor) }
+    /// `performance_snapshots`.
+    public var snapshots: EntityRepository<PerformanceSnapshotRow> { EntityRepository(executor: self.executor) }
+    /// `sync_state`.
+    public var syncState: SyncStateRepository { SyncStateRepository(executor: self.executor) }
+    /// `sync_runs`.
+    public var syncRuns: SyncRunRepository { SyncRunRepository(executor: self.executor) }
+    /// `meta_connections` (tokens encrypted with ``vault``).
+    public var connections: ConnectionRepository { ConnectionRepository(executor: self.executor, vault: self.vault) }
+    /// `webhook_events`.
+    public var webhookEvents: WebhookEventRepository { WebhookEventRepository(executor: self.executor) }
+    /// The durable work queue (`work_queue`).
+    public let queue: WorkQueue
+
+    /// Runs `body` in one transaction: every write through `tx` commits when `body` returns, and none does when it
+    /// throws.
+    public func transaction<T: Sendable>(_ body: (MetaStore) async throws -> T) async throws -> T {
+        if self.isInTransaction { return try await body(self) }
+        return try await self.database.transaction { sql in
+            let tx = MetaStore(
+                executor: StoreExecutor(database: self.database, transactionSQL: sql),
+                vault: self.vault,
+                queuePolicy: self.queue.policy
+            )
+            return try await body(tx)
+        }
+    }
+
+    /// Writes one page of a sync and its checkpoint in one transaction (the easy path for the sync engine).
+    ///
+    /// Any of the row arrays may be empty; `checkpoint` nil writes rows only.
+    public func commitPage(
+        accounts: [AdAccountRow] = [],
+        campaigns: [CampaignRow] = [],
+        adSets: [AdSetRow] = [],
+        ads: [AdRow] = [],
+        snapshots: [PerformanceSnapshotRow] = [],
+        checkpoint: SyncCheckpoint?
+    ) async throws {
+        if let checkpoint { try SyncStateRepository.validate(checkpoint) }
+        try await self.transaction { tx in
+            try await tx.adAccounts.upsert(accounts)
+            try await tx.campaigns.upsert(campaigns)
+            try await tx.adSets.upsert(adSets)
+            try await tx.ads.upsert(ads)
+            try await tx.snapshots.upsert(snapshots)
+            if let checkpoint { try await tx.syncState.save(checkpoint) }
+        }
+    }
+
+    /// Every table of the schema, in documentation order.
+    public static let tables = [
+        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "performance_snapshots", "sync_runs", "sync_state",
+        "webhook_events", "work_queue",
+    ]
+
+    /// The number of rows in every table.
+    public func rowCounts() async throws -> [String: Int] {
+        try await self.executor.read { sql in
+            var counts: [String: Int] = [:]
+            for table in Self.tables {
+                counts[table] = try await EntityRepository<AdRow>.count(sql, table: table)
+            }
+            return counts
+        }
+    }
+
+    /// A SHA-256 over every row of the mirrored tables (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
+    /// `performance_snapshots`) in key order, leaving out `excludedColumns` (by default the bookkeeping times
+    /// `first_seen_at` and `synced_at`), so "sync twice = identical data" is one comparison.
+    public func digest(excludingColumns excludedColumns: Set<String> = ["first_seen_at", "synced_at"]) async throws -> String {
+        var hasher = SHA256()
+        func add<Row: MirroredRow>(_ rows: [Row]) throws {
+            hasher.update(data: Data(Row.tableName.utf8))
+            for row in rows {
+                hasher.update(data: try Self.canonicalJSON(row, excluding: excludedColumns))
+                hasher.update(data: Data([0x0A]))
+            }
+        }
+        try add(try await self.adAccounts.all())
+        try add(try await self.campaigns.all())
+        try add(try await self.adSets.all())
+        try add(try await self.ads.all())
+        try add(try await self.snapshots.all())
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func canonicalJSON(_ row: some Encodable, excluding: Set<String>) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let data = try encoder.encode(row)
+        guard !excluding.isEmpty, var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return data }
+        for key in excluding { object.removeValue(forKey: key) }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+}

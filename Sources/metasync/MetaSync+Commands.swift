@@ -2,5 +2,11 @@ import ArgumentParser
 
 extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
-    static let commands: [any ParsableCommand.Type] = []
+    static let commands: [any ParsableCommand.Type] = [
+        SandboxCommand.self,
+        MigrateCommand.self,
+        KeysCommand.self,
+        ConfigCommand.self,
+        BenchCommand.self,
+    ]
 }

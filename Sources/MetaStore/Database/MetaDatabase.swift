@@ -1,0 +1,290 @@
+import Foundation
+import Logging
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+
+/// The MetaSync database: SQLite (embedded default) or PostgreSQL (production) behind one interface.
+///
+/// Open it from a URL, run it as a `Service` (PostgreSQL's connection pool only works while ``run()`` runs), and hand
+/// it to ``MetaStore``. The simplest correct use is ``withDatabase(_:logger:_:)``, which does all of that:
+///
+/// ```swift
+/// try await MetaDatabase.withDatabase(try .fromEnvironment(), logger: logger) { db in
+///     try await Migrator.standard.migrate(db)
+///     let store = MetaStore(database: db, vault: vault)
+///     try await store.campaigns.upsert(rows)
+/// }
+/// ```
+///
+/// In a server, add the database to the `ServiceGroup` first (it must start before, and stop after, its users).
+///
+/// SQLite uses one connection (WAL journal, `busy_timeout` 5 s, `synchronous=NORMAL`); every statement and transaction
+/// is serialised through it, transactions start with `BEGIN IMMEDIATE`.
+public final class MetaDatabase: Service, Sendable {
+    /// Where this database lives (its description never contains the password).
+    public let location: DatabaseLocation
+    /// SQLite or PostgreSQL.
+    public let kind: SQLBackendKind
+    private let backend: Backend
+    private let logger: Logger
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteConnection, AsyncSerialGate)
+        case postgres(PostgresClient)
+    }
+
+    /// Which SQLite gate the current task holds, and whether it is inside a transaction (for re-entrant use).
+    private struct GateHold: Sendable {
+        let database: ObjectIdentifier
+        let inTransaction: Bool
+    }
+
+    @TaskLocal private static var gateHold: GateHold?
+
+    private init(location: DatabaseLocation, backend: Backend, logger: Logger) {
+        self.location = location
+        self.backend = backend
+        self.logger = logger
+        switch backend {
+        case .sqlite: self.kind = .sqlite
+        case .postgres: self.kind = .postgres
+        }
+    }
+
+    /// Opens the database and checks that it is reachable; does not migrate.
+    ///
+    /// - Throws: ``MetaStoreError`` naming the problem (unreachable server, authentication, unwritable file); the
+    ///   message never contains the password.
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> MetaDatabase {
+        switch location {
+        case .sqliteMemory:
+            return try await Self.openSQLite(location: location, storage: .memory, logger: logger)
+        case .sqliteFile(let path):
+            return try await Self.openSQLite(location: location, storage: .file(path: path), logger: logger)
+        case .postgres(let pg):
+            return try await Self.openPostgres(location: location, pg, logger: logger)
+        }
+    }
+
+    /// Opens the database, runs it (as a service) for the duration of `body`, and closes it afterwards.
+    public static func withDatabase<T: Sendable>(
+        _ location: DatabaseLocation,
+        logger: Logger,
+        _ body: (MetaDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await Self.open(location, logger: logger)
+        do {
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await database.run() }
+                defer { group.cancelAll() }
+                return try await body(database)
+            }
+            try await database.close()
+            return result
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    private static func openSQLite(location: DatabaseLocation, storage: SQLiteConnection.Storage, logger: Logger) async throws -> MetaDatabase {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            throw MetaStoreError.databaseUnreachable("cannot open SQLite database \(location): \(error)")
+        }
+        do {
+            let sql = connection.sql(queryLogLevel: nil)
+            if case .sqliteFile = location {
+                try await sql.raw("PRAGMA journal_mode=WAL").run()
+                try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            }
+            try await sql.raw("PRAGMA busy_timeout=5000").run()
+            try await sql.raw("PRAGMA foreign_keys=ON").run()
+            // A cheap read that fails when the file is not a database.
+            try await sql.raw("SELECT count(*) FROM sqlite_master").run()
+        } catch {
+            try? await connection.close()
+            throw MetaStoreError.databaseUnreachable("cannot use SQLite database \(location): \(error)")
+        }
+        return MetaDatabase(location: location, backend: .sqlite(connection, AsyncSerialGate()), logger: logger)
+    }
+
+    private static func openPostgres(
+        location: DatabaseLocation,
+        _ pg: DatabaseLocation.PostgresLocation,
+        logger: Logger
+    ) async throws -> MetaDatabase {
+        let tls: PostgresConnection.Configuration.TLS
+        switch pg.sslMode {
+        case "disable": tls = .disable
+        case "require", "verify-full", "verify-ca":
+            do { tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration())) } catch {
+                throw MetaStoreError.databaseUnreachable("cannot set up TLS for \(location): \(error)")
+            }
+        default:
+            do { tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration())) } catch {
+                throw MetaStoreError.databaseUnreachable("cannot set up TLS for \(location): \(error)")
+            }
+        }
+        // Probe with one connection first, so an unreachable server or bad credentials fail now with a clear message.
+        var probeConfiguration = PostgresConnection.Configuration(
+            host: pg.host,
+            port: pg.port,
+            username: pg.username,
+            password: pg.password,
+            database: pg.database,
+            tls: tls
+        )
+        probeConfiguration.options.connectTimeout = .seconds(10)
+        if let schema = pg.searchPath {
+            probeConfiguration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
+            do {
+                try await connection.query("SELECT 1", logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        } catch {
+            throw MetaStoreError.databaseUnreachable("cannot connect to PostgreSQL at \(location): \(Self.describe(error))")
+        }
+
+        var clientTLS: PostgresClient.Configuration.TLS
+        switch pg.sslMode {
+        case "disable": clientTLS = .disable
+        case "require", "verify-full", "verify-ca": clientTLS = .require(.makeClientConfiguration())
+        default: clientTLS = .prefer(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: pg.host,
+            port: pg.port,
+            username: pg.username,
+            password: pg.password,
+            database: pg.database,
+            tls: clientTLS
+        )
+        configuration.options.maximumConnections = 16
+        if let schema = pg.searchPath {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return MetaDatabase(location: location, backend: .postgres(client), logger: logger)
+    }
+
+    /// A description of a connection error that names the cause but contains no credentials.
+    private static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                let code = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return message + code
+            }
+            if let underlying = psql.underlying {
+                return "\(psql.code): \(underlying)"
+            }
+            return "\(psql.code)"
+        }
+        return "\(error)"
+    }
+
+    /// Runs the database's background work: PostgreSQL's connection pool (required for queries to work); for SQLite,
+    /// waits for shutdown. Returns on graceful shutdown or cancellation.
+    public func run() async throws {
+        switch self.backend {
+        case .postgres(let client):
+            await cancelWhenGracefulShutdown {
+                await client.run()
+            }
+        case .sqlite:
+            try? await gracefulShutdown()
+        }
+    }
+
+    /// Closes a SQLite connection (PostgreSQL closes when ``run()`` returns).
+    public func close() async throws {
+        if case .sqlite(let connection, let gate) = self.backend {
+            try await gate.withGate {
+                if !connection.isClosed { try await connection.close() }
+            }
+        }
+    }
+
+    /// Runs `body` with a SQL database handle outside any explicit transaction (each statement autocommits).
+    ///
+    /// On SQLite the handle is exclusive for the duration of `body`; calls nested inside ``transaction(_:)`` reuse the
+    /// transaction's connection instead of waiting.
+    public func withSQL<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let connection, let gate):
+            let sql = connection.sql(queryLogLevel: nil)
+            if let hold = Self.gateHold, hold.database == ObjectIdentifier(self) {
+                return try await body(sql)
+            }
+            return try await gate.withGate {
+                try await Self.$gateHold.withValue(GateHold(database: ObjectIdentifier(self), inTransaction: false)) {
+                    try await body(sql)
+                }
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// Nested calls (on SQLite) join the outer transaction.
+    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let connection, let gate):
+            let sql = connection.sql(queryLogLevel: nil)
+            if let hold = Self.gateHold, hold.database == ObjectIdentifier(self) {
+                if hold.inTransaction { return try await body(sql) }
+                return try await Self.$gateHold.withValue(GateHold(database: ObjectIdentifier(self), inTransaction: true)) {
+                    try await Self.sqliteTransaction(sql, body)
+                }
+            }
+            return try await gate.withGate {
+                try await Self.$gateHold.withValue(GateHold(database: ObjectIdentifier(self), inTransaction: true)) {
+                    try await Self.sqliteTransaction(sql, body)
+                }
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                let sql = connection.sql(queryLogLevel: nil)
+                try await sql.raw("BEGIN").run()
+                do {
+                    let result = try await body(sql)
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func sqliteTransaction<T: Sendable>(_ sql: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

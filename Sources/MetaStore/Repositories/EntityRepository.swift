@@ -1,0 +1,140 @@
+import SQLKit
+
+/// Bulk upserts and simple reads for one mirrored table (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
+/// `performance_snapshots`, ...).
+///
+/// ```swift
+/// try await store.campaigns.upsert(rows)                       // its own transaction
+/// try await store.transaction { tx in                          // or together with other writes
+///     try await tx.campaigns.upsert(rows)
+///     try await tx.syncState.save(checkpoint)
+/// }
+/// ```
+public struct EntityRepository<Row: MirroredRow>: Sendable {
+    let executor: StoreExecutor
+
+    /// Rows per `INSERT` statement; keeps rows × columns well under the bind limits (SQLite 32,766; PostgreSQL 65,535).
+    public static var rowsPerStatement: Int { 500 }
+
+    /// Inserts or updates `rows` by their key with multi-row `INSERT … ON CONFLICT … DO UPDATE`, 500 rows per statement,
+    /// all in one transaction (the caller's, when called on a transaction).
+    ///
+    /// Every column takes the new value (nil clears it), except the insert-only columns (`first_seen_at`), which keep
+    /// the stored value. Duplicate keys inside `rows` are resolved last-one-wins.
+    public func upsert(_ rows: [Row]) async throws {
+        guard !rows.isEmpty else { return }
+        let rows = Self.lastPerKey(rows)
+        let columns = Row.columns
+        let conflict = Set(Row.conflictColumns)
+        let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
+        try await self.executor.write { sql in
+            for chunk in rows.chunked(Self.rowsPerStatement) {
+                let insert = sql.insert(into: Row.tableName).columns(columns)
+                for row in chunk { insert.values(row.sqlValues) }
+                try await insert.onConflict(with: Row.conflictColumns) { update in
+                    for column in updated { update.set(excludedValueOf: column) }
+                    return update
+                }
+                .run()
+            }
+        }
+    }
+
+    /// All rows, ordered by key.
+    public func all() async throws -> [Row] {
+        try await self.executor.read { sql in
+            try await Self.ordered(sql.select().column("*").from(Row.tableName)).all(decoding: Row.self)
+        }
+    }
+
+    /// Rows whose `column` equals `value`, ordered by key.
+    public func list(where column: String, equals value: String) async throws -> [Row] {
+        try await self.executor.read { sql in
+            try await Self.ordered(sql.select().column("*").from(Row.tableName).where(SQLColumn(column), .equal, SQLBind(value)))
+                .all(decoding: Row.self)
+        }
+    }
+
+    /// The number of rows.
+    public func count() async throws -> Int {
+        try await self.executor.read { sql in
+            try await Self.count(sql, table: Row.tableName)
+        }
+    }
+
+    static func count(_ sql: any SQLDatabase, table: String) async throws -> Int {
+        let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    private static func ordered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+        for column in Row.orderColumns { builder.orderBy(column) }
+        return builder
+    }
+
+    /// Keeps the last row for each key (a multi-row upsert must not touch the same key twice).
+    private static func lastPerKey(_ rows: [Row]) -> [Row] {
+        guard rows.count > 1 else { return rows }
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(rows.count)
+        var out: [Row] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            let key = row.upsertKey
+            if let index = seen[key] {
+                out[index] = row
+            } else {
+                seen[key] = out.count
+                out.append(row)
+            }
+        }
+        return out
+    }
+}
+
+extension EntityRepository where Row == AdAccountRow {
+    /// The account with Graph id `act_<n>`, if stored.
+    public func get(id: String) async throws -> AdAccountRow? { try await self.list(where: "id", equals: id).first }
+    /// The accounts discovered through a connection.
+    public func list(connectionID: String) async throws -> [AdAccountRow] { try await self.list(where: "connection_id", equals: connectionID) }
+}
+
+extension EntityRepository where Row == CampaignRow {
+    /// The campaign with this Graph id, if stored.
+    public func get(id: String) async throws -> CampaignRow? { try await self.list(where: "id", equals: id).first }
+    /// The campaigns of an ad account (numeric id), ordered by id.
+    public func list(accountID: String) async throws -> [CampaignRow] { try await self.list(where: "account_id", equals: accountID) }
+}
+
+extension EntityRepository where Row == AdSetRow {
+    /// The ad set with this Graph id, if stored.
+    public func get(id: String) async throws -> AdSetRow? { try await self.list(where: "id", equals: id).first }
+    /// The ad sets of an ad account (numeric id), ordered by id.
+    public func list(accountID: String) async throws -> [AdSetRow] { try await self.list(where: "account_id", equals: accountID) }
+}
+
+extension EntityRepository where Row == AdRow {
+    /// The ad with this Graph id, if stored.
+    public func get(id: String) async throws -> AdRow? { try await self.list(where: "id", equals: id).first }
+    /// The ads of an ad account (numeric id), ordered by id.
+    public func list(accountID: String) async throws -> [AdRow] { try await self.list(where: "account_id", equals: accountID) }
+}
+
+extension EntityRepository where Row == PerformanceSnapshotRow {
+    /// The insights rows of an ad account (numeric id), ordered by key.
+    public func list(accountID: String) async throws -> [PerformanceSnapshotRow] {
+        try await self.list(where: "account_id", equals: accountID)
+    }
+
+    /// The insights rows of an account whose `date_start` lies in `days` (inclusive), ordered by key.
+    public func list(accountID: String, days: ClosedRange<CalendarDay>) async throws -> [PerformanceSnapshotRow] {
+        try await self.executor.read { sql in
+            let builder = sql.select().column("*").from(Row.tableName)
+                .where("account_id", .equal, SQLBind(accountID))
+                .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
+                .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+            for column in Row.orderColumns { builder.orderBy(column) }
+            return try await builder.all(decoding: Row.self)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import SQLKit
+
+/// A row of `meta_connections`: one connected Meta user (or system user) and its encrypted access token.
+///
+/// The token is only ever stored as AES-256-GCM ciphertext with the id of the key that encrypted it; read the
+/// plaintext through ``ConnectionRepository/accessToken(connectionID:)``.
+public struct MetaConnectionRow: MirroredRow {
+    public static let tableName = "meta_connections"
+    public static let conflictColumns = ["id"]
+    public static var insertOnlyColumns: Set<String> { ["created_at"] }
+
+    /// The token lifecycle state.
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case active, expiring, expired, revoked
+    }
+
+    /// Connection id (MetaSync's own; a UUID string unless the caller chooses).
+    public var id: String
+    /// Meta (app-scoped) user id, or the system user id.
+    public var metaUserID: String
+    /// The Meta app the token belongs to.
+    public var appID: String?
+    /// `USER`, `SYSTEM_USER`, `PAGE` or `APP` (debug_token `type`).
+    public var tokenType: String
+    /// Base64 nonce + ciphertext + tag (AES-256-GCM).
+    public var tokenCiphertext: String
+    /// The id of the key that encrypted `tokenCiphertext`.
+    public var tokenKeyID: String
+    /// When the token expires; nil when it never does (debug_token `expires_at: 0`).
+    public var expiresAt: Date?
+    /// When data access expires; nil when it never does.
+    public var dataAccessExpiresAt: Date?
+    /// When the token was issued, if known.
+    public var issuedAt: Date?
+    /// Granted permissions as a JSON array of strings.
+    public var scopes: JSONText
+    public var status: Status
+    /// Why the status is what it is (e.g. "token expired", "user removed the app"); never contains the token.
+    public var statusReason: String?
+    /// When the token was last checked with debug_token.
+    public var lastCheckedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// The scopes decoded.
+    public var scopeList: [String] { (try? self.scopes.decode([String].self)) ?? [] }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case metaUserID = "meta_user_id"
+        case appID = "app_id"
+        case tokenType = "token_type"
+        case tokenCiphertext = "token_ciphertext"
+        case tokenKeyID = "token_key_id"
+        case expiresAt = "expires_at"
+        case dataAccessExpiresAt = "data_access_expires_at"
+        case issuedAt = "issued_at"
+        case scopes, status
+        case statusReason = "status_reason"
+        case lastCheckedAt = "last_checked_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension MetaConnectionRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.metaUserID),
+            bindOrNull(self.appID),
+            SQLBind(self.tokenType),
+            SQLBind(self.tokenCiphertext),
+            SQLBind(self.tokenKeyID),
+            bindOrNull(self.expiresAt),
+            bindOrNull(self.dataAccessExpiresAt),
+            bindOrNull(self.issuedAt),
+            SQLBind(self.scopes),
+            SQLBind(self.status.rawValue),
+            bindOrNull(self.statusReason),
+            bindOrNull(self.lastCheckedAt),
+            SQLBind(self.createdAt),
+            SQLBind(self.updatedAt),
+        ]
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SQLKit
+
+/// A row of `sync_state`: where a stream of one ad account stands (watermark and paging checkpoint).
+///
+/// A *stream* is one thing synced per account, e.g. `campaigns`, `adsets`, `ads`, `insights.ad`. Save it in the
+/// same transaction as the page it describes (``MetaStore/commitPage(campaigns:adSets:ads:snapshots:checkpoint:)``),
+/// so a crash resumes exactly after the last committed page.
+public struct SyncCheckpoint: MirroredRow {
+    public static let tableName = "sync_state"
+    public static let conflictColumns = ["account_id", "stream"]
+    public static var insertOnlyColumns: Set<String> { [] }
+
+    /// The ad account (numeric id, or `act_<n>`: be consistent per caller).
+    public var accountID: String
+    /// The stream name, e.g. `campaigns`.
+    public var stream: String
+    /// The highest `updated_time` fully committed (for incremental `filtering`), or nil.
+    public var watermark: Date?
+    /// The Graph `after` cursor of the last committed page (nil when the stream is complete). Never a `next` URL:
+    /// those carry the access token, and saving one is refused.
+    public var cursor: String?
+    /// Any other state as JSON (e.g. the insights range in progress).
+    public var state: JSONText?
+    /// The `sync_runs.id` that wrote it.
+    public var runID: String?
+    /// When it was saved.
+    public var updatedAt: Date
+
+    /// A checkpoint.
+    public init(
+        accountID: String,
+        stream: String,
+        watermark: Date? = nil,
+        cursor: String? = nil,
+        state: JSONText? = nil,
+        runID: String? = nil,
+        updatedAt: Date
+    ) {
+        self.accountID = accountID
+        self.stream = stream
+        self.watermark = watermark
+        self.cursor = cursor
+        self.state = state
+        self.runID = runID
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case accountID = "account_id"
+        case stream, watermark, cursor, state
+        case runID = "run_id"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension SyncCheckpoint {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.accountID),
+            SQLBind(self.stream),
+            bindOrNull(self.watermark),
+            bindOrNull(self.cursor),
+            bindOrNull(self.state),
+            bindOrNull(self.runID),
+            SQLBind(self.updatedAt),
+        ]
+    }
+}
