@@ -40,10 +40,15 @@ extension GraphClient {
                 let error = self.graphError(raw, redactor: redactor)
                 self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: duration)
                 if (200..<300).contains(raw.status), error.code == nil {
-                    throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
+                    // A cut or garbled body: a GET is safe to ask again (as after a reset); a POST may have taken effect.
+                    guard call.method == .get else {
+                        throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
+                    }
+                    failure = .transport(GraphTransportError(.other, detail: "HTTP \(raw.status) body is not JSON"))
+                } else {
+                    if let handBack = call.handBack, handBack(error) { throw GraphClientError.graph(error) }
+                    failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
                 }
-                if let handBack = call.handBack, handBack(error) { throw GraphClientError.graph(error) }
-                failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
             } catch let transportError as GraphTransportError {
                 let safe = GraphTransportError(transportError.kind, detail: redactor.scrub(transportError.detail))
                 self.metrics.callCompleted(endpoint: endpoint, outcome: "transport.\(safe.kind.rawValue)", duration: self.time.elapsed() - started)
