@@ -8,10 +8,13 @@ import GraphSandbox
 struct SandboxHarness {
     let sandbox: GraphSandbox
     let harness: Harness
+    /// Every request the client sent.
+    let recorder: RecordingTransport
 
     init(
         campaigns: Int = 7,
         emptyPageRate: Double = 0,
+        faults: SandboxFaultRates = SandboxFaultRates(),
         requireProof: Bool = true,
         asyncReports: SandboxAsyncReportBehaviour = SandboxAsyncReportBehaviour(),
         configuration: GraphConfiguration = Harness.configuration(),
@@ -28,14 +31,16 @@ struct SandboxHarness {
                 accessToken: Harness.token,
                 appSecret: Harness.appSecret,
                 requireAppSecretProof: requireProof,
+                faults: faults,
                 emptyPageRate: emptyPageRate,
                 asyncReports: asyncReports,
                 now: now
             )
         )
         self.sandbox.registerAccessToken(Harness.refreshedToken)
+        self.recorder = RecordingTransport(SandboxTransport(sandbox: self.sandbox, clock: clock))
         self.harness = Harness(
-            transport: SandboxTransport(sandbox: self.sandbox, clock: clock),
+            transport: self.recorder,
             configuration: configuration,
             jitter: jitter,
             clock: clock
