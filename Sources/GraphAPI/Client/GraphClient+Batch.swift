@@ -29,6 +29,7 @@ extension GraphClient {
     }
 
     private func batchChunk(_ requests: [GraphBatchRequest], context: GraphCallContext) async throws -> [Result<GraphResponse, GraphClientError>] {
+        // The token and proof go at the top level only (reference §1.3 doc example); each operation inherits them.
         let operations = JSONValue.array(requests.map { $0.operation(version: self.configuration.version) })
         let parameters = GraphParameters([
             GraphQueryItem(name: "batch", value: operations.serialized()), GraphQueryItem(name: "include_headers", value: "true"),
@@ -40,7 +41,7 @@ extension GraphClient {
         guard let elements = response.json.arrayValue, elements.count == requests.count else {
             throw GraphClientError.invalidResponse(endpoint: "/(batch)", reason: "batch answer is not an array of \(requests.count) items")
         }
-        let redactor = GraphRedactor(secrets: [])
+        let redactor = response.redactor
 
         var results: [Result<GraphResponse, GraphClientError>?] = Array(repeating: nil, count: requests.count)
         var retryIndices: [Int] = []
