@@ -24,20 +24,37 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     public func upsert(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         let rows = Self.lastPerKey(rows)
+        let kind = self.executor.kind
+        try await self.executor.write { sql in
+            for chunk in rows.chunked(Self.rowsPerStatement) {
+                try await sql.raw(Self.upsertStatement(document: BulkDocument.render(chunk, for: kind), kind: kind)).run()
+            }
+        }
+    }
+
+    /// `INSERT … SELECT … FROM <the JSON document> ON CONFLICT (key) DO UPDATE SET col = excluded.col, …`: the one
+    /// dialect-specific statement of the write path; the page travels as a single bind.
+    static func upsertStatement(document: String, kind: SQLBackendKind) -> SQLQueryString {
         let columns = Row.columns
         let conflict = Set(Row.conflictColumns)
         let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
-        try await self.executor.write { sql in
-            for chunk in rows.chunked(Self.rowsPerStatement) {
-                let insert = sql.insert(into: Row.tableName).columns(columns)
-                for row in chunk { insert.values(row.sqlValues) }
-                try await insert.onConflict(with: Row.conflictColumns) { update in
-                    for column in updated { update.set(excludedValueOf: column) }
-                    return update
-                }
-                .run()
-            }
+        var query: SQLQueryString = "INSERT INTO \(ident: Row.tableName) (\(idents: columns, joinedBy: ", ")) "
+        switch kind {
+        case .sqlite:
+            let extracts = columns.indices.map { "value ->> \($0)" }.joined(separator: ", ")
+            query += "SELECT \(unsafeRaw: extracts) FROM json_each(\(bind: document)) WHERE true "
+        case .postgres:
+            query +=
+                "SELECT \(idents: columns, joinedBy: ", ") FROM json_populate_recordset(NULL::\(ident: Row.tableName), \(bind: document)::json) "
         }
+        query += "ON CONFLICT (\(idents: Row.conflictColumns, joinedBy: ", ")) "
+        if updated.isEmpty {
+            query += "DO NOTHING"
+        } else {
+            let assignments = updated.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+            query += "DO UPDATE SET \(unsafeRaw: assignments)"
+        }
+        return query
     }
 
     /// All rows, ordered by key.
