@@ -197,6 +197,13 @@ public final class MetaDatabase: Service, Sendable {
         return "\(error)"
     }
 
+    /// The SQLite connection, for the bulk write path. Only use it while holding the gate (inside ``withSQL(_:)`` or
+    /// ``transaction(_:)``), which serialises all access to it.
+    var sqliteConnection: SQLiteConnection? {
+        if case .sqlite(let connection, _) = self.backend { return connection }
+        return nil
+    }
+
     /// Runs the database's background work: PostgreSQL's connection pool (required for queries to work); for SQLite,
     /// waits for shutdown. Returns on graceful shutdown or cancellation.
     public func run() async throws {

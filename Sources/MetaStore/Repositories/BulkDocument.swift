@@ -1,15 +1,13 @@
 import Foundation
 
-/// Renders a page of rows as one JSON document, so a bulk upsert is one statement with one bind instead of
-/// rows × columns binds (the database parses the document in C: `json_each` on SQLite, `json_populate_recordset` on
-/// PostgreSQL). Per dialect:
+/// Renders a page of rows as one JSON document for PostgreSQL's `json_populate_recordset`, so a bulk upsert is one
+/// statement with one bind instead of rows × columns binds (the server parses the document in C and converts each
+/// value with the column type's input function).
 ///
-/// - SQLite: an array of positional arrays; JSON columns as JSON strings (so the stored text is exactly the input),
-///   instants as numbers (seconds since 1970, the column's `REAL` form).
-/// - PostgreSQL: an array of objects keyed by column name, nulls omitted; JSON columns nested as they are (the `json`
-///   type keeps the text), instants as ISO-8601 UTC strings with microseconds, decimals as strings (exact `numeric`).
+/// An array of objects keyed by column name, nulls omitted; JSON columns nested as they are (the `json` type keeps the
+/// text byte for byte), instants as ISO-8601 UTC strings with microseconds, decimals as strings (exact `numeric`).
 enum BulkDocument {
-    static func render<Row: MirroredRow>(_ rows: some Collection<Row>, for kind: SQLBackendKind) -> String {
+    static func render<Row: MirroredRow>(_ rows: some Collection<Row>) -> String {
         var out = ""
         out.reserveCapacity(rows.count * 400)
         out.append("[")
@@ -18,46 +16,23 @@ enum BulkDocument {
         for row in rows {
             if !firstRow { out.append(",") }
             firstRow = false
-            let values = row.columnValues
-            switch kind {
-            case .sqlite:
-                out.append("[")
-                for (index, value) in values.enumerated() {
-                    if index > 0 { out.append(",") }
-                    Self.appendSQLite(value, to: &out)
-                }
-                out.append("]")
-            case .postgres:
-                out.append("{")
-                var firstValue = true
-                for (index, value) in values.enumerated() {
-                    if case .null = value { continue }
-                    if !firstValue { out.append(",") }
-                    firstValue = false
-                    Self.appendString(columns[index], to: &out)
-                    out.append(":")
-                    Self.appendPostgres(value, to: &out)
-                }
-                out.append("}")
+            out.append("{")
+            var firstValue = true
+            for (index, value) in row.columnValues.enumerated() {
+                if case .null = value { continue }
+                if !firstValue { out.append(",") }
+                firstValue = false
+                Self.appendString(columns[index], to: &out)
+                out.append(":")
+                Self.append(value, to: &out)
             }
+            out.append("}")
         }
         out.append("]")
         return out
     }
 
-    private static func appendSQLite(_ value: ColumnValue, to out: inout String) {
-        switch value {
-        case .null: out.append("null")
-        case .text(let v): Self.appendString(v, to: &out)
-        case .integer(let v): out.append(String(v))
-        case .decimal(let v): Self.appendString(v.stringValue, to: &out)
-        case .day(let v): Self.appendString(v.description, to: &out)
-        case .timestamp(let v): out.append(Self.sqliteSeconds(v))
-        case .json(let v): Self.appendString(v.rawValue, to: &out)
-        }
-    }
-
-    private static func appendPostgres(_ value: ColumnValue, to out: inout String) {
+    private static func append(_ value: ColumnValue, to out: inout String) {
         switch value {
         case .null: out.append("null")
         case .text(let v): Self.appendString(v, to: &out)
@@ -67,14 +42,6 @@ enum BulkDocument {
         case .timestamp(let v): Self.appendString(Self.isoUTC(v), to: &out)
         case .json(let v): out.append(v.rawValue)
         }
-    }
-
-    /// Seconds since 1970 as a JSON number that SQLite reads back as `REAL` (always with a fraction part).
-    static func sqliteSeconds(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
-        guard seconds.isFinite else { return "null" }
-        let text = String(seconds)
-        return text.contains(".") || text.contains("e") ? text : text + ".0"
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (microseconds, UTC), without Foundation formatters.
