@@ -1,4 +1,6 @@
+import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Bulk upserts and simple reads for one mirrored table (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
 /// `performance_snapshots`, ...).
@@ -24,20 +26,73 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     public func upsert(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         let rows = Self.lastPerKey(rows)
+        let connection = self.executor.database.sqliteConnection
+        try await self.executor.write { sql in
+            for chunk in rows.chunked(Self.rowsPerStatement) {
+                if let connection {
+                    // SQLite: one multi-row statement, values bound straight to SQLite (we hold the connection's gate here).
+                    try await connection.query(Self.sqliteUpsertSQL(rowCount: chunk.count), Self.sqliteBinds(chunk)) { _ in }
+                } else {
+                    try await sql.raw(Self.postgresUpsertStatement(document: BulkDocument.render(chunk))).run()
+                }
+            }
+        }
+    }
+
+    /// `INSERT INTO t (cols) VALUES (?, …), … ON CONFLICT (key) DO UPDATE SET col = excluded.col, …` for SQLite.
+    static func sqliteUpsertSQL(rowCount: Int) -> String {
         let columns = Row.columns
         let conflict = Set(Row.conflictColumns)
         let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
-        try await self.executor.write { sql in
-            for chunk in rows.chunked(Self.rowsPerStatement) {
-                let insert = sql.insert(into: Row.tableName).columns(columns)
-                for row in chunk { insert.values(row.sqlValues) }
-                try await insert.onConflict(with: Row.conflictColumns) { update in
-                    for column in updated { update.set(excludedValueOf: column) }
-                    return update
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        var sql = "INSERT INTO \"\(Row.tableName)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        sql.reserveCapacity(sql.utf8.count + rowCount * (tuple.utf8.count + 1) + 64 * columns.count)
+        for index in 0..<rowCount {
+            if index > 0 { sql += "," }
+            sql += tuple
+        }
+        sql += " ON CONFLICT (" + Row.conflictColumns.map { "\"\($0)\"" }.joined(separator: ", ") + ") "
+        sql += updated.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updated.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+        return sql
+    }
+
+    /// The rows' values as SQLite values, row-major, in the schema's SQLite representation.
+    static func sqliteBinds(_ rows: some Collection<Row>) -> [SQLiteData] {
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(rows.count * Row.columns.count)
+        for row in rows {
+            for value in row.columnValues {
+                switch value {
+                case .null: binds.append(.null)
+                case .text(let v): binds.append(.text(v))
+                case .integer(let v): binds.append(.integer(v))
+                case .decimal(let v): binds.append(.text(v.stringValue))
+                case .day(let v): binds.append(.text(v.description))
+                case .timestamp(let v): binds.append(.float(v.timeIntervalSince1970))
+                case .json(let v): binds.append(.text(v.rawValue))
                 }
-                .run()
             }
         }
+        return binds
+    }
+
+    /// `INSERT … SELECT … FROM json_populate_recordset(NULL::t, $1) ON CONFLICT (key) DO UPDATE SET col = excluded.col, …`
+    /// for PostgreSQL: the page travels as one JSON bind and the server converts it to the table's row type.
+    static func postgresUpsertStatement(document: String) -> SQLQueryString {
+        let columns = Row.columns
+        let conflict = Set(Row.conflictColumns)
+        let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
+        var query: SQLQueryString = "INSERT INTO \(ident: Row.tableName) (\(idents: columns, joinedBy: ", ")) "
+        query +=
+            "SELECT \(idents: columns, joinedBy: ", ") FROM json_populate_recordset(NULL::\(ident: Row.tableName), \(bind: document)::json) "
+        query += "ON CONFLICT (\(idents: Row.conflictColumns, joinedBy: ", ")) "
+        if updated.isEmpty {
+            query += "DO NOTHING"
+        } else {
+            let assignments = updated.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+            query += "DO UPDATE SET \(unsafeRaw: assignments)"
+        }
+        return query
     }
 
     /// All rows, ordered by key.
