@@ -54,7 +54,11 @@ struct SyncHarness: Sendable {
         )
         configure(&sandboxConfiguration)
         let sandbox = GraphSandbox(configuration: sandboxConfiguration)
-        var syncConfiguration = SyncConfiguration(backfillDays: 10, appID: sandboxConfiguration.appID, appSecret: GraphSecret(sandboxConfiguration.appSecret))
+        var syncConfiguration = SyncConfiguration(
+            backfillDays: 10,
+            appID: sandboxConfiguration.appID,
+            appSecret: GraphSecret(sandboxConfiguration.appSecret)
+        )
         syncConfigure(&syncConfiguration)
         let transport = wrap(SandboxTransport(sandbox: sandbox, clock: clock))
         let client = GraphClient(
@@ -75,10 +79,31 @@ struct SyncHarness: Sendable {
         }
     }
 
+    /// Another engine on the same store and clock whose Graph calls go through `transport`.
+    func engine(over transport: any GraphTransport, configuration: SyncConfiguration? = nil) -> SyncEngine {
+        let client = GraphClient(
+            configuration: self.client.configuration,
+            transport: transport,
+            clock: self.clock,
+            now: self.now,
+            budget: nil,
+            logger: Self.logger,
+            random: FixedRandom()
+        )
+        return SyncEngine(
+            client: client,
+            store: self.store,
+            configuration: configuration ?? self.engine.configuration,
+            clock: self.clock,
+            now: self.now,
+            logger: Self.logger
+        )
+    }
+
     /// Registers the sandbox user's token as a connection.
     @discardableResult
     func connect() async throws -> MetaConnectionRow {
-        try await self.engine.registerConnection(accessToken: self.sandbox.accessToken)
+        try await self.engine.registerConnection(accessToken: self.sandbox.accessToken, connectionID: "conn-1")
     }
 
     /// Moves test time forward without sleeping (e.g. a day between syncs).
