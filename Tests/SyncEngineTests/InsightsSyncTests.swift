@@ -33,8 +33,10 @@ import Testing
             return try await h.store.digest()
         }
         let (digest, reduceErrors) = try await SyncHarness.run(
-            sandbox: { $0.insightsRowBudget = 30 },
-            sync: { $0.asyncInsightsThreshold = 1_000_000 }
+            SyncSetup(
+                sandbox: { $0.insightsRowBudget = 30 },
+                sync: { $0.asyncInsightsThreshold = 1_000_000 }
+            )
         ) { h in
             try await h.connect()
             let report = try await h.engine.sync(.performanceOnly(levels: [.ad]))
@@ -51,7 +53,7 @@ import Testing
             _ = try await h.engine.sync(SyncRequest(levels: [.adset]))
             return try await h.store.digest()
         }
-        let (digest, runs) = try await SyncHarness.run(sync: { $0.asyncInsightsThreshold = 0 }) { h in
+        let (digest, runs) = try await SyncHarness.run(SyncSetup(sync: { $0.asyncInsightsThreshold = 0 })) { h in
             try await h.connect()
             h.sandbox.enqueueFault(.reportJobFailed, matching: "/insights", count: 1)
             h.sandbox.enqueueFault(.reportJobSkipped, matching: "/insights", count: 1)
@@ -64,7 +66,7 @@ import Testing
     }
 
     @Test func firstSyncStaysWithinTwentyPercentOfTheLowerBound() async throws {
-        try await SyncHarness.run(sandbox: { $0.adsPerAdset = 5 }) { h in
+        try await SyncHarness.run(SyncSetup(sandbox: { $0.adsPerAdset = 5 })) { h in
             try await h.connect()
             h.sandbox.resetStats()
             let report = try await h.engine.sync(SyncRequest())
@@ -83,7 +85,7 @@ import Testing
     }
 
     @Test func backfillCoversTheConfiguredDaysAndExplicitRangesWin() async throws {
-        try await SyncHarness.run(sync: { $0.backfillDays = 5 }) { h in
+        try await SyncHarness.run(SyncSetup(sync: { $0.backfillDays = 5 })) { h in
             try await h.connect()
             _ = try await h.engine.sync(.performanceOnly(levels: [.campaign]))
             let days = Set(try await h.store.snapshots.all().map(\.dateStart))

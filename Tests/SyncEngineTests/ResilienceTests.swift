@@ -14,7 +14,7 @@ import Testing
 
     /// The digest and the Graph calls of a clean full sync of the default test world.
     static func cleanRun(accounts: Int = 2) async throws -> (digest: String, calls: Int) {
-        try await SyncHarness.run(sandbox: { $0.accounts = accounts }) { h in
+        try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = accounts })) { h in
             try await h.connect()
             h.sandbox.resetStats()
             let report = try await h.engine.sync(SyncRequest())
@@ -28,16 +28,18 @@ import Testing
         var retry = GraphConfiguration.Retry()
         retry.maxAttempts = 12
         let (digest, faults) = try await SyncHarness.run(
-            sandbox: {
-                $0.accounts = 2
-                $0.faults = SandboxFaultRates(transient: 0.1, unknownError: 0.1, throttle: 0.1, dropConnection: 0.1, malformedBody: 0.1)
-                $0.asyncReports.failureRate = 0.1
-            },
-            sync: {
-                $0.pageRetryLimit = 8
-                $0.asyncInsightsThreshold = 100
-            },
-            retry: retry
+            SyncSetup(
+                sandbox: {
+                    $0.accounts = 2
+                    $0.faults = SandboxFaultRates(transient: 0.1, unknownError: 0.1, throttle: 0.1, dropConnection: 0.1, malformedBody: 0.1)
+                    $0.asyncReports.failureRate = 0.1
+                },
+                sync: {
+                    $0.pageRetryLimit = 8
+                    $0.asyncInsightsThreshold = 100
+                },
+                retry: retry
+            )
         ) { h in
             h.sandbox.clearFaults()
             try await h.connect()
@@ -53,7 +55,7 @@ import Testing
     func interruptedSyncResumesToTheSameDatabase(atFraction fraction: Double) async throws {
         let (clean, calls) = try await Self.cleanRun()
         let budget = Int(Double(calls) * fraction)
-        let digest = try await SyncHarness.run(sandbox: { $0.accounts = 2 }) { h in
+        let digest = try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = 2 })) { h in
             try await h.connect()
             let crashing = h.engine(over: InterruptingTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock), budget: budget))
             let first = try await crashing.sync(SyncRequest())
@@ -67,7 +69,7 @@ import Testing
 
     @Test func stopSignalEndsAfterTheCurrentPageAndTheNextRunCompletes() async throws {
         let clean = try await Self.cleanDigest()
-        let digest = try await SyncHarness.run(sandbox: { $0.accounts = 2 }, sync: { $0.entityPageSize = 5 }) { h in
+        let digest = try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = 2 }, sync: { $0.entityPageSize = 5 })) { h in
             try await h.connect()
             let stop = SyncStopSignal()
             let pages = Atomic<Int>(0)
@@ -89,7 +91,7 @@ import Testing
     }
 
     @Test func aThrottledAccountIsDeferredWhileOthersProceed() async throws {
-        try await SyncHarness.run(sandbox: { $0.accounts = 3 }) { h in
+        try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = 3 })) { h in
             try await h.connect()
             let paused = try #require(h.sandbox.accountIDs.first)
             h.sandbox.enqueueFault(.throttle(code: 80004, subcode: 2_446_079, regainMinutes: 5), matching: "/\(paused)/campaigns")

@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aTokenExpiringWithinSevenDaysIsMarkedExpiring() async throws {
-        try await SyncHarness.run(sync: { $0.appSecret = nil }) { h in
+        try await SyncHarness.run(SyncSetup(sync: { $0.appSecret = nil })) { h in
             let soon = "EAAexpiringsoontokenforthetestsuite0000000000"
             h.sandbox.registerAccessToken(soon, expiresAt: SyncHarness.start.addingTimeInterval(3 * 86_400))
             let row = try await h.engine.registerConnection(accessToken: soon, connectionID: "conn-1")
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func checkReportsTokenScopesAccountsAndProblems() async throws {
-        try await SyncHarness.run(sandbox: { $0.accounts = 2 }) { h in
+        try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = 2 })) { h in
             let empty = try await h.engine.check()
             #expect(!empty.isUsable)
             #expect(!empty.problems.isEmpty)
