@@ -44,11 +44,11 @@ extension GraphSandbox {
         }
     }
 
-    static func jsonResponse(_ status: Int, _ value: JSONValue) -> GraphHTTPResponse {
+    static func jsonResponse(_ status: Int, _ value: SandboxJSON) -> GraphHTTPResponse {
         GraphHTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=UTF-8")], body: value.encoded())
     }
 
-    func statsJSON() -> JSONValue {
+    func statsJSON() -> SandboxJSON {
         let s = self.stats
         return .object([
             JSONMember("http_requests", .int(s.httpRequests)),
@@ -115,7 +115,8 @@ extension GraphSandbox {
         var failureDraw: Double
     }
 
-    func classify(_ request: SandboxRequest, world: SandboxWorld) -> Classification {
+    func classify(_ request: SandboxRequest, state: SandboxState) -> Classification {
+        let world = state.world
         let method = request.method.rawValue
         let c = request.components
         func template(_ path: String) -> String { "\(method) \(path)" }
@@ -145,6 +146,9 @@ extension GraphSandbox {
         } else if let i = world.node(first) {
             head = "/{\(world.nodes[i].kind.prefix == "campaign" ? "campaign" : world.nodes[i].kind.prefix)}"
             account = world.nodes[i].accountIndex
+        } else if let run = state.reportRuns[first] {
+            head = "/{report_run}"
+            account = run.accountIndex
         } else if first.hasPrefix("act_") {
             head = "/act_{id}"
         } else {
@@ -162,15 +166,7 @@ extension GraphSandbox {
     }
 
     func call(_ request: SandboxRequest, now: Date) -> CallResult {
-        var pre = self.preflight(request, now: now)
-        if pre.classification.template.contains("{id}"), pre.error == nil {
-            // An unknown id may be a report run; report runs live outside the world snapshot.
-            let runAccount: Int? = self.state.withLock { s in request.components.first.flatMap { s.reportRuns[$0]?.accountIndex } }
-            if let runAccount {
-                pre.classification.template = pre.classification.template.replacingOccurrences(of: "{id}", with: "{report_run}")
-                pre.classification.account = runAccount
-            }
-        }
+        let pre = self.preflight(request, now: now)
         var result: CallResult
         if let error = pre.error {
             result = self.errorResult(error, pre: pre)
@@ -230,7 +226,7 @@ extension GraphSandbox {
     func preflight(_ request: SandboxRequest, now: Date) -> Preflight {
         let c = self.configuration
         return self.state.withLock { s -> Preflight in
-            let classification = self.classify(request, world: s.world)
+            let classification = self.classify(request, state: s)
             s.stats.graphCalls += classification.weight
             s.stats.callsByEndpoint[classification.template, default: 0] += classification.weight
             let serial = s.nextSerial()
