@@ -17,5 +17,6 @@ extension BenchCommand {
     static let workloads: [any ParsableCommand.Type] = [
         StoreBench.self,
         SandboxBenchCommand.self,
+        SyncBench.self,
     ]
 }
