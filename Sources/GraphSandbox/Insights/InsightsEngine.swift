@@ -318,14 +318,32 @@ struct InsightsEngine: Sendable {
             guard !ads.isEmpty else { continue }
             let from = max(start, query.since)
             guard from <= lastDay else { continue }
-            var count = 0
-            for p in periods where p.stop >= from && p.start <= lastDay { count += 1 }
+            let count = Self.overlapping(periods, from: from, to: lastDay).count
             guard count > 0 else { continue }
             objects.append((object, ads, start))
             counts.append(count)
             total += count
         }
         return Plan(objects: objects, rowCounts: counts, periods: periods, total: total)
+    }
+
+    /// The indices of the (sorted, contiguous) periods that overlap `from...to`, found by binary search so long
+    /// daily ranges stay cheap.
+    static func overlapping(_ periods: [(start: Int, stop: Int)], from: Int, to: Int) -> Range<Int> {
+        guard from <= to else { return 0..<0 }
+        var low = 0
+        var high = periods.count
+        while low < high {
+            let mid = (low + high) / 2
+            if periods[mid].stop < from { low = mid + 1 } else { high = mid }
+        }
+        let first = low
+        high = periods.count
+        while low < high {
+            let mid = (low + high) / 2
+            if periods[mid].start <= to { low = mid + 1 } else { high = mid }
+        }
+        return first..<max(first, low)
     }
 
     // MARK: Metrics
@@ -400,7 +418,7 @@ struct InsightsEngine: Sendable {
                 continue
             }
             let from = max(entry.start, query.since)
-            for period in plan.periods where period.stop >= from && period.start <= lastDay {
+            for period in plan.periods[Self.overlapping(plan.periods, from: from, to: lastDay)] {
                 if skipped < offset {
                     skipped += 1
                     continue
