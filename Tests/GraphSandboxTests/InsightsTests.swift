@@ -212,4 +212,15 @@ import Testing
         #expect(reply.data.map { $0["date_start"]?.stringValue ?? "" } == ["2024-04-10", "2024-05-01", "2024-06-01"])
         #expect(reply.data.map { $0["date_stop"]?.stringValue ?? "" } == ["2024-04-30", "2024-05-31", "2024-06-14"])
     }
+
+    @Test func cachedPlansFollowStructuralChanges() async throws {
+        let sandbox = Fixture.sandbox()
+        let query = [("level", "ad"), ("time_range", Self.range), ("fields", "ad_id"), ("limit", "500")]
+        let before = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", query)
+        let adID = try #require(before.data.first?["ad_id"]?.stringValue)
+        #expect(sandbox.delete(objectID: adID))
+        let after = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", query)
+        #expect(after.data.count == before.data.count - 1)
+        #expect(!after.data.contains { $0["ad_id"]?.stringValue == adID })
+    }
 }

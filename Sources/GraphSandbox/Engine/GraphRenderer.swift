@@ -11,12 +11,15 @@ struct GraphRenderer {
     var rowsServed = 0
     /// Insights rows rendered.
     var insightsRowsServed = 0
+    /// Shared plans for paging through large insights results.
+    let planCache: InsightsPlanCache?
 
-    init(world: SandboxWorld, configuration: SandboxConfiguration, request: SandboxRequest, now: Date) {
+    init(world: SandboxWorld, configuration: SandboxConfiguration, request: SandboxRequest, now: Date, planCache: InsightsPlanCache? = nil) {
         self.world = world
         self.configuration = configuration
         self.request = request
         self.now = now
+        self.planCache = planCache
     }
 
     var version: String { self.request.version ?? self.configuration.graphVersion }
@@ -504,7 +507,7 @@ struct GraphRenderer {
         nextQuery: [(name: String, value: String)]
     ) throws(GraphErrorSpec) -> SandboxJSON {
         let engine = InsightsEngine(world: self.world, now: self.now)
-        let plan = engine.plan(query)
+        let plan = self.planCache?.plan(for: query, engine: engine) ?? engine.plan(query)
         if let budget, plan.total > budget { throw GraphErrorSpec.reduceData }
         let limit = try self.pageSize(limitText)
         var offset = 0
