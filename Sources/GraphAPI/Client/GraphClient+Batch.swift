@@ -75,7 +75,9 @@ extension GraphClient {
             case .refreshToken:
                 retryIndices.append(index)
             case .retry(let delay, let retryClass):
-                if retryClass == .throttled, context.waitPolicy == .failFast {
+                // Fail fast when asked, or when the wait is longer than a call may wait in total (reference §7.5: calling
+                // a blocked account again extends the block).
+                if retryClass == .throttled, context.waitPolicy == .failFast || delay > self.configuration.retry.maxTotalWait {
                     results[index] = .failure(.graph(error))
                     if let account = context.adAccountID ?? context.businessID {
                         self.governor.pause(account, until: self.time.now().addingTimeInterval(delay.seconds), reason: "throttled")
@@ -95,7 +97,7 @@ extension GraphClient {
                     "account_id": "\(context.adAccountID ?? "none")",
                 ]
             )
-            if retryWait > .zero, retryWait <= self.configuration.retry.maxTotalWait {
+            if retryWait > .zero {
                 try await self.time.sleep(retryWait)
                 self.metrics.waited(reason: "throttle", duration: retryWait)
             }
