@@ -151,7 +151,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     /// Keeps the last row for each key (a multi-row upsert must not touch the same key twice).
     private static func lastPerKey(_ rows: [Row]) -> [Row] {
         guard rows.count > 1 else { return rows }
-        var seen: [String: Int] = [:]
+        var seen: [Row.UpsertKey: Int] = [:]
         seen.reserveCapacity(rows.count)
         var out: [Row] = []
         out.reserveCapacity(rows.count)
