@@ -73,6 +73,17 @@ public struct ConnectionRepository: Sendable {
         try await EntityRepository<MetaConnectionRow>(executor: self.executor).all()
     }
 
+    /// Deletes a connection and its encrypted token (`metasync connections remove`).
+    /// - Returns: whether the connection existed.
+    public func delete(id: String) async throws -> Bool {
+        try await self.executor.write { sql in
+            let existing = try await sql.select().column("id").from(MetaConnectionRow.tableName).where("id", .equal, SQLBind(id)).all()
+            guard !existing.isEmpty else { return false }
+            try await sql.delete(from: MetaConnectionRow.tableName).where("id", .equal, SQLBind(id)).run()
+            return true
+        }
+    }
+
     /// Records a status change (e.g. `expired` after a failed refresh, `revoked` after a deauthorize callback).
     public func updateStatus(id: String, status: MetaConnectionRow.Status, reason: String?, checkedAt: Date? = nil, now: Date) async throws {
         try await self.executor.write { sql in

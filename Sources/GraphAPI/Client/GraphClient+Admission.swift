@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+
+extension GraphClient {
+    /// Waits (or fails fast) until the usage governor and the call budget let the call go.
+    func admit(_ call: GraphCall, context: GraphCallContext, endpoint: String, metadata: Logger.Metadata) async throws {
+        var waited: Duration = .zero
+        let limit = self.configuration.limits.maxAdmissionWait
+
+        // Usage governor: a paused account waits (or fails fast); a busy one slows down once.
+        governor: while true {
+            switch self.governor.admission(accountID: context.adAccountID, businessID: context.businessID, now: self.time.now()) {
+            case .proceed:
+                break governor
+            case .slowDown(let delay):
+                self.logger.debug(
+                    "graph usage above threshold; slowing down",
+                    metadata: metadata.merging(["wait_seconds": "\(delay.seconds)"]) { $1 }
+                )
+                try await self.time.sleep(delay)
+                self.metrics.waited(reason: "slow_down", duration: delay)
+                break governor
+            case .paused(let until):
+                let remaining = Duration.fromSeconds(until.timeIntervalSince(self.time.now()))
+                let account = context.adAccountID ?? context.businessID ?? "unknown"
+                if context.waitPolicy == .failFast || waited + remaining > limit {
+                    self.logger.notice(
+                        "graph account paused; failing fast",
+                        metadata: metadata.merging(["wait_seconds": "\(remaining.seconds)"]) { $1 }
+                    )
+                    throw GraphClientError.accountPaused(accountID: account, retryAfter: remaining)
+                }
+                self.logger.notice("graph account paused; waiting", metadata: metadata.merging(["wait_seconds": "\(remaining.seconds)"]) { $1 })
+                try await self.time.sleep(remaining)
+                waited += remaining
+                self.metrics.waited(reason: "paused", duration: remaining)
+            }
+        }
+
+        // Call budget: charge the user, waiting for the rolling window when it is full.
+        guard let budget = self.budget, let userID = context.userID else { return }
+        while true {
+            switch try await budget.acquire(userID: userID, cost: call.cost, now: self.time.now()) {
+            case .granted(let usage):
+                self.metrics.budgetUsage(usage)
+                let threshold = Int((Double(usage.limit) * self.configuration.limits.budgetWarningFraction).rounded(.up))
+                if usage.used >= threshold, usage.used - call.cost < threshold {
+                    self.metrics.budgetWarning()
+                    self.logger.warning(
+                        "graph call budget above warning threshold",
+                        metadata: metadata.merging(["user_id": "\(userID)", "used": "\(usage.used)", "limit": "\(usage.limit)"]) { $1 }
+                    )
+                }
+                return
+            case .exhausted(let retryAt, let usage):
+                let remaining = Duration.fromSeconds(retryAt.timeIntervalSince(self.time.now()))
+                var budgetMetadata = metadata
+                budgetMetadata["user_id"] = "\(userID)"
+                budgetMetadata["used"] = "\(usage.used)"
+                budgetMetadata["limit"] = "\(usage.limit)"
+                budgetMetadata["wait_seconds"] = "\(remaining.seconds)"
+                if context.waitPolicy == .failFast || waited + remaining > limit {
+                    self.logger.warning("graph call budget exhausted; failing fast", metadata: budgetMetadata)
+                    throw GraphClientError.budgetExhausted(userID: userID, retryAfter: remaining)
+                }
+                self.logger.warning("graph call budget exhausted; waiting for the window", metadata: budgetMetadata)
+                try await self.time.sleep(remaining)
+                waited += remaining
+                self.metrics.waited(reason: "budget", duration: remaining)
+            }
+        }
+    }
+}

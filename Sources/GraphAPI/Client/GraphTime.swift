@@ -1,0 +1,55 @@
+import Foundation
+
+/// The client's view of time: every wait goes through the injected clock, and "now" is either injected or
+/// derived from the clock (wall time at creation plus the clock's elapsed time), so tests with a test clock
+/// see budget windows and `appsecret_time` move exactly as far as the clock did.
+struct GraphTime: Sendable {
+    let sleep: @Sendable (Duration) async throws -> Void
+    let elapsed: @Sendable () -> Duration
+    let now: @Sendable () -> Date
+
+    init(clock: any Clock<Duration>, now: (@Sendable () -> Date)?) {
+        self = Self.make(clock: clock, now: now)
+    }
+
+    private init(
+        sleep: @escaping @Sendable (Duration) async throws -> Void,
+        elapsed: @escaping @Sendable () -> Duration,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.sleep = sleep
+        self.elapsed = elapsed
+        self.now = now
+    }
+
+    private static func make<C: Clock<Duration>>(clock: C, now: (@Sendable () -> Date)?) -> GraphTime {
+        let origin = clock.now
+        let wallOrigin = Date()
+        let elapsed: @Sendable () -> Duration = { origin.duration(to: clock.now) }
+        let derivedNow: @Sendable () -> Date = {
+            let components = elapsed().components
+            return wallOrigin.addingTimeInterval(Double(components.seconds) + Double(components.attoseconds) / 1e18)
+        }
+        return GraphTime(
+            sleep: { duration in
+                guard duration > .zero else { return }
+                try await clock.sleep(for: duration)
+            },
+            elapsed: elapsed,
+            now: now ?? derivedNow
+        )
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double` (for logs and metrics only).
+    var seconds: Double {
+        let components = self.components
+        return Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// A duration from seconds (sub-millisecond precision is dropped).
+    static func fromSeconds(_ seconds: Double) -> Duration {
+        .milliseconds(Int64((max(seconds, 0) * 1000).rounded(.up)))
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GraphAPI
+import Hummingbird
+import Logging
+import MetaStore
+import Metrics
+import ServiceLifecycle
+
+/// The request context every route uses.
+public typealias MetaSyncRequestContext = AppRequestContext
+
+/// Builds the MetaSync HTTP application: routes, middleware, and the services it runs in one `ServiceGroup` in
+/// dependency order — the database first, then the webhook worker and ``ServerDependencies/additionalServices``,
+/// then the HTTP server (Hummingbird adds it last). Graceful shutdown (SIGTERM) stops them in reverse order: the
+/// server stops accepting and drains, then the workers finish their current item, then the database closes.
+///
+/// ```swift
+/// let app = try await buildApplication(configuration, dependencies)
+/// try await app.runService()          // or: try await app.test(.router) { client in ... }
+/// ```
+public func buildApplication(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) async throws -> some ApplicationProtocol {
+    let server = MetaSyncServer(configuration: configuration, dependencies: dependencies)
+    let router = Router(context: AppRequestContext.self)
+    server.addRoutes(to: router)
+
+    var app = Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "MetaSync"),
+        logger: dependencies.logger
+    )
+    if dependencies.runsDatabase {
+        app.addServices(DatabaseService(database: dependencies.store.database, logger: dependencies.logger))
+    }
+    if let worker = server.worker {
+        app.addServices(worker)
+    } else {
+        dependencies.logger.warning("no object refresher configured: webhook events are stored and queued but not processed")
+    }
+    app.addServices(dependencies.additionalServices)
+    if dependencies.migrateOnStart {
+        let database = dependencies.store.database
+        let logger = dependencies.logger
+        app.beforeServerStarts {
+            try await Migrator.standard.migrate(database, logger: logger)
+        }
+    }
+    return app
+}
+
+/// Every route the application registers, for documentation checks.
+public func registeredRoutes(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> [ServerRoute] {
+    let recorder = RouteRecorder<AppRequestContext>()
+    MetaSyncServer(configuration: configuration, dependencies: dependencies).addRoutes(to: recorder)
+    return recorder.routes
+}
+
+/// The assembled controllers and the worker of one application.
+struct MetaSyncServer: Sendable {
+    let configuration: ServerConfiguration
+    let dependencies: ServerDependencies
+    let signal: WorkerSignal
+    let ingestor: WebhookIngestor
+    let queries: ServerQueries
+    let worker: WebhookWorker?
+
+    init(configuration: ServerConfiguration, dependencies: ServerDependencies) {
+        self.configuration = configuration
+        self.dependencies = dependencies
+        let signal = WorkerSignal()
+        self.signal = signal
+        let factory = dependencies.metricsFactory
+        self.queries = ServerQueries(database: dependencies.store.database)
+        self.ingestor = WebhookIngestor(
+            store: dependencies.store,
+            queue: configuration.webhookQueue,
+            signal: signal,
+            now: dependencies.now,
+            metrics: factory
+        )
+        self.worker = dependencies.refresher.map {
+            WebhookWorker(
+                store: dependencies.store,
+                refresher: $0,
+                queue: configuration.webhookQueue,
+                batchSize: configuration.workerBatchSize,
+                pollInterval: configuration.workerPollInterval,
+                errorBackoff: configuration.workerErrorBackoff,
+                signal: signal,
+                clock: dependencies.clock,
+                now: dependencies.now,
+                metrics: factory,
+                logger: dependencies.logger
+            )
+        }
+    }
+
+    func addRoutes<Methods: RouterMethods>(to router: Methods) where Methods.Context == AppRequestContext {
+        let logger = self.dependencies.logger
+        let factory = self.dependencies.metricsFactory
+        _ = router.add(middleware: HTTPMetricsMiddleware(factory: factory))
+        _ = router.add(middleware: ErrorMiddleware(logger: logger))
+
+        router.addRoutes(
+            HealthController(
+                store: self.dependencies.store,
+                queries: self.queries,
+                governor: self.dependencies.governor,
+                budget: self.dependencies.budget,
+                queue: self.configuration.webhookQueue,
+                expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
+                now: self.dependencies.now,
+                logger: logger
+            ).endpoints,
+            atPath: "/health"
+        )
+        router.addRoutes(MetricsController(registry: self.dependencies.metricsRegistry).endpoints, atPath: "/metrics")
+        router.addRoutes(OpenAPIController().endpoints, atPath: "/openapi.yaml")
+        router.addRoutes(
+            WebhookController(
+                verifyToken: self.configuration.webhookVerifyToken,
+                signature: self.configuration.appSecret.map { WebhookSignature(appSecret: $0) },
+                maxBodyBytes: self.configuration.maxWebhookBodyBytes,
+                ingestor: self.ingestor,
+                logger: logger,
+                metrics: factory
+            ).endpoints,
+            atPath: "/webhooks/meta"
+        )
+        router.addRoutes(
+            PlatformCallbackController(
+                appSecret: self.configuration.appSecret,
+                statusURLBase: self.configuration.publicBaseURL + PlatformCallbackController.statusPath,
+                store: self.dependencies.store,
+                queries: self.queries,
+                now: self.dependencies.now,
+                logger: logger
+            ).endpoints,
+            atPath: "/meta"
+        )
+        router.addRoutes(
+            OAuthController(
+                configuration: self.configuration,
+                states: OAuthStateStore(lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
+                exchanger: self.dependencies.tokenExchanger,
+                store: self.dependencies.store,
+                now: self.dependencies.now,
+                logger: logger
+            ).endpoints
+        )
+        let api = RouteCollection(context: AppRequestContext.self)
+            .add(middleware: APIKeyMiddleware(apiKey: self.configuration.apiKey))
+        api.addRoutes(
+            APIController(
+                store: self.dependencies.store,
+                queries: self.queries,
+                syncTrigger: self.dependencies.syncTrigger,
+                webhookQueue: self.configuration.webhookQueue,
+                now: self.dependencies.now,
+                logger: logger
+            ).endpoints
+        )
+        router.addRoutes(api, atPath: "/api")
+    }
+}

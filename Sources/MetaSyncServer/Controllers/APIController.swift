@@ -1,0 +1,278 @@
+import Foundation
+import Hummingbird
+import Logging
+import MetaStore
+
+/// The JSON API under `/api` (behind ``APIKeyMiddleware``): connections without secrets, mirrored objects with
+/// filters and cursor pagination, insights, sync runs, webhook events and dead letters, and `POST /api/sync`.
+struct APIController: Sendable {
+    let store: MetaStore
+    let queries: ServerQueries
+    let syncTrigger: (any SyncTrigger)?
+    let webhookQueue: String
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// The most items one page may hold; `limit` defaults to 100.
+    static let maxLimit = 500
+    static let defaultLimit = 100
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("connections", use: self.listConnections)
+            .get("accounts", use: self.listAccounts)
+            .get("campaigns", use: self.listCampaigns)
+            .get("adsets", use: self.listAdSets)
+            .get("ads", use: self.listAds)
+            .get("insights", use: self.listInsights)
+            .get("sync-runs", use: self.listSyncRuns)
+            .get("webhook-events", use: self.listWebhookEvents)
+            .get("dead-letters", use: self.listDeadLetters)
+            .post("dead-letters/{id}/retry", use: self.retryDeadLetter)
+            .post("sync", use: self.sync)
+    }
+
+    // MARK: - DTOs
+
+    /// A connection as the API shows it: never the token, its ciphertext or its key id.
+    struct ConnectionDTO: Encodable, Sendable {
+        var id: String
+        var metaUserID: String
+        var appID: String?
+        var tokenType: String
+        var status: String
+        var statusReason: String?
+        var expiresAt: Date?
+        var dataAccessExpiresAt: Date?
+        var scopes: [String]
+        var lastCheckedAt: Date?
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ row: MetaConnectionRow) {
+            self.id = row.id
+            self.metaUserID = row.metaUserID
+            self.appID = row.appID
+            self.tokenType = row.tokenType
+            self.status = row.status.rawValue
+            self.statusReason = row.statusReason
+            self.expiresAt = row.expiresAt
+            self.dataAccessExpiresAt = row.dataAccessExpiresAt
+            self.scopes = row.scopeList
+            self.lastCheckedAt = row.lastCheckedAt
+            self.createdAt = row.createdAt
+            self.updatedAt = row.updatedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case metaUserID = "meta_user_id"
+            case appID = "app_id"
+            case tokenType = "token_type"
+            case status
+            case statusReason = "status_reason"
+            case expiresAt = "expires_at"
+            case dataAccessExpiresAt = "data_access_expires_at"
+            case scopes
+            case lastCheckedAt = "last_checked_at"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    /// A dead-lettered queue item.
+    struct DeadLetterDTO: Encodable, Sendable {
+        var id: Int
+        var eventID: Int?
+        var targets: [RefreshTarget]
+        var attempts: Int
+        var lastError: String?
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ item: WorkItem) {
+            let payload = try? item.payload.decode(WebhookWorkItem.self)
+            self.id = item.id
+            self.eventID = payload?.eventID
+            self.targets = payload?.targets ?? []
+            self.attempts = item.attempts
+            self.lastError = item.lastError
+            self.createdAt = item.createdAt
+            self.updatedAt = item.updatedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case eventID = "event_id"
+            case targets, attempts
+            case lastError = "last_error"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+        var data: [Item]
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func listConnections(_ request: Request, context: AppRequestContext) async throws -> ListResponse<ConnectionDTO> {
+        ListResponse(data: try await self.store.connections.all().map(ConnectionDTO.init))
+    }
+
+    @Sendable func listAccounts(_ request: Request, context: AppRequestContext) async throws -> Page<AdAccountRow> {
+        let query = try ListQuery(request)
+        var filters = [ServerQueries.Filter(column: "connection_id", values: query.list("connection_id"))]
+        if let account = query.single("account_id") { filters.append(.init(column: "account_id", values: [Self.numericAccount(account)])) }
+        return try await self.page(AdAccountRow.self, table: AdAccountRow.tableName, filters: filters, query: query)
+    }
+
+    @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> Page<CampaignRow> {
+        let query = try ListQuery(request)
+        let filters = Self.commonFilters(query)
+        return try await self.page(CampaignRow.self, table: CampaignRow.tableName, filters: filters, query: query)
+    }
+
+    @Sendable func listAdSets(_ request: Request, context: AppRequestContext) async throws -> Page<AdSetRow> {
+        let query = try ListQuery(request)
+        var filters = Self.commonFilters(query)
+        filters.append(.init(column: "campaign_id", values: query.list("campaign_id") + query.list("parent_id")))
+        return try await self.page(AdSetRow.self, table: AdSetRow.tableName, filters: filters, query: query)
+    }
+
+    @Sendable func listAds(_ request: Request, context: AppRequestContext) async throws -> Page<AdRow> {
+        let query = try ListQuery(request)
+        var filters = Self.commonFilters(query)
+        filters.append(.init(column: "campaign_id", values: query.list("campaign_id")))
+        filters.append(.init(column: "adset_id", values: query.list("adset_id") + query.list("parent_id")))
+        return try await self.page(AdRow.self, table: AdRow.tableName, filters: filters, query: query)
+    }
+
+    @Sendable func listInsights(_ request: Request, context: AppRequestContext) async throws -> Page<PerformanceSnapshotRow> {
+        let query = try ListQuery(request)
+        let level = query.single("level")
+        if let level, PerformanceSnapshotRow.Level(rawValue: level) == nil {
+            throw APIError.badRequest("level must be one of account, campaign, adset, ad", code: "invalid_parameter")
+        }
+        let since = try query.day("since")
+        let until = try query.day("until")
+        if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
+        var offset = 0
+        if let cursor = query.cursor {
+            guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw ListQuery.invalidCursor }
+            offset = value
+        }
+        let result = try await self.queries.insights(
+            level: level,
+            objectIDs: query.list("object_id"),
+            accountID: query.single("account_id").map(Self.numericAccount),
+            since: since,
+            until: until,
+            offset: offset,
+            limit: query.limit
+        )
+        let next = result.hasMore ? Cursor.encode(String(offset + result.rows.count)) : nil
+        return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
+    }
+
+    @Sendable func listSyncRuns(_ request: Request, context: AppRequestContext) async throws -> ListResponse<SyncRunRow> {
+        let query = try ListQuery(request)
+        let runs = try await self.store.syncRuns.recent(limit: query.limit, accountID: query.single("account_id"))
+        return ListResponse(data: runs)
+    }
+
+    @Sendable func listWebhookEvents(_ request: Request, context: AppRequestContext) async throws -> Page<WebhookEventRow> {
+        let query = try ListQuery(request)
+        let status = query.single("status")
+        if let status, WebhookEventRow.Status(rawValue: status) == nil {
+            throw APIError.badRequest(
+                "status must be one of " + WebhookEventRow.Status.allCases.map(\.rawValue).joined(separator: ", "),
+                code: "invalid_parameter"
+            )
+        }
+        var before: Int?
+        if let cursor = query.cursor {
+            guard let key = Cursor.decode(cursor), let value = Int(key) else { throw ListQuery.invalidCursor }
+            before = value
+        }
+        let result = try await self.queries.webhookEvents(status: status, field: query.single("field"), before: before, limit: query.limit)
+        let next = result.hasMore ? result.rows.last?.id.map { Cursor.encode(String($0)) } : nil
+        return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
+    }
+
+    @Sendable func listDeadLetters(_ request: Request, context: AppRequestContext) async throws -> ListResponse<DeadLetterDTO> {
+        let query = try ListQuery(request)
+        let items = try await self.store.queue.deadLetters(queue: self.webhookQueue, limit: query.limit)
+        return ListResponse(data: items.map(DeadLetterDTO.init))
+    }
+
+    @Sendable func retryDeadLetter(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
+        }
+        guard try await self.store.queue.requeueDead(id: id, now: self.now()) else {
+            throw APIError.notFound("No dead-lettered item \(id)")
+        }
+        self.logger.notice("dead letter requeued", metadata: ["item_id": "\(id)"])
+        return Response(
+            status: .accepted,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: .init(string: #"{"status":"requeued"}"#))
+        )
+    }
+
+    @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let trigger = self.syncTrigger else { throw APIError.unavailable("Syncing is not available in this server") }
+        let body: SyncRequest
+        do {
+            body = try await request.decode(as: SyncRequest.self, context: context)
+        } catch {
+            throw APIError.badRequest("The body must be JSON: {\"connection_id\": \"...\"} or {\"account_id\": \"act_...\"}", code: "invalid_body")
+        }
+        guard body.connectionID != nil || body.accountID != nil else {
+            throw APIError.badRequest("Give connection_id or account_id", code: "invalid_body")
+        }
+        do {
+            let receipt = try await trigger.triggerSync(body)
+            var response = try context.responseEncoder.encode(receipt, from: request, context: context)
+            response.status = .accepted
+            return response
+        } catch let error as SyncTriggerError {
+            switch error.kind {
+            case .notFound: throw APIError.notFound(error.message)
+            case .invalid: throw APIError.badRequest(error.message, code: "invalid_body")
+            case .unavailable: throw APIError.unavailable(error.message)
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func page<Row: MirroredRow>(_ type: Row.Type, table: String, filters: [ServerQueries.Filter], query: ListQuery) async throws -> Page<Row>
+    {
+        var after: String?
+        if let cursor = query.cursor {
+            guard let key = Cursor.decode(cursor) else { throw ListQuery.invalidCursor }
+            after = key
+        }
+        let result = try await self.queries.page(type, table: table, key: "id", filters: filters, after: after, limit: query.limit)
+        let next = result.hasMore ? result.lastKey.map(Cursor.encode) : nil
+        return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
+    }
+
+    /// `account_id` (numeric or `act_<n>`) and `status` (effective status, comma-separated).
+    private static func commonFilters(_ query: ListQuery) -> [ServerQueries.Filter] {
+        [
+            .init(column: "account_id", values: query.list("account_id").map(Self.numericAccount)),
+            .init(column: "effective_status", values: query.list("status").map { $0.uppercased() }),
+        ]
+    }
+
+    /// `act_123` → `123`.
+    static func numericAccount(_ id: String) -> String {
+        id.hasPrefix("act_") ? String(id.dropFirst(4)) : id
+    }
+}
+
+extension Page: ResponseEncodable {}

@@ -1,0 +1,139 @@
+import Foundation
+import GraphAPI
+import Hummingbird
+import Logging
+import MetaStore
+
+/// `GET /health`: database reachability, connection statuses, call-budget and usage-header levels per account, and
+/// the webhook queue. 200 when the database answers, 503 when it does not.
+struct HealthController: Sendable {
+    let store: MetaStore
+    let queries: ServerQueries
+    let governor: GraphUsageGovernor?
+    let budget: (any CallBudget)?
+    let queue: String
+    let expiringWithin: TimeInterval
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    struct Report: Encodable, Sendable {
+        struct Database: Encodable, Sendable {
+            var reachable: Bool
+            var backend: String
+        }
+
+        struct Connection: Encodable, Sendable {
+            var id: String
+            var metaUserID: String
+            var tokenType: String
+            /// `active`, `expiring`, `expired` or `revoked`, judged now (not only as stored).
+            var status: String
+            var statusReason: String?
+            var expiresAt: Date?
+            var daysUntilExpiry: Int?
+            var callBudget: CallBudgetUsage?
+
+            enum CodingKeys: String, CodingKey {
+                case id
+                case metaUserID = "meta_user_id"
+                case tokenType = "token_type"
+                case status
+                case statusReason = "status_reason"
+                case expiresAt = "expires_at"
+                case daysUntilExpiry = "days_until_expiry"
+                case callBudget = "call_budget"
+            }
+        }
+
+        struct Usage: Encodable, Sendable {
+            var appPercent: Double
+            var accounts: [GraphUsageSnapshot.Account]
+
+            enum CodingKeys: String, CodingKey {
+                case appPercent = "app_percent"
+                case accounts
+            }
+        }
+
+        var status: String
+        var database: Database
+        var connections: [Connection]
+        var connectionCounts: [String: Int]
+        var usage: Usage?
+        var webhookQueue: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, connections
+            case connectionCounts = "connection_counts"
+            case usage
+            case webhookQueue = "webhook_queue"
+        }
+    }
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).get(use: self.check)
+    }
+
+    @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let backend = self.store.database.kind.rawValue
+        let now = self.now()
+        var report = Report(
+            status: "ok",
+            database: .init(reachable: true, backend: backend),
+            connections: [],
+            connectionCounts: [:],
+            usage: nil,
+            webhookQueue: [:]
+        )
+        do {
+            try await self.queries.ping()
+            let rows = try await self.store.connections.all()
+            for row in rows {
+                var connection = Report.Connection(
+                    id: row.id,
+                    metaUserID: row.metaUserID,
+                    tokenType: row.tokenType,
+                    status: Self.status(of: row, now: now, expiringWithin: self.expiringWithin).rawValue,
+                    statusReason: row.statusReason,
+                    expiresAt: row.expiresAt,
+                    daysUntilExpiry: row.expiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
+                )
+                if let budget = self.budget {
+                    connection.callBudget = try? await budget.usage(userID: row.metaUserID, now: now)
+                }
+                report.connections.append(connection)
+                report.connectionCounts[connection.status, default: 0] += 1
+            }
+            report.webhookQueue = try await self.queries.queueCounts(queue: self.queue)
+        } catch {
+            self.logger.error("health check: database unreachable", metadata: ["error_type": "\(type(of: error))"])
+            report.status = "unavailable"
+            report.database.reachable = false
+            report.connections = []
+            report.connectionCounts = [:]
+        }
+        if let governor = self.governor {
+            let snapshot = governor.snapshot(now: now)
+            report.usage = .init(appPercent: snapshot.appPercent, accounts: snapshot.accounts)
+        }
+        if report.database.reachable, report.connectionCounts["expired", default: 0] > 0 || (report.webhookQueue["dead"] ?? 0) > 0 {
+            report.status = "degraded"
+        }
+        var response = try context.responseEncoder.encode(report, from: request, context: context)
+        response.status = report.database.reachable ? .ok : .serviceUnavailable
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// A connection's status now: `revoked` and `expired` as stored; otherwise judged from its expiry.
+    static func status(of row: MetaConnectionRow, now: Date, expiringWithin: TimeInterval) -> MetaConnectionRow.Status {
+        switch row.status {
+        case .revoked, .expired: return row.status
+        case .active, .expiring:
+            guard let expiresAt = row.expiresAt else { return .active }
+            if expiresAt <= now { return .expired }
+            if expiresAt.timeIntervalSince(now) <= expiringWithin { return .expiring }
+            return .active
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import MetaStore
+
+/// The common query parameters of list endpoints: `limit` (1…500, default 100), `cursor`, and filters that may be
+/// repeated or comma-separated.
+struct ListQuery: Sendable {
+    let parameters: [String: [String]]
+    let limit: Int
+    let cursor: String?
+
+    static let invalidCursor = APIError.badRequest("cursor is not valid: pass paging.next_cursor from the previous page", code: "invalid_cursor")
+
+    init(_ request: Request) throws {
+        var parameters: [String: [String]] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let values = value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            parameters[String(key), default: []] += values
+        }
+        self.parameters = parameters
+        if let text = parameters["limit"]?.last {
+            guard let limit = Int(text), (1...APIController.maxLimit).contains(limit) else {
+                throw APIError.badRequest("limit must be an integer from 1 to \(APIController.maxLimit)", code: "invalid_parameter")
+            }
+            self.limit = limit
+        } else {
+            self.limit = APIController.defaultLimit
+        }
+        self.cursor = parameters["cursor"]?.last
+    }
+
+    func list(_ name: String) -> [String] { self.parameters[name] ?? [] }
+
+    func single(_ name: String) -> String? { self.parameters[name]?.last }
+
+    func day(_ name: String) throws -> CalendarDay? {
+        guard let text = self.single(name) else { return nil }
+        do {
+            return try CalendarDay(text)
+        } catch {
+            throw APIError.badRequest("\(name) must be a date YYYY-MM-DD", code: "invalid_parameter")
+        }
+    }
+}

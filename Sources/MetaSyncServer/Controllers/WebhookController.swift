@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+
+/// `GET /webhooks/meta` (subscription verification) and `POST /webhooks/meta` (change notifications), reference §9.2–9.3.
+struct WebhookController: Sendable {
+    let verifyToken: String?
+    let signature: WebhookSignature?
+    let maxBodyBytes: Int
+    let ingestor: WebhookIngestor
+    let logger: Logger
+    let metrics: any MetricsFactory
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(use: self.verify)
+            .post(use: self.receive)
+    }
+
+    /// Answers Meta's verification request: the raw `hub.challenge` as text/plain when `hub.mode` is `subscribe` and
+    /// `hub.verify_token` matches; 403 otherwise.
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let expected = self.verifyToken,
+            query["hub.mode"].map(String.init) == "subscribe",
+            let presented = query["hub.verify_token"].map(String.init),
+            ConstantTime.equals(presented, expected),
+            let challenge = query["hub.challenge"].map(String.init)
+        else {
+            self.count("verification_refused")
+            throw APIError(.forbidden, code: "verification_failed", message: "Webhook verification failed")
+        }
+        self.count("verified")
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: challenge))
+        )
+    }
+
+    /// Verifies the signature over the raw body, stores every change and enqueues it, and answers 200 at once (the
+    /// refresh happens in the worker, so Meta never waits for Graph).
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let signature = self.signature else {
+            self.count("not_configured")
+            throw APIError(.forbidden, code: "webhooks_disabled", message: "Webhooks are disabled: no app secret is configured")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maxBodyBytes {
+            self.count("too_large")
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: self.maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            self.count("too_large")
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
+        }
+        let bytes = body.readableBytesView
+        switch signature.verify(body: bytes, header: request.headers[Self.signatureField]) {
+        case .valid:
+            break
+        case .missing:
+            self.count("signature_missing")
+            throw APIError(.unauthorized, code: "signature_missing", message: "Missing X-Hub-Signature-256 header")
+        case .malformed:
+            self.count("signature_malformed")
+            throw APIError(.forbidden, code: "invalid_signature", message: "X-Hub-Signature-256 must be sha256=<64 hex digits>")
+        case .mismatch:
+            self.count("signature_mismatch")
+            self.logger.warning("webhook signature mismatch", metadata: ["bytes": "\(bytes.count)"])
+            throw APIError(.forbidden, code: "invalid_signature", message: "Invalid X-Hub-Signature-256")
+        }
+        let notification: WebhookNotification
+        do {
+            notification = try WebhookNotification(body: bytes)
+        } catch let error as WebhookNotification.Malformed {
+            self.count("malformed")
+            throw APIError.badRequest(error.description, code: "malformed_payload")
+        }
+        let stored = try await self.ingestor.ingest(notification)
+        self.count("accepted")
+        let json = #"{"duplicates":\#(notification.changes.count - stored),"stored":\#(stored)}"#
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: json))
+        )
+    }
+
+    static let signatureField = HTTPField.Name(WebhookSignature.headerName)!
+
+    private func count(_ result: String) {
+        Counter(label: "metasync_webhook_requests_total", dimensions: [("result", result)], factory: self.metrics).increment()
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into the JSON shape of ``APIError``: Hummingbird's own `HTTPError`s keep their status, anything
+/// else becomes a 500 whose details go to the log only.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        } catch let error as any HTTPResponseError {
+            throw APIError(error.status, code: Self.code(for: error.status), message: error.status.reasonPhrase)
+        } catch is CancellationError {
+            throw APIError.unavailable("The server is shutting down")
+        } catch {
+            // The type only: descriptions of database or Graph errors are for the operator, not the caller.
+            self.logger.error(
+                "request failed",
+                metadata: ["path": "\(request.uri.path)", "method": "\(request.method)", "error_type": "\(type(of: error))", "error": "\(error)"]
+            )
+            throw APIError.internalError
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: return "bad_request"
+        case 401: return "unauthorized"
+        case 403: return "forbidden"
+        case 404: return "not_found"
+        case 405: return "method_not_allowed"
+        case 413: return "payload_too_large"
+        case 415: return "unsupported_media_type"
+        case 503: return "unavailable"
+        default: return status.code >= 500 ? "internal_error" : "error"
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Settings of the MetaSync HTTP server, with safe defaults.
+///
+/// ```swift
+/// var configuration = ServerConfiguration(host: "0.0.0.0", port: 8080)
+/// configuration.appID = "1234"
+/// configuration.appSecret = secretFromSettings
+/// configuration.apiKey = apiKeyFromSettings
+/// configuration.publicBaseURL = "https://metasync.example.com"
+/// ```
+///
+/// Secrets (`appSecret`, `apiKey`, `webhookVerifyToken`) are never printed: ``description`` only says whether each
+/// is set.
+public struct ServerConfiguration: Sendable, CustomStringConvertible {
+    /// Address to bind (default `127.0.0.1`).
+    public var host: String
+    /// Port to bind (default 8080; 0 picks a free port).
+    public var port: Int
+    /// The Meta app id (`client_id` of the login dialog). OAuth needs it.
+    public var appID: String?
+    /// The Meta app secret: signs webhooks and `signed_request`, and the code exchange. Webhooks and OAuth need it.
+    public var appSecret: String?
+    /// The bearer key of the JSON API; when nil the API refuses every request.
+    public var apiKey: String?
+    /// The `hub.verify_token` Meta must echo in the webhook verification request; when nil verification fails.
+    public var webhookVerifyToken: String?
+    /// The externally visible base URL of this server, without a trailing slash (the OAuth `redirect_uri` and the
+    /// data-deletion status URL are built from it). Default `http://127.0.0.1:8080`.
+    public var publicBaseURL: String
+    /// The login dialog URL (reference §8.1). Default `https://www.facebook.com/v25.0/dialog/oauth`; tests and the
+    /// sandbox demo point it at the sandbox's stand-in.
+    public var loginDialogURL: String
+    /// The permissions asked for (default `ads_read,ads_management,business_management`).
+    public var oauthScopes: [String]
+    /// How long an OAuth `state` stays valid (default 10 minutes).
+    public var oauthStateLifetime: Duration
+    /// Where the browser goes after a successful connection (default `/`, the dashboard).
+    public var dashboardPath: String
+    /// Whether cookies carry the `Secure` attribute (default: when ``publicBaseURL`` is https).
+    public var secureCookies: Bool
+    /// The largest webhook body accepted (default 1 MiB; Meta batches up to 1,000 changes per POST).
+    public var maxWebhookBodyBytes: Int
+    /// The durable queue the webhook endpoint fills and the worker drains (default `webhooks`).
+    public var webhookQueue: String
+    /// Queue items the worker claims per round (default 100); they are coalesced per object.
+    public var workerBatchSize: Int
+    /// How long the worker waits when the queue is empty and nothing woke it (default 1 s).
+    public var workerPollInterval: Duration
+    /// How long the worker waits after a database error before trying again (default 5 s).
+    public var workerErrorBackoff: Duration
+    /// Days before token expiry at which a connection counts as `expiring` in `/health` (default 7).
+    public var expiringWithinDays: Int
+
+    /// The default login dialog (reference §8.1).
+    public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"
+    /// The default OAuth scopes.
+    public static let defaultScopes = ["ads_read", "ads_management", "business_management"]
+
+    /// A configuration; every parameter has the default documented on its property.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        appID: String? = nil,
+        appSecret: String? = nil,
+        apiKey: String? = nil,
+        webhookVerifyToken: String? = nil,
+        publicBaseURL: String? = nil,
+        loginDialogURL: String = ServerConfiguration.defaultLoginDialogURL,
+        oauthScopes: [String] = ServerConfiguration.defaultScopes,
+        oauthStateLifetime: Duration = .seconds(600),
+        dashboardPath: String = "/",
+        secureCookies: Bool? = nil,
+        maxWebhookBodyBytes: Int = 1 << 20,
+        webhookQueue: String = "webhooks",
+        workerBatchSize: Int = 100,
+        workerPollInterval: Duration = .seconds(1),
+        workerErrorBackoff: Duration = .seconds(5),
+        expiringWithinDays: Int = 7
+    ) {
+        self.host = host
+        self.port = port
+        self.appID = appID.flatMap { $0.isEmpty ? nil : $0 }
+        self.appSecret = appSecret.flatMap { $0.isEmpty ? nil : $0 }
+        self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
+        self.webhookVerifyToken = webhookVerifyToken.flatMap { $0.isEmpty ? nil : $0 }
+        let base = publicBaseURL ?? "http://\(host):\(port)"
+        self.publicBaseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.loginDialogURL = loginDialogURL
+        self.oauthScopes = oauthScopes
+        self.oauthStateLifetime = oauthStateLifetime
+        self.dashboardPath = dashboardPath
+        self.secureCookies = secureCookies ?? self.publicBaseURL.lowercased().hasPrefix("https://")
+        self.maxWebhookBodyBytes = maxWebhookBodyBytes
+        self.webhookQueue = webhookQueue
+        self.workerBatchSize = max(1, workerBatchSize)
+        self.workerPollInterval = workerPollInterval
+        self.workerErrorBackoff = workerErrorBackoff
+        self.expiringWithinDays = expiringWithinDays
+    }
+
+    /// The OAuth `redirect_uri`: ``publicBaseURL`` + `/oauth/callback`.
+    public var oauthRedirectURI: String { self.publicBaseURL + "/oauth/callback" }
+
+    public var description: String {
+        func secret(_ value: String?) -> String { value == nil ? "(not set)" : "(set, hidden)" }
+        return "ServerConfiguration(host: \(self.host), port: \(self.port), public: \(self.publicBaseURL), app id: \(self.appID ?? "(not set)"), "
+            + "app secret: \(secret(self.appSecret)), api key: \(secret(self.apiKey)), verify token: \(secret(self.webhookVerifyToken)))"
+    }
+}

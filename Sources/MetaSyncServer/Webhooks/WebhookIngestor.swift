@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import MetaStore
+import Metrics
+
+/// Stores the changes of one verified delivery: each change as a `webhook_events` row (re-deliveries skipped by
+/// their dedupe key) and a durable queue item, in one transaction; then wakes the worker.
+struct WebhookIngestor: Sendable {
+    let store: MetaStore
+    let queue: String
+    let signal: WorkerSignal
+    let now: @Sendable () -> Date
+    let received: Counter
+    let duplicates: Counter
+
+    init(store: MetaStore, queue: String, signal: WorkerSignal, now: @escaping @Sendable () -> Date, metrics: any MetricsFactory) {
+        self.store = store
+        self.queue = queue
+        self.signal = signal
+        self.now = now
+        self.received = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "stored")], factory: metrics)
+        self.duplicates = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "duplicate")], factory: metrics)
+    }
+
+    /// Stores and enqueues; returns how many changes were new.
+    @discardableResult
+    func ingest(_ notification: WebhookNotification) async throws -> Int {
+        guard !notification.changes.isEmpty else { return 0 }
+        let now = self.now()
+        var rows: [WebhookEventRow] = []
+        var targets: [String: [RefreshTarget]] = [:]
+        rows.reserveCapacity(notification.changes.count)
+        for change in notification.changes {
+            let key = change.dedupeKey
+            targets[key] = change.targets
+            rows.append(
+                WebhookEventRow(
+                    dedupeKey: key,
+                    object: change.object,
+                    entryID: change.entryID,
+                    field: change.field,
+                    objectID: change.objectID,
+                    eventTime: change.time,
+                    payload: change.payloadJSON,
+                    status: .queued,
+                    receivedAt: now
+                )
+            )
+        }
+        let queue = self.queue
+        let inserted = try await self.store.transaction { tx in
+            let inserted = try await tx.webhookEvents.record(rows)
+            for event in inserted {
+                guard let id = event.id else { continue }
+                let item = WebhookWorkItem(eventID: id, targets: targets[event.dedupeKey] ?? [])
+                try await tx.queue.enqueue(queue: queue, dedupeKey: "event:\(event.dedupeKey)", payload: try JSONText(encoding: item), now: now)
+            }
+            return inserted.count
+        }
+        self.received.increment(by: inserted)
+        self.duplicates.increment(by: rows.count - inserted)
+        if inserted > 0 { self.signal.notify() }
+        return inserted
+    }
+}

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import GraphAPI
+import MetaStore
+
+/// A parsed webhook delivery: `{"object": ..., "entry": [{"id", "time", "changes": [{"field", "value"}]}]}`
+/// (reference §9.3, §9.5), flattened into one ``Change`` per change entry.
+public struct WebhookNotification: Sendable {
+    /// One change entry of one `entry[]`.
+    public struct Change: Sendable {
+        /// Payload `object`, e.g. `ad_account`.
+        public var object: String
+        /// `entry[].id` (for `ad_account`, the numeric account id).
+        public var entryID: String?
+        /// `entry[].time`: when Meta sent it.
+        public var time: Date?
+        /// `changes[].field` (or one of `changed_fields` when values are not included).
+        public var field: String?
+        /// `changes[].value`, when included.
+        public var value: JSONValue?
+        /// The objects this change asks to re-read.
+        public var targets: [RefreshTarget]
+
+        /// The object the change is about, if it names one.
+        public var objectID: String? { self.targets.first?.objectID ?? self.value?["id"]?.stringValue }
+
+        /// A key that is equal for re-deliveries of the same change (Meta re-delivers and duplicates; §9.3).
+        public var dedupeKey: String {
+            var hasher = SHA256()
+            for part in [self.object, self.entryID ?? "", self.time.map { String(Int64($0.timeIntervalSince1970)) } ?? "", self.field ?? ""] {
+                hasher.update(data: Data(part.utf8))
+                hasher.update(data: Data([0x1F]))
+            }
+            hasher.update(data: Data((self.value?.serialized() ?? "").utf8))
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
+
+        /// The change as stored in `webhook_events.payload`.
+        public var payloadJSON: JSONText {
+            var members: [String: JSONValue] = [:]
+            if let field = self.field { members["field"] = .string(field) }
+            if let value = self.value { members["value"] = value }
+            return JSONText(rawValue: JSONValue.object(members).serialized())
+        }
+    }
+
+    /// Why a body is not a webhook notification.
+    public struct Malformed: Error, Sendable, CustomStringConvertible {
+        /// What is wrong (safe to return to the sender).
+        public var description: String
+    }
+
+    /// Every change, in delivery order.
+    public var changes: [Change]
+
+    /// Parses a raw body.
+    ///
+    /// - Throws: ``Malformed`` when the body is not JSON or not shaped like a notification.
+    public init(body: some Collection<UInt8>) throws {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(body)
+        } catch {
+            throw Malformed(description: "The body is not valid JSON")
+        }
+        guard let object = json["object"]?.stringValue, !object.isEmpty else {
+            throw Malformed(description: "The body has no \"object\"")
+        }
+        guard let entries = json["entry"]?.arrayValue else {
+            throw Malformed(description: "The body has no \"entry\" list")
+        }
+        var changes: [Change] = []
+        for entry in entries {
+            guard entry.objectValue != nil else { throw Malformed(description: "An entry is not an object") }
+            let entryID = entry["id"]?.stringValue
+            let time = entry["time"]?.int64Value.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            if let list = entry["changes"]?.arrayValue {
+                for change in list {
+                    guard change.objectValue != nil else { throw Malformed(description: "A change is not an object") }
+                    let field = change["field"]?.stringValue
+                    let value = change["value"]
+                    changes.append(
+                        Change(
+                            object: object,
+                            entryID: entryID,
+                            time: time,
+                            field: field,
+                            value: value,
+                            targets: Self.targets(object: object, field: field, value: value, accountID: entryID)
+                        )
+                    )
+                }
+            } else if let fields = entry["changed_fields"]?.arrayValue {
+                // Without "Include Values" only field names arrive: stored, nothing specific to refresh.
+                for field in fields {
+                    changes.append(Change(object: object, entryID: entryID, time: time, field: field.stringValue, value: nil, targets: []))
+                }
+            } else {
+                throw Malformed(description: "An entry has neither \"changes\" nor \"changed_fields\"")
+            }
+        }
+        self.changes = changes
+    }
+
+    /// The objects a change names (reference §9.5): the campaign / ad set / ad of `in_process_ad_objects` and
+    /// `with_issues_ad_objects`, the ad of `creative_fatigue`, the objects of `ad_recommendations`.
+    static func targets(object: String, field: String?, value: JSONValue?, accountID: String?) -> [RefreshTarget] {
+        guard let value else { return [] }
+        let account = accountID.flatMap { $0 == "0" ? nil : $0 }
+        switch field {
+        case "in_process_ad_objects", "with_issues_ad_objects":
+            guard let id = value["id"]?.stringValue, !id.isEmpty else { return [] }
+            return [RefreshTarget(objectID: id, level: .init(webhookLevel: value["level"]?.stringValue), accountID: account)]
+        case "creative_fatigue":
+            guard let id = (value["adgroup_id"] ?? value["ad_id"])?.stringValue, !id.isEmpty else { return [] }
+            return [RefreshTarget(objectID: id, level: .ad, accountID: account)]
+        case "ad_recommendations":
+            let ids = value["ad_object_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return ids.filter { !$0.isEmpty }.map { RefreshTarget(objectID: $0, level: .unknown, accountID: account) }
+        default:
+            // Any other change that names an object and its level is refreshed the same way.
+            guard let id = value["id"]?.stringValue, !id.isEmpty, let level = value["level"]?.stringValue else { return [] }
+            return [RefreshTarget(objectID: id, level: .init(webhookLevel: level), accountID: account)]
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import MetaStore
+import Metrics
+import ServiceLifecycle
+
+/// Drains the webhook queue: claims a batch, coalesces it per object (ten events about one ad refresh it once),
+/// refreshes only the objects the events name, and acknowledges. A failed refresh fails the items that needed it:
+/// the queue retries them with exponential backoff and dead-letters them after the policy's attempts (visible at
+/// `GET /api/dead-letters`).
+///
+/// Runs as a `Service`: woken by ``WorkerSignal`` when the endpoint queues work, otherwise polling every
+/// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
+public struct WebhookWorker: Service {
+    let store: MetaStore
+    let refresher: any ObjectRefresher
+    let queue: String
+    let batchSize: Int
+    let pollInterval: Duration
+    let errorBackoff: Duration
+    let signal: WorkerSignal
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let owner: String
+    let logger: Logger
+    let processed: Counter
+    let failed: Counter
+    let deadLettered: Counter
+    let refreshes: Counter
+    let refreshFailures: Counter
+
+    init(
+        store: MetaStore,
+        refresher: any ObjectRefresher,
+        queue: String,
+        batchSize: Int,
+        pollInterval: Duration,
+        errorBackoff: Duration,
+        signal: WorkerSignal,
+        clock: any Clock<Duration>,
+        now: @escaping @Sendable () -> Date,
+        metrics: any MetricsFactory,
+        logger: Logger
+    ) {
+        self.store = store
+        self.refresher = refresher
+        self.queue = queue
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.errorBackoff = errorBackoff
+        self.signal = signal
+        self.clock = clock
+        self.now = now
+        self.owner = "worker-" + UUID().uuidString.lowercased().prefix(8)
+        self.logger = logger
+        self.processed = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "done")], factory: metrics)
+        self.failed = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "retry")], factory: metrics)
+        self.deadLettered = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "dead")], factory: metrics)
+        self.refreshes = Counter(label: "metasync_refreshes_total", dimensions: [("outcome", "success")], factory: metrics)
+        self.refreshFailures = Counter(label: "metasync_refreshes_total", dimensions: [("outcome", "failure")], factory: metrics)
+    }
+
+    /// What one round did.
+    public struct Round: Sendable, Equatable {
+        /// Items claimed.
+        public var claimed: Int = 0
+        /// Distinct objects refreshed (after coalescing).
+        public var refreshed: Int = 0
+        /// Items acknowledged.
+        public var completed: Int = 0
+        /// Items that failed and will be retried.
+        public var retried: Int = 0
+        /// Items that failed for the last time.
+        public var deadLettered: Int = 0
+    }
+
+    public func run() async throws {
+        self.logger.info("webhook worker started", metadata: ["queue": "\(self.queue)", "owner": "\(self.owner)"])
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let round = try await self.drainOnce()
+                    if round.claimed > 0 { continue }
+                    await self.idle()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    self.logger.error("webhook worker round failed", metadata: ["error": "\(error)"])
+                    try? await self.clock.sleep(for: self.errorBackoff)
+                }
+            }
+        }
+        self.logger.info("webhook worker stopped", metadata: ["queue": "\(self.queue)"])
+    }
+
+    /// Waits for a signal or the poll interval, whichever comes first.
+    private func idle() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.signal.wait() }
+            group.addTask { try? await self.clock.sleep(for: self.pollInterval) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Claims one batch and processes it; returns what happened (claimed 0 when the queue had nothing due).
+    @discardableResult
+    public func drainOnce() async throws -> Round {
+        let items = try await self.store.queue.claim(queue: self.queue, owner: self.owner, limit: self.batchSize, now: self.now())
+        var round = Round(claimed: items.count)
+        guard !items.isEmpty else { return round }
+
+        // Coalesce: every distinct object once, however many events named it.
+        var work: [(item: WorkItem, payload: WebhookWorkItem?)] = []
+        var targets: [String: RefreshTarget] = [:]
+        var order: [String] = []
+        for item in items {
+            let payload = try? item.payload.decode(WebhookWorkItem.self)
+            work.append((item, payload))
+            for target in payload?.targets ?? [] where targets[target.objectID] == nil {
+                targets[target.objectID] = target
+                order.append(target.objectID)
+            }
+        }
+        var failures: [String: String] = [:]
+        for id in order {
+            guard let target = targets[id] else { continue }
+            try Task.checkCancellation()
+            do {
+                _ = try await self.refresher.refresh(target)
+                round.refreshed += 1
+                self.refreshes.increment()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failures[id] = Self.describe(error)
+                self.refreshFailures.increment()
+                self.logger.warning(
+                    "targeted refresh failed",
+                    metadata: ["object_id": "\(id)", "level": "\(target.level.rawValue)", "error": "\(Self.describe(error))"]
+                )
+            }
+        }
+
+        for (item, payload) in work {
+            let now = self.now()
+            guard let payload else {
+                // Not ours to understand: acknowledge so it cannot block the queue, and say so.
+                self.logger.error("undecodable webhook queue item", metadata: ["item_id": "\(item.id)"])
+                try await self.store.queue.fail(id: item.id, owner: self.owner, error: "undecodable payload", now: now)
+                continue
+            }
+            let itemFailures = payload.targets.compactMap { target in failures[target.objectID].map { "\(target.objectID): \($0)" } }
+            if itemFailures.isEmpty {
+                try await self.store.transaction { tx in
+                    try await tx.queue.complete(id: item.id, owner: self.owner, now: now)
+                    try await tx.webhookEvents.markStatus(id: payload.eventID, status: payload.targets.isEmpty ? .ignored : .processed, at: now)
+                }
+                round.completed += 1
+                self.processed.increment()
+            } else {
+                let message = itemFailures.joined(separator: "; ")
+                let state = try await self.store.queue.fail(id: item.id, owner: self.owner, error: message, now: now)
+                if state == .dead {
+                    try await self.store.webhookEvents.markStatus(id: payload.eventID, status: .failed, error: message, at: now)
+                    round.deadLettered += 1
+                    self.deadLettered.increment()
+                    self.logger.error("webhook event dead-lettered", metadata: ["item_id": "\(item.id)", "event_id": "\(payload.eventID)"])
+                } else {
+                    round.retried += 1
+                    self.failed.increment()
+                }
+            }
+        }
+        return round
+    }
+
+    /// A safe one-line description (errors of this codebase never carry tokens; cap the length anyway).
+    static func describe(_ error: any Error) -> String {
+        String(String(describing: error).prefix(500))
+    }
+}

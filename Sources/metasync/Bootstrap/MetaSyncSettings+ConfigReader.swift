@@ -1,0 +1,139 @@
+import Configuration
+import Foundation
+import Logging
+
+extension MetaSyncSettings {
+    /// A settings problem the user must fix; the message names the setting and what is wrong.
+    struct InvalidSetting: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Reads every setting from a configuration reader.
+    ///
+    /// - Configuration keys (environment variable in brackets; the TOML file uses the same keys
+    ///   without the `metasync.` prefix, e.g. `[database] url = "..."`):
+    ///   - `metasync.database.url` (`METASYNC_DATABASE_URL`, default `sqlite://metasync.sqlite`)
+    ///   - `metasync.graph.url` (`METASYNC_GRAPH_URL`, default `https://graph.facebook.com`)
+    ///   - `metasync.graph.version` (`METASYNC_GRAPH_VERSION`, default `v25.0`)
+    ///   - `metasync.app.id`, `metasync.app.secret` (`METASYNC_APP_ID`, `METASYNC_APP_SECRET`, secret)
+    ///   - `metasync.encryption.key` (`METASYNC_ENCRYPTION_KEY`, base64 of 32 bytes, secret)
+    ///   - `metasync.encryption.key_file` (`METASYNC_ENCRYPTION_KEY_FILE`, default `metasync.key`)
+    ///   - `metasync.api.key` (`METASYNC_API_KEY`, secret)
+    ///   - `metasync.webhook.verify_token` (`METASYNC_WEBHOOK_VERIFY_TOKEN`, secret)
+    ///   - `metasync.call.budget` (`METASYNC_CALL_BUDGET`: `memory`, `sql` or `redis://…`, default `memory`)
+    ///   - `metasync.calls.per_hour` (`METASYNC_CALLS_PER_HOUR`, default 200)
+    ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
+    init(reader: ConfigReader) throws {
+        self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
+        self.graphURL = reader.string(forKey: "metasync.graph.url", default: Self.defaultGraphURL)
+        self.graphVersion = reader.string(forKey: "metasync.graph.version", default: Self.defaultGraphVersion)
+        self.appID = reader.string(forKey: "metasync.app.id")
+        self.appSecret = reader.string(forKey: "metasync.app.secret", isSecret: true)
+        self.encryptionKey = reader.string(forKey: "metasync.encryption.key", isSecret: true)
+        self.encryptionKeyFile = reader.string(forKey: "metasync.encryption.key_file", default: Self.defaultEncryptionKeyFile)
+        self.apiKey = reader.string(forKey: "metasync.api.key", isSecret: true)
+        self.webhookVerifyToken = reader.string(forKey: "metasync.webhook.verify_token", isSecret: true)
+        self.callBudget = reader.string(forKey: "metasync.call.budget", isSecret: true, default: Self.defaultCallBudget)
+        let callsText = reader.string(forKey: "metasync.calls.per_hour") ?? String(Self.defaultCallsPerHour)
+        guard let calls = Int(callsText), calls > 0 else {
+            throw InvalidSetting(description: "calls per hour (METASYNC_CALLS_PER_HOUR) must be a positive integer, got '\(callsText)'")
+        }
+        self.callsPerHour = calls
+
+        let levelText = reader.string(forKey: "metasync.log.level", default: "info")
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw InvalidSetting(
+                description: "log level (--log-level / METASYNC_LOG_LEVEL) must be one of "
+                    + Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") + "; got '\(levelText)'"
+            )
+        }
+        self.logLevel = level
+        let formatText = reader.string(forKey: "metasync.log.format", default: "auto")
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw InvalidSetting(description: "log format (--log-format / METASYNC_LOG_FORMAT) must be text, json or auto; got '\(formatText)'")
+        }
+        self.logFormat = format
+        for (name, url) in [("Graph URL (--graph-url / METASYNC_GRAPH_URL)", self.graphURL)] {
+            guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+                throw InvalidSetting(description: "\(name) must be an http(s) URL like https://graph.facebook.com; got '\(url)'")
+            }
+        }
+        guard self.graphVersion.range(of: #"^v[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil else {
+            throw InvalidSetting(
+                description: "Graph version (--graph-version / METASYNC_GRAPH_VERSION) must look like v25.0; got '\(self.graphVersion)'"
+            )
+        }
+    }
+
+    /// Resolves the settings of one command run: flags first, then the environment, then the TOML file.
+    ///
+    /// - Parameters:
+    ///   - options: The parsed global flags.
+    ///   - environment: The process environment (injected for tests).
+    ///   - currentDirectory: Where `metasync.toml` is looked for when no file is named.
+    static func resolve(
+        options: GlobalOptions,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> MetaSyncSettings {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        func put(_ key: String, _ value: String?, secret: Bool = false) {
+            if let value { flags[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(.string(value), isSecret: secret) }
+        }
+        put("metasync.database.url", options.databaseURL, secret: true)
+        put("metasync.graph.url", options.graphURL)
+        put("metasync.graph.version", options.graphVersion)
+        put("metasync.log.level", options.logLevel)
+        put("metasync.log.format", options.logFormat)
+
+        let namedFile = options.configFile ?? environment["METASYNC_CONFIG"]
+        let filePath = namedFile ?? (currentDirectory as NSString).appendingPathComponent("metasync.toml")
+        var fileValues: [AbsoluteConfigKey: ConfigValue] = [:]
+        if FileManager.default.fileExists(atPath: filePath) {
+            let text: String
+            do {
+                text = try String(contentsOfFile: filePath, encoding: .utf8)
+            } catch {
+                throw InvalidSetting(description: "cannot read settings file \(filePath): \(error.localizedDescription)")
+            }
+            for (key, value) in try TOMLSubset.parse(text) {
+                fileValues[AbsoluteConfigKey(("metasync." + key).split(separator: ".").map(String.init))] = ConfigValue(
+                    value.configContent,
+                    isSecret: true
+                )
+            }
+        } else if let namedFile {
+            throw InvalidSetting(description: "settings file \(namedFile) does not exist (named by --config or METASYNC_CONFIG)")
+        }
+
+        let secrets: Set<String> = [
+            "METASYNC_DATABASE_URL", "METASYNC_APP_SECRET", "METASYNC_ENCRYPTION_KEY", "METASYNC_API_KEY",
+            "METASYNC_WEBHOOK_VERIFY_TOKEN", "METASYNC_CALL_BUDGET",
+        ]
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secrets)),
+            InMemoryProvider(name: "metasync.toml", values: fileValues),
+        ])
+        return try MetaSyncSettings(reader: reader)
+    }
+}
+
+extension TOMLSubset.Value {
+    /// Every value is read as a string by ``MetaSyncSettings``; arrays join with commas.
+    fileprivate var configContent: ConfigContent {
+        switch self {
+        case .string(let string): .string(string)
+        case .int(let int): .string(String(int))
+        case .bool(let bool): .string(String(bool))
+        case .array(let items): .string(items.map { $0.configContent.stringValue }.joined(separator: ","))
+        }
+    }
+}
+
+extension ConfigContent {
+    fileprivate var stringValue: String {
+        if case .string(let string) = self { return string }
+        return ""
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// Every process-wide setting of `metasync`, resolved once at start-up.
+///
+/// Built by ``MetaSyncSettings/init(reader:)`` from flags, environment variables and `metasync.toml`.
+/// Its `description` never shows a secret or a database password.
+struct MetaSyncSettings: Sendable, CustomStringConvertible {
+    /// How log lines are written.
+    enum LogFormat: String, Sendable, CaseIterable {
+        case text
+        case json
+        case auto
+    }
+
+    var databaseURL: String
+    var graphURL: String
+    var graphVersion: String
+    var appID: String?
+    var appSecret: String?
+    /// Base64 of a 32-byte AES key; when absent the key file is used (and created on first run).
+    var encryptionKey: String?
+    var encryptionKeyFile: String
+    var apiKey: String?
+    var webhookVerifyToken: String?
+    /// `memory`, `sql` or a `redis://` URL.
+    var callBudget: String
+    var callsPerHour: Int
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+
+    static let defaultDatabaseURL = "sqlite://metasync.sqlite"
+    static let defaultGraphURL = "https://graph.facebook.com"
+    /// The newest Graph version the code was tested against (reference/graph-api.md §1.1).
+    static let defaultGraphVersion = "v25.0"
+    static let defaultEncryptionKeyFile = "metasync.key"
+    static let defaultCallBudget = "memory"
+    static let defaultCallsPerHour = 200
+
+    var description: String {
+        func secret(_ value: String?) -> String { value == nil ? "(not set)" : "(set, hidden)" }
+        return [
+            "database: \(Self.redactingPassword(self.databaseURL))",
+            "graph url: \(self.graphURL)",
+            "graph version: \(self.graphVersion)",
+            "app id: \(self.appID ?? "(not set)")",
+            "app secret: \(secret(self.appSecret))",
+            "encryption key: \(self.encryptionKey == nil ? "key file \(self.encryptionKeyFile)" : "(set, hidden)")",
+            "api key: \(secret(self.apiKey))",
+            "webhook verify token: \(secret(self.webhookVerifyToken))",
+            "call budget: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
+            "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
+        ].joined(separator: "\n")
+    }
+
+    /// Replaces the password of a `scheme://user:password@host` URL with `***`.
+    static func redactingPassword(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"),
+            let at = url[schemeEnd.upperBound...].firstIndex(of: "@")
+        else { return url }
+        let userInfo = url[schemeEnd.upperBound..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<userInfo.index(after: colon)]) + "***" + String(url[at...])
+    }
+}

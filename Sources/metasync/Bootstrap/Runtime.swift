@@ -1,0 +1,100 @@
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+import SyncEngine
+
+/// Builds the long-lived pieces a command needs from ``MetaSyncSettings``: the database, the store with its vault,
+/// and the Graph client. Nothing here is global; each command assembles what it uses.
+enum Runtime {
+    /// Opens and migrates the database, loads the token vault, runs `body` with the store, and closes the database.
+    ///
+    /// - Parameter migrate: Apply pending migrations first (the default); `false` refuses an outdated schema instead.
+    static func withStore<T: Sendable>(
+        _ settings: MetaSyncSettings,
+        logger: Logger,
+        migrate: Bool = true,
+        _ body: (MetaStore) async throws -> T
+    ) async throws -> T {
+        let location = try DatabaseLocation(url: settings.databaseURL)
+        let vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
+        return try await MetaDatabase.withDatabase(location, logger: logger) { database in
+            if migrate {
+                try await Migrator.standard.migrate(database, logger: logger)
+            } else {
+                try await Migrator.standard.requireCurrent(database)
+            }
+            return try await body(MetaStore(database: database, vault: vault))
+        }
+    }
+
+    /// A setting names a call budget backend this build cannot use.
+    struct UnsupportedCallBudget: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `body` with the per-user call budget chosen by `METASYNC_CALL_BUDGET` (`memory`, `redis://…`),
+    /// closing it afterwards.
+    ///
+    /// - Parameter database: The opened database, for the `sql` backend.
+    static func withCallBudget<T: Sendable>(
+        _ settings: MetaSyncSettings,
+        database: MetaDatabase,
+        logger: Logger,
+        _ body: (any CallBudget) async throws -> T
+    ) async throws -> T {
+        let choice = settings.callBudget
+        if choice == "memory" {
+            return try await body(InMemoryCallBudget(limit: settings.callsPerHour))
+        }
+        if choice.hasPrefix("redis://") || choice.hasPrefix("rediss://") {
+            let budget = try RedisCallBudget(url: choice, configuration: .init(limit: settings.callsPerHour), logger: logger)
+            do {
+                let result = try await body(budget)
+                await budget.shutdown()
+                return result
+            } catch {
+                await budget.shutdown()
+                throw error
+            }
+        }
+        throw UnsupportedCallBudget(
+            description:
+                "call budget (METASYNC_CALL_BUDGET) must be memory or redis://host:port[/db]; got '\(MetaSyncSettings.redactingPassword(choice))'"
+        )
+    }
+
+    /// The Graph client configuration of these settings.
+    static func graphConfiguration(_ settings: MetaSyncSettings) -> GraphConfiguration {
+        GraphConfiguration(
+            baseURL: settings.graphURL,
+            version: settings.graphVersion,
+            appSecret: settings.appSecret.map { GraphSecret($0) }
+        )
+    }
+
+    /// A Graph client over `transport` (AsyncHTTPClient against `settings.graphURL` when `nil`).
+    static func graphClient(
+        _ settings: MetaSyncSettings,
+        transport: (any GraphTransport)? = nil,
+        budget: any CallBudget,
+        logger: Logger
+    ) -> GraphClient {
+        let configuration = self.graphConfiguration(settings)
+        return GraphClient(
+            configuration: configuration,
+            transport: transport ?? HTTPClientTransport(baseURL: configuration.baseURL),
+            budget: budget,
+            logger: logger
+        )
+    }
+}
+
+extension MetaSyncSettings {
+    /// The variables ``TokenVault/load(environment:logger:)`` reads, taken from these settings.
+    var vaultEnvironment: [String: String] {
+        var environment = [TokenVault.keyFileEnvironmentVariable: self.encryptionKeyFile]
+        if let key = self.encryptionKey { environment[EncryptionKey.environmentVariable] = key }
+        return environment
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+enum JSONDecoderHelper {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
