@@ -33,7 +33,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
                     // SQLite: one multi-row statement, values bound straight to SQLite (we hold the connection's gate here).
                     try await connection.query(Self.sqliteUpsertSQL(rowCount: chunk.count), Self.sqliteBinds(chunk)) { _ in }
                 } else {
-                    try await sql.raw(Self.postgresUpsertStatement(document: BulkDocument.render(chunk))).run()
+                    try await sql.raw(try Self.postgresUpsertStatement(chunk)).run()
                 }
             }
         }
@@ -76,15 +76,36 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
         return binds
     }
 
-    /// `INSERT … SELECT … FROM json_populate_recordset(NULL::t, $1) ON CONFLICT (key) DO UPDATE SET col = excluded.col, …`
-    /// for PostgreSQL: the page travels as one JSON bind and the server converts it to the table's row type.
-    static func postgresUpsertStatement(document: String) -> SQLQueryString {
+    /// `INSERT INTO t (cols) SELECT … FROM unnest($1::text[], $2::date[], …) ON CONFLICT (key) DO UPDATE SET col =
+    /// excluded.col, …` for PostgreSQL: one binary array bind per column. A column that is NULL in every row of the page
+    /// is written as a `NULL` literal (so its type comes from the table).
+    static func postgresUpsertStatement(_ rows: some Collection<Row>) throws -> SQLQueryString {
         let columns = Row.columns
+        var perColumn = Array(repeating: [ColumnValue](), count: columns.count)
+        for index in perColumn.indices { perColumn[index].reserveCapacity(rows.count) }
+        for row in rows {
+            for (index, value) in row.columnValues.enumerated() { perColumn[index].append(value) }
+        }
+        var selectList: [String] = []
+        var unnestArgs: SQLQueryString = ""
+        var aliases: [String] = []
+        for (index, values) in perColumn.enumerated() {
+            guard let element = values.lazy.compactMap(PostgresColumnArray.Element.init).first else {
+                selectList.append("NULL")
+                continue
+            }
+            let alias = "c\(index)"
+            if !aliases.isEmpty { unnestArgs += ", " }
+            unnestArgs += "\(bind: PostgresColumnArray(element: element, values: values))::\(unsafeRaw: element.sqlArrayType)"
+            aliases.append(alias)
+            selectList.append("u.\(alias)")
+        }
         let conflict = Set(Row.conflictColumns)
         let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
         var query: SQLQueryString = "INSERT INTO \(ident: Row.tableName) (\(idents: columns, joinedBy: ", ")) "
-        query +=
-            "SELECT \(idents: columns, joinedBy: ", ") FROM json_populate_recordset(NULL::\(ident: Row.tableName), \(bind: document)::json) "
+        query += "SELECT \(unsafeRaw: selectList.joined(separator: ", ")) FROM unnest("
+        query += unnestArgs
+        query += ") AS u(\(unsafeRaw: aliases.joined(separator: ", "))) "
         query += "ON CONFLICT (\(idents: Row.conflictColumns, joinedBy: ", ")) "
         if updated.isEmpty {
             query += "DO NOTHING"
@@ -130,7 +151,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     /// Keeps the last row for each key (a multi-row upsert must not touch the same key twice).
     private static func lastPerKey(_ rows: [Row]) -> [Row] {
         guard rows.count > 1 else { return rows }
-        var seen: [String: Int] = [:]
+        var seen: [Row.UpsertKey: Int] = [:]
         seen.reserveCapacity(rows.count)
         var out: [Row] = []
         out.reserveCapacity(rows.count)

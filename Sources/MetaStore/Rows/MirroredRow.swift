@@ -19,8 +19,10 @@ public protocol MirroredRow: Codable, Sendable, Equatable {
     static var columns: [String] { get }
     /// The row's values (`NULL` for nil), in ``columns`` order.
     var columnValues: [ColumnValue] { get }
-    /// The row's unique key as one string (to drop duplicate keys inside one bulk upsert).
-    var upsertKey: String { get }
+    /// The type of ``upsertKey``.
+    associatedtype UpsertKey: Hashable
+    /// The row's unique key (to drop duplicate keys inside one bulk upsert).
+    var upsertKey: UpsertKey { get }
 }
 
 extension MirroredRow {
@@ -63,12 +65,27 @@ extension MetaConnectionRow {
 
 extension SyncCheckpoint {
     /// Account and stream.
-    public var upsertKey: String { "\(self.accountID)\u{1F}\(self.stream)" }
+    public struct Key: Hashable, Sendable {
+        let accountID: String
+        let stream: String
+    }
+
+    /// Account and stream.
+    public var upsertKey: Key { Key(accountID: self.accountID, stream: self.stream) }
 }
 
 extension PerformanceSnapshotRow {
+    /// Level, object, days and breakdown: the table's unique key.
+    public struct Key: Hashable, Sendable {
+        let level: Level
+        let objectID: String
+        let dateStart: CalendarDay
+        let dateStop: CalendarDay
+        let breakdownKey: String
+    }
+
     /// Level, object, days and breakdown.
-    public var upsertKey: String {
-        "\(self.level.rawValue)\u{1F}\(self.objectID)\u{1F}\(self.dateStart)\u{1F}\(self.dateStop)\u{1F}\(self.breakdownKey)"
+    public var upsertKey: Key {
+        Key(level: self.level, objectID: self.objectID, dateStart: self.dateStart, dateStop: self.dateStop, breakdownKey: self.breakdownKey)
     }
 }
