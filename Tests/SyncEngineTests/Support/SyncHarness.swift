@@ -28,6 +28,7 @@ struct SyncHarness: Sendable {
 
     /// Runs `body` with a fresh harness configured by `setup`.
     static func run<T: Sendable>(_ setup: SyncSetup = SyncSetup(), _ body: (SyncHarness) async throws -> T) async throws -> T {
+        let logger = setup.logger ?? Self.logger
         let clock = ImmediateClock()
         let origin = clock.now
         let now: @Sendable () -> Date = {
@@ -64,8 +65,8 @@ struct SyncHarness: Sendable {
             logger: logger,
             random: FixedRandom()
         )
-        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: logger) { db in
-            try await Migrator.standard.migrate(db, logger: logger)
+        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
+            try await Migrator.standard.migrate(db, logger: Self.logger)
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
             let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
             let harness = SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
@@ -116,4 +117,6 @@ struct SyncSetup: Sendable {
     var sandbox: @Sendable (inout SandboxConfiguration) -> Void = { _ in }
     var sync: @Sendable (inout SyncConfiguration) -> Void = { _ in }
     var retry = GraphConfiguration.Retry()
+    /// The logger of the client and the engine (quiet by default).
+    var logger: Logger?
 }

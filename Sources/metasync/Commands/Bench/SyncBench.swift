@@ -88,6 +88,8 @@ struct SyncBench: AsyncParsableCommand {
         var wall: Duration
         var rows: Int
         var peakMB: Double?
+        /// Time spent inside the sandbox transport (simulated Graph, latency included).
+        var graphTime: Duration?
         var incremental: Box?
         var rerun: Box?
     }
@@ -109,6 +111,10 @@ struct SyncBench: AsyncParsableCommand {
 
     static func printLine(_ name: String, _ result: Result) {
         self.printLine(name, calls: result.calls, bound: result.bound, wall: result.wall, rows: result.rows, peakMB: result.peakMB)
+        if let graph = result.graphTime {
+            let seconds = Double(graph.components.seconds) + Double(graph.components.attoseconds) / 1e18
+            print(String(format: "    (time inside the simulated Graph: %.3f s)", seconds))
+        }
     }
 
     static func printLine(_ name: String, _ box: Box) {
@@ -146,10 +152,10 @@ struct SyncBench: AsyncParsableCommand {
         )
     }
 
-    static func client(_ sandbox: GraphSandbox, logger: Logger) -> GraphClient {
+    static func client(_ sandbox: GraphSandbox, transport: TimingTransport? = nil, logger: Logger) -> GraphClient {
         GraphClient(
             configuration: GraphConfiguration(baseURL: "http://sandbox.invalid", appSecret: GraphSecret(sandbox.configuration.appSecret)),
-            transport: SandboxTransport(sandbox: sandbox),
+            transport: transport ?? SandboxTransport(sandbox: sandbox),
             budget: nil,
             logger: logger
         )
@@ -177,9 +183,16 @@ struct SyncBench: AsyncParsableCommand {
                 appID: sandbox.configuration.appID,
                 appSecret: GraphSecret(sandbox.configuration.appSecret)
             )
-            let engine = SyncEngine(client: self.client(sandbox, logger: logger), store: store, configuration: configuration, logger: logger)
+            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
+            let engine = SyncEngine(
+                client: self.client(sandbox, transport: timing, logger: logger),
+                store: store,
+                configuration: configuration,
+                logger: logger
+            )
             try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
             sandbox.resetStats()
+            let graphBefore = timing.elapsed
             PeakMemory.reset()
             let clock = ContinuousClock()
             let start = clock.now
@@ -194,7 +207,8 @@ struct SyncBench: AsyncParsableCommand {
                 bound: try await self.lowerBound(store: store, levels: levels),
                 wall: wall,
                 rows: report.rowsByTable.values.reduce(0, +),
-                peakMB: peak
+                peakMB: peak,
+                graphTime: timing.elapsed - graphBefore
             )
             if incremental {
                 sandbox.resetStats()
