@@ -38,7 +38,9 @@ import Testing
     }
 
     @Test func withoutAConfiguredKeyTheAPIRefusesEverything() async throws {
-        try await TestHarness.with(configure: { $0.apiKey = nil }) { harness in
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.apiKey = nil
             try await harness.application().test(.router) { client in
                 for headers in [HTTPFields(), TestHarness.authorized, [.authorization: "Bearer "]] {
                     let response = try await client.execute(uri: "/api/connections", method: .get, headers: headers)

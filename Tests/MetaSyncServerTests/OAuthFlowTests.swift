@@ -149,7 +149,9 @@ import Testing
     }
 
     @Test func withoutAppCredentialsConnectExplainsItself() async throws {
-        try await TestHarness.with(configure: { $0.appID = nil }) { harness in
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.appID = nil
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(uri: "/connect", method: .get)
                 #expect(response.status == .serviceUnavailable)

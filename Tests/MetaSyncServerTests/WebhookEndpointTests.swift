@@ -41,7 +41,9 @@ import Testing
     }
 
     @Test func verificationFailsWhenNoTokenIsConfigured() async throws {
-        try await TestHarness.with(configure: { $0.webhookVerifyToken = nil }) { harness in
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.webhookVerifyToken = nil
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(uri: "/webhooks/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=", method: .get)
                 #expect(response.status == .forbidden)
@@ -155,7 +157,9 @@ import Testing
     }
 
     @Test func oversizedBodyIs413AndNothingIsStored() async throws {
-        try await TestHarness.with(configure: { $0.maxWebhookBodyBytes = 1024 }) { harness in
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.maxWebhookBodyBytes = 1024
             let changes = (0..<40).map { (field: "with_issues_ad_objects", id: "\(9_000 + $0)", level: "AD") }
             let body = TestHarness.notification(changes: changes)
             #expect(body.utf8.count > 1024)
@@ -193,7 +197,9 @@ import Testing
     }
 
     @Test func withoutAnAppSecretWebhooksAreRefused() async throws {
-        try await TestHarness.with(configure: { $0.appSecret = nil }) { harness in
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.appSecret = nil
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(

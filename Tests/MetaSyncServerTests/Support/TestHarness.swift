@@ -51,14 +51,13 @@ struct TestHarness: Sendable {
         refresher: (any ObjectRefresher)? = nil,
         syncTrigger: (any SyncTrigger)? = nil,
         exchanger: (any OAuthTokenExchanger)? = nil,
-        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: (TestHarness) async throws -> T
     ) async throws -> T {
         let database = try await MetaDatabase.open(.sqliteMemory, logger: Self.logger)
         try await Migrator.standard.migrate(database, logger: Self.logger)
         let store = MetaStore(database: database, vault: TokenVault(key: EncryptionKey.generate()))
         let now = ManualNow()
-        var configuration = ServerConfiguration(
+        let configuration = ServerConfiguration(
             host: "127.0.0.1",
             port: 0,
             appID: Self.appID,
@@ -69,7 +68,6 @@ struct TestHarness: Sendable {
             loginDialogURL: "https://sandbox.test/v25.0/dialog/oauth",
             maxWebhookBodyBytes: 64 * 1024
         )
-        configure(&configuration)
         let dependencies = ServerDependencies(
             store: store,
             tokenExchanger: exchanger,
