@@ -3,6 +3,10 @@ import ArgumentParser
 extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [any ParsableCommand.Type] = [
-        ConfigCommand.self
+        SandboxCommand.self,
+        MigrateCommand.self,
+        KeysCommand.self,
+        ConfigCommand.self,
+        BenchCommand.self,
     ]
 }

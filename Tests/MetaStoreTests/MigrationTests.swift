@@ -6,7 +6,7 @@ import Testing
 @Suite struct MigrationTests {
     @Test(arguments: TestBackend.all)
     func migratesFromEmptyAndRerunIsANoOp(backend: TestBackend) async throws {
-        try await backend.withDatabase(migrate: false) { db in
+        try await backend.withDatabase(migrate: false) { db throws in
             #expect(try await Migrator.standard.currentVersion(db) == 0)
             let first = try await Migrator.standard.migrate(db)
             #expect(first.fromVersion == 0)
@@ -25,7 +25,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func refusesADatabaseNewerThanTheCode(backend: TestBackend) async throws {
-        try await backend.withDatabase { db in
+        try await backend.withDatabase { db throws in
             let future = Migrator.standard.latestVersion + 1
             try await db.withSQL { sql in
                 try await sql.insert(into: "schema_migrations").columns("version", "name", "applied_at")
@@ -40,7 +40,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func aFailingMigrationRollsBackAndKeepsEarlierOnes(backend: TestBackend) async throws {
-        try await backend.withDatabase(migrate: false) { db in
+        try await backend.withDatabase(migrate: false) { db throws in
             let migrator = Migrator(migrations: [
                 Migration(version: 1, name: "ok", ddl: ["CREATE TABLE m_ok (id TEXT PRIMARY KEY)"]),
                 Migration(version: 2, name: "broken", ddl: ["CREATE TABLE m_half (id TEXT PRIMARY KEY)", "THIS IS NOT SQL"]),

@@ -41,7 +41,7 @@ enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite:
             let location: DatabaseLocation = sqliteFile.map { .sqliteFile(path: $0) } ?? .sqliteMemory
-            return try await MetaDatabase.withDatabase(location, logger: Self.logger) { db in
+            return try await MetaDatabase.withDatabase(location, logger: Self.logger) { db throws in
                 if migrate { try await Migrator.standard.migrate(db, logger: Self.logger) }
                 return try await body(db)
             }
@@ -56,12 +56,12 @@ enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
             let admin = DatabaseLocation.postgres(location)
-            try await MetaDatabase.withDatabase(admin, logger: Self.logger) { db in
+            try await MetaDatabase.withDatabase(admin, logger: Self.logger) { db throws in
                 try await db.withSQL { sql in try await sql.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
             }
             location.searchPath = String(schema)
             do {
-                let result = try await MetaDatabase.withDatabase(.postgres(location), logger: Self.logger) { db in
+                let result = try await MetaDatabase.withDatabase(.postgres(location), logger: Self.logger) { db throws in
                     if migrate { try await Migrator.standard.migrate(db, logger: Self.logger) }
                     return try await body(db)
                 }
@@ -81,13 +81,13 @@ enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         sqliteFile: String? = nil,
         _ body: (MetaStore) async throws -> T
     ) async throws -> T {
-        try await self.withDatabase(sqliteFile: sqliteFile) { db in
+        try await self.withDatabase(sqliteFile: sqliteFile) { db throws in
             try await body(MetaStore(database: db, vault: vault, queuePolicy: queuePolicy))
         }
     }
 
     private static func dropSchema(_ admin: DatabaseLocation, schema: String) async throws {
-        try await MetaDatabase.withDatabase(admin, logger: Self.logger) { db in
+        try await MetaDatabase.withDatabase(admin, logger: Self.logger) { db throws in
             try await db.withSQL { sql in try await sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
         }
     }

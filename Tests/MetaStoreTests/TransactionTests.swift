@@ -7,7 +7,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func pageAndCheckpointCommitTogether(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             let checkpoint = SyncCheckpoint(accountID: "1001", stream: "campaigns", watermark: T.at(-10), cursor: "QVFIUjZA", updatedAt: T.t0)
             try await store.commitPage(campaigns: (0..<3).map { Fixtures.campaign($0) }, checkpoint: checkpoint)
             #expect(try await store.campaigns.count() == 3)
@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func aFailureMidTransactionLeavesNeitherRowsNorCheckpoint(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             let before = SyncCheckpoint(accountID: "1001", stream: "campaigns", cursor: "page1", updatedAt: T.t0)
             try await store.commitPage(campaigns: [Fixtures.campaign(0)], checkpoint: before)
             await #expect(throws: Boom.self) {
@@ -58,7 +58,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func concurrentTransactionsDoNotInterleave(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<8 {
                     group.addTask {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct UpsertTests {
     @Test(arguments: TestBackend.all)
     func samePageTwiceGivesTheSameRows(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             let page = (0..<1200).map { Fixtures.campaign($0) }  // > 500: several statements in one transaction
             try await store.campaigns.upsert(page)
             let digest1 = try await store.digest()
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func upsertReplacesValuesClearsNilsAndKeepsFirstSeen(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             try await store.campaigns.upsert([Fixtures.campaign(1, syncedAt: T.at(0))])
             var changed = Fixtures.campaign(1, name: "Renamed", syncedAt: T.at(600))
             changed.dailyBudget = nil
@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func mixedNilnessInOnePageAndDuplicateKeys(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             var a = Fixtures.campaign(1)
             a.dailyBudget = nil
             let b = Fixtures.campaign(2)
@@ -56,7 +56,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func moneyAndCountsRoundTripExactly(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             var snapshot = Fixtures.snapshot(1)
             snapshot.spend = "12345678901234567890.123456789"
             snapshot.impressions = 9_007_199_254_740_993  // > 2^53: must not pass through a Double
@@ -73,7 +73,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func snapshotsAreUniqueOnLevelObjectDaysAndBreakdown(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             let base = Fixtures.snapshot(1)
             var withBreakdown = base
             withBreakdown.breakdownKey = "age=18-24|gender=female"
@@ -91,7 +91,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func entitiesListByAccount(backend: TestBackend) async throws {
-        try await backend.withStore { store in
+        try await backend.withStore { store throws in
             try await store.adAccounts.upsert([
                 AdAccountRow(
                     id: "act_1001",

@@ -41,11 +41,14 @@ public final class GraphUsageGovernor: Sendable {
     public let slowDownThresholdPercent: Double
     /// The delay at 100 %.
     public let maxSlowDownDelay: Duration
+    /// How long a reported usage percentage counts (default 5 minutes, the ad-account score decay of reference §7.4).
+    public let usageFreshness: Duration
     private let state = Mutex(State())
 
-    public init(slowDownThresholdPercent: Double = 75, maxSlowDownDelay: Duration = .seconds(10)) {
-        self.slowDownThresholdPercent = min(max(slowDownThresholdPercent, 0), 99.9)
+    public init(slowDownThresholdPercent: Double = 75, maxSlowDownDelay: Duration = .seconds(10), usageFreshness: Duration = .seconds(300)) {
+        self.slowDownThresholdPercent = Swift.min(Swift.max(slowDownThresholdPercent, 0), 99.9)
         self.maxSlowDownDelay = maxSlowDownDelay
+        self.usageFreshness = usageFreshness
     }
 
     /// Uses ``GraphConfiguration/Limits`` thresholds.
@@ -109,28 +112,43 @@ public final class GraphUsageGovernor: Sendable {
     /// When the account (or business) may be called again, or `nil` when it is not paused.
     public func pausedUntil(account accountID: String, now: Date = Date()) -> Date? {
         self.state.withLock { state in
-            guard let until = state.accounts[Self.key(accountID)]?.pausedUntil, until > now else { return nil }
+            guard let until = state.accounts[Self.key(accountID)]?.pausedUntil, until.timeIntervalSince(now) > Self.tolerance else { return nil }
             return until
         }
     }
 
     /// Decides whether a call for these ids may go now.
+    ///
+    /// Usage older than ``usageFreshness`` or reported before a pause ended is ignored, so a stale 100 % does not
+    /// slow calls down forever (absent headers mean nothing, reference §7.1).
     public func admission(accountID: String?, businessID: String?, now: Date) -> Admission {
         self.state.withLock { state in
             var latestPause: Date?
-            var percent = state.appPercent
+            var percent: Double = 0
+            if let updated = state.appUpdatedAt, now.timeIntervalSince(updated) < self.usageFreshness.seconds {
+                percent = state.appPercent
+            }
             for id in [accountID, businessID].compactMap({ $0 }) {
                 guard let account = state.accounts[Self.key(id)] else { continue }
-                if let until = account.pausedUntil, until > now { latestPause = max(latestPause ?? until, until) }
-                percent = max(percent, account.percent)
+                if let until = account.pausedUntil, until.timeIntervalSince(now) > Self.tolerance {
+                    latestPause = Swift.max(latestPause ?? until, until)
+                }
+                if let updated = account.updatedAt, now.timeIntervalSince(updated) < self.usageFreshness.seconds,
+                    account.pausedUntil.map({ updated > $0 }) ?? true
+                {
+                    percent = Swift.max(percent, account.percent)
+                }
             }
             if let latestPause { return .paused(until: latestPause) }
             guard percent > self.slowDownThresholdPercent else { return .proceed }
-            let fraction = (min(percent, 100) - self.slowDownThresholdPercent) / (100 - self.slowDownThresholdPercent)
+            let fraction = (Swift.min(percent, 100) - self.slowDownThresholdPercent) / (100 - self.slowDownThresholdPercent)
             let delay = self.maxSlowDownDelay * fraction
             return delay > .zero ? .slowDown(delay) : .proceed
         }
     }
+
+    /// Pauses ending within this many seconds count as over (clock arithmetic rounding).
+    private static let tolerance = 0.001
 
     /// The current usage, for `/health` and the dashboard.
     public func snapshot(now: Date = Date()) -> GraphUsageSnapshot {

@@ -73,6 +73,17 @@ public struct ConnectionRepository: Sendable {
         try await EntityRepository<MetaConnectionRow>(executor: self.executor).all()
     }
 
+    /// Deletes a connection and its encrypted token (`metasync connections remove`).
+    /// - Returns: whether the connection existed.
+    public func delete(id: String) async throws -> Bool {
+        try await self.executor.write { sql in
+            let existing = try await sql.select().column("id").from(MetaConnectionRow.tableName).where("id", .equal, SQLBind(id)).all()
+            guard !existing.isEmpty else { return false }
+            try await sql.delete(from: MetaConnectionRow.tableName).where("id", .equal, SQLBind(id)).run()
+            return true
+        }
+    }
+
     /// Records a status change (e.g. `expired` after a failed refresh, `revoked` after a deauthorize callback).
     public func updateStatus(id: String, status: MetaConnectionRow.Status, reason: String?, checkedAt: Date? = nil, now: Date) async throws {
         try await self.executor.write { sql in
@@ -103,6 +114,19 @@ public struct ConnectionRepository: Sendable {
                     .run()
             }
             return rows.count
+        }
+    }
+
+    /// How many stored tokens each key id encrypted (to check a rotation finished).
+    public func countByKeyID() async throws -> [String: Int] {
+        try await self.executor.read { sql in
+            let rows = try await sql.select().column("token_key_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(MetaConnectionRow.tableName).groupBy("token_key_id").all()
+            var counts: [String: Int] = [:]
+            for row in rows {
+                counts[try row.decode(column: "token_key_id", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
         }
     }
 }

@@ -24,18 +24,18 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     public func upsert(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         let rows = Self.lastPerKey(rows)
-        let columns = try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(rows[0]).map(\.0)
+        let columns = Row.columns
         let conflict = Set(Row.conflictColumns)
         let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
         try await self.executor.write { sql in
             for chunk in rows.chunked(Self.rowsPerStatement) {
-                try await sql.insert(into: Row.tableName)
-                    .models(Array(chunk), nilEncodingStrategy: .asNil)
-                    .onConflict(with: Row.conflictColumns) { update in
-                        for column in updated { update.set(excludedValueOf: column) }
-                        return update
-                    }
-                    .run()
+                let insert = sql.insert(into: Row.tableName).columns(columns)
+                for row in chunk { insert.values(row.sqlValues) }
+                try await insert.onConflict(with: Row.conflictColumns) { update in
+                    for column in updated { update.set(excludedValueOf: column) }
+                    return update
+                }
+                .run()
             }
         }
     }
@@ -75,12 +75,12 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     /// Keeps the last row for each key (a multi-row upsert must not touch the same key twice).
     private static func lastPerKey(_ rows: [Row]) -> [Row] {
         guard rows.count > 1 else { return rows }
-        let encoder = SQLQueryEncoder(nilEncodingStrategy: .asNil)
         var seen: [String: Int] = [:]
+        seen.reserveCapacity(rows.count)
         var out: [Row] = []
         out.reserveCapacity(rows.count)
         for row in rows {
-            let key = Self.keyString(row, encoder: encoder)
+            let key = row.upsertKey
             if let index = seen[key] {
                 out[index] = row
             } else {
@@ -89,12 +89,6 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
             }
         }
         return out
-    }
-
-    private static func keyString(_ row: Row, encoder: SQLQueryEncoder) -> String {
-        guard let pairs = try? encoder.encode(row) else { return "" }
-        let wanted = Set(Row.conflictColumns)
-        return pairs.filter { wanted.contains($0.0) }.map { "\($0.0)=\(String(reflecting: $0.1))" }.joined(separator: "\u{1F}")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `ad_accounts`: one Meta ad account (`GET /act_<id>`).
 public struct AdAccountRow: MirroredRow {
@@ -76,7 +77,7 @@ public struct AdAccountRow: MirroredRow {
         self.syncedAt = syncedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case accountID = "account_id"
         case connectionID = "connection_id"
@@ -94,5 +95,34 @@ public struct AdAccountRow: MirroredRow {
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+    }
+}
+
+extension AdAccountRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.accountID),
+            bindOrNull(self.connectionID),
+            bindOrNull(self.name),
+            bindOrNull(self.currency),
+            bindOrNull(self.timezoneName),
+            bindOrNull(self.timezoneOffsetHoursUTC),
+            bindOrNull(self.accountStatus),
+            bindOrNull(self.disableReason),
+            bindOrNull(self.amountSpent),
+            bindOrNull(self.balance),
+            bindOrNull(self.spendCap),
+            bindOrNull(self.businessID),
+            bindOrNull(self.businessName),
+            bindOrNull(self.createdTime),
+            bindOrNull(self.raw),
+            SQLBind(self.firstSeenAt),
+            SQLBind(self.syncedAt),
+        ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `ads` (Graph "adgroup", edge `/act_X/ads`).
 public struct AdRow: MirroredRow {
@@ -59,7 +60,7 @@ public struct AdRow: MirroredRow {
         self.syncedAt = syncedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case accountID = "account_id"
         case campaignID = "campaign_id"
@@ -73,5 +74,30 @@ public struct AdRow: MirroredRow {
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+    }
+}
+
+extension AdRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.accountID),
+            bindOrNull(self.campaignID),
+            bindOrNull(self.adsetID),
+            bindOrNull(self.name),
+            bindOrNull(self.status),
+            bindOrNull(self.configuredStatus),
+            bindOrNull(self.effectiveStatus),
+            bindOrNull(self.creativeID),
+            bindOrNull(self.createdTime),
+            bindOrNull(self.updatedTime),
+            bindOrNull(self.raw),
+            SQLBind(self.firstSeenAt),
+            SQLBind(self.syncedAt),
+        ]
     }
 }

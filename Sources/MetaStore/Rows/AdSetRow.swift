@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `ad_sets` (Graph "ad campaign", edge `/act_X/adsets`).
 public struct AdSetRow: MirroredRow {
@@ -91,7 +92,7 @@ public struct AdSetRow: MirroredRow {
         self.syncedAt = syncedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case accountID = "account_id"
         case campaignID = "campaign_id"
@@ -113,5 +114,39 @@ public struct AdSetRow: MirroredRow {
         case targeting, raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+    }
+}
+
+extension AdSetRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.accountID),
+            bindOrNull(self.campaignID),
+            bindOrNull(self.name),
+            bindOrNull(self.status),
+            bindOrNull(self.configuredStatus),
+            bindOrNull(self.effectiveStatus),
+            bindOrNull(self.optimizationGoal),
+            bindOrNull(self.billingEvent),
+            bindOrNull(self.bidStrategy),
+            bindOrNull(self.bidAmount),
+            bindOrNull(self.currency),
+            bindOrNull(self.dailyBudget),
+            bindOrNull(self.lifetimeBudget),
+            bindOrNull(self.budgetRemaining),
+            bindOrNull(self.startTime),
+            bindOrNull(self.endTime),
+            bindOrNull(self.createdTime),
+            bindOrNull(self.updatedTime),
+            bindOrNull(self.targeting),
+            bindOrNull(self.raw),
+            SQLBind(self.firstSeenAt),
+            SQLBind(self.syncedAt),
+        ]
     }
 }

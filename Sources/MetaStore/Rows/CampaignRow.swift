@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `campaigns` (Graph "ad campaign group", edge `/act_X/campaigns`).
 public struct CampaignRow: MirroredRow {
@@ -84,7 +85,7 @@ public struct CampaignRow: MirroredRow {
         self.syncedAt = syncedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case accountID = "account_id"
         case name, objective, status
@@ -104,5 +105,37 @@ public struct CampaignRow: MirroredRow {
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+    }
+}
+
+extension CampaignRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.accountID),
+            bindOrNull(self.name),
+            bindOrNull(self.objective),
+            bindOrNull(self.status),
+            bindOrNull(self.configuredStatus),
+            bindOrNull(self.effectiveStatus),
+            bindOrNull(self.buyingType),
+            bindOrNull(self.bidStrategy),
+            bindOrNull(self.currency),
+            bindOrNull(self.dailyBudget),
+            bindOrNull(self.lifetimeBudget),
+            bindOrNull(self.budgetRemaining),
+            bindOrNull(self.spendCap),
+            bindOrNull(self.startTime),
+            bindOrNull(self.stopTime),
+            bindOrNull(self.createdTime),
+            bindOrNull(self.updatedTime),
+            bindOrNull(self.raw),
+            SQLBind(self.firstSeenAt),
+            SQLBind(self.syncedAt),
+        ]
     }
 }

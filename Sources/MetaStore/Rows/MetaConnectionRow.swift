@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `meta_connections`: one connected Meta user (or system user) and its encrypted access token.
 ///
@@ -45,7 +46,7 @@ public struct MetaConnectionRow: MirroredRow {
     /// The scopes decoded.
     public var scopeList: [String] { (try? self.scopes.decode([String].self)) ?? [] }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case metaUserID = "meta_user_id"
         case appID = "app_id"
@@ -60,5 +61,31 @@ public struct MetaConnectionRow: MirroredRow {
         case lastCheckedAt = "last_checked_at"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+}
+
+extension MetaConnectionRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.metaUserID),
+            bindOrNull(self.appID),
+            SQLBind(self.tokenType),
+            SQLBind(self.tokenCiphertext),
+            SQLBind(self.tokenKeyID),
+            bindOrNull(self.expiresAt),
+            bindOrNull(self.dataAccessExpiresAt),
+            bindOrNull(self.issuedAt),
+            SQLBind(self.scopes),
+            SQLBind(self.status.rawValue),
+            bindOrNull(self.statusReason),
+            bindOrNull(self.lastCheckedAt),
+            SQLBind(self.createdAt),
+            SQLBind(self.updatedAt),
+        ]
     }
 }

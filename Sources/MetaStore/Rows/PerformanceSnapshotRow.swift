@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `performance_snapshots`: one insights row (one object, one day or range, one breakdown combination).
 ///
@@ -122,7 +123,7 @@ public struct PerformanceSnapshotRow: MirroredRow {
         self.syncedAt = syncedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case level
         case objectID = "object_id"
         case accountID = "account_id"
@@ -141,5 +142,44 @@ public struct PerformanceSnapshotRow: MirroredRow {
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+    }
+}
+
+extension PerformanceSnapshotRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.level.rawValue),
+            SQLBind(self.objectID),
+            SQLBind(self.accountID),
+            bindOrNull(self.campaignID),
+            bindOrNull(self.adsetID),
+            bindOrNull(self.adID),
+            SQLBind(self.dateStart),
+            SQLBind(self.dateStop),
+            SQLBind(self.breakdownKey),
+            bindOrNull(self.breakdowns),
+            bindOrNull(self.currency),
+            bindOrNull(self.impressions),
+            bindOrNull(self.clicks),
+            bindOrNull(self.uniqueClicks),
+            bindOrNull(self.inlineLinkClicks),
+            bindOrNull(self.reach),
+            bindOrNull(self.frequency),
+            bindOrNull(self.spend),
+            bindOrNull(self.cpc),
+            bindOrNull(self.cpm),
+            bindOrNull(self.cpp),
+            bindOrNull(self.ctr),
+            bindOrNull(self.actions),
+            bindOrNull(self.actionValues),
+            bindOrNull(self.costPerActionType),
+            bindOrNull(self.raw),
+            SQLBind(self.firstSeenAt),
+            SQLBind(self.syncedAt),
+        ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `sync_state`: where a stream of one ad account stands (watermark and paging checkpoint).
 ///
@@ -45,10 +46,28 @@ public struct SyncCheckpoint: MirroredRow {
         self.updatedAt = updatedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case accountID = "account_id"
         case stream, watermark, cursor, state
         case runID = "run_id"
         case updatedAt = "updated_at"
+    }
+}
+
+extension SyncCheckpoint {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.accountID),
+            SQLBind(self.stream),
+            bindOrNull(self.watermark),
+            bindOrNull(self.cursor),
+            bindOrNull(self.state),
+            bindOrNull(self.runID),
+            SQLBind(self.updatedAt),
+        ]
     }
 }

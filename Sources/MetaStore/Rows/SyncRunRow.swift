@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// A row of `sync_runs`: one sync (full, incremental, performance, refresh) and its outcome.
 public struct SyncRunRow: MirroredRow {
@@ -58,7 +59,7 @@ public struct SyncRunRow: MirroredRow {
         (try? self.rowsByTable.decode([String: Int].self)) ?? [:]
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, kind
         case connectionID = "connection_id"
         case accountID = "account_id"
@@ -68,5 +69,26 @@ public struct SyncRunRow: MirroredRow {
         case rowsByTable = "rows_by_table"
         case callsUsed = "calls_used"
         case error
+    }
+}
+
+extension SyncRunRow {
+    /// The column names, in ``sqlValues`` order.
+    public static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var sqlValues: [any SQLExpression] {
+        [
+            SQLBind(self.id),
+            SQLBind(self.kind),
+            bindOrNull(self.connectionID),
+            bindOrNull(self.accountID),
+            SQLBind(self.startedAt),
+            bindOrNull(self.finishedAt),
+            SQLBind(self.outcome.rawValue),
+            SQLBind(self.rowsByTable),
+            SQLBind(self.callsUsed),
+            bindOrNull(self.error),
+        ]
     }
 }

@@ -54,6 +54,13 @@ public struct KeyFile: Sendable {
         return key
     }
 
+    /// Atomically moves the key file at `staged` over this one (`rename(2)`).
+    public func replace(with staged: KeyFile) throws {
+        guard rename(staged.path, self.path) == 0 else {
+            throw MetaStoreError.keyFile("cannot move \(staged.path) to \(self.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes `key` with mode 0600: atomically replacing the file (via a temporary file and rename), or, when
     /// `exclusive`, only if the file does not exist yet.
     public func write(_ key: EncryptionKey, exclusive: Bool = false) throws {

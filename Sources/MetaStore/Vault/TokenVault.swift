@@ -71,14 +71,29 @@ public struct TokenVault: Sendable {
         Data("metasync-token-v1:\(context)".utf8)
     }
 
+    /// Where the vault's key came from.
+    public enum KeySource: Sendable, Equatable {
+        /// `METASYNC_ENCRYPTION_KEY`.
+        case environment
+        /// A key file (`created` when this call made it).
+        case file(path: String, created: Bool)
+    }
+
     /// Loads the vault key: `METASYNC_ENCRYPTION_KEY` (base64, 32 bytes) when set; otherwise the key file
     /// (`METASYNC_ENCRYPTION_KEY_FILE`, default `metasync.key`), which is created with mode 0600 and a warning when
     /// missing.
     public static func load(environment: [String: String], logger: Logger) throws -> TokenVault {
+        try self.loadWithSource(environment: environment, logger: logger).vault
+    }
+
+    /// Like ``load(environment:logger:)``, also telling where the key came from (for `metasync keys rotate`).
+    public static func loadWithSource(environment: [String: String], logger: Logger) throws -> (vault: TokenVault, source: KeySource) {
         if let value = environment[EncryptionKey.environmentVariable], !value.isEmpty {
-            return TokenVault(key: try EncryptionKey(base64: value))
+            return (TokenVault(key: try EncryptionKey(base64: value)), .environment)
         }
         let path = environment[Self.keyFileEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultKeyFile
-        return TokenVault(key: try KeyFile(path: path).loadOrCreate(logger: logger))
+        let file = KeyFile(path: path)
+        let existed = file.exists
+        return (TokenVault(key: try file.loadOrCreate(logger: logger)), .file(path: path, created: !existed))
     }
 }

@@ -5,8 +5,9 @@ import Logging
 enum LoggingBootstrap {
     /// Installs the log handler chosen by `settings.logFormat` at `settings.logLevel`.
     /// `auto` writes text when standard error is a terminal and JSON otherwise.
-    static func bootstrap(_ settings: MetaSyncSettings) {
-        let level = settings.logLevel
+    /// - Parameter quiet: A live display owns the terminal: log only warnings and worse (unless the level is stricter).
+    static func bootstrap(_ settings: MetaSyncSettings, quiet: Bool = false) {
+        let level = quiet ? max(settings.logLevel, .warning) : settings.logLevel
         let json: Bool
         switch settings.logFormat {
         case .json: json = true

@@ -17,6 +17,9 @@ struct Harness {
     let metrics: RecordingMetrics
     let governor: GraphUsageGovernor
     let budget: InMemoryCallBudget?
+    /// Wall-clock time when the harness was made; the client's "now" is this plus the clock's elapsed time.
+    let createdAt: Date
+    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
 
     init(
         transport: any GraphTransport,
@@ -26,8 +29,11 @@ struct Harness {
         jitter: Double = 0
     ) {
         let clock = ImmediateClock()
+        let start = clock.now
+        let createdAt = Harness.epoch
         self.clock = clock
-        self.start = clock.now
+        self.start = start
+        self.createdAt = createdAt
         self.logs = CapturedLogs()
         self.metrics = RecordingMetrics()
         self.governor = governor
@@ -36,6 +42,7 @@ struct Harness {
             configuration: configuration,
             transport: transport,
             clock: clock,
+            now: { createdAt.addingTimeInterval(start.duration(to: clock.now).secondsValue) },
             budget: budget,
             governor: governor,
             logger: self.logs.logger(),
@@ -75,4 +82,11 @@ final class RefreshCounter: Sendable {
     private let count = Mutex(0)
     var value: Int { self.count.withLock { $0 } }
     func increment() { self.count.withLock { $0 += 1 } }
+}
+
+extension Duration {
+    var secondsValue: Double {
+        let components = self.components
+        return Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }

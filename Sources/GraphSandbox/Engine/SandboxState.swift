@@ -1,0 +1,58 @@
+import Foundation
+
+/// The mutable state of a ``GraphSandbox``, guarded by its mutex.
+struct SandboxState: Sendable {
+    /// A token the sandbox accepts.
+    struct Token: Sendable {
+        var type: String
+        var userID: String?
+        var issuedAt: Date
+        /// `nil` = never expires.
+        var expiresAt: Date?
+        var scopes: [String]
+    }
+
+    /// An OAuth authorization code from the login-dialog stand-in.
+    struct Code: Sendable {
+        var redirectURI: String
+        var issuedAt: Date
+        var used: Bool
+    }
+
+    /// A scripted fault waiting for a matching call.
+    struct ScriptedFault: Sendable {
+        var fault: SandboxFault
+        var pattern: String?
+        var remaining: Int
+    }
+
+    var world: SandboxWorld
+    var rng: SandboxRandom
+    var stats = SandboxStats()
+    var usage = UsageTracker()
+    var tokens: [String: Token] = [:]
+    var codes: [String: Code] = [:]
+    var reportRuns: [String: ReportRun] = [:]
+    var scripted: [ScriptedFault] = []
+    var serial = 0
+    /// Graph calls made with the configured access token (for `accessTokenExpiresAfterCalls`).
+    var configuredTokenCalls = 0
+
+    /// Takes the first scripted fault whose pattern occurs in `path` (and that `accepts`).
+    mutating func takeScriptedFault(path: String, accepts: (SandboxFault) -> Bool) -> SandboxFault? {
+        guard
+            let i = self.scripted.firstIndex(where: { s in
+                (s.pattern.map { path.contains($0) } ?? true) && accepts(s.fault)
+            })
+        else { return nil }
+        let fault = self.scripted[i].fault
+        self.scripted[i].remaining -= 1
+        if self.scripted[i].remaining <= 0 { self.scripted.remove(at: i) }
+        return fault
+    }
+
+    mutating func nextSerial() -> Int {
+        self.serial += 1
+        return self.serial
+    }
+}

@@ -1,0 +1,530 @@
+import Foundation
+
+/// Computes insights rows lazily from the seed: every ad-day's metrics are a hash of (seed, ad, day), aggregated
+/// upward on demand, so nothing is precomputed and any page can be produced directly from its offset.
+struct InsightsEngine: Sendable {
+    let world: SandboxWorld
+    let now: Date
+
+    static let metricFields: Set<String> = [
+        "impressions", "reach", "frequency", "clicks", "unique_clicks", "inline_link_clicks", "spend", "cpc", "cpm", "cpp", "ctr",
+        "unique_ctr", "inline_link_click_ctr", "cost_per_inline_link_click", "actions", "action_values", "conversions", "conversion_values",
+        "cost_per_action_type", "cost_per_conversion", "purchase_roas", "outbound_clicks", "social_spend",
+    ]
+    static let dimensionFields: Set<String> = [
+        "account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name",
+        "objective", "optimization_goal", "buying_type", "attribution_setting", "date_start", "date_stop", "created_time", "updated_time",
+    ]
+    static let defaultFields = ["account_id", "impressions", "spend"]
+    static let datePresets: Set<String> = [
+        "today", "yesterday", "this_month", "last_month", "this_quarter", "maximum", "data_maximum", "last_3d", "last_7d", "last_14d",
+        "last_28d", "last_30d", "last_90d", "last_week_mon_sun", "last_week_sun_sat", "last_quarter", "last_year", "this_week_mon_today",
+        "this_week_sun_today", "this_year", "lifetime",
+    ]
+    static let attributionWindows: Set<String> = ["1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "1d_ev", "dda", "default"]
+
+    /// Today and the elapsed fraction of today, per account zone, computed once per engine.
+    private let todays: [Int]
+    private let fractions: [Double]
+
+    init(world: SandboxWorld, now: Date) {
+        self.world = world
+        self.now = now
+        var todays: [Int] = []
+        var fractions: [Double] = []
+        for account in world.accounts {
+            let today = GraphDate.day(of: now, in: account.timeZone)
+            let start = GraphDate.start(ofDay: today, in: account.timeZone)
+            todays.append(today)
+            fractions.append(min(1, max(0, now.timeIntervalSince(start) / 86_400)))
+        }
+        self.todays = todays
+        self.fractions = fractions
+    }
+
+    // MARK: Days
+
+    /// Today in the account's zone.
+    func today(_ account: Int) -> Int {
+        self.todays[account]
+    }
+
+    /// The fraction of today already elapsed in the account's zone.
+    private func todayFraction(_ account: Int) -> Double {
+        self.fractions[account]
+    }
+
+    /// The last day with data: today once an hour of it has passed, else yesterday.
+    func lastDataDay(_ account: Int) -> Int {
+        self.fractions[account] >= 1.0 / 24 ? self.todays[account] : self.todays[account] - 1
+    }
+
+    // MARK: Parsing
+
+    /// Validates the insights parameters of a request against the reference's rules.
+    func parse(_ request: SandboxRequest, account: Int, scopeNode: Int?) throws(GraphErrorSpec) -> InsightsQuery {
+        let today = self.today(account)
+        var level: SandboxNodeKind? = scopeNode.map { self.world.nodes[$0].kind }
+        if let text = request.parameter("level") {
+            switch text {
+            case "account": level = nil
+            case "campaign": level = .campaign
+            case "adset": level = .adset
+            case "ad": level = .ad
+            default: throw GraphErrorSpec.invalidParameter("Param level must be one of {ad, adset, campaign, account}")
+            }
+            if let scopeNode, let l = level, l < self.world.nodes[scopeNode].kind { level = self.world.nodes[scopeNode].kind }
+            if let scopeNode, level == nil { level = self.world.nodes[scopeNode].kind }
+        }
+        var since: Int
+        var until: Int
+        if let text = request.parameter("time_range") {
+            guard let json = JSONParser.parse(text), let s = json["since"]?.stringValue, let u = json["until"]?.stringValue else {
+                throw GraphErrorSpec.invalidParameter(
+                    "Param time_range must be a JSON object with since and until, e.g. {\"since\":\"2024-01-01\",\"until\":\"2024-01-31\"}"
+                )
+            }
+            guard let sd = GraphDate.parseDay(s), let ud = GraphDate.parseDay(u) else {
+                throw GraphErrorSpec.invalidParameter("Invalid date in time_range; expected YYYY-MM-DD")
+            }
+            guard sd <= ud else { throw GraphErrorSpec.invalidParameter("The since date must be before or equal to the until date in time_range") }
+            (since, until) = (sd, ud)
+        } else {
+            let preset = request.parameter("date_preset") ?? "last_30d"
+            guard Self.datePresets.contains(preset) else {
+                throw GraphErrorSpec.invalidParameter(
+                    "date_preset must be one of the following values: \(Self.datePresets.sorted().joined(separator: ", "))"
+                )
+            }
+            (since, until) = self.presetRange(preset, today: today, account: account)
+        }
+        if since < Self.monthsBefore(today, 37) { throw GraphErrorSpec.beyond37Months }
+        var increment = InsightsQuery.Increment.allDays
+        if let text = request.parameter("time_increment") {
+            switch text {
+            case "all_days": increment = .allDays
+            case "monthly": increment = .monthly
+            default:
+                guard let n = Int(text), (1...90).contains(n) else {
+                    throw GraphErrorSpec.invalidParameter("Param time_increment must be an integer between 1 and 90, 'monthly' or 'all_days'")
+                }
+                increment = .days(n)
+            }
+        }
+        var fields = Self.defaultFields
+        if let text = request.parameter("fields"), !text.isEmpty {
+            fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for field in fields where !Self.metricFields.contains(field) && !Self.dimensionFields.contains(field) {
+                throw GraphErrorSpec.invalidParameter(
+                    "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
+                )
+            }
+        }
+        if let text = request.parameter("breakdowns"), !text.isEmpty, text != "[]" {
+            throw GraphErrorSpec.invalidParameter("breakdowns are not supported by the MetaSync sandbox")
+        }
+        if let text = request.parameter("action_breakdowns") {
+            let values = Self.stringList(text)
+            if values.contains(where: { $0 != "action_type" }) {
+                throw GraphErrorSpec.invalidParameter("action_breakdowns other than action_type are not supported by the MetaSync sandbox")
+            }
+        }
+        var windows: [String] = []
+        if let text = request.parameter("action_attribution_windows") {
+            windows = Self.stringList(text)
+            for w in windows where !Self.attributionWindows.contains(w) {
+                throw GraphErrorSpec.invalidParameter(
+                    "action_attribution_windows[0] must be one of the following values: "
+                        + Self.attributionWindows.sorted().joined(separator: ", ")
+                )
+            }
+        }
+        var filters: [InsightsQuery.Filter] = []
+        var includeDeleted = false
+        if let text = request.parameter("filtering") {
+            filters = try Self.parseFilters(text)
+            includeDeleted = filters.contains { $0.field == "effective_status" && $0.op == .include && $0.values.contains("DELETED") }
+        }
+        return InsightsQuery(
+            accountIndex: account,
+            scopeNode: scopeNode,
+            level: level,
+            since: since,
+            until: until,
+            increment: increment,
+            fields: fields,
+            attributionWindows: windows,
+            filters: filters,
+            includeDeletedRows: includeDeleted
+        )
+    }
+
+    /// A JSON list of strings or a comma list.
+    static func stringList(_ text: String) -> [String] {
+        if let json = JSONParser.parse(text), let array = json.arrayValue { return array.compactMap(\.stringValue) }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    static func parseFilters(_ text: String) throws(GraphErrorSpec) -> [InsightsQuery.Filter] {
+        guard let json = JSONParser.parse(text), let clauses = json.arrayValue else {
+            throw GraphErrorSpec.invalidParameter("Param filtering must be an array of filter objects")
+        }
+        var out: [InsightsQuery.Filter] = []
+        for clause in clauses {
+            guard let field = clause["field"]?.stringValue, let op = clause["operator"]?.stringValue, let value = clause["value"] else {
+                throw GraphErrorSpec.invalidParameter("Filtering field, operator and value are required")
+            }
+            let parts = field.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let kind = [SandboxNodeKind.campaign, .adset, .ad].first(where: { $0.prefix == parts[0] }),
+                ["id", "effective_status", "name"].contains(parts[1])
+            else {
+                throw GraphErrorSpec.invalidParameter(
+                    "Filtering field \(field) with operation \(op) is not supported by the MetaSync sandbox insights"
+                )
+            }
+            let values = Set(value.arrayValue?.compactMap(\.stringValue) ?? [value.stringValue].compactMap { $0 })
+            let mapped: InsightsQuery.Filter.Operator
+            switch op {
+            case "IN", "EQUAL": mapped = .include
+            case "NOT_IN", "NOT_EQUAL": mapped = .exclude
+            case "CONTAIN": mapped = .contains
+            case "NOT_CONTAIN": mapped = .notContains
+            default: throw GraphErrorSpec.invalidParameter("Filtering field \(field) with operation \(op) is not supported")
+            }
+            out.append(InsightsQuery.Filter(kind: kind, field: parts[1], op: mapped, values: values))
+        }
+        return out
+    }
+
+    /// The day `months` calendar months before `day`.
+    static func monthsBefore(_ day: Int, _ months: Int) -> Int {
+        let (y, m, d) = GraphDate.civil(fromDay: day)
+        let total = y * 12 + (m - 1) - months
+        let ny = total.floorDiv(12)
+        let nm = total.floorMod(12) + 1
+        var nd = d
+        while GraphDate.parseDay("\(String(format: "%04d", ny))-\(String(format: "%02d", nm))-\(String(format: "%02d", nd))") == nil, nd > 28 {
+            nd -= 1
+        }
+        return GraphDate.day(year: ny, month: nm, day: nd)
+    }
+
+    func presetRange(_ preset: String, today: Int, account: Int) -> (Int, Int) {
+        let (y, m, _) = GraphDate.civil(fromDay: today)
+        let monthStart = GraphDate.day(year: y, month: m, day: 1)
+        let quarterStart = GraphDate.day(year: y, month: (m - 1) / 3 * 3 + 1, day: 1)
+        let weekday = GraphDate.weekday(today)
+        let mondayThisWeek = today - (weekday + 6) % 7
+        let sundayThisWeek = today - weekday
+        switch preset {
+        case "today": return (today, today)
+        case "yesterday": return (today - 1, today - 1)
+        case "last_3d": return (today - 3, today - 1)
+        case "last_7d": return (today - 7, today - 1)
+        case "last_14d": return (today - 14, today - 1)
+        case "last_28d": return (today - 28, today - 1)
+        case "last_90d": return (today - 90, today - 1)
+        case "this_month": return (monthStart, today)
+        case "last_month":
+            let previous = Self.monthsBefore(monthStart, 1)
+            return (previous, monthStart - 1)
+        case "this_quarter": return (quarterStart, today)
+        case "last_quarter": return (Self.monthsBefore(quarterStart, 3), quarterStart - 1)
+        case "this_year": return (GraphDate.day(year: y, month: 1, day: 1), today)
+        case "last_year": return (GraphDate.day(year: y - 1, month: 1, day: 1), GraphDate.day(year: y, month: 1, day: 1) - 1)
+        case "this_week_mon_today": return (mondayThisWeek, today)
+        case "this_week_sun_today": return (sundayThisWeek, today)
+        case "last_week_mon_sun": return (mondayThisWeek - 7, mondayThisWeek - 1)
+        case "last_week_sun_sat": return (sundayThisWeek - 7, sundayThisWeek - 1)
+        case "maximum", "lifetime": return (Self.monthsBefore(today, 37), today)
+        case "data_maximum": return (min(self.world.firstDataDay[account], today), today)
+        default: return (today - 30, today - 1)
+        }
+    }
+
+    // MARK: Planning
+
+    /// The row objects of a query with the ads each aggregates, and the number of rows each yields.
+    struct Plan: Sendable {
+        var objects: [(object: Int, ads: [Int], start: Int)]
+        var rowCounts: [Int]
+        var periods: [(start: Int, stop: Int)]
+        var total: Int
+    }
+
+    private func passes(_ ad: Int, _ filters: [InsightsQuery.Filter]) -> Bool {
+        let node = self.world.nodes[ad]
+        for filter in filters {
+            let target: Int
+            switch filter.kind {
+            case .campaign: target = node.campaignIndex
+            case .adset: target = node.adsetIndex
+            case .ad: target = ad
+            }
+            let value: String
+            switch filter.field {
+            case "id": value = self.world.nodes[target].id
+            case "name": value = self.world.nodes[target].name
+            default: value = self.world.effectiveStatus(target)
+            }
+            let ok: Bool
+            switch filter.op {
+            case .include: ok = filter.values.contains(value)
+            case .exclude: ok = !filter.values.contains(value)
+            case .contains: ok = filter.values.contains { value.contains($0) }
+            case .notContains: ok = !filter.values.contains { value.contains($0) }
+            }
+            if !ok { return false }
+        }
+        return true
+    }
+
+    func plan(_ query: InsightsQuery) -> Plan {
+        let account = query.accountIndex
+        let periods = query.periods
+        let lastDay = min(query.until, self.lastDataDay(account))
+        let rowObjects: [Int]
+        if let level = query.level {
+            if let scope = query.scopeNode {
+                rowObjects = self.world.descendants(of: scope, kind: level)
+            } else {
+                rowObjects = self.world.nodes(of: level, inAccount: account)
+            }
+        } else {
+            rowObjects = [-1]
+        }
+        var objects: [(object: Int, ads: [Int], start: Int)] = []
+        var counts: [Int] = []
+        var total = 0
+        objects.reserveCapacity(rowObjects.count)
+        for object in rowObjects {
+            if object >= 0, !query.includeDeletedRows, self.world.effectiveStatus(object) == "DELETED" { continue }
+            let candidateAds: [Int]
+            if object < 0 {
+                candidateAds = query.scopeNode.map { self.world.descendants(of: $0, kind: .ad) } ?? self.world.accounts[account].ads
+            } else if self.world.nodes[object].kind == .ad {
+                candidateAds = [object]
+            } else {
+                candidateAds = self.world.descendants(of: object, kind: .ad)
+            }
+            var ads: [Int] = []
+            var start = Int.max
+            for ad in candidateAds {
+                guard let s = self.world.nodes[ad].deliveryStartDay, query.filters.isEmpty || self.passes(ad, query.filters) else { continue }
+                ads.append(ad)
+                start = min(start, s)
+            }
+            guard !ads.isEmpty else { continue }
+            let from = max(start, query.since)
+            guard from <= lastDay else { continue }
+            var count = 0
+            for p in periods where p.stop >= from && p.start <= lastDay { count += 1 }
+            guard count > 0 else { continue }
+            objects.append((object, ads, start))
+            counts.append(count)
+            total += count
+        }
+        return Plan(objects: objects, rowCounts: counts, periods: periods, total: total)
+    }
+
+    // MARK: Metrics
+
+    /// Summed metrics over a set of ad-days.
+    struct Totals: Sendable {
+        var impressions = 0
+        var reachSum = 0
+        var reachMax = 0
+        var reachParts = 0
+        var clicks = 0
+        var linkClicks = 0
+        var spendMinor = 0
+        var purchases = 0
+        var purchaseValueMinor = 0
+        var landingPageViews = 0
+        var postEngagement = 0
+
+        /// Reach is not additive: people overlap across ads and days, so the aggregate shrinks with the number of
+        /// ad-days merged (and a naive sum of campaign rows visibly overstates the account's reach).
+        var reach: Int {
+            guard self.reachParts > 1 else { return self.reachSum }
+            return max(self.reachMax, Int(Double(self.reachSum) / (1 + 0.25 * log(Double(self.reachParts)))))
+        }
+    }
+
+    /// Adds one ad-day to `totals` (nothing when the ad did not deliver that day).
+    func accumulate(ad: Int, day: Int, into t: inout Totals) {
+        let node = self.world.nodes[ad]
+        guard node.baseImpressions > 0, let start = node.deliveryStartDay, day >= start, day <= self.lastDataDay(node.accountIndex) else { return }
+        let h = SandboxRandom.hash(self.world.seed, UInt64(node.seq), UInt64(bitPattern: Int64(day)))
+        let u1 = Double(h & 0xFFFF) / 65_536
+        let u2 = Double((h >> 16) & 0xFFFF) / 65_536
+        let u3 = Double((h >> 32) & 0xFFFF) / 65_536
+        let u4 = Double((h >> 48) & 0xFFFF) / 65_536
+        let weekday = GraphDate.weekday(day)
+        let weekFactor = weekday == 0 || weekday == 6 ? 0.85 : 1.05
+        var scale = (0.55 + 0.9 * u1) * weekFactor
+        if day == self.today(node.accountIndex) { scale *= self.todayFraction(node.accountIndex) }
+        let impressions = max(1, Int(Double(node.baseImpressions) * scale))
+        let reach = max(1, Int(Double(impressions) / (1.08 + 0.6 * u2)))
+        let clicks = Int((Double(impressions) * node.ctr * (0.7 + 0.6 * u3)).rounded())
+        let linkClicks = Int((Double(clicks) * 0.82).rounded())
+        let spend = Int((Double(impressions) * node.cpmMinor / 1000 * (0.85 + 0.3 * u4)).rounded())
+        var purchases = Int((Double(linkClicks) * node.conversionRate * (0.6 + 0.8 * u1)).rounded())
+        if let extra = self.world.lateConversions[ad]?[day] { purchases += extra }
+        t.impressions += impressions
+        t.reachSum += reach
+        t.reachMax = max(t.reachMax, reach)
+        t.reachParts += 1
+        t.clicks += clicks
+        t.linkClicks += linkClicks
+        t.spendMinor += spend
+        t.purchases += purchases
+        t.purchaseValueMinor += purchases * node.orderValueMinor
+        t.landingPageViews += Int((Double(linkClicks) * 0.74).rounded())
+        t.postEngagement += clicks + impressions / 40
+    }
+
+    // MARK: Rows
+
+    /// Rows `offset ..< offset + limit` of a planned query.
+    func rows(_ query: InsightsQuery, plan: Plan, offset: Int, limit: Int) -> [JSONValue] {
+        guard offset < plan.total, limit > 0 else { return [] }
+        var out: [JSONValue] = []
+        out.reserveCapacity(min(limit, plan.total - offset))
+        var skipped = 0
+        let lastDay = min(query.until, self.lastDataDay(query.accountIndex))
+        for (i, entry) in plan.objects.enumerated() {
+            if skipped + plan.rowCounts[i] <= offset {
+                skipped += plan.rowCounts[i]
+                continue
+            }
+            let from = max(entry.start, query.since)
+            for period in plan.periods where period.stop >= from && period.start <= lastDay {
+                if skipped < offset {
+                    skipped += 1
+                    continue
+                }
+                var totals = Totals()
+                for ad in entry.ads {
+                    for day in max(period.start, from)...min(period.stop, lastDay) {
+                        self.accumulate(ad: ad, day: day, into: &totals)
+                    }
+                }
+                out.append(self.render(query, object: entry.object, period: period, totals: totals))
+                if out.count == limit { return out }
+            }
+        }
+        return out
+    }
+
+    private static let actionTypes = [
+        "link_click", "landing_page_view", "post_engagement", "page_engagement", "offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase",
+    ]
+
+    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> JSONValue {
+        let account = self.world.accounts[q.accountIndex]
+        let offset = account.currencyOffset
+        let node = object >= 0 ? self.world.nodes[object] : nil
+        let level = q.level
+        var members: [JSONMember] = []
+        let spendMajor = Double(t.spendMinor) / Double(offset)
+        let reach = t.reach
+        func money(_ minor: Double) -> String { Formatting.decimal(minor / Double(offset), places: offset == 1 ? 0 : 2) }
+        func ratio(_ v: Double) -> String { Formatting.decimal(v, places: 6) }
+        func counts(_ type: String) -> Int {
+            switch type {
+            case "link_click": t.linkClicks
+            case "landing_page_view": t.landingPageViews
+            case "post_engagement", "page_engagement": t.postEngagement
+            default: t.purchases
+            }
+        }
+        func actionList(_ values: (String) -> Double?, asMoney: Bool) -> JSONValue? {
+            var list: [JSONValue] = []
+            for type in Self.actionTypes {
+                guard let v = values(type), v > 0 else { continue }
+                let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
+                var item = [JSONMember("action_type", .string(type)), JSONMember("value", .string(text(v)))]
+                for w in q.attributionWindows {
+                    let factor: Double = ["1d_click": 0.62, "7d_click": 1, "28d_click": 1.12, "1d_view": 0.18, "dda": 0.95][w] ?? 1
+                    let scaled = asMoney ? v * factor : (v * factor).rounded()
+                    if scaled > 0 { item.append(JSONMember(w, .string(text(scaled)))) }
+                }
+                list.append(.object(item))
+            }
+            return list.isEmpty ? nil : .array(list)
+        }
+        func ancestor(_ kind: SandboxNodeKind) -> SandboxNode? {
+            guard let node, let level, level >= kind else { return nil }
+            switch kind {
+            case .campaign: return self.world.nodes[node.campaignIndex]
+            case .adset: return self.world.nodes[node.adsetIndex]
+            case .ad: return node
+            }
+        }
+        for field in q.fields {
+            let value: JSONValue?
+            switch field {
+            case "account_id": value = .string(account.number)
+            case "account_name": value = .string(account.name)
+            case "account_currency": value = .string(account.currency)
+            case "campaign_id": value = ancestor(.campaign).map { .string($0.id) }
+            case "campaign_name": value = ancestor(.campaign).map { .string($0.name) }
+            case "adset_id": value = ancestor(.adset).map { .string($0.id) }
+            case "adset_name": value = ancestor(.adset).map { .string($0.name) }
+            case "ad_id": value = ancestor(.ad).map { .string($0.id) }
+            case "ad_name": value = ancestor(.ad).map { .string($0.name) }
+            case "objective": value = ancestor(.campaign).map { .string($0.objective) }
+            case "optimization_goal": value = ancestor(.adset).map { .string($0.optimizationGoal) }
+            case "buying_type": value = ancestor(.campaign).map { _ in .string("AUCTION") }
+            case "attribution_setting": value = .string("7d_click_1d_view")
+            case "created_time": value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.createdTime, in: account.timeZone))) }
+            case "updated_time": value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.updatedTime, in: account.timeZone))) }
+            case "date_start", "date_stop": value = nil
+            case "impressions": value = .string(String(t.impressions))
+            case "reach": value = .string(String(reach))
+            case "frequency": value = reach > 0 ? .string(ratio(Double(t.impressions) / Double(reach))) : nil
+            case "clicks": value = .string(String(t.clicks))
+            case "unique_clicks": value = .string(String(Int(Double(t.clicks) * 0.93)))
+            case "inline_link_clicks": value = .string(String(t.linkClicks))
+            case "spend": value = .string(money(Double(t.spendMinor)))
+            case "social_spend": value = .string("0")
+            case "cpc": value = t.clicks > 0 ? .string(ratio(spendMajor / Double(t.clicks))) : nil
+            case "cost_per_inline_link_click": value = t.linkClicks > 0 ? .string(ratio(spendMajor / Double(t.linkClicks))) : nil
+            case "cpm": value = t.impressions > 0 ? .string(ratio(spendMajor / Double(t.impressions) * 1000)) : nil
+            case "cpp": value = reach > 0 ? .string(ratio(spendMajor / Double(reach) * 1000)) : nil
+            case "ctr": value = t.impressions > 0 ? .string(ratio(Double(t.clicks) / Double(t.impressions) * 100)) : nil
+            case "unique_ctr": value = reach > 0 ? .string(ratio(Double(t.clicks) * 0.93 / Double(reach) * 100)) : nil
+            case "inline_link_click_ctr": value = t.impressions > 0 ? .string(ratio(Double(t.linkClicks) / Double(t.impressions) * 100)) : nil
+            case "actions": value = actionList({ Double(counts($0)) }, asMoney: false)
+            case "conversions": value = actionList({ $0.contains("purchase") ? Double(t.purchases) : nil }, asMoney: false)
+            case "outbound_clicks": value = actionList({ $0 == "link_click" ? Double(t.linkClicks) * 0.9 : nil }, asMoney: false)
+            case "action_values", "conversion_values":
+                value = actionList({ $0.contains("purchase") ? Double(t.purchaseValueMinor) / Double(offset) : nil }, asMoney: true)
+            case "cost_per_action_type", "cost_per_conversion":
+                value = actionList(
+                    { type in
+                        let c = counts(type)
+                        return c > 0 && (field == "cost_per_action_type" || type.contains("purchase")) ? spendMajor / Double(c) : nil
+                    },
+                    asMoney: true
+                )
+            case "purchase_roas":
+                value =
+                    t.spendMinor > 0 && t.purchaseValueMinor > 0
+                    ? .array([
+                        .object([
+                            JSONMember("action_type", .string("omni_purchase")),
+                            JSONMember("value", .string(ratio(Double(t.purchaseValueMinor) / Double(t.spendMinor)))),
+                        ])
+                    ])
+                    : nil
+            default: value = nil
+            }
+            if let value { members.append(JSONMember(field, value)) }
+        }
+        members.append(JSONMember("date_start", .string(GraphDate.dayString(period.start))))
+        members.append(JSONMember("date_stop", .string(GraphDate.dayString(period.stop))))
+        return .object(members)
+    }
+}

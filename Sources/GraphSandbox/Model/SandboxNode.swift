@@ -1,0 +1,78 @@
+import Foundation
+
+/// The level of an ad object below the account.
+enum SandboxNodeKind: Int, Sendable, Hashable, Comparable {
+    case campaign = 1
+    case adset = 2
+    case ad = 3
+
+    /// The Graph node type name used in error messages.
+    var graphTypeName: String {
+        switch self {
+        case .campaign: "AdCampaignGroup"
+        case .adset: "AdCampaign"
+        case .ad: "AdGroup"
+        }
+    }
+
+    /// The `filtering` / insights prefix (`campaign.`, `adset.`, `ad.`) and `level` name.
+    var prefix: String {
+        switch self {
+        case .campaign: "campaign"
+        case .adset: "adset"
+        case .ad: "ad"
+        }
+    }
+
+    /// The edge name listing objects of this kind.
+    var edge: String {
+        switch self {
+        case .campaign: "campaigns"
+        case .adset: "adsets"
+        case .ad: "ads"
+        }
+    }
+
+    static func < (lhs: SandboxNodeKind, rhs: SandboxNodeKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A campaign, ad set or ad.
+struct SandboxNode: Sendable {
+    let kind: SandboxNodeKind
+    let id: String
+    /// Creation order across the whole world; edges list newest first and cursors point at a `seq`.
+    let seq: Int
+    let accountIndex: Int
+    /// The node index of the campaign (self for campaigns).
+    let campaignIndex: Int
+    /// The node index of the ad set (self for ad sets; `-1` for campaigns).
+    let adsetIndex: Int
+    var name: String
+    /// `status` / `configured_status`: ACTIVE, PAUSED, ARCHIVED or DELETED.
+    var status: String
+    /// A review/delivery state shown as `effective_status` while the object and its parents are active
+    /// (PENDING_REVIEW, DISAPPROVED, WITH_ISSUES, IN_PROCESS), or `nil`.
+    var deliveryIssue: String?
+    let createdTime: Date
+    var updatedTime: Date
+    let startTime: Date
+    let objective: String
+    let optimizationGoal: String
+    let billingEvent: String
+    let bidStrategy: String
+    /// Minor units; `nil` when the budget sits on the other level.
+    let dailyBudget: Int?
+    let lifetimeBudget: Int?
+    let bidAmount: Int?
+    /// Node indices of direct children, in creation order.
+    var children: [Int] = []
+    /// Delivery model (ads only): mean daily impressions (0 = never delivers), CTR, CPM in minor units, conversion
+    /// rate and average order value in minor units.
+    let baseImpressions: Int
+    let ctr: Double
+    let cpmMinor: Double
+    let conversionRate: Double
+    let orderValueMinor: Int
+    /// The first local day with delivery (for ad sets and campaigns: the earliest of their ads), or `nil`.
+    var deliveryStartDay: Int?
+}

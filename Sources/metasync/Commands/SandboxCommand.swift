@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import GraphSandbox
+import Hummingbird
+import Logging
+
+/// `metasync sandbox`: serves the deterministic Graph API simulator over HTTP.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Serve a deterministic, offline simulator of the Meta Graph / Marketing API.",
+        discussion: """
+            Serves ad accounts, campaigns, ad sets, ads and insights generated from --seed, with Graph's paging, \
+            fields, filtering, batch, async insights, OAuth (login-dialog stand-in at /<version>/dialog/oauth), \
+            usage headers and optional fault injection. GET /__stats shows call counters; POST /__reset zeroes them.
+
+            Point a client at the printed base URL, e.g. METASYNC_GRAPH_URL=http://127.0.0.1:9090. See docs/sandbox.md.
+            """
+    )
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 9090
+    @Option(help: "Seed for all generated data and random faults.") var seed: UInt64 = 42
+    @Option(help: "Ad accounts the token can see.") var accounts = 1
+    @Option(help: "Campaigns per account.") var campaigns = 5
+    @Option(name: .customLong("adsets-per-campaign"), help: "Ad sets per campaign.") var adsetsPerCampaign = 3
+    @Option(name: .customLong("ads-per-adset"), help: "Ads per ad set.") var adsPerAdset = 2
+    @Option(help: "Days of insights history.") var days = 30
+    @Option(name: .customLong("reference-date"), help: "Anchor the generated data to this day (YYYY-MM-DD, UTC noon); default: now.")
+    var referenceDate: String?
+    @Option(name: .customLong("access-token"), help: "The token to accept (default: one derived from the seed, printed at start).")
+    var accessToken: String?
+    @Option(name: .customLong("app-id"), help: "App id for OAuth and debug_token.") var appID = "1234567890123456"
+    @Option(name: .customLong("app-secret"), help: "App secret for OAuth, appsecret_proof and webhook signatures.")
+    var appSecret = "sandbox-app-secret"
+    @Flag(name: .customLong("require-appsecret-proof"), help: "Reject calls without a valid appsecret_proof.")
+    var requireAppSecretProof = false
+    @Option(name: .customLong("latency-ms"), help: "Latency added to every response.") var latencyMs = 0
+    @Option(name: .customLong("jitter-ms"), help: "Extra random latency, up to this much.") var jitterMs = 0
+    @Option(
+        name: .customLong("fault-rate"),
+        help: "Probability of each random fault kind per call (transient, unknown, drop, malformed; throttles at half)."
+    )
+    var faultRate = 0.0
+    @Option(name: .customLong("transient-rate"), help: "Probability of HTTP 500 code 2 is_transient per call.") var transientRate: Double?
+    @Option(name: .customLong("throttle-rate"), help: "Probability of a throttle (4, 17, 613, 80004) per call.") var throttleRate: Double?
+    @Option(name: .customLong("drop-rate"), help: "Probability of a dropped connection per call.") var dropRate: Double?
+    @Option(name: .customLong("malformed-rate"), help: "Probability of a truncated JSON body per call.") var malformedRate: Double?
+    @Option(name: .customLong("empty-page-rate"), help: "Probability that a non-final page is empty but has paging.next.")
+    var emptyPageRate = 0.0
+    @Option(name: .customLong("max-page-size"), help: "Cap on limit.") var maxPageSize = 500
+    @Option(name: .customLong("insights-row-budget"), help: "Rows a sync insights request may produce before 'reduce the amount of data'.")
+    var insightsRowBudget = 10_000
+    @Option(name: .customLong("async-polls"), help: "Polls of GET /<report_run> until an async report completes.") var asyncPolls = 3
+    @Option(name: .customLong("async-failure-rate"), help: "Probability that an async report ends in Job Failed.") var asyncFailureRate = 0.0
+    @Option(name: .customLong("token-expires-after-calls"), help: "Expire the access token after this many calls (190/463).")
+    var tokenExpiresAfterCalls: Int?
+    @Option(name: .customLong("account-calls-per-hour"), help: "BUC ads_management capacity per account per hour.")
+    var accountCallsPerHour = 10_000
+    @Option(name: .customLong("insights-calls-per-hour"), help: "BUC ads_insights capacity per account per hour.")
+    var insightsCallsPerHour = 5_000
+    @Option(name: .customLong("app-calls-per-hour"), help: "App-level capacity per hour (X-App-Usage).") var appCallsPerHour = 100_000
+    @Flag(name: .customLong("no-rate-limits"), help: "Report usage headers but never throttle for exceeding them.")
+    var noRateLimits = false
+    @Option(name: .customLong("public-url"), help: "Base URL used in paging links (default: http://<host>:<port>).")
+    var publicURL: String?
+
+    func validate() throws {
+        if self.accounts < 0 || self.campaigns < 0 || self.adsetsPerCampaign < 0 || self.adsPerAdset < 0 || self.days < 0 {
+            throw ValidationError("Counts must not be negative.")
+        }
+        if let referenceDate, Self.parseDate(referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD.") }
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var components = DateComponents()
+        components.year = parts[0]
+        components.month = parts[1]
+        components.day = parts[2]
+        components.hour = 12
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar.date(from: components)
+    }
+
+    func run() async throws {
+        let base = self.publicURL ?? "http://\(self.host):\(self.port)"
+        var faults = SandboxFaultRates.uniform(self.faultRate)
+        if let transientRate { faults.transient = transientRate }
+        if let throttleRate { faults.throttle = throttleRate }
+        if let dropRate { faults.dropConnection = dropRate }
+        if let malformedRate { faults.malformedBody = malformedRate }
+        let configuration = SandboxConfiguration(
+            seed: self.seed,
+            accounts: self.accounts,
+            campaignsPerAccount: self.campaigns,
+            adsetsPerCampaign: self.adsetsPerCampaign,
+            adsPerAdset: self.adsPerAdset,
+            days: self.days,
+            accessToken: self.accessToken,
+            appID: self.appID,
+            appSecret: self.appSecret,
+            requireAppSecretProof: self.requireAppSecretProof,
+            maxPageSize: self.maxPageSize,
+            insightsRowBudget: self.insightsRowBudget,
+            latency: .milliseconds(self.latencyMs),
+            latencyJitter: .milliseconds(self.jitterMs),
+            faults: faults,
+            emptyPageRate: self.emptyPageRate,
+            asyncReports: SandboxAsyncReportBehaviour(pollsToComplete: self.asyncPolls, failureRate: self.asyncFailureRate),
+            usage: SandboxUsageLimits(
+                appCallsPerHour: self.appCallsPerHour,
+                accountCallsPerHour: self.accountCallsPerHour,
+                insightsCallsPerHour: self.insightsCallsPerHour,
+                enforce: !self.noRateLimits
+            ),
+            accessTokenExpiresAfterCalls: self.tokenExpiresAfterCalls,
+            publicBaseURL: base,
+            referenceDate: self.referenceDate.flatMap(Self.parseDate)
+        )
+        let sandbox = GraphSandbox(configuration: configuration)
+        var logger = Logger(label: "metasync.sandbox")
+        logger.logLevel = .info
+        print("MetaSync Graph sandbox: \(base)/\(configuration.graphVersion)/")
+        print("  accounts: \(sandbox.accountIDs.joined(separator: ", "))")
+        print("  app id: \(configuration.appID)")
+        if self.accessToken == nil {
+            // A made-up sandbox token, printed on purpose so clients can use it; it grants nothing outside the sandbox.
+            print("  access token: \(sandbox.accessToken)")
+        } else {
+            print("  access token: the one given with --access-token")
+        }
+        print("  stats: GET \(base)/__stats   reset: POST \(base)/__reset")
+        let app = buildSandboxApplication(sandbox: sandbox, host: self.host, port: self.port, logger: logger)
+        try await app.runService()
+    }
+}
