@@ -34,7 +34,7 @@ extension GraphSandbox {
             return fail(GraphErrorSpec.invalidParameter("Too many requests in batch message. Maximum batch size is \(Self.maxBatchSize)"))
         }
         let includeHeaders = r.parameter("include_headers") != "false"
-        var results: [JSONValue] = []
+        var results: [SandboxJSON] = []
         var latency = Duration.zero
         for operation in operations {
             guard let relative = operation["relative_url"]?.stringValue else {
@@ -82,12 +82,12 @@ extension GraphSandbox {
             ("x-fb-trace-id", traceID),
         ]
         return SandboxExchange(
-            reply: .response(GraphHTTPResponse(status: 200, headers: headers, body: JSONValue.array(results).encoded())),
+            reply: .response(GraphHTTPResponse(status: 200, headers: headers, body: SandboxJSON.array(results).encoded())),
             latency: latency
         )
     }
 
-    func batchError(_ error: GraphErrorSpec, traceID: String) -> JSONValue {
+    func batchError(_ error: GraphErrorSpec, traceID: String) -> SandboxJSON {
         .object([
             JSONMember("code", .int(error.status)),
             JSONMember("headers", .array([])),

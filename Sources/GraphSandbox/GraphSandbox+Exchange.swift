@@ -44,11 +44,11 @@ extension GraphSandbox {
         }
     }
 
-    static func jsonResponse(_ status: Int, _ value: JSONValue) -> GraphHTTPResponse {
+    static func jsonResponse(_ status: Int, _ value: SandboxJSON) -> GraphHTTPResponse {
         GraphHTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=UTF-8")], body: value.encoded())
     }
 
-    func statsJSON() -> JSONValue {
+    func statsJSON() -> SandboxJSON {
         let s = self.stats
         return .object([
             JSONMember("http_requests", .int(s.httpRequests)),

@@ -5,7 +5,7 @@ import Synchronization
 extension GraphSandbox {
     /// What a route produces.
     enum RouteOutcome {
-        case json(JSONValue)
+        case json(SandboxJSON)
         case raw(status: Int, headers: [(name: String, value: String)], body: [UInt8])
     }
 
@@ -172,7 +172,7 @@ extension GraphSandbox {
         )
     }
 
-    func createReportRun(query: InsightsQuery, account: Int, pre: Preflight, now: Date) -> JSONValue {
+    func createReportRun(query: InsightsQuery, account: Int, pre: Preflight, now: Date) -> SandboxJSON {
         let c = self.configuration
         let outcome: ReportRun.Outcome
         switch pre.fault {

@@ -3,6 +3,10 @@ import ArgumentParser
 extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [any ParsableCommand.Type] = [
+        SyncCommand.self,
+        SyncPerformanceCommand.self,
+        CheckCommand.self,
+        ConnectionsCommand.self,
         SandboxCommand.self,
         MigrateCommand.self,
         KeysCommand.self,

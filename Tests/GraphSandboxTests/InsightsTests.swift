@@ -7,7 +7,7 @@ import Testing
 @Suite struct InsightsTests {
     static let range = "{\"since\":\"2024-06-01\",\"until\":\"2024-06-14\"}"
 
-    static func sum(_ rows: [JSONValue], _ field: String) -> Int {
+    static func sum(_ rows: [SandboxJSON], _ field: String) -> Int {
         rows.compactMap { $0[field]?.stringValue.flatMap(Int.init) }.reduce(0, +)
     }
 
@@ -161,7 +161,7 @@ import Testing
         let before = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", query)
         let row = try #require(before.data.first)
         let adID = try #require(row["ad_id"]?.stringValue)
-        func purchases(_ row: JSONValue?) -> Int {
+        func purchases(_ row: SandboxJSON?) -> Int {
             row?["actions"]?.arrayValue?.first { $0["action_type"]?.stringValue == "purchase" }?["value"]?.stringValue.flatMap(Int.init) ?? 0
         }
         #expect(inventory.ads.contains { $0.id == adID })

@@ -32,7 +32,7 @@ struct GraphErrorSpec: Error, Sendable, Hashable {
     }
 
     /// The error envelope, with a fresh `fbtrace_id`.
-    func envelope(traceID: String) -> JSONValue {
+    func envelope(traceID: String) -> SandboxJSON {
         var members: [JSONMember] = [JSONMember("message", .string(self.message)), JSONMember("type", .string(self.type))]
         members.append(JSONMember("code", .int(self.code)))
         if let subcode { members.append(JSONMember("error_subcode", .int(subcode))) }

@@ -53,7 +53,7 @@ struct GraphRenderer {
 
     // MARK: Nodes
 
-    func time(_ date: Date, account: Int) -> JSONValue {
+    func time(_ date: Date, account: Int) -> SandboxJSON {
         .string(GraphDate.dateTime(date, in: self.world.accounts[account].timeZone))
     }
 
@@ -65,7 +65,7 @@ struct GraphRenderer {
         }
     }
 
-    mutating func renderUser(_ selection: FieldSelection?) throws(GraphErrorSpec) -> JSONValue {
+    mutating func renderUser(_ selection: FieldSelection?) throws(GraphErrorSpec) -> SandboxJSON {
         try Self.check(selection, known: Self.userFields, type: "User")
         let names = selection?.names ?? ["name", "id"]
         var members: [JSONMember] = []
@@ -85,14 +85,14 @@ struct GraphRenderer {
         return .object(members)
     }
 
-    mutating func renderAccount(_ a: Int, _ selection: FieldSelection?) throws(GraphErrorSpec) -> JSONValue {
+    mutating func renderAccount(_ a: Int, _ selection: FieldSelection?) throws(GraphErrorSpec) -> SandboxJSON {
         try Self.check(selection, known: Self.accountFields, type: "AdAccount")
         let account = self.world.accounts[a]
         let fields = selection?.fields ?? [FieldSelection.Field(name: "account_id", modifiers: [], children: nil)]
         var members: [JSONMember] = []
         let spent = Int(SandboxRandom.hash(self.world.seed, UInt64(a), 91) % 50_000_000) * (account.currencyOffset == 1 ? 1 : 1)
         for field in fields {
-            let value: JSONValue?
+            let value: SandboxJSON?
             switch field.name {
             case "id": value = .string(account.id)
             case "account_id": value = .string(account.number)
@@ -140,13 +140,13 @@ struct GraphRenderer {
     }
 
     /// A small embedded object with its own field selection (e.g. `business{id,name}`).
-    static func subobject(_ all: [(String, JSONValue)], _ selection: FieldSelection?, type: String) throws(GraphErrorSpec) -> JSONValue {
+    static func subobject(_ all: [(String, SandboxJSON)], _ selection: FieldSelection?, type: String) throws(GraphErrorSpec) -> SandboxJSON {
         guard let selection else { return .object(all.filter { $0.0 == "id" }.map { JSONMember($0.0, $0.1) }) }
         try Self.check(selection, known: Set(all.map(\.0)), type: type)
         return .object(selection.names.compactMap { name in all.first { $0.0 == name }.map { JSONMember(name, $0.1) } })
     }
 
-    mutating func renderNode(_ i: Int, _ selection: FieldSelection?) throws(GraphErrorSpec) -> JSONValue {
+    mutating func renderNode(_ i: Int, _ selection: FieldSelection?) throws(GraphErrorSpec) -> SandboxJSON {
         let node = self.world.nodes[i]
         let known: Set<String> = node.kind == .campaign ? Self.campaignFields : node.kind == .adset ? Self.adsetFields : Self.adFields
         try Self.check(selection, known: known, type: node.kind.graphTypeName)
@@ -155,7 +155,7 @@ struct GraphRenderer {
         var members: [JSONMember] = []
         var hasID = false
         for field in fields {
-            let value: JSONValue?
+            let value: SandboxJSON?
             switch field.name {
             case "id":
                 value = .string(node.id)
@@ -326,7 +326,7 @@ struct GraphRenderer {
         _ p: EdgeParameters,
         basePath: String,
         nextQuery: [(name: String, value: String)]
-    ) throws(GraphErrorSpec) -> JSONValue {
+    ) throws(GraphErrorSpec) -> SandboxJSON {
         let list = try self.visible(kind, items: items, p)
         var start = 0
         var end = 0
@@ -357,7 +357,7 @@ struct GraphRenderer {
             if p.summary { members.append(JSONMember("summary", .object([JSONMember("total_count", .int(list.count))]))) }
             return .object(members)
         }
-        var data: [JSONValue] = []
+        var data: [SandboxJSON] = []
         data.reserveCapacity(end - start)
         for i in list[start..<end] {
             data.append(try self.renderNode(i, p.fields))
@@ -397,7 +397,8 @@ struct GraphRenderer {
         return q
     }
 
-    mutating func nestedEdge(kind: SandboxNodeKind, items: [Int], field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> JSONValue {
+    mutating func nestedEdge(kind: SandboxNodeKind, items: [Int], field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> SandboxJSON
+    {
         let limit = try self.pageSize(field.modifier("limit"))
         let p = EdgeParameters(
             limit: limit,
@@ -412,7 +413,7 @@ struct GraphRenderer {
         return try self.edgePage(kind: kind, items: items, p, basePath: basePath, nextQuery: self.nestedQuery(field, limit: limit))
     }
 
-    mutating func accountsConnection(field: FieldSelection.Field?, basePath: String) throws(GraphErrorSpec) -> JSONValue {
+    mutating func accountsConnection(field: FieldSelection.Field?, basePath: String) throws(GraphErrorSpec) -> SandboxJSON {
         let limit = try self.pageSize(field?.modifier("limit") ?? self.request.parameter("limit"))
         let after = field == nil ? self.request.parameter("after") : field?.modifier("after")
         var start = 0
@@ -423,7 +424,7 @@ struct GraphRenderer {
             start = n + 1
         }
         let end = min(self.world.accounts.count, start + limit)
-        var data: [JSONValue] = []
+        var data: [SandboxJSON] = []
         let selection = field == nil ? try self.selection() : field?.children
         if start < end {
             for a in start..<end { data.append(try self.renderAccount(a, selection ?? FieldSelection(fields: [Self.idField]))) }
@@ -467,7 +468,7 @@ struct GraphRenderer {
         budget: Int?,
         basePath: String,
         nextQuery: [(name: String, value: String)]
-    ) throws(GraphErrorSpec) -> JSONValue {
+    ) throws(GraphErrorSpec) -> SandboxJSON {
         let engine = InsightsEngine(world: self.world, now: self.now)
         let plan = engine.plan(query)
         if let budget, plan.total > budget { throw GraphErrorSpec.reduceData }
@@ -495,7 +496,7 @@ struct GraphRenderer {
         return .object(members)
     }
 
-    mutating func nestedInsights(account: Int, scopeNode: Int?, field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> JSONValue {
+    mutating func nestedInsights(account: Int, scopeNode: Int?, field: FieldSelection.Field, basePath: String) throws(GraphErrorSpec) -> SandboxJSON {
         var parameters: [(name: String, value: String)] = []
         for m in field.modifiers { parameters.append((m.name, m.argument)) }
         if let children = field.children { parameters.append(("fields", children.text)) }

@@ -22,7 +22,7 @@ struct ObjectFilter: Sendable {
     var target: SandboxNodeKind
     var field: String
     var op: Operator
-    var value: JSONValue
+    var value: SandboxJSON
 
     static let timeFields: Set<String> = ["updated_time", "created_time", "start_time"]
     static let textFields: Set<String> = ["id", "name", "effective_status", "configured_status", "status", "campaign_id", "adset_id", "objective"]

@@ -387,9 +387,9 @@ struct InsightsEngine: Sendable {
     // MARK: Rows
 
     /// Rows `offset ..< offset + limit` of a planned query.
-    func rows(_ query: InsightsQuery, plan: Plan, offset: Int, limit: Int) -> [JSONValue] {
+    func rows(_ query: InsightsQuery, plan: Plan, offset: Int, limit: Int) -> [SandboxJSON] {
         guard offset < plan.total, limit > 0 else { return [] }
-        var out: [JSONValue] = []
+        var out: [SandboxJSON] = []
         out.reserveCapacity(min(limit, plan.total - offset))
         var skipped = 0
         let lastDay = min(query.until, self.lastDataDay(query.accountIndex))
@@ -421,7 +421,7 @@ struct InsightsEngine: Sendable {
         "link_click", "landing_page_view", "post_engagement", "page_engagement", "offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase",
     ]
 
-    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> JSONValue {
+    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> SandboxJSON {
         let account = self.world.accounts[q.accountIndex]
         let offset = account.currencyOffset
         let node = object >= 0 ? self.world.nodes[object] : nil
@@ -439,8 +439,8 @@ struct InsightsEngine: Sendable {
             default: t.purchases
             }
         }
-        func actionList(_ values: (String) -> Double?, asMoney: Bool) -> JSONValue? {
-            var list: [JSONValue] = []
+        func actionList(_ values: (String) -> Double?, asMoney: Bool) -> SandboxJSON? {
+            var list: [SandboxJSON] = []
             for type in Self.actionTypes {
                 guard let v = values(type), v > 0 else { continue }
                 let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
@@ -463,7 +463,7 @@ struct InsightsEngine: Sendable {
             }
         }
         for field in q.fields {
-            let value: JSONValue?
+            let value: SandboxJSON?
             switch field {
             case "account_id": value = .string(account.number)
             case "account_name": value = .string(account.name)

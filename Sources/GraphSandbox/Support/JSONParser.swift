@@ -13,7 +13,7 @@ struct JSONParser {
     }
 
     /// Parses `text`, or returns `nil` when it is not (lenient) JSON.
-    static func parse(_ text: String) -> JSONValue? {
+    static func parse(_ text: String) -> SandboxJSON? {
         var parser = JSONParser(text)
         do {
             let value = try parser.value()
@@ -30,7 +30,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    private mutating func value() throws(Failure) -> SandboxJSON {
         self.skipSpace()
         guard self.index < self.bytes.count else { throw Failure() }
         switch self.bytes[self.index] {
@@ -63,7 +63,7 @@ struct JSONParser {
         return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
     }
 
-    private mutating func object() throws(Failure) -> JSONValue {
+    private mutating func object() throws(Failure) -> SandboxJSON {
         self.index += 1
         var members: [JSONMember] = []
         self.skipSpace()
@@ -99,9 +99,9 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws(Failure) -> JSONValue {
+    private mutating func array() throws(Failure) -> SandboxJSON {
         self.index += 1
-        var values: [JSONValue] = []
+        var values: [SandboxJSON] = []
         self.skipSpace()
         if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "]") {
             self.index += 1
@@ -163,7 +163,7 @@ struct JSONParser {
         throw Failure()
     }
 
-    private mutating func number() throws(Failure) -> JSONValue {
+    private mutating func number() throws(Failure) -> SandboxJSON {
         let start = self.index
         while self.index < self.bytes.count {
             let b = self.bytes[self.index]

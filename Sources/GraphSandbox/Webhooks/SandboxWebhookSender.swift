@@ -31,18 +31,18 @@ public struct SandboxWebhookSender: Sendable {
     ///   - time: When the notification is sent.
     public static func adAccountPayload(accountID: String, changes: [SandboxWebhookChange], time: Date) -> [UInt8] {
         let number = accountID.hasPrefix("act_") ? String(accountID.dropFirst(4)) : accountID
-        let changeValues: [JSONValue] = changes.map { change in
+        let changeValues: [SandboxJSON] = changes.map { change in
             .object([
                 JSONMember("field", .string(change.field)),
                 JSONMember("value", .object(change.keyOrder.map { JSONMember($0, .string(change.value[$0] ?? "")) })),
             ])
         }
-        let entry: JSONValue = .object([
+        let entry: SandboxJSON = .object([
             JSONMember("id", .string(number)),
             JSONMember("time", .int(Int(time.timeIntervalSince1970))),
             JSONMember("changes", .array(changeValues)),
         ])
-        return JSONValue.object([JSONMember("object", .string("ad_account")), JSONMember("entry", .array([entry]))]).encoded()
+        return SandboxJSON.object([JSONMember("object", .string("ad_account")), JSONMember("entry", .array([entry]))]).encoded()
     }
 
     /// The `X-Hub-Signature-256` value for `body`.

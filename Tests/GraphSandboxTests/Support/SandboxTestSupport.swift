@@ -45,7 +45,7 @@ struct Reply {
     var headers: [(name: String, value: String)]
     var body: [UInt8]
 
-    var json: JSONValue? { JSONParser.parse(String(decoding: self.body, as: UTF8.self)) }
+    var json: SandboxJSON? { JSONParser.parse(String(decoding: self.body, as: UTF8.self)) }
     var text: String { String(decoding: self.body, as: UTF8.self) }
 
     func header(_ name: String) -> String? {
@@ -54,7 +54,7 @@ struct Reply {
 
     var errorCode: Int? { self.json?["error"]?["code"]?.intValue }
     var errorSubcode: Int? { self.json?["error"]?["error_subcode"]?.intValue }
-    var data: [JSONValue] { self.json?["data"]?.arrayValue ?? [] }
+    var data: [SandboxJSON] { self.json?["data"]?.arrayValue ?? [] }
     var next: String? { self.json?["paging"]?["next"]?.stringValue }
     var after: String? { self.json?["paging"]?["cursors"]?["after"]?.stringValue }
 }
@@ -116,8 +116,8 @@ extension GraphSandbox {
     }
 
     /// Follows `after` cursors (as the Python SDK does) and returns every item and the number of pages.
-    func collect(_ path: String, _ query: [(String, String)], token: String = "TEST-TOKEN") async throws -> (items: [JSONValue], pages: Int) {
-        var items: [JSONValue] = []
+    func collect(_ path: String, _ query: [(String, String)], token: String = "TEST-TOKEN") async throws -> (items: [SandboxJSON], pages: Int) {
+        var items: [SandboxJSON] = []
         var pages = 0
         var after: String?
         while true {

@@ -2,17 +2,17 @@
 ///
 /// The sandbox renders every response through this type so key order is stable and numbers that Graph sends
 /// as strings stay strings.
-enum JSONValue: Sendable, Equatable {
+enum SandboxJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
     case double(Double)
     case string(String)
-    case array([JSONValue])
+    case array([SandboxJSON])
     case object([JSONMember])
 
     /// The value of an object member, or `nil`.
-    subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> SandboxJSON? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
@@ -36,7 +36,7 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    var arrayValue: [JSONValue]? {
+    var arrayValue: [SandboxJSON]? {
         if case .array(let a) = self { return a }
         return nil
     }
@@ -109,7 +109,7 @@ enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: SandboxJSON, rhs: SandboxJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -127,9 +127,9 @@ enum JSONValue: Sendable, Equatable {
 /// One key/value member of a JSON object.
 struct JSONMember: Sendable {
     var key: String
-    var value: JSONValue
+    var value: SandboxJSON
 
-    init(_ key: String, _ value: JSONValue) {
+    init(_ key: String, _ value: SandboxJSON) {
         self.key = key
         self.value = value
     }

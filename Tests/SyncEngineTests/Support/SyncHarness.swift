@@ -1,0 +1,93 @@
+import Clocks
+import Foundation
+import GraphAPI
+import GraphSandbox
+import Logging
+import MetaStore
+import SyncEngine
+import Synchronization
+
+/// A sandbox, an in-memory SQLite store, a Graph client and a sync engine sharing one immediate clock: every wait
+/// (backoff, throttle, deferral) returns at once and moves "now" forward by its duration, so nothing sleeps.
+struct SyncHarness: Sendable {
+    /// The fixed start of test time: 2026-03-02 12:00 UTC.
+    static let start = Date(timeIntervalSince1970: 1_772_452_800)
+
+    let sandbox: GraphSandbox
+    let clock: ImmediateClock<Duration>
+    let store: MetaStore
+    let client: GraphClient
+    let engine: SyncEngine
+    let now: @Sendable () -> Date
+
+    static let logger: Logger = {
+        var logger = Logger(label: "metasync.sync.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// Runs `body` with a fresh harness; `world` configures the sandbox, `sync` the engine.
+    static func run<T: Sendable>(
+        sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
+        sync syncConfigure: (inout SyncConfiguration) -> Void = { _ in },
+        retry: GraphConfiguration.Retry = GraphConfiguration.Retry(),
+        transport wrap: @Sendable (any GraphTransport) -> any GraphTransport = { $0 },
+        _ body: (SyncHarness) async throws -> T
+    ) async throws -> T {
+        let clock = ImmediateClock()
+        let origin = clock.now
+        let now: @Sendable () -> Date = {
+            let elapsed = origin.duration(to: clock.now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return start.addingTimeInterval(seconds)
+        }
+        var sandboxConfiguration = SandboxConfiguration(
+            seed: 7,
+            campaignsPerAccount: 4,
+            adsetsPerCampaign: 3,
+            adsPerAdset: 2,
+            days: 10,
+            referenceDate: start.addingTimeInterval(-3600),
+            // The simulated world stands still: retries and pauses move the engine's clock, never the data, so a
+            // run with faults and a clean run see the same Graph.
+            now: { start }
+        )
+        configure(&sandboxConfiguration)
+        let sandbox = GraphSandbox(configuration: sandboxConfiguration)
+        var syncConfiguration = SyncConfiguration(backfillDays: 10, appID: sandboxConfiguration.appID, appSecret: GraphSecret(sandboxConfiguration.appSecret))
+        syncConfigure(&syncConfiguration)
+        let transport = wrap(SandboxTransport(sandbox: sandbox, clock: clock))
+        let client = GraphClient(
+            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid", retry: retry),
+            transport: transport,
+            clock: clock,
+            now: now,
+            budget: nil,
+            logger: logger,
+            random: FixedRandom()
+        )
+        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: logger) { db in
+            try await Migrator.standard.migrate(db, logger: logger)
+            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+            let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
+            let harness = SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
+            return try await body(harness)
+        }
+    }
+
+    /// Registers the sandbox user's token as a connection.
+    @discardableResult
+    func connect() async throws -> MetaConnectionRow {
+        try await self.engine.registerConnection(accessToken: self.sandbox.accessToken)
+    }
+
+    /// Moves test time forward without sleeping (e.g. a day between syncs).
+    func advance(_ duration: Duration) async {
+        try? await self.clock.sleep(for: duration)
+    }
+}
+
+/// A deterministic jitter source (half of every range).
+struct FixedRandom: GraphRandomSource {
+    func nextFraction() -> Double { 0.5 }
+}
