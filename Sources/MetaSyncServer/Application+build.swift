@@ -142,6 +142,7 @@ struct MetaSyncServer: Sendable {
                 configuration: self.configuration,
                 states: OAuthStateStore(lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
                 exchanger: self.dependencies.tokenExchanger,
+                syncTrigger: self.dependencies.syncTrigger,
                 store: self.dependencies.store,
                 now: self.dependencies.now,
                 logger: logger

@@ -226,7 +226,7 @@ import Testing
                 )
                 #expect(missing.status == .notFound)
             }
-            #expect(trigger.received == [SyncRequest(accountID: "act_111", full: true)])
+            #expect(trigger.received == [SyncTriggerRequest(accountID: "act_111", full: true)])
         }
     }
 

@@ -44,7 +44,8 @@ import Testing
 
     @Test func callbackStoresTheConnectionEncryptedAndRedirects() async throws {
         let exchanger = FakeExchanger()
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        let trigger = RecordingSyncTrigger()
+        try await TestHarness.with(syncTrigger: trigger, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (query, cookie) = try await self.start(client)
                 let state = try #require(query["state"])
@@ -72,6 +73,7 @@ import Testing
             #expect(connection.expiresAt == Date(timeIntervalSince1970: 1_785_000_000))
             #expect(!connection.tokenCiphertext.contains("EAAB"))
             #expect(try await harness.store.connections.accessToken(connectionID: connection.id) == "EAAB-long-lived-secret-token")
+            #expect(trigger.received == [SyncTriggerRequest(connectionID: connection.id)])
         }
     }
 

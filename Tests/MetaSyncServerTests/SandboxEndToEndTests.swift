@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import MetaStore
 import NIOCore
+import SyncEngine
 import Testing
 
 @testable import MetaSyncServer
@@ -30,7 +31,10 @@ import Testing
         let dialog = try #require(URLComponents(string: location))
         var query = (dialog.queryItems ?? []).map { GraphQueryItem(name: $0.name, value: $0.value ?? "") }
         if deny { query.append(GraphQueryItem(name: "sandbox_action", value: "deny")) }
-        let answer = try await SandboxTransport(sandbox: sandbox).send(GraphHTTPRequest(method: .get, path: dialog.path, query: query), timeout: .seconds(5))
+        let answer = try await SandboxTransport(sandbox: sandbox).send(
+            GraphHTTPRequest(method: .get, path: dialog.path, query: query),
+            timeout: .seconds(5)
+        )
         #expect(answer.status == 302)
         let redirect = try #require(answer.header("Location"))
         let back = try #require(URLComponents(string: redirect))
@@ -58,7 +62,11 @@ import Testing
                 let code = try #require(URLComponents(string: callback)?.queryItems?.first { $0.name == "code" }?.value)
                 let (second, secondCookie) = try await self.authorize(client, sandbox: sandbox)
                 let secondState = try #require(URLComponents(string: second)?.queryItems?.first { $0.name == "state" }?.value)
-                let reused = try await client.execute(uri: "/oauth/callback?code=\(code)&state=\(secondState)", method: .get, headers: [.cookie: secondCookie])
+                let reused = try await client.execute(
+                    uri: "/oauth/callback?code=\(code)&state=\(secondState)",
+                    method: .get,
+                    headers: [.cookie: secondCookie]
+                )
                 #expect(reused.status == .badGateway)
                 #expect(reused.text.contains("used"))
             }
@@ -119,12 +127,29 @@ import Testing
                 #expect(verify.status == 200)
                 #expect(String(decoding: verify.body, as: UTF8.self) == "1158201444")
 
-                let changes = [SandboxWebhookChange.inProcess(objectID: "120000000000001", level: "AD"), .withIssues(objectID: "120000000000002", level: "AD_SET")]
+                let changes = [
+                    SandboxWebhookChange.inProcess(objectID: "120000000000001", level: "AD"),
+                    .withIssues(objectID: "120000000000002", level: "AD_SET"),
+                ]
                 let ok = try await sender.send(accountID: "act_1", changes: changes, to: transport, path: "/webhooks/meta")
                 #expect(ok.status == 200)
-                let forged = try await sender.send(accountID: "act_1", changes: changes, time: Date(timeIntervalSince1970: 5), to: transport, path: "/webhooks/meta", signature: .invalid)
+                let forged = try await sender.send(
+                    accountID: "act_1",
+                    changes: changes,
+                    time: Date(timeIntervalSince1970: 5),
+                    to: transport,
+                    path: "/webhooks/meta",
+                    signature: .invalid
+                )
                 #expect(forged.status == 403)
-                let unsigned = try await sender.send(accountID: "act_1", changes: changes, time: Date(timeIntervalSince1970: 6), to: transport, path: "/webhooks/meta", signature: .missing)
+                let unsigned = try await sender.send(
+                    accountID: "act_1",
+                    changes: changes,
+                    time: Date(timeIntervalSince1970: 6),
+                    to: transport,
+                    path: "/webhooks/meta",
+                    signature: .missing
+                )
                 #expect(unsigned.status == 401)
 
                 var processed = 0
@@ -137,6 +162,89 @@ import Testing
             #expect(Set(refresher.calls.map(\.objectID)) == ["120000000000001", "120000000000002"])
             #expect(refresher.calls.first { $0.objectID == "120000000000002" }?.level == .adSet)
             #expect(try await harness.store.webhookEvents.list().count == 2)
+        }
+    }
+}
+
+/// Webhooks from the sandbox's sender refresh exactly the named objects through the real sync engine.
+@Suite struct WebhookRefreshEndToEndTests {
+    @Test func changedObjectsAreRefreshedWithoutAFullSync() async throws {
+        try await TestHarness.with { base in
+            let sandbox = GraphSandbox(
+                configuration: SandboxConfiguration(
+                    seed: 11,
+                    campaignsPerAccount: 3,
+                    adsetsPerCampaign: 2,
+                    adsPerAdset: 2,
+                    days: 3,
+                    appID: TestHarness.appID,
+                    appSecret: TestHarness.appSecret,
+                    now: base.now.closure
+                )
+            )
+            let client = GraphClient(
+                configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
+                transport: SandboxTransport(sandbox: sandbox),
+                now: base.now.closure,
+                budget: nil,
+                logger: TestHarness.logger
+            )
+            let engine = SyncEngine(
+                client: client,
+                store: base.store,
+                configuration: SyncConfiguration(backfillDays: 3, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
+                now: base.now.closure,
+                logger: TestHarness.logger
+            )
+            try await engine.registerConnection(accessToken: sandbox.accessToken)
+            _ = try await engine.sync(.entitiesOnly(full: true))
+            let account = try #require(sandbox.accountIDs.first)
+            let inventory = try #require(sandbox.inventory(account: account))
+            let ad = try #require(inventory.ads.last)
+            let adSet = try #require(inventory.adsets.first)
+            let untouched = try #require(inventory.ads.first)
+            #expect(try await base.store.ads.get(id: ad.id)?.name == ad.name)
+            let adsBefore = try await base.store.ads.count()
+            let runsBefore = try await base.store.syncRuns.recent(limit: 100).count
+
+            base.now.advance(by: 60)
+            sandbox.update(objectID: ad.id, name: "Renamed in Ads Manager", status: "PAUSED")
+            sandbox.update(objectID: adSet.id, name: "Ad set renamed")
+            sandbox.update(objectID: untouched.id, name: "Changed but not notified")
+            sandbox.resetStats()
+
+            var harness = base
+            harness.dependencies.refresher = EngineObjectRefresher(engine: engine, store: base.store, logger: TestHarness.logger)
+            let sender = SandboxWebhookSender(appSecret: TestHarness.appSecret)
+            try await harness.application().test(.router) { client in
+                let response = try await sender.send(
+                    accountID: account,
+                    changes: [.withIssues(objectID: ad.id, level: "AD"), .inProcess(objectID: adSet.id, level: "AD_SET")],
+                    time: base.now.date,
+                    to: TestClientTransport(client: client),
+                    path: "/webhooks/meta"
+                )
+                #expect(response.status == 200)
+                var processed = 0
+                for _ in 0..<5_000 where processed < 2 {
+                    processed = try await base.store.webhookEvents.list(status: .processed).count
+                    if processed < 2 { await Task.yield() }
+                }
+                #expect(processed == 2)
+            }
+            let refreshedAd = try #require(try await base.store.ads.get(id: ad.id))
+            #expect(refreshedAd.name == "Renamed in Ads Manager")
+            #expect(refreshedAd.configuredStatus == "PAUSED" || refreshedAd.status == "PAUSED")
+            #expect(try await base.store.adSets.get(id: adSet.id)?.name == "Ad set renamed")
+            // Only what the webhook named was read: the other changed ad is still stale, no edge was listed.
+            #expect(try await base.store.ads.get(id: untouched.id)?.name == untouched.name)
+            #expect(try await base.store.ads.count() == adsBefore)
+            let stats = sandbox.stats
+            #expect(stats.graphCalls <= 4, "\(stats.callsByEndpoint)")
+            #expect(!stats.callsByEndpoint.keys.contains { $0.hasSuffix("/ads") || $0.hasSuffix("/adsets") || $0.hasSuffix("/campaigns") })
+            let newRuns = try await base.store.syncRuns.recent(limit: 100).dropLast(runsBefore)
+            #expect(!newRuns.isEmpty)
+            #expect(newRuns.allSatisfy { $0.kind == "refresh" })
         }
     }
 }

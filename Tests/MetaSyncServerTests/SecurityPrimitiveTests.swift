@@ -65,10 +65,10 @@ import Testing
         let notification = try WebhookNotification(body: Array(body.utf8))
         #expect(
             notification.changes.map(\.targets) == [
-                [RefreshTarget(objectID: "77", level: .ad)],
-                [RefreshTarget(objectID: "8", level: .unknown), RefreshTarget(objectID: "9", level: .unknown)],
+                [WebhookTarget(objectID: "77", level: .ad)],
+                [WebhookTarget(objectID: "8", level: .unknown), WebhookTarget(objectID: "9", level: .unknown)],
                 [],
-                [RefreshTarget(objectID: "123456789012345678", level: .adSet)],
+                [WebhookTarget(objectID: "123456789012345678", level: .adSet)],
             ]
         )
         #expect(Set(notification.changes.map(\.dedupeKey)).count == 4)

@@ -77,7 +77,7 @@ import Testing
             #expect(queued.count == 2)
             let payload = try queued[0].payload.decode(WebhookWorkItem.self)
             #expect(payload.eventID == events[0].id)
-            #expect(payload.targets == [RefreshTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890")])
+            #expect(payload.targets == [WebhookTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890")])
         }
     }
 

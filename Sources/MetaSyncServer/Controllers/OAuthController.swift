@@ -6,7 +6,8 @@ import MetaStore
 
 /// The OAuth connect flow (reference §8): `GET /connect` sends the browser to Meta's login dialog with a fresh
 /// `state`; `GET /oauth/callback` checks the state, exchanges the code for a long-lived token, inspects it with
-/// `debug_token`, stores the connection (token encrypted) and sends the browser to the dashboard.
+/// `debug_token`, stores the connection (token encrypted), asks for a first sync of it, and sends the browser to the
+/// dashboard.
 ///
 /// Every failure (denied consent, bad, replayed or expired state, a code Meta rejects, any Graph error) shows a
 /// page saying what happened and stores nothing.
@@ -14,6 +15,7 @@ struct OAuthController: Sendable {
     let configuration: ServerConfiguration
     let states: OAuthStateStore
     let exchanger: (any OAuthTokenExchanger)?
+    let syncTrigger: (any SyncTrigger)?
     let store: MetaStore
     let now: @Sendable () -> Date
     let logger: Logger
@@ -159,6 +161,14 @@ struct OAuthController: Sendable {
             now: now
         )
         self.logger.info("meta connection stored", metadata: ["connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)"])
+        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too).
+        if let trigger = self.syncTrigger {
+            do {
+                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id))
+            } catch {
+                self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
+            }
+        }
         var response = Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
         response.setCookie(
             Cookie(name: Self.browserCookie, value: "", maxAge: 0, path: "/", secure: self.configuration.secureCookies, httpOnly: true)

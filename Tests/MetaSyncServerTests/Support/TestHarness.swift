@@ -152,13 +152,13 @@ struct JSONShapeError: Error {}
 
 /// Records refreshes; fails the ids in `failing`.
 final class RecordingRefresher: ObjectRefresher {
-    private let state = Mutex<(calls: [RefreshTarget], failing: Set<String>)>(([], []))
+    private let state = Mutex<(calls: [WebhookTarget], failing: Set<String>)>(([], []))
 
     init(failing: Set<String> = []) {
         self.state.withLock { $0.failing = failing }
     }
 
-    var calls: [RefreshTarget] { self.state.withLock { $0.calls } }
+    var calls: [WebhookTarget] { self.state.withLock { $0.calls } }
 
     func setFailing(_ ids: Set<String>) { self.state.withLock { $0.failing = ids } }
 
@@ -166,23 +166,23 @@ final class RecordingRefresher: ObjectRefresher {
         var description: String { "Graph said no" }
     }
 
-    func refresh(_ target: RefreshTarget) async throws -> Bool {
+    func refresh(_ targets: [WebhookTarget], accountID: String?) async throws -> Int {
         let fail = self.state.withLock { state -> Bool in
-            state.calls.append(target)
-            return state.failing.contains(target.objectID)
+            state.calls += targets
+            return targets.contains { state.failing.contains($0.objectID) }
         }
         if fail { throw Failure() }
-        return true
+        return targets.count
     }
 }
 
 /// Records sync requests.
 final class RecordingSyncTrigger: SyncTrigger {
-    private let requests = Mutex<[SyncRequest]>([])
+    private let requests = Mutex<[SyncTriggerRequest]>([])
 
-    var received: [SyncRequest] { self.requests.withLock { $0 } }
+    var received: [SyncTriggerRequest] { self.requests.withLock { $0 } }
 
-    func triggerSync(_ request: SyncRequest) async throws -> SyncTriggerReceipt {
+    func triggerSync(_ request: SyncTriggerRequest) async throws -> SyncTriggerReceipt {
         if request.connectionID == "missing" { throw SyncTriggerError(.notFound, "No connection missing") }
         self.requests.withLock { $0.append(request) }
         return SyncTriggerReceipt(status: "accepted", runID: "run-1")
