@@ -40,19 +40,12 @@ struct OAuthController: Sendable {
         let existing = request.cookies[Self.browserCookie]?.value
         let browser = existing.flatMap { Self.isToken($0) ? $0 : nil } ?? OAuthStateStore.randomToken()
         let state = self.states.issue(browser: browser)
-        var components = URLComponents(string: self.configuration.loginDialogURL)
-        let existingItems = components?.queryItems ?? []
-        components?.queryItems =
-            existingItems + [
-                URLQueryItem(name: "client_id", value: appID),
-                URLQueryItem(name: "redirect_uri", value: self.configuration.oauthRedirectURI),
-                URLQueryItem(name: "state", value: state),
-                URLQueryItem(name: "scope", value: self.configuration.oauthScopes.joined(separator: ",")),
-                URLQueryItem(name: "response_type", value: "code"),
-            ]
-        guard let location = components?.url?.absoluteString else {
-            throw APIError.unavailable("The login dialog URL is not valid")
-        }
+        let items = [
+            ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
+            ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
+        ]
+        let dialog = self.configuration.loginDialogURL
+        let location = dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
         var response = Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
         response.setCookie(
             Cookie(
@@ -186,6 +179,13 @@ struct OAuthController: Sendable {
     ) -> Response {
         self.logger.notice("oauth callback refused", metadata: ["reason": "\(reason)"])
         return HTMLPage(title: title, message: message, detail: detail, link: link).response(status: status)
+    }
+
+    /// Strict query-value encoding (RFC 3986 unreserved characters and `,` kept).
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~,")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     /// Whether a cookie value looks like one of ours (43 base64url characters).
