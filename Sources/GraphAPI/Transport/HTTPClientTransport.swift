@@ -26,6 +26,11 @@ public struct HTTPClientTransport: GraphTransport {
         self.maxResponseBytes = maxResponseBytes
     }
 
+    /// A transport for the configuration's base URL (`METASYNC_GRAPH_URL`).
+    public init(configuration: GraphConfiguration, client: HTTPClient = .shared) {
+        self.init(baseURL: configuration.baseURL, client: client)
+    }
+
     public func send(_ request: GraphHTTPRequest, timeout: Duration) async throws -> GraphHTTPResponse {
         let query = GraphFormEncoding.encode(request.query)
         var httpRequest = HTTPClientRequest(url: self.baseURL + request.path + (query.isEmpty ? "" : "?" + query))

@@ -16,6 +16,7 @@ extension BenchCommand {
     /// Every benchmark workload. Add new workloads here.
     static let workloads: [any ParsableCommand.Type] = [
         StoreBench.self,
+        SandboxBenchCommand.self,
         SyncBench.self,
     ]
 }
