@@ -28,21 +28,26 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "MetaSync"),
         logger: dependencies.logger
     )
+    // Database first; everything after it waits until the schema is migrated; the HTTP server comes last and only
+    // starts listening once the database is ready.
+    let ready = ReadinessGate(open: !dependencies.runsDatabase && !dependencies.migrateOnStart)
     if dependencies.runsDatabase {
-        app.addServices(DatabaseService(database: dependencies.store.database, logger: dependencies.logger))
+        app.addServices(
+            DatabaseService(database: dependencies.store.database, migrate: dependencies.migrateOnStart, ready: ready, logger: dependencies.logger)
+        )
+    } else if dependencies.migrateOnStart {
+        let database = dependencies.store.database
+        let logger = dependencies.logger
+        app.addServices(MigrationService(database: database, ready: ready, logger: logger))
     }
     if let worker = server.worker {
-        app.addServices(worker)
+        app.addServices(GatedService(gate: ready, service: worker))
     } else {
         dependencies.logger.warning("no object refresher configured: webhook events are stored and queued but not processed")
     }
-    app.addServices(dependencies.additionalServices)
-    if dependencies.migrateOnStart {
-        let database = dependencies.store.database
-        let logger = dependencies.logger
-        app.beforeServerStarts {
-            try await Migrator.standard.migrate(database, logger: logger)
-        }
+    app.addServices(dependencies.additionalServices.map { GatedService(gate: ready, service: $0) as any Service })
+    app.beforeServerStarts {
+        try await ready.wait()
     }
     return app
 }
@@ -142,6 +147,7 @@ struct MetaSyncServer: Sendable {
                 configuration: self.configuration,
                 states: OAuthStateStore(lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
                 exchanger: self.dependencies.tokenExchanger,
+                syncTrigger: self.dependencies.syncTrigger,
                 store: self.dependencies.store,
                 now: self.dependencies.now,
                 logger: logger

@@ -84,3 +84,12 @@ public struct ServerDependencies: Sendable {
     /// A swift-metrics factory writing into ``metricsRegistry``.
     var metricsFactory: any MetricsFactory { PrometheusMetricsFactory(registry: self.metricsRegistry) }
 }
+
+extension ServerDependencies {
+    /// Installs ``metricsRegistry`` as the process-wide swift-metrics backend, so the Graph client's and the sync
+    /// engine's metrics appear at `/metrics` next to the server's. Call once, in `main` (`metasync serve`).
+    public func bootstrappingMetricsSystem() -> ServerDependencies {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: self.metricsRegistry))
+        return self
+    }
+}

@@ -1,1 +1,65 @@
-// Filled by its issue; intentionally empty for now.
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+import Synchronization
+
+/// Mirrors Meta ad accounts into the ``MetaStore`` with the fewest Graph calls: entity syncs (full and
+/// incremental), performance (insights) syncs, targeted refreshes, and the token lifecycle of each connection.
+///
+/// ```swift
+/// let engine = SyncEngine(client: graphClient, store: store, configuration: SyncConfiguration(appID: id, appSecret: secret))
+/// let connection = try await engine.registerConnection(accessToken: token)        // `connections add`
+/// let report = try await engine.sync(SyncRequest()) { event in display.update(event) }   // `sync`
+/// let check = try await engine.check()                                             // `check`
+/// try await engine.refresh([RefreshTarget(id: "1202…", kind: .ad)], accountID: "act_1")   // webhooks
+/// ```
+///
+/// See `docs/sync.md` for the strategy and what each choice saves.
+public final class SyncEngine: Sendable {
+    /// The Graph client (shared budget and governor).
+    public let client: GraphClient
+    /// The store every row and checkpoint goes to.
+    public let store: MetaStore
+    public let configuration: SyncConfiguration
+    let time: SyncTime
+    let logger: Logger
+    /// Connections marked expired during this engine's life, so a run does not mark one twice.
+    let expiredConnections = Mutex<Set<String>>([])
+
+    /// - Parameters:
+    ///   - clock: Waits (deferred accounts, loop intervals) sleep on it; elapsed times are measured on it.
+    ///   - now: Wall-clock time for token expiry, watermarks and `sync_runs` (injected in tests).
+    public init(
+        client: GraphClient,
+        store: MetaStore,
+        configuration: SyncConfiguration = SyncConfiguration(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "metasync.sync")
+    ) {
+        self.client = client
+        self.store = store
+        self.configuration = configuration
+        self.time = SyncTime(clock: clock, now: now)
+        self.logger = logger
+    }
+
+    /// The numeric account id of `act_<n>` or `<n>`.
+    static func numericAccountID(_ id: String) -> String { id.hasPrefix("act_") ? String(id.dropFirst(4)) : id }
+
+    /// The Graph id `act_<n>` of `act_<n>` or `<n>`.
+    static func graphAccountID(_ id: String) -> String { id.hasPrefix("act_") ? id : "act_" + id }
+
+    /// A caller for connection-level calls (token, discovery, check). These wait out throttles and pauses: there is
+    /// no other work of the connection to move on to yet.
+    func caller(provider: any GraphAccessTokenProvider, userID: String?, counter: CallCounter) -> GraphCaller {
+        GraphCaller(
+            client: self.client,
+            context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .wait),
+            counter: counter,
+            retryLimit: self.configuration.pageRetryLimit,
+            logger: self.logger
+        )
+    }
+}

@@ -3,6 +3,11 @@ import ArgumentParser
 extension MetaSync {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [any ParsableCommand.Type] = [
+        ServeCommand.self,
+        SyncCommand.self,
+        SyncPerformanceCommand.self,
+        CheckCommand.self,
+        ConnectionsCommand.self,
         SandboxCommand.self,
         MigrateCommand.self,
         KeysCommand.self,

@@ -202,6 +202,48 @@ struct RESPClientTests {
         }
     }
 
+    @Test func cancellingAWaitingCallClosesItsConnection() async throws {
+        try await self.withClient(maximumConnections: 1) { client in
+            let key = uniqueKey("blocked")
+            let observer = try RESPClient(configuration: try RedisTestEnvironment.sharedConfiguration().forTests())
+            let blockedBefore = try await Self.blockedClients(observer)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await #expect(throws: RESPError.self) { try await client.send(["BLPOP", key, "0"]) }
+                }
+                // Wait (by asking the server, not by sleeping) until the BLPOP is blocked there, then cancel it.
+                var attempts = 0
+                while try await Self.blockedClients(observer) <= blockedBefore, attempts < 10_000 { attempts += 1 }
+                group.cancelAll()
+                try await group.waitForAll()
+            }
+            // The cancelled call's connection was closed; the next call gets a fresh one.
+            try await client.ping()
+            #expect(client.openConnections == 1)
+            await observer.shutdown()
+        }
+    }
+
+    private static func blockedClients(_ client: RESPClient) async throws -> Int {
+        let info = try await client.send(["INFO", "clients"]).string ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("blocked_clients:") }
+        return line.flatMap { Int($0.dropFirst("blocked_clients:".count)) } ?? 0
+    }
+
+    @Test func aSingleConnectionCanBeUsedDirectly() async throws {
+        let configuration = try RedisTestEnvironment.sharedConfiguration().forTests()
+        let connection = try await RESPConnection.connect(configuration: configuration, id: 7)
+        #expect(connection.isActive)
+        #expect(try await connection.send(["ECHO", "direct"]).string == "direct")
+        let replies = try await connection.pipeline([["PING"], ["ECHO", "x"], ["NOSUCHCOMMAND"]])
+        #expect(replies[0] == .simpleString("PONG"))
+        #expect(replies[1].string == "x")
+        #expect(replies[2].description.hasPrefix("(error) ERR"))
+        await connection.close()
+        #expect(!connection.isActive)
+        await #expect(throws: RESPError.self) { try await connection.send(["PING"]) }
+    }
+
     @Test func callsAfterShutdownFail() async throws {
         let client = try RESPClient(configuration: try RedisTestEnvironment.sharedConfiguration().forTests())
         try await client.ping()

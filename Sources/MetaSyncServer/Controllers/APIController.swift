@@ -84,7 +84,7 @@ struct APIController: Sendable {
     struct DeadLetterDTO: Encodable, Sendable {
         var id: Int
         var eventID: Int?
-        var targets: [RefreshTarget]
+        var targets: [WebhookTarget]
         var attempts: Int
         var lastError: String?
         var createdAt: Date
@@ -224,9 +224,9 @@ struct APIController: Sendable {
 
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let trigger = self.syncTrigger else { throw APIError.unavailable("Syncing is not available in this server") }
-        let body: SyncRequest
+        let body: SyncTriggerRequest
         do {
-            body = try await request.decode(as: SyncRequest.self, context: context)
+            body = try await request.decode(as: SyncTriggerRequest.self, context: context)
         } catch {
             throw APIError.badRequest("The body must be JSON: {\"connection_id\": \"...\"} or {\"account_id\": \"act_...\"}", code: "invalid_body")
         }

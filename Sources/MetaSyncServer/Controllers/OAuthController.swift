@@ -6,7 +6,8 @@ import MetaStore
 
 /// The OAuth connect flow (reference §8): `GET /connect` sends the browser to Meta's login dialog with a fresh
 /// `state`; `GET /oauth/callback` checks the state, exchanges the code for a long-lived token, inspects it with
-/// `debug_token`, stores the connection (token encrypted) and sends the browser to the dashboard.
+/// `debug_token`, stores the connection (token encrypted), asks for a first sync of it, and sends the browser to the
+/// dashboard.
 ///
 /// Every failure (denied consent, bad, replayed or expired state, a code Meta rejects, any Graph error) shows a
 /// page saying what happened and stores nothing.
@@ -14,6 +15,7 @@ struct OAuthController: Sendable {
     let configuration: ServerConfiguration
     let states: OAuthStateStore
     let exchanger: (any OAuthTokenExchanger)?
+    let syncTrigger: (any SyncTrigger)?
     let store: MetaStore
     let now: @Sendable () -> Date
     let logger: Logger
@@ -38,19 +40,12 @@ struct OAuthController: Sendable {
         let existing = request.cookies[Self.browserCookie]?.value
         let browser = existing.flatMap { Self.isToken($0) ? $0 : nil } ?? OAuthStateStore.randomToken()
         let state = self.states.issue(browser: browser)
-        var components = URLComponents(string: self.configuration.loginDialogURL)
-        let existingItems = components?.queryItems ?? []
-        components?.queryItems =
-            existingItems + [
-                URLQueryItem(name: "client_id", value: appID),
-                URLQueryItem(name: "redirect_uri", value: self.configuration.oauthRedirectURI),
-                URLQueryItem(name: "state", value: state),
-                URLQueryItem(name: "scope", value: self.configuration.oauthScopes.joined(separator: ",")),
-                URLQueryItem(name: "response_type", value: "code"),
-            ]
-        guard let location = components?.url?.absoluteString else {
-            throw APIError.unavailable("The login dialog URL is not valid")
-        }
+        let items = [
+            ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
+            ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
+        ]
+        let dialog = self.configuration.loginDialogURL
+        let location = dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
         var response = Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
         response.setCookie(
             Cookie(
@@ -159,6 +154,14 @@ struct OAuthController: Sendable {
             now: now
         )
         self.logger.info("meta connection stored", metadata: ["connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)"])
+        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too).
+        if let trigger = self.syncTrigger {
+            do {
+                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id))
+            } catch {
+                self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
+            }
+        }
         var response = Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
         response.setCookie(
             Cookie(name: Self.browserCookie, value: "", maxAge: 0, path: "/", secure: self.configuration.secureCookies, httpOnly: true)
@@ -176,6 +179,13 @@ struct OAuthController: Sendable {
     ) -> Response {
         self.logger.notice("oauth callback refused", metadata: ["reason": "\(reason)"])
         return HTMLPage(title: title, message: message, detail: detail, link: link).response(status: status)
+    }
+
+    /// Strict query-value encoding (RFC 3986 unreserved characters and `,` kept).
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~,")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     /// Whether a cookie value looks like one of ours (43 base64url characters).

@@ -23,7 +23,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 "request failed",
                 metadata: ["path": "\(request.uri.path)", "method": "\(request.method)", "error_type": "\(type(of: error))", "error": "\(error)"]
             )
-            throw APIError.internalError
+            throw APIError.unexpected
         }
     }
 

@@ -1,11 +1,13 @@
-/// Re-reads single Graph objects and writes them to the store: the webhook worker's targeted refresh.
+/// Re-reads Graph objects named by webhooks and writes them to the store: the webhook worker's targeted refresh.
 ///
-/// Implemented by the sync engine; tests use a recording fake. A refresh of one object must be idempotent.
+/// ``EngineObjectRefresher`` implements it over the sync engine (multi-id reads); tests use a recording fake.
+/// Refreshing must be idempotent.
 public protocol ObjectRefresher: Sendable {
-    /// Re-reads `target` from Graph and upserts what it finds.
+    /// Re-reads `targets`, which all came through the ad account `accountID` (numeric, or nil when the webhook did
+    /// not say), and upserts what it finds.
     ///
-    /// - Returns: whether anything was refreshed (`false` when the object is not one MetaSync mirrors, e.g. a
-    ///   creative, or belongs to no connected account).
+    /// - Returns: how many objects were refreshed; objects MetaSync does not mirror (creatives, accounts that are
+    ///   not connected) are skipped, not failed.
     /// - Throws: when the refresh should be retried later (Graph error, throttle, database error).
-    func refresh(_ target: RefreshTarget) async throws -> Bool
+    func refresh(_ targets: [WebhookTarget], accountID: String?) async throws -> Int
 }

@@ -6,11 +6,11 @@ public protocol SyncTrigger: Sendable {
     ///
     /// - Returns: an identifier of the scheduled run, when the implementation has one.
     /// - Throws: ``SyncTriggerError`` when the request cannot be honoured.
-    func triggerSync(_ request: SyncRequest) async throws -> SyncTriggerReceipt
+    func triggerSync(_ request: SyncTriggerRequest) async throws -> SyncTriggerReceipt
 }
 
 /// What `POST /api/sync` asks for.
-public struct SyncRequest: Sendable, Hashable, Codable {
+public struct SyncTriggerRequest: Sendable, Hashable, Codable {
     /// The connection to sync (all its accounts), if given.
     public var connectionID: String?
     /// The ad account to sync (`act_<n>` or `<n>`), if given.

@@ -6,7 +6,7 @@ import NIOCore
 /// Every error the server answers with, as JSON: `{"error": {"code": "...", "message": "..."}}`.
 ///
 /// The message is written for the caller and never contains a stack trace, token, secret or SQL; unexpected errors
-/// become ``internalError`` with a fixed message.
+/// become ``unexpected`` with a fixed message.
 public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     /// The HTTP status.
     public var status: HTTPResponse.Status
@@ -57,7 +57,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     }
 
     /// 500 with a fixed message: the details are logged, never sent.
-    public static let internalError = APIError(.internalServerError, code: "internal_error", message: "Internal server error")
+    public static let unexpected = APIError(.internalServerError, code: "internal_error", message: "Internal server error")
 
     /// 503.
     public static func unavailable(_ message: String) -> APIError {

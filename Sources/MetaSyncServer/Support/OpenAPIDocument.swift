@@ -1,1 +1,359 @@
-enum OpenAPIDocument { static let yaml = "openapi: 3.0.3\n" }
+/// The OpenAPI 3.0 document served at `/openapi.yaml`. A test checks that every registered route is in it and that it
+/// documents no route that does not exist.
+enum OpenAPIDocument {
+    static let yaml = #"""
+        openapi: 3.0.3
+        info:
+          title: MetaSync
+          version: 0.1.0
+          description: |
+            MetaSync mirrors Meta (Facebook) advertising data into SQL. This server runs the OAuth connect flow,
+            receives Meta's webhooks and platform callbacks, and serves a read API over the mirrored data.
+            Every /api route needs `Authorization: Bearer <METASYNC_API_KEY>`; with no key configured the API
+            refuses every request. Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+        servers:
+          - url: /
+        tags:
+          - name: operations
+          - name: oauth
+          - name: webhooks
+          - name: api
+        paths:
+          /health:
+            get:
+              tags: [operations]
+              summary: Database reachability, connection statuses, call budget and usage per account, webhook queue.
+              responses:
+                "200": {description: The database answers (status ok or degraded)., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+                "503": {description: The database is unreachable., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+          /metrics:
+            get:
+              tags: [operations]
+              summary: Prometheus metrics (HTTP, Graph, webhooks, queue, refreshes).
+              responses:
+                "200": {description: Prometheus text exposition format 0.0.4., content: {text/plain: {schema: {type: string}}}}
+          /openapi.yaml:
+            get:
+              tags: [operations]
+              summary: This document.
+              responses:
+                "200": {description: OpenAPI 3.0 YAML., content: {application/yaml: {schema: {type: string}}}}
+          /connect:
+            get:
+              tags: [oauth]
+              summary: Start connecting an ad account - redirects to Meta's login dialog with a fresh single-use state.
+              responses:
+                "302": {description: Redirect to the login dialog; sets the browser-binding cookie.}
+                "503": {description: No app id or secret configured (HTML page).}
+          /oauth/callback:
+            get:
+              tags: [oauth]
+              summary: Login dialog return - checks state, exchanges the code, stores the connection, redirects to the dashboard.
+              parameters:
+                - {name: code, in: query, schema: {type: string}}
+                - {name: state, in: query, required: true, schema: {type: string}}
+                - {name: error, in: query, schema: {type: string}}
+                - {name: error_reason, in: query, schema: {type: string}}
+                - {name: error_description, in: query, schema: {type: string}}
+              responses:
+                "303": {description: Connected; redirect to the dashboard.}
+                "400": {description: Missing, unknown, replayed or expired state, another browser, or no code (HTML page).}
+                "403": {description: The user denied consent (HTML page).}
+                "502": {description: Meta refused the code or the token exchange (HTML page).}
+          /webhooks/meta:
+            get:
+              tags: [webhooks]
+              summary: Webhook subscription verification.
+              parameters:
+                - {name: hub.mode, in: query, required: true, schema: {type: string, enum: [subscribe]}}
+                - {name: hub.verify_token, in: query, required: true, schema: {type: string}}
+                - {name: hub.challenge, in: query, required: true, schema: {type: string}}
+              responses:
+                "200": {description: The challenge echoed as text/plain., content: {text/plain: {schema: {type: string}}}}
+                "403": {description: Wrong or missing verify token or mode., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+            post:
+              tags: [webhooks]
+              summary: Change notifications, signed with X-Hub-Signature-256; stored, queued and acknowledged at once.
+              parameters:
+                - {name: X-Hub-Signature-256, in: header, required: true, schema: {type: string, example: "sha256=..."}}
+              requestBody:
+                required: true
+                content: {application/json: {schema: {$ref: "#/components/schemas/WebhookNotification"}}}
+              responses:
+                "200": {description: Stored and queued., content: {application/json: {schema: {type: object, properties: {stored: {type: integer}, duplicates: {type: integer}}}}}}
+                "400": {description: Valid signature but not a notification., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "401": {description: No signature header., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "403": {description: Malformed or wrong signature, or no app secret configured., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "413": {description: Body larger than the limit (1 MiB by default)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /meta/deauthorize:
+            post:
+              tags: [webhooks]
+              summary: Deauthorize callback - verifies signed_request, deletes the user's connections, tokens and synced data.
+              requestBody: {$ref: "#/components/requestBodies/SignedRequest"}
+              responses:
+                "200": {$ref: "#/components/responses/Deletion"}
+                "400": {description: Missing or malformed signed_request., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "403": {description: Bad signature or algorithm., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /meta/data-deletion:
+            post:
+              tags: [webhooks]
+              summary: Data deletion callback - verifies signed_request, deletes the user's data, answers a status URL and code.
+              requestBody: {$ref: "#/components/requestBodies/SignedRequest"}
+              responses:
+                "200": {$ref: "#/components/responses/Deletion"}
+                "400": {description: Missing or malformed signed_request., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "403": {description: Bad signature or algorithm., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /meta/data-deletion/status:
+            get:
+              tags: [webhooks]
+              summary: Human-readable status of a deletion request.
+              parameters:
+                - {name: code, in: query, required: true, schema: {type: string}}
+              responses:
+                "200": {description: HTML page saying what was deleted and when.}
+                "404": {description: Unknown confirmation code (HTML page).}
+          /api/connections:
+            get:
+              tags: [api]
+              summary: Connected Meta users (never a token or ciphertext).
+              security: [{apiKey: []}]
+              responses:
+                "200": {description: The connections., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Connection"}}}}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Disabled"}
+          /api/accounts:
+            get:
+              tags: [api]
+              summary: Ad accounts.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: connection_id, in: query, schema: {type: string}}
+                - {name: account_id, in: query, schema: {type: string}, description: "act_<n> or <n>"}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/campaigns:
+            get:
+              tags: [api]
+              summary: Campaigns, ordered by id.
+              security: [{apiKey: []}]
+              parameters:
+                - {$ref: "#/components/parameters/account"}
+                - {$ref: "#/components/parameters/status"}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/adsets:
+            get:
+              tags: [api]
+              summary: Ad sets, ordered by id.
+              security: [{apiKey: []}]
+              parameters:
+                - {$ref: "#/components/parameters/account"}
+                - {name: campaign_id, in: query, schema: {type: string}}
+                - {name: parent_id, in: query, schema: {type: string}, description: The parent campaign.}
+                - {$ref: "#/components/parameters/status"}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/ads:
+            get:
+              tags: [api]
+              summary: Ads, ordered by id.
+              security: [{apiKey: []}]
+              parameters:
+                - {$ref: "#/components/parameters/account"}
+                - {name: campaign_id, in: query, schema: {type: string}}
+                - {name: adset_id, in: query, schema: {type: string}}
+                - {name: parent_id, in: query, schema: {type: string}, description: The parent ad set.}
+                - {$ref: "#/components/parameters/status"}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/insights:
+            get:
+              tags: [api]
+              summary: Insights rows (performance_snapshots), ordered by day.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: level, in: query, schema: {type: string, enum: [account, campaign, adset, ad]}}
+                - {name: object_id, in: query, schema: {type: string}}
+                - {$ref: "#/components/parameters/account"}
+                - {name: since, in: query, schema: {type: string, format: date}}
+                - {name: until, in: query, schema: {type: string, format: date}}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/sync-runs:
+            get:
+              tags: [api]
+              summary: Recent sync runs, newest first.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, schema: {type: string}}
+                - {$ref: "#/components/parameters/limit"}
+              responses:
+                "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/webhook-events:
+            get:
+              tags: [api]
+              summary: Received webhook events, newest first.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: status, in: query, schema: {type: string, enum: [received, queued, processed, ignored, failed]}}
+                - {name: field, in: query, schema: {type: string}}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/Page"}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/dead-letters:
+            get:
+              tags: [api]
+              summary: Webhook queue items that failed every attempt.
+              security: [{apiKey: []}]
+              parameters:
+                - {$ref: "#/components/parameters/limit"}
+              responses:
+                "200": {description: The dead letters., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/dead-letters/{id}/retry:
+            post:
+              tags: [api]
+              summary: Put a dead letter back in the queue with fresh attempts.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: integer}}
+              responses:
+                "202": {description: Requeued.}
+                "404": {description: No dead letter with this id., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/sync:
+            post:
+              tags: [api]
+              summary: Trigger a sync of a connection or an ad account.
+              security: [{apiKey: []}]
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        connection_id: {type: string}
+                        account_id: {type: string}
+                        full: {type: boolean, default: false}
+              responses:
+                "202": {description: Accepted., content: {application/json: {schema: {type: object, properties: {status: {type: string}, run_id: {type: string}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: Unknown connection or account., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "503": {description: Syncing is not available in this server., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        components:
+          securitySchemes:
+            apiKey: {type: http, scheme: bearer}
+          parameters:
+            limit: {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 100}}
+            cursor: {name: cursor, in: query, schema: {type: string}, description: paging.next_cursor of the previous page.}
+            account: {name: account_id, in: query, schema: {type: string}, description: "act_<n> or <n>; repeat or comma-separate for several."}
+            status: {name: status, in: query, schema: {type: string}, description: "effective_status values, comma-separated (ACTIVE,PAUSED,...)."}
+          requestBodies:
+            SignedRequest:
+              required: true
+              content:
+                application/x-www-form-urlencoded:
+                  schema: {type: object, required: [signed_request], properties: {signed_request: {type: string}}}
+          responses:
+            Page:
+              description: One page of rows (columns as in docs/schema.md, times in ISO 8601).
+              content: {application/json: {schema: {$ref: "#/components/schemas/Page"}}}
+            BadRequest:
+              description: Invalid parameter or cursor.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+            Unauthorized:
+              description: Missing or wrong API key.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+            Disabled:
+              description: No API key configured on the server.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+            Deletion:
+              description: Deleted; where to see the status.
+              content: {application/json: {schema: {type: object, properties: {url: {type: string}, confirmation_code: {type: string}}}}}
+          schemas:
+            Error:
+              type: object
+              properties:
+                error: {type: object, properties: {code: {type: string}, message: {type: string}}}
+            Page:
+              type: object
+              properties:
+                data: {type: array, items: {type: object}}
+                paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
+            Connection:
+              type: object
+              properties:
+                id: {type: string}
+                meta_user_id: {type: string}
+                app_id: {type: string, nullable: true}
+                token_type: {type: string}
+                status: {type: string, enum: [active, expiring, expired, revoked]}
+                status_reason: {type: string, nullable: true}
+                expires_at: {type: string, format: date-time, nullable: true}
+                data_access_expires_at: {type: string, format: date-time, nullable: true}
+                scopes: {type: array, items: {type: string}}
+                last_checked_at: {type: string, format: date-time, nullable: true}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            DeadLetter:
+              type: object
+              properties:
+                id: {type: integer}
+                event_id: {type: integer}
+                targets: {type: array, items: {type: object, properties: {object_id: {type: string}, level: {type: string}, account_id: {type: string}}}}
+                attempts: {type: integer}
+                last_error: {type: string}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            WebhookNotification:
+              type: object
+              required: [object, entry]
+              properties:
+                object: {type: string, example: ad_account}
+                entry:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      id: {type: string}
+                      time: {type: integer}
+                      changes: {type: array, items: {type: object, properties: {field: {type: string}, value: {type: object}}}}
+                      changed_fields: {type: array, items: {type: string}}
+            Health:
+              type: object
+              properties:
+                status: {type: string, enum: [ok, degraded, unavailable]}
+                database: {type: object, properties: {reachable: {type: boolean}, backend: {type: string}}}
+                connections: {type: array, items: {type: object}}
+                connection_counts: {type: object, additionalProperties: {type: integer}}
+                usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {type: object}}}}
+                webhook_queue: {type: object, additionalProperties: {type: integer}}
+
+        """#
+}

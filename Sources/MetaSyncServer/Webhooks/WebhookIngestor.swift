@@ -28,7 +28,7 @@ struct WebhookIngestor: Sendable {
         guard !notification.changes.isEmpty else { return 0 }
         let now = self.now()
         var rows: [WebhookEventRow] = []
-        var targets: [String: [RefreshTarget]] = [:]
+        var targets: [String: [WebhookTarget]] = [:]
         rows.reserveCapacity(notification.changes.count)
         for change in notification.changes {
             let key = change.dedupeKey

@@ -19,7 +19,7 @@ public struct WebhookNotification: Sendable {
         /// `changes[].value`, when included.
         public var value: JSONValue?
         /// The objects this change asks to re-read.
-        public var targets: [RefreshTarget]
+        public var targets: [WebhookTarget]
 
         /// The object the change is about, if it names one.
         public var objectID: String? { self.targets.first?.objectID ?? self.value?["id"]?.stringValue }
@@ -104,23 +104,23 @@ public struct WebhookNotification: Sendable {
 
     /// The objects a change names (reference §9.5): the campaign / ad set / ad of `in_process_ad_objects` and
     /// `with_issues_ad_objects`, the ad of `creative_fatigue`, the objects of `ad_recommendations`.
-    static func targets(object: String, field: String?, value: JSONValue?, accountID: String?) -> [RefreshTarget] {
+    static func targets(object: String, field: String?, value: JSONValue?, accountID: String?) -> [WebhookTarget] {
         guard let value else { return [] }
         let account = accountID.flatMap { $0 == "0" ? nil : $0 }
         switch field {
         case "in_process_ad_objects", "with_issues_ad_objects":
             guard let id = value["id"]?.stringValue, !id.isEmpty else { return [] }
-            return [RefreshTarget(objectID: id, level: .init(webhookLevel: value["level"]?.stringValue), accountID: account)]
+            return [WebhookTarget(objectID: id, level: .init(webhookLevel: value["level"]?.stringValue), accountID: account)]
         case "creative_fatigue":
             guard let id = (value["adgroup_id"] ?? value["ad_id"])?.stringValue, !id.isEmpty else { return [] }
-            return [RefreshTarget(objectID: id, level: .ad, accountID: account)]
+            return [WebhookTarget(objectID: id, level: .ad, accountID: account)]
         case "ad_recommendations":
             let ids = value["ad_object_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            return ids.filter { !$0.isEmpty }.map { RefreshTarget(objectID: $0, level: .unknown, accountID: account) }
+            return ids.filter { !$0.isEmpty }.map { WebhookTarget(objectID: $0, level: .unknown, accountID: account) }
         default:
             // Any other change that names an object and its level is refreshed the same way.
             guard let id = value["id"]?.stringValue, !id.isEmpty, let level = value["level"]?.stringValue else { return [] }
-            return [RefreshTarget(objectID: id, level: .init(webhookLevel: level), accountID: account)]
+            return [WebhookTarget(objectID: id, level: .init(webhookLevel: level), accountID: account)]
         }
     }
 }

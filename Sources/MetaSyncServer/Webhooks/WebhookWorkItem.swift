@@ -5,7 +5,7 @@ struct WebhookWorkItem: Codable, Sendable, Equatable {
     /// `webhook_events.id`.
     var eventID: Int
     /// The objects to refresh (empty: nothing specific; the event is marked `ignored`).
-    var targets: [RefreshTarget]
+    var targets: [WebhookTarget]
 
     enum CodingKeys: String, CodingKey {
         case eventID = "event_id"

@@ -112,7 +112,7 @@ public struct WebhookWorker: Service {
 
         // Coalesce: every distinct object once, however many events named it.
         var work: [(item: WorkItem, payload: WebhookWorkItem?)] = []
-        var targets: [String: RefreshTarget] = [:]
+        var targets: [String: WebhookTarget] = [:]
         var order: [String] = []
         for item in items {
             let payload = try? item.payload.decode(WebhookWorkItem.self)
@@ -122,23 +122,42 @@ public struct WebhookWorker: Service {
                 order.append(target.objectID)
             }
         }
-        var failures: [String: String] = [:]
+        // One refresh per ad account (the engine reads up to 50 ids per request); when a group fails, its objects
+        // are refreshed one by one so a single bad object cannot hold back the others.
+        var groups: [String: [WebhookTarget]] = [:]
+        var groupOrder: [String] = []
         for id in order {
             guard let target = targets[id] else { continue }
+            let key = target.accountID ?? ""
+            if groups[key] == nil { groupOrder.append(key) }
+            groups[key, default: []].append(target)
+        }
+        var failures: [String: String] = [:]
+        for key in groupOrder {
+            let group = groups[key] ?? []
             try Task.checkCancellation()
             do {
-                _ = try await self.refresher.refresh(target)
-                round.refreshed += 1
-                self.refreshes.increment()
+                let refreshed = try await self.refresher.refresh(group, accountID: key.isEmpty ? nil : key)
+                round.refreshed += refreshed
+                self.refreshes.increment(by: refreshed)
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                failures[id] = Self.describe(error)
-                self.refreshFailures.increment()
-                self.logger.warning(
-                    "targeted refresh failed",
-                    metadata: ["object_id": "\(id)", "level": "\(target.level.rawValue)", "error": "\(Self.describe(error))"]
-                )
+                guard group.count > 1 else {
+                    self.recordFailure(group[0], error: error, into: &failures)
+                    continue
+                }
+                for target in group {
+                    do {
+                        let refreshed = try await self.refresher.refresh([target], accountID: target.accountID)
+                        round.refreshed += refreshed
+                        self.refreshes.increment(by: refreshed)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        self.recordFailure(target, error: error, into: &failures)
+                    }
+                }
             }
         }
 
@@ -173,6 +192,15 @@ public struct WebhookWorker: Service {
             }
         }
         return round
+    }
+
+    private func recordFailure(_ target: WebhookTarget, error: any Error, into failures: inout [String: String]) {
+        failures[target.objectID] = Self.describe(error)
+        self.refreshFailures.increment()
+        self.logger.warning(
+            "targeted refresh failed",
+            metadata: ["object_id": "\(target.objectID)", "level": "\(target.level.rawValue)", "error": "\(Self.describe(error))"]
+        )
     }
 
     /// A safe one-line description (errors of this codebase never carry tokens; cap the length anyway).

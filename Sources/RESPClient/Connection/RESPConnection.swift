@@ -64,8 +64,11 @@ public final class RESPConnection: Sendable {
         deadline callerDeadline: NIODeadline,
         logger baseLogger: Logger
     ) async throws(RESPError) -> RESPConnection {
-        var logger = baseLogger
-        logger[metadataKey: "redis_connection_id"] = "\(id)"
+        let logger = {
+            var logger = baseLogger
+            logger[metadataKey: "redis_connection_id"] = "\(id)"
+            return logger
+        }()
         let deadline = min(callerDeadline, .now() + TimeAmount(configuration.connectTimeout))
         let remaining = deadline - .now()
         guard remaining > .zero else { throw .timeout(.connect) }
@@ -74,7 +77,9 @@ public final class RESPConnection: Sendable {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([ByteToMessageHandler(RESPValueDecoder()), RESPCommandHandler()])
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(RESPValueDecoder()), RESPCommandHandler(logger: logger),
+                    ])
                 }
             }
         let channel: any Channel
@@ -155,47 +160,55 @@ public final class RESPConnection: Sendable {
     ///   closed before the command was written, so it never reached the server and may be retried elsewhere.
     func execute(_ command: [String], deadline: NIODeadline) async throws(RESPError) -> RESPValue {
         let reply = self.channel.eventLoop.makePromise(of: RESPValue.self)
-        self.write(RESPRequest(bytes: RESPCommandEncoder.encode(command, allocator: self.channel.allocator), reply: reply), flush: true)
-        return try await self.waitForReply(reply, deadline: deadline)
+        let request = RESPRequest(bytes: RESPCommandEncoder.encode(command, allocator: self.channel.allocator), reply: reply, deadline: deadline)
+        let channel = self.channel
+        // One hop to the event loop for the write; the handler schedules the deadline there.
+        channel.eventLoop.execute {
+            Self.write(request, to: channel, flush: true)
+        }
+        return try await self.waitForReply(reply)
     }
 
     func executePipeline(_ commands: [[String]], deadline: NIODeadline) async throws(RESPError) -> [RESPValue] {
-        var replies: [EventLoopPromise<RESPValue>] = []
-        replies.reserveCapacity(commands.count)
-        for (index, command) in commands.enumerated() {
-            let reply = self.channel.eventLoop.makePromise(of: RESPValue.self)
-            replies.append(reply)
-            let bytes = RESPCommandEncoder.encode(command, allocator: self.channel.allocator)
-            self.write(RESPRequest(bytes: bytes, reply: reply), flush: index == commands.count - 1)
+        let requests = commands.map { command in
+            RESPRequest(
+                bytes: RESPCommandEncoder.encode(command, allocator: self.channel.allocator),
+                reply: self.channel.eventLoop.makePromise(of: RESPValue.self),
+                deadline: deadline
+            )
+        }
+        let channel = self.channel
+        channel.eventLoop.execute {
+            for (index, request) in requests.enumerated() {
+                Self.write(request, to: channel, flush: index == requests.count - 1)
+            }
         }
         var values: [RESPValue] = []
-        values.reserveCapacity(commands.count)
-        for reply in replies {
-            values.append(try await self.waitForReply(reply, deadline: deadline))
+        values.reserveCapacity(requests.count)
+        for request in requests {
+            values.append(try await self.waitForReply(request.reply))
         }
         return values
-    }
-
-    private func write(_ request: RESPRequest, flush: Bool) {
-        let written = flush ? self.channel.writeAndFlush(request) : self.channel.write(request)
-        written.whenFailure { error in
-            // A write refused by a closed channel never reached the command handler, so nothing else fails the
-            // reply; the command did not reach the server. Other write errors are also reported by the handler
-            // (the first failure wins).
-            let notSent = (error as? ChannelError) == .ioOnClosedChannel
-            request.reply.fail(RESPError.connectionLost(reason: notSent ? RESPConnection.notSentReason : "\(error)"))
-        }
     }
 
     /// The reason given when a command failed because its connection was closed before the write.
     static let notSentReason = "connection closed before the command was sent"
 
-    private func waitForReply(_ reply: EventLoopPromise<RESPValue>, deadline: NIODeadline) async throws(RESPError) -> RESPValue {
-        let channel = self.channel
-        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) { [self] in
-            self.breakConnection(failing: reply, with: .timeout(.command))
+    /// Writes on the event loop. A closed channel never passes the write to the command handler, so the reply is
+    /// failed here as not sent (safe to retry elsewhere).
+    private static func write(_ request: RESPRequest, to channel: any Channel, flush: Bool) {
+        guard channel.isActive else {
+            request.reply.fail(RESPError.connectionLost(reason: Self.notSentReason))
+            return
         }
-        reply.futureResult.whenComplete { _ in timeout.cancel() }
+        if flush {
+            channel.writeAndFlush(request, promise: nil)
+        } else {
+            channel.write(request, promise: nil)
+        }
+    }
+
+    private func waitForReply(_ reply: EventLoopPromise<RESPValue>) async throws(RESPError) -> RESPValue {
         do {
             return try await withTaskCancellationHandler {
                 try await reply.futureResult.get()
@@ -203,6 +216,7 @@ public final class RESPConnection: Sendable {
                 self.breakConnection(failing: reply, with: .connectionLost(reason: "the waiting task was cancelled"))
             }
         } catch let error as RESPError {
+            if case .timeout = error { self.broken.store(true, ordering: .relaxed) }
             throw error
         } catch {
             throw .connectionLost(reason: "\(error)")

@@ -32,7 +32,9 @@ enum SecretInput {
             }
         }
         guard let line = Swift.readLine(strippingNewline: true) else {
-            throw Failure(description: "no access token on standard input (pipe it in: `printf %s \"$TOKEN\" | metasync connections add --access-token -`)")
+            throw Failure(
+                description: "no access token on standard input (pipe it in: `printf %s \"$TOKEN\" | metasync connections add --access-token -`)"
+            )
         }
         let secret = line.filter { !$0.isWhitespace }
         guard !secret.isEmpty else { throw Failure(description: "the access token read from standard input is empty") }

@@ -1,5 +1,5 @@
 /// One Graph object a webhook asks MetaSync to re-read.
-public struct RefreshTarget: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct WebhookTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The kind of object, as far as the webhook said.
     public enum Level: String, Sendable, Hashable, Codable, CaseIterable {
         case campaign

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import MetaStore
+import ServiceLifecycle
+import SyncEngine
+import Synchronization
+
+/// ``SyncTrigger`` over the sync engine, plus the `Service` that runs the triggered syncs.
+///
+/// `POST /api/sync` validates the request against the store and queues it; this service (in the application's
+/// service group, so there is no unstructured task) runs queued syncs one at a time. Requests for a target already
+/// queued are merged. On graceful shutdown the running sync is asked to stop after its current page.
+public final class TriggeredSyncService: SyncTrigger, Service {
+    private struct State {
+        var pending: [SyncTriggerRequest] = []
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let engine: SyncEngine
+    private let store: MetaStore
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// A trigger over `engine` (whose store is used to validate requests).
+    public init(engine: SyncEngine, logger: Logger = Logger(label: "metasync.server.sync")) {
+        self.engine = engine
+        self.store = engine.store
+        self.logger = logger
+    }
+
+    public func triggerSync(_ request: SyncTriggerRequest) async throws -> SyncTriggerReceipt {
+        if let connectionID = request.connectionID, try await self.store.connections.get(id: connectionID) == nil {
+            throw SyncTriggerError(.notFound, "No connection \(connectionID)")
+        }
+        if let accountID = request.accountID {
+            let graphID = accountID.hasPrefix("act_") ? accountID : "act_" + accountID
+            guard try await self.store.adAccounts.get(id: graphID) != nil else {
+                throw SyncTriggerError(.notFound, "No ad account \(graphID) is mirrored (sync its connection first)")
+            }
+        }
+        let (queued, waiter) = self.state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            if state.pending.contains(request) { return (false, nil) }
+            state.pending.append(request)
+            defer { state.waiter = nil }
+            return (true, state.waiter)
+        }
+        waiter?.resume()
+        return SyncTriggerReceipt(status: queued ? "accepted" : "already_queued")
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                guard let request = await self.next() else { return }
+                let engineRequest = SyncRequest(
+                    connectionIDs: request.connectionID.map { [$0] },
+                    accountIDs: request.accountID.map { [$0] },
+                    full: request.full
+                )
+                do {
+                    let report = try await self.engine.sync(engineRequest)
+                    self.logger.info(
+                        "triggered sync finished",
+                        metadata: ["outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")"]
+                    )
+                } catch is CancellationError {
+                    return
+                } catch {
+                    self.logger.error("triggered sync failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// The next queued request; waits until one arrives, or nil when cancelled.
+    private func next() async -> SyncTriggerRequest? {
+        while !Task.isCancelled {
+            let request = self.state.withLock { state -> SyncTriggerRequest? in
+                state.pending.isEmpty ? nil : state.pending.removeFirst()
+            }
+            if let request { return request }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = self.state.withLock { state -> Bool in
+                        if !state.pending.isEmpty || Task.isCancelled { return true }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume()
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GraphAPI
+import Logging
+
+/// One page of an edge as raw JSON items plus the cursor of the next page (`nil` on the last page).
+struct RawPage: Sendable {
+    var items: [JSONValue]
+    var after: String?
+    /// The `limit` the page was read with (smaller than asked after "reduce the amount of data").
+    var limit: Int
+}
+
+/// The engine's path to Graph for one connection (and account): counts every call and re-asks a page whose
+/// response could not be read (a cut body is not retried by the client, because a POST might have taken effect).
+struct GraphCaller: Sendable {
+    let client: GraphClient
+    let context: GraphCallContext
+    let counter: CallCounter
+    let retryLimit: Int
+    let logger: Logger
+
+    /// A copy for another ad account (the usage governor watches it).
+    func forAccount(_ accountID: String, counter: CallCounter) -> GraphCaller {
+        GraphCaller(
+            client: self.client,
+            context: self.context.forAccount(accountID),
+            counter: counter,
+            retryLimit: self.retryLimit,
+            logger: self.logger
+        )
+    }
+
+    /// GET as JSON.
+    func get(_ path: String, parameters: GraphParameters = GraphParameters(), cost: Int = 1) async throws -> JSONValue {
+        try await self.unreadableRetrying(path) {
+            self.counter.add(cost)
+            return try await self.client.getJSON(path, parameters: parameters, context: self.context)
+        }
+    }
+
+    /// POST (never retried on an unreadable answer: it may have taken effect).
+    func post(_ path: String, parameters: GraphParameters) async throws -> JSONValue {
+        self.counter.add()
+        return try await self.client.post(path, parameters: parameters, context: self.context)
+    }
+
+    /// Starts an async insights report job.
+    func startReport(_ path: String, parameters: GraphParameters) async throws -> String {
+        try await self.unreadableRetrying(path) {
+            self.counter.add()
+            return try await self.client.startInsightsReport(path, parameters: parameters, context: self.context)
+        }
+    }
+
+    /// Polls a report job until it completes. Every poll is one call; the client's poll interval grows, so a
+    /// quick job costs one poll.
+    func waitForReport(_ id: String) async throws -> InsightsReportStatus {
+        let counting = CountingTokenProvider(base: self.context.tokenProvider, counter: self.counter)
+        var context = self.context
+        context.tokenProvider = counting
+        return try await self.unreadableRetrying("/{report}") {
+            try await self.client.waitForInsightsReport(id, context: context)
+        }
+    }
+
+    /// Sub-requests in batches of up to 50 (each operation counts as a call).
+    func batch(_ requests: [GraphBatchRequest]) async throws -> [Result<GraphResponse, GraphClientError>] {
+        self.counter.add(requests.count)
+        return try await self.client.batch(requests, context: self.context)
+    }
+
+    /// One page of an edge: `limit`, `after`, then the items and the next cursor. With `shrinking`, "reduce the
+    /// amount of data" halves the page size and asks again (down to 1), as the Graph docs advise.
+    func page(_ path: String, parameters: GraphParameters, after: String?, limit: Int, shrinking: Bool) async throws -> RawPage {
+        var limit = max(limit, 1)
+        while true {
+            var query = parameters.limit(limit)
+            query["after"] = after
+            do {
+                let json = try await self.get(path, parameters: query)
+                guard let items = json["data"]?.arrayValue else {
+                    throw GraphClientError.invalidResponse(
+                        endpoint: GraphEndpointTemplate.template(for: path),
+                        reason: "no data array in a paged response"
+                    )
+                }
+                let paging = json["paging"]
+                var next: String?
+                if let nextURL = paging?["next"]?.stringValue {
+                    next = paging?["cursors"]?["after"]?.stringValue ?? Self.afterCursor(inNextURL: nextURL)
+                    if next == nil {
+                        throw GraphClientError.invalidResponse(
+                            endpoint: GraphEndpointTemplate.template(for: path),
+                            reason: "paging.next without a cursor"
+                        )
+                    }
+                }
+                return RawPage(items: items, after: next, limit: limit)
+            } catch GraphClientError.graph(let error) where shrinking && limit > 1 && Self.asksForLessData(error) {
+                limit = max(limit / 2, 1)
+                self.logger.notice(
+                    "graph page too large; halving page size",
+                    metadata: [
+                        "endpoint": "\(GraphEndpointTemplate.template(for: path))", "page_size": "\(limit)",
+                        "account_id": "\(self.context.adAccountID ?? "none")", "fbtrace_id": "\(error.fbtraceID ?? "none")",
+                    ]
+                )
+            }
+        }
+    }
+
+    /// "Please reduce the amount of data…", data-per-call limits and timeouts that ask for a smaller request.
+    static func asksForLessData(_ error: GraphError) -> Bool {
+        error.classification == .dataTooLarge
+    }
+
+    /// Reads `after=` out of a `paging.next` URL without following it (the URL carries the token).
+    static func afterCursor(inNextURL url: String) -> String? {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "&") where pair.hasPrefix("after=") {
+            return String(pair.dropFirst(6)).removingPercentEncoding
+        }
+        return nil
+    }
+
+    private func unreadableRetrying<T: Sendable>(_ path: String, _ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch GraphClientError.invalidResponse(let endpoint, let reason) where attempt < self.retryLimit {
+                attempt += 1
+                self.logger.notice(
+                    "graph response unreadable; asking again",
+                    metadata: [
+                        "endpoint": "\(endpoint)", "reason": "\(reason)", "attempt": "\(attempt)",
+                        "account_id": "\(self.context.adAccountID ?? "none")",
+                    ]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Thrown between pages when a ``SyncStopSignal`` was raised; the account's run ends as `cancelled`.
+struct StopRequested: Error, Sendable {}

@@ -1,0 +1,30 @@
+import MetaStore
+
+/// Everything a stream of one account needs while it runs.
+struct StreamContext: Sendable {
+    let run: AccountRun
+    let caller: GraphCaller
+    let request: SyncRequest
+    let progress: SyncProgressHandler?
+    let stop: SyncStopSignal?
+    let elapsed: @Sendable () -> Duration
+
+    /// Throws ``StopRequested`` (or `CancellationError`) between pages when asked to stop.
+    func checkStop() throws {
+        if self.stop?.isStopRequested == true { throw StopRequested() }
+        try Task.checkCancellation()
+    }
+
+    func report(_ phase: SyncProgress.Phase, stream: String, rows: Int) {
+        self.progress?(
+            SyncProgress(
+                phase: phase,
+                accountID: self.run.account.id,
+                stream: stream,
+                rows: rows,
+                calls: self.run.counter.value,
+                elapsed: self.elapsed()
+            )
+        )
+    }
+}

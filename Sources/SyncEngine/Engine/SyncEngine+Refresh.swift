@@ -1,0 +1,113 @@
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+
+extension SyncEngine {
+    /// Re-reads only the given objects and upserts them (webhook-driven freshness).
+    ///
+    /// Ids of one kind are coalesced into multi-id reads, `GET /?ids=a,b,…&fields=…` (up to
+    /// ``SyncConfiguration/refreshChunkSize`` ids per request: one HTTP request instead of one per object; Meta
+    /// counts one call per id). When Graph rejects a multi-id read because an id no longer exists (#803), the chunk
+    /// is read again as one batch so the other ids still land; the missing ids are reported. Recorded in `sync_runs`
+    /// with kind `refresh`.
+    /// - Parameters:
+    ///   - accountID: The ad account (`act_<n>` or `<n>`) the objects belong to; its connection's token is used.
+    /// - Throws: ``SyncEngineError/accountNotFound(_:)`` when no stored account has that id,
+    ///   ``SyncEngineError/connectionUnusable(connectionID:reason:)``, Graph errors (also recorded in the run).
+    @discardableResult
+    public func refresh(_ targets: [RefreshTarget], accountID: String) async throws -> RefreshReport {
+        let graphID = Self.graphAccountID(accountID)
+        guard let account = try await self.store.adAccounts.get(id: graphID), let connectionID = account.connectionID else {
+            throw SyncEngineError.accountNotFound(graphID)
+        }
+        let counter = CallCounter()
+        let state = try await self.ensureToken(connectionID: connectionID, forceCheck: false, counter: counter)
+        guard state.isUsable, let connection = try await self.store.connections.get(id: connectionID) else {
+            throw SyncEngineError.connectionUnusable(connectionID: connectionID, reason: state.message ?? state.status.rawValue)
+        }
+        let token = try await self.store.connections.accessToken(connectionID: connectionID)
+        let provider = ConnectionTokenProvider(connectionID: connectionID, token: token) { [self] rejected in
+            try await self.refreshStoredToken(connectionID: connectionID, rejected: rejected, counter: counter)
+        }
+        let caller = GraphCaller(
+            client: self.client,
+            context: GraphCallContext(tokenProvider: provider, userID: connection.metaUserID, adAccountID: graphID, waitPolicy: .wait),
+            counter: counter,
+            retryLimit: self.configuration.pageRetryLimit,
+            logger: self.logger
+        )
+        let run = try await self.store.syncRuns.start(kind: "refresh", connectionID: connectionID, accountID: graphID, at: self.time.now())
+        var rowsByTable: [String: Int] = [:]
+        var missing: [String] = []
+        do {
+            for kind in EntityKind.allCases {
+                var seen = Set<String>()
+                let ids = targets.filter { $0.kind.rawValue == kind.rawValue && seen.insert($0.id).inserted }.map(\.id)
+                var start = 0
+                while start < ids.count {
+                    let chunk = Array(ids[start..<min(start + self.configuration.refreshChunkSize, ids.count)])
+                    start += chunk.count
+                    let (objects, gone) = try await self.readObjects(chunk, kind: kind, caller: caller)
+                    missing += gone
+                    let rows = EntityMapper.rows(objects, kind: kind, account: account, syncedAt: self.time.now())
+                    try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: nil)
+                    if rows.count > 0 { rowsByTable[kind.table, default: 0] += rows.count }
+                }
+            }
+        } catch {
+            try? await self.store.syncRuns.finish(
+                id: run.id,
+                outcome: .failed,
+                rowsByTable: rowsByTable,
+                callsUsed: counter.value,
+                error: "\(error)",
+                at: self.time.now()
+            )
+            if let clientError = error as? GraphClientError, Self.isTokenRejection(clientError) {
+                try? await self.markConnectionExpired(
+                    connectionID,
+                    reason: "The token was rejected during a refresh: \(clientError). Reconnect the account."
+                )
+            }
+            throw error
+        }
+        try await self.store.syncRuns.finish(id: run.id, outcome: .succeeded, rowsByTable: rowsByTable, callsUsed: counter.value, at: self.time.now())
+        self.logger.info(
+            "meta objects refreshed",
+            metadata: [
+                "account_id": "\(graphID)", "run_id": "\(run.id)", "objects": "\(targets.count)", "missing": "\(missing.count)",
+                "calls": "\(counter.value)",
+            ]
+        )
+        return RefreshReport(runID: run.id, rowsByTable: rowsByTable, missingIDs: missing, callsUsed: counter.value)
+    }
+
+    /// One multi-id read; on #803 (an id is gone) the same ids as one batch. Returns the objects and the ids not found.
+    func readObjects(_ ids: [String], kind: EntityKind, caller: GraphCaller) async throws -> ([JSONValue], [String]) {
+        let fields = GraphParameters().fields(kind.fields)
+        do {
+            let json = try await caller.get("/", parameters: fields.setting("ids", ids.joined(separator: ",")), cost: ids.count)
+            let objects = ids.compactMap { json[$0] }
+            let found = Set(objects.compactMap { $0["id"]?.stringValue })
+            return (objects, ids.filter { !found.contains($0) })
+        } catch GraphClientError.graph(let error) where error.code == 803 || error.code == 100 {
+            self.logger.notice(
+                "multi-id read rejected; reading the ids one by one in a batch",
+                metadata: ["ids": "\(ids.count)", "code": "\(error.code ?? 0)"]
+            )
+            let results = try await caller.batch(ids.map { GraphBatchRequest(.get, "/\($0)", parameters: fields) })
+            var objects: [JSONValue] = []
+            var gone: [String] = []
+            for (id, result) in zip(ids, results) {
+                switch result {
+                case .success(let response): objects.append(response.json)
+                case .failure(let failure):
+                    guard case .graph(let graph) = failure, graph.code == 100 || graph.code == 803 else { throw failure }
+                    gone.append(id)
+                }
+            }
+            return (objects, gone)
+        }
+    }
+}

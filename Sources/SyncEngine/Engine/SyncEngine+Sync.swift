@@ -1,0 +1,340 @@
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+
+extension SyncEngine {
+    /// Syncs connections and their ad accounts: token check, account discovery, then per account the entity
+    /// streams (campaigns, ad sets, ads) and the insights levels, several accounts in parallel
+    /// (``SyncConfiguration/concurrency``).
+    ///
+    /// - An account Meta pauses (throttle, `estimated_time_to_regain_access`) or whose user's call budget is spent
+    ///   goes back in the queue until the pause ends while the other accounts proceed; it resumes from its last
+    ///   committed page.
+    /// - A connection whose token cannot be refreshed is marked `expired`; its accounts fail, the others go on.
+    /// - Every account run is one `sync_runs` row (kind from ``SyncRequest/kind``, account `act_<n>`).
+    /// - `stop` (or task cancellation) ends every account after its current page; their outcome is `cancelled`.
+    ///
+    /// - Throws: only store failures outside an account (reading connections); Graph failures end up in the report.
+    public func sync(
+        _ request: SyncRequest = SyncRequest(),
+        progress: SyncProgressHandler? = nil,
+        stop: SyncStopSignal? = nil
+    ) async throws
+        -> SyncReport
+    {
+        let started = self.time.elapsed()
+        var report = SyncReport()
+        var runs: [AccountRun] = []
+        var seen = Set<String>()
+        for connection in try await self.connectionsToSync(request) {
+            if stop?.isStopRequested == true || Task.isCancelled { break }
+            let (summary, accounts) = await self.prepareConnection(connection, request: request)
+            report.connections.append(summary)
+            for run in accounts where seen.insert(run.account.id).inserted { runs.append(run) }
+        }
+        if let wanted = request.accountIDs {
+            let wantedIDs = Set(wanted.map(Self.graphAccountID))
+            runs = runs.filter { wantedIDs.contains($0.account.id) }
+            for missing in wantedIDs.subtracting(runs.map(\.account.id)).sorted() {
+                report.accounts.append(
+                    SyncReport.Account(
+                        runID: "",
+                        connectionID: "",
+                        accountID: missing,
+                        name: nil,
+                        outcome: .failed,
+                        rowsByTable: [:],
+                        callsUsed: 0,
+                        error: SyncEngineError.accountNotFound(missing).description,
+                        deferrals: 0,
+                        elapsed: .zero
+                    )
+                )
+            }
+        }
+        report.accounts += try await self.runAccounts(runs, request: request, progress: progress, stop: stop)
+        report.elapsed = self.time.elapsed() - started
+        self.logger.info(
+            "sync finished",
+            metadata: [
+                "kind": "\(request.kind)", "outcome": "\(report.outcome.rawValue)", "accounts": "\(report.accounts.count)",
+                "calls": "\(report.callsUsed)", "rows": "\(report.rowsByTable.values.reduce(0, +))", "elapsed_seconds": "\(report.elapsed.seconds)",
+            ]
+        )
+        return report
+    }
+
+    /// The connections a request covers: the named ones, or every connection that is not expired or revoked.
+    func connectionsToSync(_ request: SyncRequest) async throws -> [MetaConnectionRow] {
+        if let ids = request.connectionIDs {
+            var rows: [MetaConnectionRow] = []
+            for id in ids {
+                guard let row = try await self.store.connections.get(id: id) else { throw SyncEngineError.connectionNotFound(id) }
+                rows.append(row)
+            }
+            return rows
+        }
+        return try await self.store.connections.all().filter { $0.status == .active || $0.status == .expiring }
+    }
+
+    /// Token check and account discovery (`/me/adaccounts` with every `ad_accounts` field, so no per-account read).
+    func prepareConnection(_ connection: MetaConnectionRow, request: SyncRequest) async -> (SyncReport.Connection, [AccountRun]) {
+        let counter = CallCounter()
+        var summary = SyncReport.Connection(connectionID: connection.id, status: connection.status, accountsDiscovered: 0, callsUsed: 0)
+        defer { summary.callsUsed = counter.value }
+        do {
+            let state = try await self.ensureToken(connectionID: connection.id, forceCheck: false, counter: counter)
+            summary.status = state.status
+            summary.message = state.message
+            guard state.isUsable else {
+                summary.callsUsed = counter.value
+                return (summary, [])
+            }
+            let token = try await self.store.connections.accessToken(connectionID: connection.id)
+            let provider = ConnectionTokenProvider(connectionID: connection.id, token: token) { [self] rejected in
+                try await self.refreshStoredToken(connectionID: connection.id, rejected: rejected, counter: counter)
+            }
+            let caller = self.caller(provider: provider, userID: connection.metaUserID, counter: counter)
+            var accounts: [AdAccountRow] = []
+            var after: String?
+            repeat {
+                let page = try await caller.page(
+                    "/me/adaccounts",
+                    parameters: GraphParameters().fields(EntityMapper.accountFields),
+                    after: after,
+                    limit: self.configuration.entityPageSize,
+                    shrinking: true
+                )
+                let now = self.time.now()
+                let rows = page.items.compactMap { EntityMapper.account($0, connectionID: connection.id, syncedAt: now) }
+                try await self.store.commitPage(accounts: rows, checkpoint: nil)
+                accounts += rows
+                after = page.after
+            } while after != nil
+            summary.accountsDiscovered = accounts.count
+            summary.callsUsed = counter.value
+            self.logger.info(
+                "meta accounts discovered",
+                metadata: ["connection_id": "\(connection.id)", "accounts": "\(accounts.count)", "calls": "\(counter.value)"]
+            )
+            return (summary, accounts.map { AccountRun(connectionID: connection.id, userID: connection.metaUserID, account: $0, provider: provider) })
+        } catch let error as GraphClientError where Self.isTokenRejection(error) {
+            let reason = "The token was rejected and could not be refreshed: \(error). Reconnect the account."
+            try? await self.markConnectionExpired(connection.id, reason: reason)
+            summary.status = .expired
+            summary.message = reason
+        } catch let error as ConnectionTokenProvider.Unusable {
+            try? await self.markConnectionExpired(connection.id, reason: error.reason)
+            summary.status = .expired
+            summary.message = error.reason
+        } catch {
+            summary.error = "\(error)"
+            self.logger.error("meta connection could not be prepared", metadata: ["connection_id": "\(connection.id)", "error": "\(error)"])
+        }
+        summary.callsUsed = counter.value
+        return (summary, [])
+    }
+
+    /// What one scheduling step of an account produced.
+    enum AccountStep: Sendable {
+        case finished(SyncReport.Account)
+        case deferred(AccountRun, until: Date)
+    }
+
+    /// Runs accounts with bounded concurrency; deferred accounts wait for their pause while others run.
+    func runAccounts(
+        _ runs: [AccountRun],
+        request: SyncRequest,
+        progress: SyncProgressHandler?,
+        stop: SyncStopSignal?
+    ) async throws
+        -> [SyncReport.Account]
+    {
+        guard !runs.isEmpty else { return [] }
+        var pending = runs
+        pending.reverse()
+        var deferred: [(until: Date, run: AccountRun)] = []
+        var results: [SyncReport.Account] = []
+        let limit = self.configuration.concurrency
+        try await withThrowingTaskGroup(of: AccountStep.self) { group in
+            var running = 0
+            while true {
+                while running < limit, let next = pending.popLast() {
+                    group.addTask { await self.runAccount(next, request: request, progress: progress, stop: stop) }
+                    running += 1
+                }
+                if running == 0 {
+                    guard let earliest = deferred.map(\.until).min() else { break }
+                    let wait = earliest.timeIntervalSince(self.time.now())
+                    if wait > 0, stop?.isStopRequested != true {
+                        self.logger.notice("all remaining accounts are paused; waiting", metadata: ["wait_seconds": "\(wait)"])
+                        try await self.time.sleep(.fromSeconds(wait))
+                    }
+                    pending = deferred.map(\.run).reversed()
+                    deferred = []
+                    continue
+                }
+                guard let step = try await group.next() else { break }
+                running -= 1
+                switch step {
+                case .finished(let account): results.append(account)
+                case .deferred(let run, let until): deferred.append((until, run))
+                }
+                let now = self.time.now()
+                let due = deferred.filter { $0.until <= now || stop?.isStopRequested == true }
+                deferred.removeAll { $0.until <= now || stop?.isStopRequested == true }
+                pending.insert(contentsOf: due.map(\.run).reversed(), at: 0)
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.account.id, $0) })
+        return results.sorted { (order[$0.accountID] ?? 0) < (order[$1.accountID] ?? 0) }
+    }
+
+    /// One attempt at an account: every stream not yet finished in this run; errors become the account's outcome.
+    func runAccount(_ run: AccountRun, request: SyncRequest, progress: SyncProgressHandler?, stop: SyncStopSignal?) async -> AccountStep {
+        let account = run.account
+        if run.startedAt == nil { run.startedAt = self.time.elapsed() }
+        let elapsed: @Sendable () -> Duration = { [time] in time.elapsed() - (run.startedAt ?? .zero) }
+        do {
+            if run.runID == nil {
+                run.runID = try await self.store.syncRuns.start(
+                    kind: request.kind,
+                    connectionID: run.connectionID,
+                    accountID: account.id,
+                    at: self.time.now()
+                ).id
+            }
+            if stop?.isStopRequested == true { throw StopRequested() }
+            let scoped = GraphCaller(
+                client: self.client,
+                context: GraphCallContext(tokenProvider: run.provider, userID: run.userID, adAccountID: account.id, waitPolicy: .failFast),
+                counter: run.counter,
+                retryLimit: self.configuration.pageRetryLimit,
+                logger: self.logger
+            )
+            let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
+            if request.entities {
+                for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
+                    try await self.syncEntities(kind, streamContext)
+                    run.markFinished(kind.stream)
+                }
+            }
+            if request.performance {
+                for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
+                    try await self.syncInsights(level: level, streamContext)
+                    run.markFinished("insights.\(level.rawValue)")
+                }
+            }
+            return .finished(await self.finish(run, outcome: .succeeded, error: nil, elapsed: elapsed()))
+        } catch {
+            if let until = self.deferral(for: error, run: run) {
+                let count = run.deferOnce()
+                if count <= self.configuration.maxAccountDeferrals {
+                    let wait = until.timeIntervalSince(self.time.now())
+                    self.logger.notice(
+                        "meta account paused; deferring it",
+                        metadata: ["account_id": "\(account.id)", "wait_seconds": "\(wait)", "deferrals": "\(count)", "reason": "\(error)"]
+                    )
+                    progress?(
+                        SyncProgress(
+                            phase: .deferred,
+                            accountID: account.id,
+                            stream: "account",
+                            rows: run.totalRows,
+                            calls: run.counter.value,
+                            elapsed: elapsed(),
+                            message: "paused for \(Int(wait.rounded(.up))) s"
+                        )
+                    )
+                    return .deferred(run, until: until)
+                }
+            }
+            return .finished(await self.fail(run, error: error, progress: progress, elapsed: elapsed()))
+        }
+    }
+
+    /// When a paused account may be tried again, or nil when the error is not a pause.
+    func deferral(for error: any Error, run: AccountRun) -> Date? {
+        let now = self.time.now()
+        guard let error = error as? GraphClientError else { return nil }
+        switch error {
+        case .accountPaused(_, let retryAfter), .budgetExhausted(_, let retryAfter):
+            return now.addingTimeInterval(max(retryAfter.seconds, 1))
+        case .graph(let graph) where graph.classification == .throttled:
+            return self.client.governor.pausedUntil(account: run.account.id, now: now) ?? now.addingTimeInterval(60)
+        default:
+            return nil
+        }
+    }
+
+    /// Ends an account's run after an error: cancelled, token expired (connection marked) or failed.
+    func fail(_ run: AccountRun, error: any Error, progress: SyncProgressHandler?, elapsed: Duration) async -> SyncReport.Account {
+        switch error {
+        case is StopRequested, is CancellationError:
+            return await self.finish(run, outcome: .cancelled, error: nil, elapsed: elapsed)
+        default:
+            break
+        }
+        var message = "\(error)"
+        if let clientError = error as? GraphClientError, Self.isTokenRejection(clientError) {
+            message = "The token of connection \(run.connectionID) was rejected and could not be refreshed: \(clientError)"
+            await run.provider.markUnusable(message)
+            try? await self.markConnectionExpired(run.connectionID, reason: message + ". Reconnect the account.")
+        } else if let unusable = error as? ConnectionTokenProvider.Unusable {
+            message = unusable.reason
+            try? await self.markConnectionExpired(run.connectionID, reason: message)
+        }
+        self.logger.error("meta account sync failed", metadata: ["account_id": "\(run.account.id)", "error": "\(message)"])
+        progress?(
+            SyncProgress(
+                phase: .failed,
+                accountID: run.account.id,
+                stream: "account",
+                rows: run.totalRows,
+                calls: run.counter.value,
+                elapsed: elapsed,
+                message: message
+            )
+        )
+        return await self.finish(run, outcome: run.totalRows > 0 ? .partial : .failed, error: message, elapsed: elapsed)
+    }
+
+    /// Records the end of an account's run in `sync_runs` and returns its report entry.
+    func finish(_ run: AccountRun, outcome: SyncRunRow.Outcome, error: String?, elapsed: Duration) async -> SyncReport.Account {
+        let runID = run.runID ?? ""
+        if !runID.isEmpty {
+            do {
+                try await self.store.syncRuns.finish(
+                    id: runID,
+                    outcome: outcome,
+                    rowsByTable: run.rowsByTable,
+                    callsUsed: run.counter.value,
+                    error: error,
+                    at: self.time.now()
+                )
+            } catch {
+                self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(error)"])
+            }
+        }
+        self.logger.info(
+            "meta account synced",
+            metadata: [
+                "account_id": "\(run.account.id)", "run_id": "\(runID)", "outcome": "\(outcome.rawValue)", "calls": "\(run.counter.value)",
+                "rows": "\(run.totalRows)", "elapsed_seconds": "\(elapsed.seconds)",
+            ]
+        )
+        return SyncReport.Account(
+            runID: runID,
+            connectionID: run.connectionID,
+            accountID: run.account.id,
+            name: run.account.name,
+            outcome: outcome,
+            rowsByTable: run.rowsByTable,
+            callsUsed: run.counter.value,
+            error: error,
+            deferrals: run.deferrals,
+            elapsed: elapsed
+        )
+    }
+}

@@ -1,0 +1,98 @@
+import GraphAPI
+import MetaStore
+
+/// Settings of a ``SyncEngine``. Every field has a documented default that suits production.
+///
+/// ```swift
+/// var configuration = SyncConfiguration()
+/// configuration.concurrency = 8
+/// configuration.appID = settings.appID
+/// configuration.appSecret = settings.appSecret.map(GraphSecret.init)
+/// ```
+public struct SyncConfiguration: Sendable {
+    /// Ad accounts synced in parallel (default 4). Each account's streams run one after the other.
+    public var concurrency: Int
+    /// Days re-read on every performance sync so late conversions land (default 28, Meta's attribution window;
+    /// reference §4.6).
+    public var lookbackDays: Int
+    /// Days read on the first performance sync of an account and level (default 30, at most ``maxHistoryMonths``).
+    public var backfillDays: Int
+    /// Graph keeps insights for 37 months (error 3018 beyond it); ranges are clamped to it.
+    public static let maxHistoryMonths = 37
+    /// Insights levels synced when a request names none (default campaign, ad set, ad).
+    public var levels: [PerformanceSnapshotRow.Level]
+    /// A token expiring within this margin is exchanged before a connection syncs (default 5 minutes).
+    public var tokenRefreshMargin: Duration
+    /// A token expiring within this period marks its connection `expiring` and logs a warning (default 7 days).
+    public var expiringWarning: Duration
+    /// How often `debug_token` re-checks a stored token before a sync (default 24 hours; reference §8.3: "check at
+    /// least daily"). Between checks no call is spent on it.
+    public var tokenCheckInterval: Duration
+    /// Incremental entity reads ask for `updated_time > watermark − overlap` (default 5 minutes), covering clock skew
+    /// and objects written in the same second as the watermark.
+    public var watermarkOverlap: Duration
+    /// `limit` of entity edge pages (default 500, the largest page the sandbox and the ad edges serve; Graph caps
+    /// larger values silently, so asking high never costs a call).
+    public var entityPageSize: Int
+    /// `limit` of insights pages (default 500).
+    public var insightsPageSize: Int
+    /// Estimated rows (objects at the level × days) above which an insights range is read through an async report
+    /// job instead of a synchronous request (default 10,000). Small ranges stay synchronous: a job costs two extra
+    /// calls (start and poll).
+    public var asyncInsightsThreshold: Int
+    /// Wait after starting an async report job before the first poll (default 2 s): jobs take seconds, and a poll
+    /// that finds the job still running is a wasted call.
+    public var reportPollDelay: Duration
+    /// Times a page is asked again after an unreadable response (cut JSON) before the stream fails (default 3).
+    public var pageRetryLimit: Int
+    /// Times an account is put back in the queue because Meta paused it or the call budget ran out (default 20).
+    public var maxAccountDeferrals: Int
+    /// Ids per multi-id read (`/?ids=`) of a targeted refresh (default 50).
+    public var refreshChunkSize: Int
+    /// The Meta app id (token exchange, `debug_token` with an app token). Env: `METASYNC_APP_ID`.
+    public var appID: String?
+    /// The Meta app secret (token exchange, app token). Env: `METASYNC_APP_SECRET`. Never logged.
+    public var appSecret: GraphSecret?
+    /// Permissions a connection needs to sync (``SyncEngine/check(connectionID:)`` reports missing ones).
+    public var requiredScopes: [String]
+
+    public init(
+        concurrency: Int = 4,
+        lookbackDays: Int = 28,
+        backfillDays: Int = 30,
+        levels: [PerformanceSnapshotRow.Level] = [.campaign, .adset, .ad],
+        tokenRefreshMargin: Duration = .seconds(5 * 60),
+        expiringWarning: Duration = .seconds(7 * 86_400),
+        tokenCheckInterval: Duration = .seconds(86_400),
+        watermarkOverlap: Duration = .seconds(5 * 60),
+        entityPageSize: Int = 500,
+        insightsPageSize: Int = 500,
+        asyncInsightsThreshold: Int = 10_000,
+        reportPollDelay: Duration = .seconds(2),
+        pageRetryLimit: Int = 3,
+        maxAccountDeferrals: Int = 20,
+        refreshChunkSize: Int = 50,
+        appID: String? = nil,
+        appSecret: GraphSecret? = nil,
+        requiredScopes: [String] = ["ads_read"]
+    ) {
+        self.concurrency = max(concurrency, 1)
+        self.lookbackDays = max(lookbackDays, 1)
+        self.backfillDays = max(backfillDays, 1)
+        self.levels = levels
+        self.tokenRefreshMargin = tokenRefreshMargin
+        self.expiringWarning = expiringWarning
+        self.tokenCheckInterval = tokenCheckInterval
+        self.watermarkOverlap = watermarkOverlap
+        self.entityPageSize = max(entityPageSize, 1)
+        self.insightsPageSize = max(insightsPageSize, 1)
+        self.asyncInsightsThreshold = asyncInsightsThreshold
+        self.reportPollDelay = reportPollDelay
+        self.pageRetryLimit = max(pageRetryLimit, 0)
+        self.maxAccountDeferrals = max(maxAccountDeferrals, 0)
+        self.refreshChunkSize = min(max(refreshChunkSize, 1), 50)
+        self.appID = appID
+        self.appSecret = appSecret
+        self.requiredScopes = requiredScopes
+    }
+}

@@ -1,0 +1,88 @@
+import MetaStore
+
+/// The outcome of one ``SyncEngine/sync(_:progress:stop:)`` call: what each connection and account did.
+///
+/// ```swift
+/// let report = try await engine.sync(SyncRequest())
+/// print(report.outcome, report.callsUsed, report.rowsByTable)
+/// for account in report.accounts where account.outcome != .succeeded { print(account.accountID, account.error ?? "") }
+/// ```
+public struct SyncReport: Sendable {
+    /// The result of syncing one ad account (one `sync_runs` row).
+    public struct Account: Sendable, Hashable {
+        /// `sync_runs.id` of the account's run.
+        public var runID: String
+        /// The connection the account was synced through.
+        public var connectionID: String
+        /// Graph id `act_<n>`.
+        public var accountID: String
+        /// The account name, when known.
+        public var name: String?
+        public var outcome: SyncRunRow.Outcome
+        /// Rows written per table.
+        public var rowsByTable: [String: Int]
+        /// Graph calls the account used (a retried call counts once; batch operations count one each).
+        public var callsUsed: Int
+        /// The error that ended the run: Meta's message with code and `fbtrace_id` when Graph sent one.
+        public var error: String?
+        /// Times the account was put back in the queue because Meta paused it.
+        public var deferrals: Int
+        /// Wall time spent on the account (as measured by the engine's clock).
+        public var elapsed: Duration
+    }
+
+    /// What happened to one connection.
+    public struct Connection: Sendable, Hashable {
+        public var connectionID: String
+        /// The status after the token check (`active`, `expiring`, `expired`, `revoked`).
+        public var status: MetaConnectionRow.Status
+        /// Accounts visible through the connection (`/me/adaccounts`), when discovery ran.
+        public var accountsDiscovered: Int
+        /// Graph calls spent on the connection itself (token check or exchange, discovery).
+        public var callsUsed: Int
+        /// A warning (`expiring`) or the reason the connection was skipped (`expired`).
+        public var message: String?
+        /// Set when the connection could not be prepared (token check or account discovery failed for another
+        /// reason than the token, e.g. Graph unreachable): its accounts were not synced.
+        public var error: String?
+    }
+
+    public var connections: [Connection]
+    public var accounts: [Account]
+    /// Wall time of the whole call.
+    public var elapsed: Duration
+
+    public init(connections: [Connection] = [], accounts: [Account] = [], elapsed: Duration = .zero) {
+        self.connections = connections
+        self.accounts = accounts
+        self.elapsed = elapsed
+    }
+
+    /// Every Graph call of the run: connection-level calls plus every account's.
+    public var callsUsed: Int {
+        self.connections.reduce(0) { $0 + $1.callsUsed } + self.accounts.reduce(0) { $0 + $1.callsUsed }
+    }
+
+    /// Rows written per table over all accounts (plus `ad_accounts` from discovery).
+    public var rowsByTable: [String: Int] {
+        var total: [String: Int] = [:]
+        for account in self.accounts {
+            for (table, rows) in account.rowsByTable { total[table, default: 0] += rows }
+        }
+        let discovered = self.connections.reduce(0) { $0 + $1.accountsDiscovered }
+        if discovered > 0 { total[AdAccountRow.tableName, default: 0] += discovered }
+        return total
+    }
+
+    /// `succeeded` when every account succeeded and no connection failed; `failed` when nothing succeeded;
+    /// `cancelled` when stopped; otherwise `partial`.
+    public var outcome: SyncRunRow.Outcome {
+        let outcomes = self.accounts.map(\.outcome)
+        let brokenConnections = self.connections.contains { $0.status == .expired || $0.status == .revoked || $0.error != nil }
+        if outcomes.contains(.cancelled) { return .cancelled }
+        if outcomes.isEmpty { return brokenConnections ? .failed : .succeeded }
+        if outcomes.allSatisfy({ $0 == .succeeded }) { return brokenConnections ? .partial : .succeeded }
+        if outcomes.allSatisfy({ $0 == .failed }) { return .failed }
+        return .partial
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+import Synchronization
+
+extension SyncEngine {
+    /// Makes a connection's token ready to sync, spending calls only when needed:
+    ///
+    /// - expiring within ``SyncConfiguration/tokenRefreshMargin`` (default 5 minutes): exchanged with
+    ///   `fb_exchange_token` (needs the app id and secret), then checked with `debug_token`;
+    /// - not checked for ``SyncConfiguration/tokenCheckInterval`` (default a day): `debug_token` learns expiry,
+    ///   data-access expiry and scopes;
+    /// - otherwise: no call at all.
+    ///
+    /// A token that is invalid, or cannot be exchanged in time, marks the connection `expired` with the reason; one
+    /// that expires (or loses data access) within ``SyncConfiguration/expiringWarning`` (default 7 days) marks it
+    /// `expiring` with a warning. Expired and revoked connections are returned as they are, without a call.
+    /// - Throws: ``SyncEngineError/connectionNotFound(_:)``, store errors; Graph failures other than an invalid token
+    ///   (e.g. a transport failure) are thrown and leave the connection unchanged.
+    @discardableResult
+    public func ensureConnectionAccessToken(connectionID: String) async throws -> ConnectionTokenState {
+        try await self.ensureToken(connectionID: connectionID, forceCheck: false, counter: CallCounter())
+    }
+
+    func ensureToken(connectionID: String, forceCheck: Bool, counter: CallCounter) async throws -> ConnectionTokenState {
+        guard var row = try await self.store.connections.get(id: connectionID) else { throw SyncEngineError.connectionNotFound(connectionID) }
+        var state = ConnectionTokenState(
+            connectionID: connectionID,
+            status: row.status,
+            expiresAt: row.expiresAt,
+            dataAccessExpiresAt: row.dataAccessExpiresAt,
+            scopes: row.scopeList,
+            exchanged: false,
+            checked: false,
+            callsUsed: 0,
+            message: row.statusReason
+        )
+        if row.status == .revoked || (row.status == .expired && !forceCheck) { return state }
+
+        var token = try await self.store.connections.accessToken(connectionID: connectionID)
+        let now = self.time.now()
+        var facts: TokenFacts?
+        defer { state.callsUsed = counter.value }
+
+        if let expiresAt = row.expiresAt, expiresAt.timeIntervalSince(now) <= self.configuration.tokenRefreshMargin.seconds {
+            if expiresAt <= now {
+                let reason = "The access token expired at \(Self.format(expiresAt)); an expired token cannot be exchanged. Reconnect the account."
+                return try await self.markExpired(row, reason: reason, state: state)
+            }
+            do {
+                let exchanged = try await self.exchange(token: token, counter: counter)
+                token = exchanged.token
+                row = try await self.store.connections.save(
+                    id: row.id,
+                    metaUserID: row.metaUserID,
+                    appID: row.appID,
+                    accessToken: token,
+                    tokenType: row.tokenType,
+                    expiresAt: exchanged.expiresAt,
+                    dataAccessExpiresAt: row.dataAccessExpiresAt,
+                    issuedAt: now,
+                    scopes: row.scopeList,
+                    status: row.status,
+                    statusReason: row.statusReason,
+                    lastCheckedAt: row.lastCheckedAt,
+                    now: now
+                )
+                state.exchanged = true
+                self.logger.notice("meta token exchanged", metadata: ["connection_id": "\(row.id)"])
+            } catch SyncEngineError.appCredentialsMissing {
+                self.logger.warning(
+                    "meta token expires soon and cannot be exchanged without the app id and secret",
+                    metadata: ["connection_id": "\(row.id)", "expires_at": "\(Self.format(expiresAt))"]
+                )
+            } catch let error as GraphClientError where Self.isTokenRejection(error) {
+                return try await self.markExpired(row, reason: "The token could not be exchanged: \(error). Reconnect the account.", state: state)
+            }
+        }
+
+        let lastChecked = row.lastCheckedAt ?? .distantPast
+        if forceCheck || state.exchanged || now.timeIntervalSince(lastChecked) >= self.configuration.tokenCheckInterval.seconds {
+            let checked: TokenFacts
+            do {
+                checked = try await self.debugToken(token, counter: counter)
+            } catch let error as GraphClientError where Self.isTokenRejection(error) {
+                return try await self.markExpired(row, reason: "The token was rejected: \(error). Reconnect the account.", state: state)
+            }
+            facts = checked
+            state.checked = true
+            guard checked.isValid else {
+                let reason = "The token is not valid: \(checked.errorMessage ?? "debug_token says is_valid false"). Reconnect the account."
+                return try await self.markExpired(row, reason: reason, state: state)
+            }
+        }
+
+        let expiresAt = facts.map(\.expiresAt) ?? row.expiresAt
+        let dataAccessExpiresAt = facts.map(\.dataAccessExpiresAt) ?? row.dataAccessExpiresAt
+        let (status, message) = self.lifecycleStatus(expiresAt: expiresAt, dataAccessExpiresAt: dataAccessExpiresAt, now: now)
+        if let facts {
+            row = try await self.store.connections.save(
+                id: row.id,
+                metaUserID: facts.userID ?? row.metaUserID,
+                appID: facts.appID ?? row.appID,
+                accessToken: token,
+                tokenType: facts.type ?? row.tokenType,
+                expiresAt: expiresAt,
+                dataAccessExpiresAt: dataAccessExpiresAt,
+                issuedAt: facts.issuedAt ?? row.issuedAt,
+                scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
+                status: status,
+                statusReason: message,
+                lastCheckedAt: now,
+                now: now
+            )
+        } else if status != row.status || message != row.statusReason {
+            try await self.store.connections.updateStatus(id: row.id, status: status, reason: message, now: now)
+        }
+        if status == .expiring, row.status != .expiring || facts != nil {
+            self.logger.warning("meta token expiring soon", metadata: ["connection_id": "\(row.id)", "reason": "\(message ?? "")"])
+        }
+        state.status = status
+        state.message = message
+        state.expiresAt = expiresAt
+        state.dataAccessExpiresAt = dataAccessExpiresAt
+        state.scopes = facts?.scopes ?? row.scopeList
+        return state
+    }
+
+    /// `active`, or `expiring` with a warning when the token or data access ends within the warning period.
+    func lifecycleStatus(expiresAt: Date?, dataAccessExpiresAt: Date?, now: Date) -> (MetaConnectionRow.Status, String?) {
+        let horizon = now.addingTimeInterval(self.configuration.expiringWarning.seconds)
+        if let expiresAt, expiresAt <= horizon {
+            return (.expiring, "The access token expires at \(Self.format(expiresAt)); reconnect the account before then.")
+        }
+        if let dataAccessExpiresAt, dataAccessExpiresAt <= horizon {
+            return (.expiring, "Data access expires at \(Self.format(dataAccessExpiresAt)); the user must log in again (reauthorize) before then.")
+        }
+        return (.active, nil)
+    }
+
+    /// Marks a connection expired (once per engine) and returns the state saying so.
+    func markExpired(_ row: MetaConnectionRow, reason: String, state: ConnectionTokenState) async throws -> ConnectionTokenState {
+        try await self.markConnectionExpired(row.id, reason: reason)
+        var state = state
+        state.status = .expired
+        state.message = reason
+        return state
+    }
+
+    /// Records `expired` with the reason and logs it (never the token).
+    func markConnectionExpired(_ connectionID: String, reason: String) async throws {
+        let first = self.expiredConnections.withLock { $0.insert(connectionID).inserted }
+        let now = self.time.now()
+        try await self.store.connections.updateStatus(id: connectionID, status: .expired, reason: reason, checkedAt: now, now: now)
+        if first { self.logger.error("meta connection expired", metadata: ["connection_id": "\(connectionID)", "reason": "\(reason)"]) }
+    }
+
+    /// Whether a Graph failure means the token itself is unusable (190/102, or a failed refresh).
+    static func isTokenRejection(_ error: GraphClientError) -> Bool {
+        switch error {
+        case .tokenExpired: return true
+        case .graph(let graph): return graph.classification == .tokenInvalid
+        default: return false
+        }
+    }
+
+    // MARK: - Graph calls of the token lifecycle
+
+    /// The app access token `app_id|app_secret`, when both are configured.
+    var appAccessToken: GraphSecret? {
+        guard let id = self.configuration.appID, let secret = self.configuration.appSecret else { return nil }
+        return GraphSecret("\(id)|\(secret.reveal())")
+    }
+
+    /// `GET /debug_token?input_token=…` with the app token (or the token itself when no app is configured).
+    func debugToken(_ token: String, counter: CallCounter) async throws -> TokenFacts {
+        let provider = GraphStaticTokenProvider(self.appAccessToken ?? GraphSecret(token))
+        let caller = self.caller(provider: provider, userID: nil, counter: counter)
+        let json = try await caller.get("/debug_token", parameters: ["input_token": token])
+        return TokenFacts(debugTokenResponse: json)
+    }
+
+    /// `GET /oauth/access_token?grant_type=fb_exchange_token…` (reference §8.3).
+    func exchange(token: String, counter: CallCounter) async throws -> (token: String, expiresAt: Date?) {
+        guard let appID = self.configuration.appID, let secret = self.configuration.appSecret, let appToken = self.appAccessToken else {
+            throw SyncEngineError.appCredentialsMissing("Exchanging an access token")
+        }
+        let caller = self.caller(provider: GraphStaticTokenProvider(appToken), userID: nil, counter: counter)
+        let json = try await caller.get(
+            "/oauth/access_token",
+            parameters: [
+                "grant_type": "fb_exchange_token", "client_id": appID, "client_secret": secret.reveal(), "fb_exchange_token": token,
+            ]
+        )
+        guard let fresh = json["access_token"]?.stringValue, !fresh.isEmpty else {
+            throw GraphClientError.invalidResponse(endpoint: "/oauth/access_token", reason: "no access_token in the exchange answer")
+        }
+        let expiresIn = json["expires_in"]?.int64Value
+        return (fresh, expiresIn.map { self.time.now().addingTimeInterval(TimeInterval($0)) })
+    }
+
+    /// The refresh hook of a run's token provider: exchange the rejected token, store the new one.
+    func refreshStoredToken(connectionID: String, rejected token: String, counter: CallCounter) async throws -> String {
+        guard let row = try await self.store.connections.get(id: connectionID) else { throw SyncEngineError.connectionNotFound(connectionID) }
+        let exchanged = try await self.exchange(token: token, counter: counter)
+        let now = self.time.now()
+        try await self.store.connections.save(
+            id: row.id,
+            metaUserID: row.metaUserID,
+            appID: row.appID,
+            accessToken: exchanged.token,
+            tokenType: row.tokenType,
+            expiresAt: exchanged.expiresAt,
+            dataAccessExpiresAt: row.dataAccessExpiresAt,
+            issuedAt: now,
+            scopes: row.scopeList,
+            status: row.status,
+            statusReason: row.statusReason,
+            lastCheckedAt: row.lastCheckedAt,
+            now: now
+        )
+        self.logger.notice("meta token refreshed after a rejection", metadata: ["connection_id": "\(connectionID)"])
+        return exchanged.token
+    }
+
+    static func format(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

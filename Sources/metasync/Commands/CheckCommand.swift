@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+import SyncEngine
+
+/// `metasync check`: the connectivity test.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that every connection can sync: token valid, expiry, scopes, visible ad accounts, current usage.",
+        discussion: """
+            Exits 0 only when every connection is usable; otherwise prints what is wrong and what to do, and exits 1. \
+            Uses a handful of Graph calls per connection (debug_token, /me/adaccounts).
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var sandbox: SandboxShapeOptions
+
+    func run() async throws {
+        let settings = try MetaSyncSettings.resolve(options: self.global)
+        LoggingBootstrap.bootstrap(settings)
+        let logger = Logger(label: "metasync.check")
+        let sandbox = self.sandbox.enabled ? SyncRuntime.makeSandbox(self.sandbox, settings: settings) : nil
+        let usable = try await SyncRuntime.withEngine(settings, sandbox: sandbox, logger: logger) { engine in
+            let report = try await engine.check()
+            print(Self.render(report))
+            return report.isUsable
+        }
+        if !usable { throw ExitCode(1) }
+    }
+
+    static func render(_ report: ConnectivityReport) -> String {
+        var lines: [String] = []
+        if report.connections.isEmpty {
+            lines.append("No connections. Add one with `metasync connections add --access-token -` or connect through `metasync serve` (/connect).")
+        }
+        for connection in report.connections {
+            lines.append("connection \(connection.connectionID) (Meta user \(connection.metaUserID)): \(connection.status.rawValue)")
+            lines.append("  token: \(connection.tokenValid ? "valid" : "INVALID")\(connection.tokenType.map { ", \($0)" } ?? "")")
+            lines.append("  expires: \(connection.expiresAt.map(Self.describe) ?? "never")")
+            if let dataAccess = connection.dataAccessExpiresAt { lines.append("  data access expires: \(Self.describe(dataAccess))") }
+            lines.append("  scopes: \(connection.scopes.isEmpty ? "(none)" : connection.scopes.joined(separator: ", "))")
+            if !connection.missingScopes.isEmpty { lines.append("  missing scopes: \(connection.missingScopes.joined(separator: ", "))") }
+            lines.append("  ad accounts: \(connection.accounts.count)")
+            for account in connection.accounts {
+                let details = [account.name, account.currency, account.accountStatus.map { "status \($0)" }].compactMap { $0 }
+                lines.append("    \(account.id)\(details.isEmpty ? "" : " — " + details.joined(separator: ", "))")
+            }
+            if let budget = connection.budget {
+                lines.append("  call budget: \(budget.used) of \(budget.limit) calls this hour")
+            }
+            for problem in connection.problems { lines.append("  PROBLEM: \(problem)") }
+        }
+        for problem in report.problems { lines.append("PROBLEM: \(problem)") }
+        lines.append(report.isUsable ? "OK: ready to sync." : "NOT READY: fix the problems above, then run `metasync check` again.")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func describe(_ date: Date) -> String {
+        let days = Int(date.timeIntervalSinceNow / 86_400)
+        return date.formatted(.iso8601) + (days >= 0 ? " (in \(days) days)" : " (expired)")
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import GraphSandbox
+import Logging
+import MetaStore
+import SyncEngine
+
+/// Runs a ``SyncRequest`` once or in a loop for `sync` and `sync-performance`: settings, logging, the engine
+/// (against Graph or the in-process sandbox), the live display on a terminal, the summary, the exit code.
+struct SyncInvocation {
+    var global: GlobalOptions
+    var sandbox: SandboxShapeOptions
+    var selection: SyncSelectionOptions
+    var levels: [PerformanceSnapshotRow.Level]?
+
+    func run(_ request: SyncRequest) async throws {
+        let settings = try MetaSyncSettings.resolve(options: self.global)
+        let display = ProgressDisplay.isAvailable && !self.selection.loop ? ProgressDisplay() : nil
+        LoggingBootstrap.bootstrap(settings, quiet: display != nil)
+        let logger = Logger(label: "metasync.sync")
+        let sandbox = self.sandbox.enabled ? SyncRuntime.makeSandbox(self.sandbox, settings: settings) : nil
+        if sandbox != nil {
+            print("Syncing from the in-process Graph sandbox into \(MetaSyncSettings.redactingPassword(settings.databaseURL))")
+        }
+        try await SyncRuntime.withEngine(
+            settings,
+            sandbox: sandbox,
+            levels: self.levels,
+            concurrency: self.selection.concurrency,
+            logger: logger
+        ) { (engine: SyncEngine) async throws -> Void in
+            let connections = try await engine.store.connections.all()
+            if connections.isEmpty {
+                throw ValidationError(
+                    "No connections to sync. Add one with `metasync connections add --access-token -`, connect through `metasync serve` (/connect), or try `metasync sync --sandbox`."
+                )
+            }
+            if self.selection.loop {
+                try await SyncLoop.run(
+                    engine: engine,
+                    request: request,
+                    interval: self.selection.interval?.duration ?? .seconds(15 * 60),
+                    logger: logger
+                )
+                return
+            }
+            var progress: SyncProgressHandler?
+            if let display { progress = { event in display.update(event) } }
+            let report = try await engine.sync(request, progress: progress)
+            display?.finish()
+            print(SyncSummary.render(report))
+            if let sandbox {
+                print("Sandbox served \(sandbox.sandbox.stats.graphCalls) Graph calls in \(sandbox.sandbox.stats.httpRequests) HTTP requests.")
+            }
+            if report.outcome == .failed {
+                throw ExitCode(1)
+            }
+        }
+    }
+}

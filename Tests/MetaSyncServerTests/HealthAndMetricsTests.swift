@@ -1,0 +1,169 @@
+import Foundation
+import GraphAPI
+import Hummingbird
+import HummingbirdTesting
+import MetaStore
+import NIOCore
+import Testing
+
+@testable import MetaSyncServer
+
+@Suite struct HealthAndMetricsTests {
+    @Test func healthReportsConnectionsUsageAndQueue() async throws {
+        try await TestHarness.with { harness in
+            let now = harness.now.date
+            try await Seed.load(into: harness.store, now: now)
+            try await harness.store.connections.save(
+                id: "conn-expiring",
+                metaUserID: "20002",
+                appID: nil,
+                accessToken: "t2",
+                tokenType: "USER",
+                expiresAt: now.addingTimeInterval(2 * 86_400),
+                dataAccessExpiresAt: nil,
+                scopes: [],
+                now: now
+            )
+            try await harness.store.connections.save(
+                id: "conn-expired",
+                metaUserID: "30003",
+                appID: nil,
+                accessToken: "t3",
+                tokenType: "USER",
+                expiresAt: now.addingTimeInterval(-60),
+                dataAccessExpiresAt: nil,
+                scopes: [],
+                now: now
+            )
+            _ = try await harness.dependencies.budget?.acquire(userID: Seed.metaUserID, cost: 3, now: now)
+            let governor = try #require(harness.dependencies.governor)
+            governor.observe(
+                GraphUsageReport(headers: [(name: "X-Ad-Account-Usage", value: #"{"acc_id_util_pct":42.5}"#)]),
+                accountID: "act_111",
+                now: now
+            )
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: "/health", method: .get)
+                #expect(response.status == .ok)
+                let json = try response.json()
+                #expect((json["database"] as? [String: Any])?["reachable"] as? Bool == true)
+                #expect(json["status"] as? String == "degraded")  // one connection expired
+                let counts = try #require(json["connection_counts"] as? [String: Int])
+                #expect(counts == ["active": 1, "expiring": 1, "expired": 1])
+                let connections = try #require(json["connections"] as? [[String: Any]])
+                let seeded = try #require(connections.first { $0["id"] as? String == Seed.connectionID })
+                #expect((seeded["call_budget"] as? [String: Any])?["used"] as? Int == 3)
+                #expect(seeded["days_until_expiry"] as? Int == 30)
+                let usage = try #require(json["usage"] as? [String: Any])
+                let accounts = try #require(usage["accounts"] as? [[String: Any]])
+                #expect(accounts.first?["percent"] as? Double == 42.5)
+                #expect(!response.text.contains(Seed.token))
+            }
+        }
+    }
+
+    @Test func healthIs503WhenTheDatabaseIsDown() async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                try await harness.store.database.close()
+                let response = try await client.execute(uri: "/health", method: .get)
+                #expect(response.status == .serviceUnavailable)
+                let json = try response.json()
+                #expect(json["status"] as? String == "unavailable")
+                #expect((json["database"] as? [String: Any])?["reachable"] as? Bool == false)
+                #expect(!response.text.lowercased().contains("select"))
+            }
+        }
+    }
+
+    @Test func apiErrorsOnADownDatabaseAreJSONWithoutDetails() async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                try await harness.store.database.close()
+                let response = try await client.execute(uri: "/api/campaigns", method: .get, headers: TestHarness.authorized)
+                #expect(response.status == .internalServerError)
+                let error = try #require(try response.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "internal_error")
+                #expect(error["message"] as? String == "Internal server error")
+                #expect(!response.text.lowercased().contains("sqlite"))
+                #expect(!response.text.lowercased().contains("select"))
+            }
+        }
+    }
+
+    @Test func metricsExposeHTTPWebhookAndQueueMetrics() async throws {
+        try await TestHarness.with { harness in
+            let body = TestHarness.notification(changes: [("with_issues_ad_objects", "5", "AD")])
+            try await harness.application().test(.router) { client in
+                _ = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                _ = try await client.execute(uri: "/webhooks/meta", method: .post, body: ByteBuffer(string: body))
+                _ = try await harness.worker(RecordingRefresher()).drainOnce()
+                let response = try await client.execute(uri: "/metrics", method: .get)
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = response.text
+                #expect(text.contains(#"metasync_http_requests_total{route="/webhooks/meta",method="POST",status="200"} 1"#))
+                #expect(text.contains(#"metasync_http_requests_total{route="/webhooks/meta",method="POST",status="401"} 1"#))
+                #expect(text.contains(#"metasync_webhook_events_total{result="stored"} 1"#))
+                #expect(text.contains(#"metasync_webhook_requests_total{result="signature_missing"} 1"#))
+                #expect(text.contains(#"metasync_queue_items_total{queue="webhooks",outcome="done"} 1"#))
+                #expect(text.contains("metasync_http_request_duration_seconds_bucket"))
+                #expect(!text.contains(TestHarness.appSecret))
+            }
+        }
+    }
+
+    @Test func openAPIDocumentCoversEveryRegisteredRoute() async throws {
+        try await TestHarness.with { harness in
+            let routes = registeredRoutes(harness.configuration, harness.dependencies)
+            #expect(routes.count >= 20)
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+                #expect(response.status == .ok)
+                let paths = OpenAPIPaths(yaml: response.text)
+                for route in routes {
+                    #expect(paths.contains(method: route.method, path: route.path), "\(route) is not in /openapi.yaml")
+                }
+                #expect(
+                    paths.count == Set(routes.map { "\($0.method.lowercased()) \($0.path)" }).count,
+                    "openapi.yaml documents routes that do not exist"
+                )
+            }
+        }
+    }
+}
+
+/// The `paths:` section of an OpenAPI YAML document: path → methods (a deliberately small reader of our own file).
+struct OpenAPIPaths {
+    private var operations: Set<String> = []
+
+    init(yaml: String) {
+        var inPaths = false
+        var currentPath: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("paths:") {
+                inPaths = true
+                continue
+            }
+            guard inPaths else { continue }
+            if !line.isEmpty, !line.hasPrefix(" ") { break }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                let method = line.trimmingCharacters(in: .whitespaces).dropLast()
+                if ["get", "post", "put", "patch", "delete"].contains(String(method)) { self.operations.insert("\(method) \(path)") }
+            }
+        }
+    }
+
+    var count: Int { self.operations.count }
+
+    func contains(method: String, path: String) -> Bool {
+        self.operations.contains("\(method.lowercased()) \(path)")
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GraphAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MetaStore
+import NIOCore
+import Prometheus
+import Synchronization
+
+@testable import MetaSyncServer
+
+/// A settable wall clock for tests (no sleeping: tests move time by hand).
+final class ManualNow: Sendable {
+    private let value: Mutex<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_780_000_000)) {
+        self.value = Mutex(start)
+    }
+
+    var date: Date { self.value.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) {
+        self.value.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+
+    var closure: @Sendable () -> Date { { self.date } }
+}
+
+/// One test's server: a fresh in-memory SQLite store, settings with every secret set, fakes for the Graph seams.
+struct TestHarness: Sendable {
+    static let appID = "4242"
+    static let appSecret = "test-app-secret"
+    static let apiKey = "test-api-key-0123456789"
+    static let verifyToken = "verify-me"
+
+    let store: MetaStore
+    let now: ManualNow
+    var configuration: ServerConfiguration
+    var dependencies: ServerDependencies
+
+    static let logger: Logger = {
+        var logger = Logger(label: "metasync.server.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// Runs `body` with an open, migrated in-memory database and a harness over it.
+    static func with<T: Sendable>(
+        refresher: (any ObjectRefresher)? = nil,
+        syncTrigger: (any SyncTrigger)? = nil,
+        exchanger: (any OAuthTokenExchanger)? = nil,
+        _ body: (TestHarness) async throws -> T
+    ) async throws -> T {
+        let database = try await MetaDatabase.open(.sqliteMemory, logger: Self.logger)
+        try await Migrator.standard.migrate(database, logger: Self.logger)
+        let store = MetaStore(database: database, vault: TokenVault(key: EncryptionKey.generate()))
+        let now = ManualNow()
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1",
+            port: 0,
+            appID: Self.appID,
+            appSecret: Self.appSecret,
+            apiKey: Self.apiKey,
+            webhookVerifyToken: Self.verifyToken,
+            publicBaseURL: "https://metasync.test",
+            loginDialogURL: "https://sandbox.test/v25.0/dialog/oauth",
+            maxWebhookBodyBytes: 64 * 1024
+        )
+        let dependencies = ServerDependencies(
+            store: store,
+            tokenExchanger: exchanger,
+            refresher: refresher,
+            syncTrigger: syncTrigger,
+            governor: GraphUsageGovernor(),
+            budget: InMemoryCallBudget(),
+            metricsRegistry: PrometheusCollectorRegistry(),
+            now: now.closure,
+            logger: Self.logger
+        )
+        let harness = TestHarness(store: store, now: now, configuration: configuration, dependencies: dependencies)
+        do {
+            let result = try await body(harness)
+            try? await database.close()
+            return result
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// The application under test. The harness owns the database, so the app neither runs nor closes it.
+    func application() async throws -> some ApplicationProtocol {
+        var dependencies = self.dependencies
+        dependencies.runsDatabase = false
+        return try await buildApplication(self.configuration, dependencies)
+    }
+
+    /// A worker over the harness's store, for tests that drain the queue by hand.
+    func worker(_ refresher: any ObjectRefresher, batchSize: Int = 100) -> WebhookWorker {
+        WebhookWorker(
+            store: self.store,
+            refresher: refresher,
+            queue: self.configuration.webhookQueue,
+            batchSize: batchSize,
+            pollInterval: .seconds(1),
+            errorBackoff: .seconds(1),
+            signal: WorkerSignal(),
+            clock: ContinuousClock(),
+            now: self.now.closure,
+            metrics: self.dependencies.metricsFactory,
+            logger: Self.logger
+        )
+    }
+
+    static var authorized: HTTPFields { [.authorization: "Bearer \(Self.apiKey)"] }
+
+    /// Headers of a correctly signed webhook POST.
+    static func signedHeaders(_ body: String, secret: String = TestHarness.appSecret) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("X-Hub-Signature-256")!] = WebhookSignature(appSecret: secret).sign(Data(body.utf8))
+        return headers
+    }
+
+    /// A Meta-shaped `ad_account` notification (reference §9.5).
+    static func notification(
+        account: String = "1234567890",
+        time: Int = 1_782_862_117,
+        changes: [(field: String, id: String, level: String)]
+    ) -> String {
+        let list = changes.map { change in
+            #"{"field":"\#(change.field)","value":{"id":"\#(change.id)","level":"\#(change.level)","error_code":"567","error_summary":"s","error_message":"m"}}"#
+        }
+        return #"{"object":"ad_account","entry":[{"id":"\#(account)","time":\#(time),"changes":[\#(list.joined(separator: ","))]}]}"#
+    }
+}
+
+extension TestResponse {
+    /// The body as a string.
+    var text: String { String(buffer: self.body) }
+
+    /// The body as JSON.
+    func json() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(self.text.utf8))
+        guard let dictionary = object as? [String: Any] else { throw JSONShapeError() }
+        return dictionary
+    }
+}
+
+struct JSONShapeError: Error {}
+
+/// Records refreshes; fails the ids in `failing`.
+final class RecordingRefresher: ObjectRefresher {
+    private let state = Mutex<(calls: [WebhookTarget], failing: Set<String>)>(([], []))
+
+    init(failing: Set<String> = []) {
+        self.state.withLock { $0.failing = failing }
+    }
+
+    var calls: [WebhookTarget] { self.state.withLock { $0.calls } }
+
+    func setFailing(_ ids: Set<String>) { self.state.withLock { $0.failing = ids } }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "Graph said no" }
+    }
+
+    func refresh(_ targets: [WebhookTarget], accountID: String?) async throws -> Int {
+        let fail = self.state.withLock { state -> Bool in
+            state.calls += targets
+            return targets.contains { state.failing.contains($0.objectID) }
+        }
+        if fail { throw Failure() }
+        return targets.count
+    }
+}
+
+/// Records sync requests.
+final class RecordingSyncTrigger: SyncTrigger {
+    private let requests = Mutex<[SyncTriggerRequest]>([])
+
+    var received: [SyncTriggerRequest] { self.requests.withLock { $0 } }
+
+    func triggerSync(_ request: SyncTriggerRequest) async throws -> SyncTriggerReceipt {
+        if request.connectionID == "missing" { throw SyncTriggerError(.notFound, "No connection missing") }
+        self.requests.withLock { $0.append(request) }
+        return SyncTriggerReceipt(status: "accepted", runID: "run-1")
+    }
+}
+
+/// Answers the OAuth exchange with a fixed token, or fails.
+final class FakeExchanger: OAuthTokenExchanger {
+    private let codes = Mutex<[String]>([])
+    let failure: OAuthExchangeError?
+    let userID: String
+
+    init(userID: String = "10001", failure: OAuthExchangeError? = nil) {
+        self.userID = userID
+        self.failure = failure
+    }
+
+    var exchangedCodes: [String] { self.codes.withLock { $0 } }
+
+    func exchange(code: String, redirectURI: String) async throws -> ExchangedToken {
+        self.codes.withLock { $0.append(code) }
+        if let failure { throw failure }
+        return ExchangedToken(
+            accessToken: "EAAB-long-lived-secret-token",
+            tokenType: "USER",
+            userID: self.userID,
+            appID: TestHarness.appID,
+            expiresAt: Date(timeIntervalSince1970: 1_785_000_000),
+            dataAccessExpiresAt: Date(timeIntervalSince1970: 1_787_000_000),
+            issuedAt: Date(timeIntervalSince1970: 1_780_000_000),
+            scopes: ["ads_read", "ads_management"]
+        )
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MetaStore
+import NIOCore
+import Testing
+
+@testable import MetaSyncServer
+
+@Suite struct WebhookEndpointTests {
+    // MARK: - Verification (GET)
+
+    @Test func verificationEchoesTheChallengeWithTheRightToken() async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                let uri = "/webhooks/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=\(TestHarness.verifyToken)"
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .ok)
+                #expect(response.text == "1158201444")
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "/webhooks/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong",
+        "/webhooks/meta?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-me",
+        "/webhooks/meta?hub.challenge=1&hub.verify_token=verify-me",
+        "/webhooks/meta?hub.mode=subscribe&hub.verify_token=verify-me",
+        "/webhooks/meta",
+    ])
+    func verificationRefusesEverythingElse(uri: String) async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .forbidden)
+                #expect(!response.text.contains("verify-me"))
+            }
+        }
+    }
+
+    @Test func verificationFailsWhenNoTokenIsConfigured() async throws {
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.webhookVerifyToken = nil
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: "/webhooks/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=", method: .get)
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    // MARK: - Notifications (POST)
+
+    @Test func validNotificationIsStoredAndQueuedThenAnswered200() async throws {
+        try await TestHarness.with { harness in
+            let body = TestHarness.notification(changes: [
+                ("with_issues_ad_objects", "120200000001001", "AD"), ("in_process_ad_objects", "120200000002002", "CAMPAIGN"),
+            ])
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                #expect(response.status == .ok)
+                #expect(try response.json()["stored"] as? Int == 2)
+            }
+            let events = try await harness.store.webhookEvents.list()
+            #expect(events.count == 2)
+            #expect(events.map(\.objectID) == ["120200000001001", "120200000002002"])
+            #expect(events.allSatisfy { $0.status == .queued && $0.object == "ad_account" && $0.entryID == "1234567890" })
+            #expect(events.first?.field == "with_issues_ad_objects")
+            let queued = try await harness.store.queue.list(queue: harness.configuration.webhookQueue)
+            #expect(queued.count == 2)
+            let payload = try queued[0].payload.decode(WebhookWorkItem.self)
+            #expect(payload.eventID == events[0].id)
+            #expect(payload.targets == [WebhookTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890")])
+        }
+    }
+
+    @Test func redeliveryIsDeduplicated() async throws {
+        try await TestHarness.with { harness in
+            let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
+            try await harness.application().test(.router) { client in
+                for _ in 0..<3 {
+                    let response = try await client.execute(
+                        uri: "/webhooks/meta",
+                        method: .post,
+                        headers: TestHarness.signedHeaders(body),
+                        body: ByteBuffer(string: body)
+                    )
+                    #expect(response.status == .ok)
+                }
+            }
+            #expect(try await harness.store.webhookEvents.list().count == 1)
+            #expect(try await harness.store.queue.list(queue: harness.configuration.webhookQueue).count == 1)
+        }
+    }
+
+    @Test func changedFieldsWithoutValuesAreStored() async throws {
+        try await TestHarness.with { harness in
+            let body = #"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                #expect(response.status == .ok)
+            }
+            let events = try await harness.store.webhookEvents.list()
+            #expect(events.count == 1)
+            #expect(events.first?.field == "in_process_ad_objects")
+        }
+    }
+
+    /// Each refused POST must store nothing.
+    enum BadDelivery: String, CaseIterable, Sendable {
+        case missingSignature, wrongSecret, sha1Prefix, noPrefix, truncatedHex, tamperedBody
+
+        var expectedStatus: HTTPResponse.Status { self == .missingSignature ? .unauthorized : .forbidden }
+
+        func request(_ body: String) -> (headers: HTTPFields, body: String) {
+            let name = HTTPField.Name("X-Hub-Signature-256")!
+            var headers: HTTPFields = [.contentType: "application/json"]
+            let good = WebhookSignature(appSecret: TestHarness.appSecret).sign(Data(body.utf8))
+            switch self {
+            case .missingSignature: break
+            case .wrongSecret: headers[name] = WebhookSignature(appSecret: "other-secret").sign(Data(body.utf8))
+            case .sha1Prefix: headers[name] = "sha1=" + good.dropFirst("sha256=".count)
+            case .noPrefix: headers[name] = String(good.dropFirst("sha256=".count))
+            case .truncatedHex: headers[name] = String(good.dropLast(2))
+            case .tamperedBody:
+                headers[name] = good
+                return (headers, body.replacingOccurrences(of: "555", with: "556"))
+            }
+            return (headers, body)
+        }
+    }
+
+    @Test(arguments: BadDelivery.allCases)
+    func badSignaturesAreRefusedAndNothingIsStored(_ delivery: BadDelivery) async throws {
+        try await TestHarness.with { harness in
+            let (headers, body) = delivery.request(TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")]))
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: "/webhooks/meta", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(response.status == delivery.expectedStatus)
+                #expect(!response.text.contains(TestHarness.appSecret))
+            }
+            #expect(try await harness.store.webhookEvents.list().isEmpty)
+            #expect(try await harness.store.queue.list(queue: harness.configuration.webhookQueue).isEmpty)
+        }
+    }
+
+    @Test func oversizedBodyIs413AndNothingIsStored() async throws {
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.maxWebhookBodyBytes = 1024
+            let changes = (0..<40).map { (field: "with_issues_ad_objects", id: "\(9_000 + $0)", level: "AD") }
+            let body = TestHarness.notification(changes: changes)
+            #expect(body.utf8.count > 1024)
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                #expect(response.status == .contentTooLarge)
+                #expect(try response.json()["error"] != nil)
+            }
+            #expect(try await harness.store.webhookEvents.list().isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        "{not json", #"{"entry":[]}"#, #"{"object":"ad_account"}"#, #"{"object":"ad_account","entry":[{"id":"1"}]}"#, "[1,2]",
+    ])
+    func malformedJSONWithValidSignatureIs400(body: String) async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                #expect(response.status == .badRequest)
+                #expect(try response.json()["error"] != nil)
+            }
+            #expect(try await harness.store.webhookEvents.list().isEmpty)
+        }
+    }
+
+    @Test func withoutAnAppSecretWebhooksAreRefused() async throws {
+        try await TestHarness.with { harness in
+            var harness = harness
+            harness.configuration.appSecret = nil
+            let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/webhooks/meta",
+                    method: .post,
+                    headers: TestHarness.signedHeaders(body),
+                    body: ByteBuffer(string: body)
+                )
+                #expect(response.status == .forbidden)
+            }
+            #expect(try await harness.store.webhookEvents.list().isEmpty)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Load benchmark (not a test) of POST /webhooks/meta: wrk with a Lua script that signs every body (HMAC-SHA256),
+# against a release-built `metasync serve` on loopback with a fresh SQLite database. Prints requests/s, latency
+# percentiles, and checks that the events in the database equal the events sent (each request carries one unique
+# change).
+#
+# Usage: scripts/bench-webhooks.sh [duration=10s] [connections=32] [threads=2]
+#   METASYNC_BIN=path   the binary to run (default .build/release/metasync, built with `swift build -c release` if missing)
+#   PORT=n              the port (default 18181)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${1:-10s}
+CONNECTIONS=${2:-32}
+THREADS=${3:-2}
+PORT=${PORT:-18181}
+BIN=${METASYNC_BIN:-.build/release/metasync}
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is needed to count the stored events" >&2; exit 1; }
+if [ ! -x "$BIN" ]; then
+    echo "building $BIN (release)..." >&2
+    swift build -c release --product metasync
+fi
+
+WORK=$(mktemp -d)
+export METASYNC_APP_ID=1000000000000001
+export METASYNC_APP_SECRET=bench-app-secret
+export METASYNC_API_KEY=bench-api-key
+export METASYNC_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
+export BENCH_APP_SECRET=$METASYNC_APP_SECRET
+
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --database "sqlite://$WORK/bench.sqlite" --log-level warning --log-format text \
+    >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+cleanup() {
+    kill -TERM "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+    if curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
+    sleep 0.1
+done
+curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "server did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other processes share it)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency against POST http://127.0.0.1:$PORT/webhooks/meta"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench-webhooks.lua \
+    "http://127.0.0.1:$PORT/webhooks/meta" | tee "$WORK/wrk.txt"
+
+# Every 200 answer means its change was committed before the answer; let in-flight requests settle, then count.
+sleep 1
+LINE=$(grep '^BENCH ' "$WORK/wrk.txt")
+SENT=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$LINE")
+NON200=$(sed -E 's/.*non200=([0-9]+).*/\1/' <<<"$LINE")
+GENERATED=$(sed -E 's/.*generated=([0-9]+).*/\1/' <<<"$LINE")
+EVENTS=$(python3 - "$WORK/bench.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+print(db.execute("SELECT count(*) FROM webhook_events").fetchone()[0])
+PY
+)
+QUEUED=$(python3 - "$WORK/bench.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+print(db.execute("SELECT count(*) FROM work_queue WHERE queue = 'webhooks'").fetchone()[0])
+PY
+)
+ACCEPTED=$((SENT - NON200))
+echo "requests answered: $SENT (non-200: $NON200); requests sent: $GENERATED (wrk stops at the deadline without reading the answers still in flight)"
+echo "events in webhook_events: $EVENTS, queue items: $QUEUED"
+if [ "$NON200" -eq 0 ] && [ "$EVENTS" -eq "$GENERATED" ] && [ "$QUEUED" -eq "$GENERATED" ]; then
+    echo "lost: 0 (events stored = events sent = $GENERATED)"
+elif [ "$EVENTS" -ge "$ACCEPTED" ] && [ "$QUEUED" -eq "$EVENTS" ]; then
+    echo "lost: 0 of the $ACCEPTED answered 200; $((GENERATED - EVENTS)) sent at the deadline were not stored (their connections closed)"
+else
+    echo "LOST: $((ACCEPTED - EVENTS)) events answered 200 but not stored"
+    exit 1
+fi
