@@ -24,5 +24,7 @@ import Testing
         let mapped = HTTPClientTransport.map(HTTPClientError.invalidURL) as? GraphTransportError
         #expect(mapped?.detail.contains("http") == false)
         #expect(HTTPClientTransport(baseURL: "http://127.0.0.1:9/").baseURL == "http://127.0.0.1:9")
+        // AsyncHTTPClient would put the full URL (token and proof included) into span attributes of a tracer.
+        #expect(HTTPClientTransport.defaultClient.tracer == nil)
     }
 }
