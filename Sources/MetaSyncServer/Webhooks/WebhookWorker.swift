@@ -17,6 +17,7 @@ public struct WebhookWorker: Service {
     let queue: String
     let batchSize: Int
     let pollInterval: Duration
+    let coalescingDelay: Duration
     let errorBackoff: Duration
     let signal: WorkerSignal
     let clock: any Clock<Duration>
@@ -35,6 +36,7 @@ public struct WebhookWorker: Service {
         queue: String,
         batchSize: Int,
         pollInterval: Duration,
+        coalescingDelay: Duration = .zero,
         errorBackoff: Duration,
         signal: WorkerSignal,
         clock: any Clock<Duration>,
@@ -47,6 +49,7 @@ public struct WebhookWorker: Service {
         self.queue = queue
         self.batchSize = batchSize
         self.pollInterval = pollInterval
+        self.coalescingDelay = coalescingDelay
         self.errorBackoff = errorBackoff
         self.signal = signal
         self.clock = clock
@@ -80,7 +83,12 @@ public struct WebhookWorker: Service {
             while !Task.isCancelled {
                 do {
                     let round = try await self.drainOnce()
-                    if round.claimed > 0 { continue }
+                    if round.claimed >= self.batchSize { continue }
+                    if round.claimed > 0 {
+                        // A partial batch: let more events arrive, so a stream of webhooks makes few large rounds.
+                        if self.coalescingDelay > .zero { try await self.clock.sleep(for: self.coalescingDelay) }
+                        continue
+                    }
                     await self.idle()
                 } catch is CancellationError {
                     return
