@@ -7,6 +7,7 @@
 # Usage: scripts/bench-webhooks.sh [duration=10s] [connections=32] [threads=2]
 #   METASYNC_BIN=path   the binary to run (default .build/release/metasync, built with `swift build -c release` if missing)
 #   PORT=n              the port (default 18181)
+#   BENCH_WORKER=off    serve with --no-webhook-worker (receive and queue only) to measure the endpoint alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,9 @@ export METASYNC_API_KEY=bench-api-key
 export METASYNC_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 export BENCH_APP_SECRET=$METASYNC_APP_SECRET
 
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --database "sqlite://$WORK/bench.sqlite" --log-level warning --log-format text \
+EXTRA=()
+if [ "${BENCH_WORKER:-on}" = off ]; then EXTRA+=(--no-webhook-worker); fi
+"$BIN" serve "${EXTRA[@]}" --host 127.0.0.1 --port "$PORT" --database "sqlite://$WORK/bench.sqlite" --log-level warning --log-format text \
     >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 cleanup() {
@@ -46,11 +49,14 @@ for _ in $(seq 1 100); do
 done
 curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "server did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+TICKS_BEFORE=$(cpu_ticks)
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other processes share it)"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency against POST http://127.0.0.1:$PORT/webhooks/meta"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench-webhooks.lua \
     "http://127.0.0.1:$PORT/webhooks/meta" | tee "$WORK/wrk.txt"
 
+TICKS_AFTER=$(cpu_ticks)
 # Every 200 answer means its change was committed before the answer; let in-flight requests settle, then count.
 sleep 1
 LINE=$(grep '^BENCH ' "$WORK/wrk.txt")
@@ -72,6 +78,8 @@ PY
 ACCEPTED=$((SENT - NON200))
 echo "requests answered: $SENT (non-200: $NON200); requests sent: $GENERATED (wrk stops at the deadline without reading the answers still in flight)"
 echo "events in webhook_events: $EVENTS, queue items: $QUEUED"
+CPU_SECONDS=$(awk -v t=$((TICKS_AFTER - TICKS_BEFORE)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
+echo "server CPU during the run: ${CPU_SECONDS} s = $(awk -v c="$CPU_SECONDS" -v n="$SENT" 'BEGIN { printf "%.0f", c * 1e6 / n }') µs per request (worker: ${BENCH_WORKER:-on})"
 if [ "$NON200" -eq 0 ] && [ "$EVENTS" -eq "$GENERATED" ] && [ "$QUEUED" -eq "$GENERATED" ]; then
     echo "lost: 0 (events stored = events sent = $GENERATED)"
 elif [ "$EVENTS" -ge "$ACCEPTED" ] && [ "$QUEUED" -eq "$EVENTS" ]; then

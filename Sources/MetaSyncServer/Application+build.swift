@@ -89,6 +89,7 @@ struct MetaSyncServer: Sendable {
                 queue: configuration.webhookQueue,
                 batchSize: configuration.workerBatchSize,
                 pollInterval: configuration.workerPollInterval,
+                coalescingDelay: configuration.workerCoalescingDelay,
                 errorBackoff: configuration.workerErrorBackoff,
                 signal: signal,
                 clock: dependencies.clock,

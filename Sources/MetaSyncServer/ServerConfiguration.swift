@@ -47,6 +47,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var workerBatchSize: Int
     /// How long the worker waits when the queue is empty and nothing woke it (default 1 s).
     public var workerPollInterval: Duration
+    /// After a round that found less than a full batch, how long the worker lets events accumulate before the next
+    /// claim (default 200 ms): fewer, larger rounds under a stream of webhooks, at the cost of that much refresh delay.
+    public var workerCoalescingDelay: Duration
     /// How long the worker waits after a database error before trying again (default 5 s).
     public var workerErrorBackoff: Duration
     /// Days before token expiry at which a connection counts as `expiring` in `/health` (default 7).
@@ -75,6 +78,7 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         webhookQueue: String = "webhooks",
         workerBatchSize: Int = 100,
         workerPollInterval: Duration = .seconds(1),
+        workerCoalescingDelay: Duration = .milliseconds(200),
         workerErrorBackoff: Duration = .seconds(5),
         expiringWithinDays: Int = 7
     ) {
@@ -95,6 +99,7 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         self.webhookQueue = webhookQueue
         self.workerBatchSize = max(1, workerBatchSize)
         self.workerPollInterval = workerPollInterval
+        self.workerCoalescingDelay = workerCoalescingDelay
         self.workerErrorBackoff = workerErrorBackoff
         self.expiringWithinDays = expiringWithinDays
     }

@@ -100,6 +100,38 @@ import Testing
         }
     }
 
+    @Test func concurrentDeliveriesAreCommittedTogetherAndEachAnsweredCorrectly() async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                // 30 distinct notifications, each delivered twice at the same time: every delivery gets 200, and each
+                // change is stored and queued exactly once, whichever delivery's batch carried it.
+                let stored = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for i in 0..<60 {
+                        let body = TestHarness.notification(changes: [("with_issues_ad_objects", "\(1_000 + i % 30)", "AD")])
+                        group.addTask {
+                            let response = try await client.execute(
+                                uri: "/webhooks/meta",
+                                method: .post,
+                                headers: TestHarness.signedHeaders(body),
+                                body: ByteBuffer(string: body)
+                            )
+                            #expect(response.status == .ok)
+                            return try response.json()["stored"] as? Int ?? -1
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                #expect(stored == 30)
+            }
+            let events = try await harness.store.webhookEvents.list(limit: 1_000)
+            #expect(events.count == 30)
+            let items = try await harness.store.queue.list(queue: harness.configuration.webhookQueue, limit: 1_000)
+            #expect(items.count == 30)
+            let pointed = try Set(items.map { try $0.payload.decode(WebhookWorkItem.self).eventID })
+            #expect(pointed == Set(events.compactMap(\.id)))
+        }
+    }
+
     @Test func changedFieldsWithoutValuesAreStored() async throws {
         try await TestHarness.with { harness in
             let body = #"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#

@@ -49,6 +49,17 @@ public struct EngineObjectRefresher: ObjectRefresher {
 
     /// The engine kind and the ad account of a target, from the webhook or the mirrored tables.
     private func resolve(_ target: WebhookTarget, accountID: String?) async throws -> (RefreshTarget.Kind, String)? {
+        let account = target.accountID ?? accountID
+        let kind: RefreshTarget.Kind?
+        switch target.level {
+        case .campaign: kind = .campaign
+        case .adSet: kind = .adset
+        case .ad: kind = .ad
+        case .creative: return nil
+        case .unknown: kind = nil
+        }
+        // The webhook said everything: no look-up.
+        if let kind, let account { return (kind, account) }
         let stored: (kind: RefreshTarget.Kind, account: String)?
         if let row = try await self.store.campaigns.get(id: target.objectID) {
             stored = (.campaign, row.accountID)
@@ -59,17 +70,7 @@ public struct EngineObjectRefresher: ObjectRefresher {
         } else {
             stored = nil
         }
-        let kind: RefreshTarget.Kind
-        switch target.level {
-        case .campaign: kind = .campaign
-        case .adSet: kind = .adset
-        case .ad: kind = .ad
-        case .creative: return nil
-        case .unknown:
-            guard let stored else { return nil }
-            kind = stored.kind
-        }
-        guard let account = target.accountID ?? accountID ?? stored?.account else { return nil }
-        return (kind, account)
+        guard let resolvedKind = kind ?? stored?.kind, let resolvedAccount = account ?? stored?.account else { return nil }
+        return (resolvedKind, resolvedAccount)
     }
 }

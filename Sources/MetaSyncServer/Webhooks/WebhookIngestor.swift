@@ -4,7 +4,8 @@ import MetaStore
 import Metrics
 
 /// Stores the changes of one verified delivery: each change as a `webhook_events` row (re-deliveries skipped by
-/// their dedupe key) and a durable queue item, in one transaction; then wakes the worker.
+/// their dedupe key) and a durable queue item, in one transaction shared with the deliveries arriving at the same
+/// time (``GroupCommitter``); then wakes the worker.
 struct WebhookIngestor: Sendable {
     let store: MetaStore
     let queue: String
@@ -12,6 +13,7 @@ struct WebhookIngestor: Sendable {
     let now: @Sendable () -> Date
     let received: Counter
     let duplicates: Counter
+    let committer: GroupCommitter
 
     init(store: MetaStore, queue: String, signal: WorkerSignal, now: @escaping @Sendable () -> Date, metrics: any MetricsFactory) {
         self.store = store
@@ -20,6 +22,7 @@ struct WebhookIngestor: Sendable {
         self.now = now
         self.received = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "stored")], factory: metrics)
         self.duplicates = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "duplicate")], factory: metrics)
+        self.committer = GroupCommitter(database: store.database, queue: queue, maxAttempts: store.queue.policy.maxAttempts)
     }
 
     /// Stores and enqueues; returns how many changes were new.
@@ -47,16 +50,8 @@ struct WebhookIngestor: Sendable {
                 )
             )
         }
-        let queue = self.queue
-        let inserted = try await self.store.transaction { tx in
-            let inserted = try await tx.webhookEvents.record(rows)
-            for event in inserted {
-                guard let id = event.id else { continue }
-                let item = WebhookWorkItem(eventID: id, targets: targets[event.dedupeKey] ?? [])
-                try await tx.queue.enqueue(queue: queue, dedupeKey: "event:\(event.dedupeKey)", payload: try JSONText(encoding: item), now: now)
-            }
-            return inserted.count
-        }
+        let events = rows.map { GroupCommitter.Event(row: $0, targets: targets[$0.dedupeKey] ?? []) }
+        let inserted = try await self.committer.submit(events, now: now)
         self.received.increment(by: inserted)
         self.duplicates.increment(by: rows.count - inserted)
         if inserted > 0 { self.signal.notify() }

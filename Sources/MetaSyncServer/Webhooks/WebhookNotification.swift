@@ -32,7 +32,20 @@ public struct WebhookNotification: Sendable {
                 hasher.update(data: Data([0x1F]))
             }
             hasher.update(data: Data((self.value?.serialized() ?? "").utf8))
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return Self.hex(hasher.finalize())
+        }
+
+        private static let digits = Array("0123456789abcdef".utf8)
+
+        /// Lowercase hex of a digest (no `String(format:)`: this runs for every change received).
+        static func hex(_ digest: some Sequence<UInt8>) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(64)
+            for byte in digest {
+                bytes.append(Self.digits[Int(byte >> 4)])
+                bytes.append(Self.digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         /// The change as stored in `webhook_events.payload`.

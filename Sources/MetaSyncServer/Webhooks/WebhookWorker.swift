@@ -17,6 +17,7 @@ public struct WebhookWorker: Service {
     let queue: String
     let batchSize: Int
     let pollInterval: Duration
+    let coalescingDelay: Duration
     let errorBackoff: Duration
     let signal: WorkerSignal
     let clock: any Clock<Duration>
@@ -35,6 +36,7 @@ public struct WebhookWorker: Service {
         queue: String,
         batchSize: Int,
         pollInterval: Duration,
+        coalescingDelay: Duration = .zero,
         errorBackoff: Duration,
         signal: WorkerSignal,
         clock: any Clock<Duration>,
@@ -47,6 +49,7 @@ public struct WebhookWorker: Service {
         self.queue = queue
         self.batchSize = batchSize
         self.pollInterval = pollInterval
+        self.coalescingDelay = coalescingDelay
         self.errorBackoff = errorBackoff
         self.signal = signal
         self.clock = clock
@@ -80,7 +83,12 @@ public struct WebhookWorker: Service {
             while !Task.isCancelled {
                 do {
                     let round = try await self.drainOnce()
-                    if round.claimed > 0 { continue }
+                    if round.claimed >= self.batchSize { continue }
+                    if round.claimed > 0 {
+                        // A partial batch: let more events arrive, so a stream of webhooks makes few large rounds.
+                        if self.coalescingDelay > .zero { try await self.clock.sleep(for: self.coalescingDelay) }
+                        continue
+                    }
                     await self.idle()
                 } catch is CancellationError {
                     return
@@ -161,35 +169,43 @@ public struct WebhookWorker: Service {
             }
         }
 
+        var succeeded: [(item: WorkItem, payload: WebhookWorkItem)] = []
         for (item, payload) in work {
             let now = self.now()
             guard let payload else {
-                // Not ours to understand: acknowledge so it cannot block the queue, and say so.
+                // Not ours to understand: fail it (it dead-letters after the policy's attempts) and say so.
                 self.logger.error("undecodable webhook queue item", metadata: ["item_id": "\(item.id)"])
                 try await self.store.queue.fail(id: item.id, owner: self.owner, error: "undecodable payload", now: now)
                 continue
             }
             let itemFailures = payload.targets.compactMap { target in failures[target.objectID].map { "\(target.objectID): \($0)" } }
             if itemFailures.isEmpty {
-                try await self.store.transaction { tx in
+                succeeded.append((item, payload))
+                continue
+            }
+            let message = itemFailures.joined(separator: "; ")
+            let state = try await self.store.queue.fail(id: item.id, owner: self.owner, error: message, now: now)
+            if state == .dead {
+                try await self.store.webhookEvents.markStatus(id: payload.eventID, status: .failed, error: message, at: now)
+                round.deadLettered += 1
+                self.deadLettered.increment()
+                self.logger.error("webhook event dead-lettered", metadata: ["item_id": "\(item.id)", "event_id": "\(payload.eventID)"])
+            } else {
+                round.retried += 1
+                self.failed.increment()
+            }
+        }
+        // Acknowledge every success of the round in one transaction.
+        if !succeeded.isEmpty {
+            let now = self.now()
+            try await self.store.transaction { tx in
+                for (item, payload) in succeeded {
                     try await tx.queue.complete(id: item.id, owner: self.owner, now: now)
                     try await tx.webhookEvents.markStatus(id: payload.eventID, status: payload.targets.isEmpty ? .ignored : .processed, at: now)
                 }
-                round.completed += 1
-                self.processed.increment()
-            } else {
-                let message = itemFailures.joined(separator: "; ")
-                let state = try await self.store.queue.fail(id: item.id, owner: self.owner, error: message, now: now)
-                if state == .dead {
-                    try await self.store.webhookEvents.markStatus(id: payload.eventID, status: .failed, error: message, at: now)
-                    round.deadLettered += 1
-                    self.deadLettered.increment()
-                    self.logger.error("webhook event dead-lettered", metadata: ["item_id": "\(item.id)", "event_id": "\(payload.eventID)"])
-                } else {
-                    round.retried += 1
-                    self.failed.increment()
-                }
             }
+            round.completed += succeeded.count
+            self.processed.increment(by: succeeded.count)
         }
         return round
     }

@@ -68,6 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
     var maxWebhookBytes: Int?
 
+    @Flag(
+        name: .customLong("webhook-worker"),
+        inversion: .prefixedNo,
+        help: "Drain the webhook queue in this process (default). --no-webhook-worker only receives and queues (another process refreshes)."
+    )
+    var webhookWorker = true
+
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0...65535.") }
         if let maxWebhookBytes, maxWebhookBytes < 1024 { throw ValidationError("--max-webhook-bytes must be at least 1024.") }
@@ -116,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
             let dependencies = ServerDependencies(
                 store: store,
                 tokenExchanger: exchanger,
-                refresher: EngineObjectRefresher(engine: engine, store: store, logger: Logger(label: "metasync.server.refresh")),
+                refresher: self.webhookWorker
+                    ? EngineObjectRefresher(engine: engine, store: store, logger: Logger(label: "metasync.server.refresh")) : nil,
                 syncTrigger: trigger,
                 governor: client.governor,
                 budget: client.budget,

@@ -66,7 +66,8 @@ struct TestHarness: Sendable {
             webhookVerifyToken: Self.verifyToken,
             publicBaseURL: "https://metasync.test",
             loginDialogURL: "https://sandbox.test/v25.0/dialog/oauth",
-            maxWebhookBodyBytes: 64 * 1024
+            maxWebhookBodyBytes: 64 * 1024,
+            workerCoalescingDelay: .zero
         )
         let dependencies = ServerDependencies(
             store: store,
