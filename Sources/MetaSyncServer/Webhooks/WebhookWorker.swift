@@ -13,6 +13,7 @@ import ServiceLifecycle
 /// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
 public struct WebhookWorker: Service {
     let store: MetaStore
+    let queries: ServerQueries
     let refresher: any ObjectRefresher
     let queue: String
     let batchSize: Int
@@ -45,6 +46,7 @@ public struct WebhookWorker: Service {
         logger: Logger
     ) {
         self.store = store
+        self.queries = ServerQueries(database: store.database)
         self.refresher = refresher
         self.queue = queue
         self.batchSize = batchSize
@@ -198,12 +200,13 @@ public struct WebhookWorker: Service {
         // Acknowledge every success of the round in one transaction.
         if !succeeded.isEmpty {
             let now = self.now()
-            try await self.store.transaction { tx in
-                for (item, payload) in succeeded {
-                    try await tx.queue.complete(id: item.id, owner: self.owner, now: now)
-                    try await tx.webhookEvents.markStatus(id: payload.eventID, status: payload.targets.isEmpty ? .ignored : .processed, at: now)
-                }
-            }
+            try await self.queries.acknowledge(
+                items: succeeded.map(\.item.id),
+                owner: self.owner,
+                processedEvents: succeeded.filter { !$0.payload.targets.isEmpty }.map(\.payload.eventID),
+                ignoredEvents: succeeded.filter { $0.payload.targets.isEmpty }.map(\.payload.eventID),
+                now: now
+            )
             round.completed += succeeded.count
             self.processed.increment(by: succeeded.count)
         }
