@@ -65,7 +65,7 @@ import Testing
     @Test(arguments: BudgetSQL.all)
     func matchesTheInMemoryBudgetOnTheSameSchedule(_ backend: BudgetSQL) async throws {
         try await backend.withDatabases { databases throws in
-            let sql = SQLCallBudget(database: databases[0], configuration: .init(limit: 7, sweepInterval: 5))
+            let sql = SQLCallBudget(database: databases[0], configuration: .init(limit: 7, sweepEvery: .seconds(600)))
             let memory = InMemoryCallBudget(limit: 7)
             // A deterministic pseudo-random schedule over three hours: bursts, batches, gaps past the window.
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -105,8 +105,9 @@ import Testing
     func concurrentAcquirersThroughTwoConnectionsNeverExceedTheLimit(_ backend: BudgetSQL) async throws {
         // Two databases with their own connections, each with its own budget, stand for two `metasync serve` processes.
         try await backend.withDatabases(count: 2) { databases throws in
-            let first = SQLCallBudget(database: databases[0], configuration: .init(limit: 40))
-            let second = SQLCallBudget(database: databases[1], configuration: .init(limit: 40))
+            let writers = backend.concurrentWriters(databases)
+            let first = SQLCallBudget(database: writers[0], configuration: .init(limit: 40))
+            let second = SQLCallBudget(database: writers[1], configuration: .init(limit: 40))
             let now = self.start
             let charged = try await withThrowingTaskGroup(of: (String, Int).self) { group in
                 for index in 0..<240 {
@@ -135,6 +136,42 @@ import Testing
             #expect((30...40).contains(charged["batch-user"] ?? 0))
             #expect(try await first.usage(userID: "single-user", now: now).used == 40)
             #expect(try await second.usage(userID: "batch-user", now: now).used == charged["batch-user"])
+            // The second connection sees the same window (on SQLite, through the file).
+            let other = SQLCallBudget(database: databases[1], configuration: .init(limit: 40))
+            #expect(try await other.usage(userID: "single-user", now: now).used == 40)
+            #expect(try await other.acquire(userID: "single-user", now: now) == .exhausted(retryAt: now + 3600, usage: self.usage(40, 40)))
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func sweepsRunBesideConcurrentAcquirersWithoutErrors(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases(count: 2) { databases throws in
+            let budgets = backend.concurrentWriters(databases).map { SQLCallBudget(database: $0, configuration: .init(limit: 5, sweepEvery: nil)) }
+            let granted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<200 {
+                    let budget = budgets[index % 2]
+                    // Times spread over three windows, so sweeps find expired calls of several users to delete.
+                    let now = self.start + TimeInterval(index * 60)
+                    if index.isMultiple(of: 5) {
+                        group.addTask {
+                            _ = try await budget.pruneExpired(now: now)
+                            return 0
+                        }
+                    }
+                    group.addTask {
+                        if case .granted = try await budget.acquire(userID: "user-\(index % 4)", cost: 1 + index % 2, now: now) { return 1 }
+                        return 0
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(granted > 0)
+            let end = self.start + TimeInterval(200 * 60)
+            try await budgets[0].pruneExpired(now: end)
+            for user in 0..<4 {
+                #expect(try await SQLCallBudget(database: databases[1]).usage(userID: "user-\(user)", now: end).used <= 5)
+            }
+            #expect(try await BudgetSQL.rows("call_budget_calls", databases[0]) <= 4 * 5)
         }
     }
 
@@ -142,27 +179,35 @@ import Testing
     func expiredCallsArePruned(_ backend: BudgetSQL) async throws {
         try await backend.withDatabases { databases throws in
             let database = databases[0]
-            let budget = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepInterval: 0))
+            let budget = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepEvery: nil))
             for user in ["1001", "2002", "3003"] {
                 _ = try await budget.acquire(userID: user, cost: 2, now: self.start)
                 _ = try await budget.acquire(userID: user, now: self.start + 1800)
             }
-            #expect(try await BudgetSQL.callRows(database) == 6)
-            // An acquire deletes its own user's expired calls.
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 6)
+            #expect(try await BudgetSQL.rows("call_budget_users", database) == 3)
+            // Expired calls no longer count, and the sweep deletes them while keeping those still in the window.
             #expect(try await budget.acquire(userID: "1001", now: self.start + 3600) == .granted(self.usage(2, 10)))
-            #expect(try await BudgetSQL.callRows(database) == 6)
-            // The sweep deletes the other users' expired calls and keeps those still in the window.
-            #expect(try await budget.pruneExpired(now: self.start + 3600) == 2)
-            #expect(try await BudgetSQL.callRows(database) == 4)
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 7)
+            #expect(try await budget.pruneExpired(now: self.start + 3600) == 3)
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 4)
             #expect(try await budget.usage(userID: "2002", now: self.start + 3600).used == 1)
             #expect(try await budget.pruneExpired(now: self.start + 3600) == 0)
+            // Users idle for a whole window go too.
+            #expect(try await budget.pruneExpired(now: self.start + 5400) == 3)
+            #expect(try await BudgetSQL.rows("call_budget_users", database) == 1)
+            #expect(try await budget.usage(userID: "1001", now: self.start + 5400).used == 1)
 
-            // With a sweep interval, every n-th acquire sweeps on its own.
-            let sweeping = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepInterval: 2))
+            // An instance sweeps at its first acquire, then once `sweepEvery` of callers' time has passed.
+            let sweeping = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepEvery: .seconds(600)))
             _ = try await sweeping.acquire(userID: "4004", now: self.start + 7200)
-            #expect(try await BudgetSQL.callRows(database) == 5)
-            _ = try await sweeping.acquire(userID: "4004", now: self.start + 7200)
-            #expect(try await BudgetSQL.callRows(database) == 2)
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 1)
+            _ = try await budget.acquire(userID: "5005", now: self.start + 7200)
+            _ = try await sweeping.acquire(userID: "4004", now: self.start + 7799)
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 3)
+            _ = try await sweeping.acquire(userID: "4004", now: self.start + 7799 + 3600)
+            #expect(try await BudgetSQL.rows("call_budget_calls", database) == 1)
+            #expect(try await sweeping.usage(userID: "4004", now: self.start + 7799 + 3600).used == 1)
         }
     }
 }
@@ -223,10 +268,23 @@ enum BudgetSQL: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    /// Rows in `call_budget_calls`.
-    static func callRows(_ database: MetaDatabase) async throws -> Int {
+    /// The databases to charge from concurrently: each of `databases` on PostgreSQL; on SQLite the first one twice.
+    ///
+    /// Two SQLite connections in one process share NIO's thread pool (one thread per core): a connection waiting for
+    /// the file's write lock (`busy_timeout`) blocks a pool thread, and with a few such waiters the holder of the lock
+    /// finds no thread to commit on, so tests in parallel stall until "database is locked". Separate processes each
+    /// have their own pool; here the second connection only checks (sequentially) that it sees the same window.
+    func concurrentWriters(_ databases: [MetaDatabase]) -> [MetaDatabase] {
+        switch self {
+        case .sqlite: databases.map { _ in databases[0] }
+        case .postgres: databases
+        }
+    }
+
+    /// Rows in `table`.
+    static func rows(_ table: String, _ database: MetaDatabase) async throws -> Int {
         try await database.withSQL { sql in
-            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("call_budget_calls")
+            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
                 .first()?.decode(column: "n", as: Int.self) ?? -1
         }
     }

@@ -12,8 +12,8 @@ import Synchronization
 /// Each ``acquire(userID:cost:now:)`` is one transaction that first upserts the user's `call_budget_users` row. On
 /// PostgreSQL the upsert (`INSERT … ON CONFLICT DO UPDATE`) locks that row until the transaction ends, so acquirers of
 /// one user in any number of processes take turns, while different users never wait for each other; on SQLite the
-/// transaction is `BEGIN IMMEDIATE` on the single writer. Under that lock the transaction deletes the user's calls
-/// that left the window, sums the rest and, if `cost` more fit, records them as one row.
+/// transaction is `BEGIN IMMEDIATE` on the single writer. Under that lock the transaction sums the user's calls in the
+/// window and, if `cost` more fit, records them as one row.
 ///
 /// ```swift
 /// let budget = SQLCallBudget(database: database, configuration: .init(limit: 200), logger: logger)
@@ -23,8 +23,8 @@ import Synchronization
 /// }
 /// ```
 ///
-/// Calls of users who stop calling are deleted by a sweep every ``Configuration-swift.struct/sweepInterval`` acquires
-/// (or ``pruneExpired(now:)``). Timestamps are the callers' `now`, so processes sharing a budget need reasonably
+/// Calls that left the window (and users idle for a whole window) are deleted by a sweep at most every
+/// ``Configuration-swift.struct/sweepEvery`` of callers' time (or by ``pruneExpired(now:)``). Timestamps are the callers' `now`, so processes sharing a budget need reasonably
 /// synchronised clocks. Database errors are thrown unchanged: without its database, MetaSync cannot sync anyway.
 public final class SQLCallBudget: CallBudget {
     /// The budget's limits.
@@ -33,15 +33,15 @@ public final class SQLCallBudget: CallBudget {
         public var limit: Int
         /// The rolling window. Default one hour.
         public var window: Duration
-        /// Acquires (by this instance) between sweeps that delete every user's expired calls; 0 turns the sweep off.
-        /// Default 1000.
-        public var sweepInterval: Int
+        /// How often (in the callers' `now`) an acquire of this instance also deletes every expired call; `nil` turns
+        /// the sweep off. Default five minutes. The first acquire of an instance sweeps.
+        public var sweepEvery: Duration?
 
         /// Creates a configuration.
-        public init(limit: Int = 200, window: Duration = .seconds(3600), sweepInterval: Int = 1000) {
+        public init(limit: Int = 200, window: Duration = .seconds(3600), sweepEvery: Duration? = .seconds(300)) {
             self.limit = max(limit, 1)
             self.window = window
-            self.sweepInterval = max(sweepInterval, 0)
+            self.sweepEvery = sweepEvery
         }
     }
 
@@ -50,7 +50,7 @@ public final class SQLCallBudget: CallBudget {
     private let database: MetaDatabase
     private let logger: Logger
     private let windowSeconds: Double
-    private let acquiresSinceSweep = Mutex(0)
+    private let lastSweep = Mutex<Date?>(nil)
 
     private static let usersTable = "call_budget_users"
     private static let callsTable = "call_budget_calls"
@@ -72,11 +72,11 @@ public final class SQLCallBudget: CallBudget {
         let window = self.windowSeconds
         let decision = try await self.database.transaction { sql in
             try await Self.lockUser(userID, now: now, sql: sql)
-            try await Self.deleteExpired(userID: userID, cutoff: cutoff, sql: sql)
-            let used = try await Self.sum(sql.select().where("meta_user_id", .equal, SQLBind(userID)))
+            let used = try await Self.used(userID: userID, after: cutoff, sql: sql)
             let usage = CallBudgetUsage(used: used, limit: limit, windowSeconds: window)
             if used + charge > limit {
-                let retryAt = try await Self.retryAt(userID: userID, mustExpire: used + charge - limit, window: window, now: now, sql: sql)
+                let mustExpire = used + charge - limit
+                let retryAt = try await Self.retryAt(userID: userID, after: cutoff, mustExpire: mustExpire, window: window, now: now, sql: sql)
                 return CallBudgetDecision.exhausted(retryAt: retryAt, usage: usage)
             }
             try await sql.insert(into: Self.callsTable)
@@ -98,32 +98,47 @@ public final class SQLCallBudget: CallBudget {
     /// The user's calls in the current window, without charging (and without locking).
     public func usage(userID: String, now: Date) async throws -> CallBudgetUsage {
         let cutoff = now.addingTimeInterval(-self.windowSeconds)
-        let used = try await self.database.withSQL { sql in
-            try await Self.sum(
-                sql.select().where("meta_user_id", .equal, SQLBind(userID)).where("called_at", .greaterThan, SQLBind(cutoff))
-            )
-        }
+        let used = try await self.database.withSQL { sql in try await Self.used(userID: userID, after: cutoff, sql: sql) }
         return CallBudgetUsage(used: used, limit: self.configuration.limit, windowSeconds: self.windowSeconds)
     }
 
-    /// Deletes every user's calls that left the window at `now`, each user under its lock; returns the rows deleted.
+    /// Deletes every call that left the window at `now`, and the rows of users with no call in it; returns the calls'
+    /// rows deleted.
+    ///
+    /// Safe beside acquirers and other sweeps in any process: it deletes only what no window at `now` counts, and on
+    /// PostgreSQL it picks rows with `FOR UPDATE SKIP LOCKED`, so it never waits for a lock (and cannot deadlock);
+    /// rows it skips go at a later sweep.
     @discardableResult
     public func pruneExpired(now: Date) async throws -> Int {
         let cutoff = now.addingTimeInterval(-self.windowSeconds)
-        let users = try await self.database.withSQL { sql in
-            try await sql.select().distinct().column("meta_user_id").from(Self.callsTable)
-                .where("called_at", .lessThanOrEqual, SQLBind(cutoff))
+        let skipLocked = self.database.kind == .postgres
+        return try await self.database.withSQL { sql in
+            let deleted = try await sql.delete(from: Self.callsTable)
+                .where(
+                    SQLColumn("id"),
+                    .in,
+                    SQLSubquery.select { select in
+                        let builder = select.column("id").from(Self.callsTable).where("called_at", .lessThanOrEqual, SQLBind(cutoff))
+                        return skipLocked ? builder.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) : builder
+                    }
+                )
+                .returning("id")
                 .all()
-                .map { try $0.decode(column: "meta_user_id", as: String.self) }
+                .count
+            try await sql.delete(from: Self.usersTable)
+                .where(
+                    SQLColumn("meta_user_id"),
+                    .in,
+                    SQLSubquery.select { select in
+                        let builder = select.column("meta_user_id").from(Self.usersTable)
+                            .where("updated_at", .lessThanOrEqual, SQLBind(cutoff))
+                        return skipLocked ? builder.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) : builder
+                    }
+                )
+                .where("updated_at", .lessThanOrEqual, SQLBind(cutoff))
+                .run()
+            return deleted
         }
-        var deleted = 0
-        for userID in users {
-            deleted += try await self.database.transaction { sql in
-                try await Self.lockUser(userID, now: now, sql: sql)
-                return try await Self.deleteExpired(userID: userID, cutoff: cutoff, sql: sql)
-            }
-        }
-        return deleted
     }
 
     /// Upserts the user's row; on PostgreSQL the conflict update locks it until the transaction ends.
@@ -135,25 +150,17 @@ public final class SQLCallBudget: CallBudget {
             .run()
     }
 
-    /// Deletes the user's calls at or before `cutoff`; returns how many rows went.
-    @discardableResult
-    private static func deleteExpired(userID: String, cutoff: Date, sql: any SQLDatabase) async throws -> Int {
-        try await sql.delete(from: Self.callsTable)
-            .where("meta_user_id", .equal, SQLBind(userID))
-            .where("called_at", .lessThanOrEqual, SQLBind(cutoff))
-            .returning("id")
-            .all()
-            .count
-    }
-
     private struct UsedRow: Decodable {
         let used: Int
     }
 
-    /// `COALESCE(SUM(calls), 0)` of the calls matching `select`'s conditions.
-    private static func sum(_ select: SQLSelectBuilder) async throws -> Int {
+    /// `COALESCE(SUM(calls), 0)` of the user's calls after `cutoff`.
+    private static func used(userID: String, after cutoff: Date, sql: any SQLDatabase) async throws -> Int {
         let total = SQLFunction("COALESCE", args: SQLFunction("SUM", args: SQLColumn("calls")), SQLLiteral.numeric("0"))
-        let row = try await select.column(total, as: "used").from(Self.callsTable).first(decoding: UsedRow.self)
+        let row = try await sql.select().column(total, as: "used").from(Self.callsTable)
+            .where("meta_user_id", .equal, SQLBind(userID))
+            .where("called_at", .greaterThan, SQLBind(cutoff))
+            .first(decoding: UsedRow.self)
         return row?.used ?? 0
     }
 
@@ -169,10 +176,20 @@ public final class SQLCallBudget: CallBudget {
 
     /// When `mustExpire` of the user's calls will have left the window: the time of the `mustExpire`-th oldest call
     /// plus the window (as ``GraphAPI/InMemoryCallBudget`` answers).
-    private static func retryAt(userID: String, mustExpire: Int, window: Double, now: Date, sql: any SQLDatabase) async throws -> Date {
+    private static func retryAt(
+        userID: String,
+        after cutoff: Date,
+        mustExpire: Int,
+        window: Double,
+        now: Date,
+        sql: any SQLDatabase
+    ) async throws -> Date {
+        // Every row holds at least one call, so the answer lies in the first `mustExpire` rows.
         let rows = try await sql.select().columns("called_at", "calls").from(Self.callsTable)
             .where("meta_user_id", .equal, SQLBind(userID))
+            .where("called_at", .greaterThan, SQLBind(cutoff))
             .orderBy("called_at").orderBy("id")
+            .limit(mustExpire)
             .all(decoding: CallRow.self)
         var expired = 0
         for row in rows {
@@ -182,15 +199,15 @@ public final class SQLCallBudget: CallBudget {
         return now
     }
 
-    /// Every ``Configuration-swift.struct/sweepInterval`` acquires, deletes the expired calls of all users (idle users'
-    /// calls are otherwise kept until their next acquire). A failed sweep is logged and retried at the next interval.
+    /// Sweeps when ``Configuration-swift.struct/sweepEvery`` has passed since this instance's last sweep (or it never
+    /// swept). A failed sweep is logged and tried again at the next acquire.
     private func sweepIfDue(now: Date) async {
-        let interval = self.configuration.sweepInterval
-        guard interval > 0 else { return }
-        let due = self.acquiresSinceSweep.withLock { count in
-            count += 1
-            if count < interval { return false }
-            count = 0
+        guard let every = self.configuration.sweepEvery else { return }
+        let components = every.components
+        let period = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let due = self.lastSweep.withLock { last in
+            if let last, now.timeIntervalSince(last) < period { return false }
+            last = now
             return true
         }
         guard due else { return }
@@ -198,6 +215,7 @@ public final class SQLCallBudget: CallBudget {
             let deleted = try await self.pruneExpired(now: now)
             self.logger.debug("Swept expired call budget entries", metadata: ["deleted": "\(deleted)"])
         } catch {
+            self.lastSweep.withLock { $0 = nil }
             self.logger.warning("Could not sweep expired call budget entries", metadata: ["error": "\(String(reflecting: error))"])
         }
     }

@@ -33,10 +33,10 @@ enum Runtime {
         var description: String
     }
 
-    /// Runs `body` with the per-user call budget chosen by `METASYNC_CALL_BUDGET` (`memory`, `redis://…`),
+    /// Runs `body` with the per-user call budget chosen by `METASYNC_CALL_BUDGET` (`memory`, `sql`, `redis://…`),
     /// closing it afterwards.
     ///
-    /// - Parameter database: The opened database, for the `sql` backend.
+    /// - Parameter database: The opened, migrated database, for the `sql` backend (which shares it).
     static func withCallBudget<T: Sendable>(
         _ settings: MetaSyncSettings,
         database: MetaDatabase,
@@ -46,6 +46,9 @@ enum Runtime {
         let choice = settings.callBudget
         if choice == "memory" {
             return try await body(InMemoryCallBudget(limit: settings.callsPerHour))
+        }
+        if choice == "sql" {
+            return try await body(SQLCallBudget(database: database, configuration: .init(limit: settings.callsPerHour), logger: logger))
         }
         if choice.hasPrefix("redis://") || choice.hasPrefix("rediss://") {
             let budget = try RedisCallBudget(url: choice, configuration: .init(limit: settings.callsPerHour), logger: logger)
@@ -60,7 +63,7 @@ enum Runtime {
         }
         throw UnsupportedCallBudget(
             description:
-                "call budget (METASYNC_CALL_BUDGET) must be memory or redis://host:port[/db]; got '\(MetaSyncSettings.redactingPassword(choice))'"
+                "call budget (METASYNC_CALL_BUDGET) must be memory, sql or redis://host:port[/db]; got '\(MetaSyncSettings.redactingPassword(choice))'"
         )
     }
 

@@ -18,5 +18,6 @@ extension BenchCommand {
         StoreBench.self,
         SandboxBenchCommand.self,
         SyncBench.self,
+        BudgetBench.self,
     ]
 }
