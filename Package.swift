@@ -90,6 +90,7 @@ let package = Package(
                 "GraphAPI",
                 "MetaStore",
                 "RESPClient",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

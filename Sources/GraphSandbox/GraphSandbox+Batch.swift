@@ -54,7 +54,13 @@ extension GraphSandbox {
             var (version, components) = SandboxRequest.split(path: path)
             if version == nil { version = r.version }
             let opToken = query.first { $0.name == "access_token" }?.value ?? token
-            if !query.contains(where: { $0.name == "access_token" }) { query.append(("access_token", token)) }
+            if !query.contains(where: { $0.name == "access_token" }) {
+                // Operations without their own token use the top-level token and its appsecret_proof (reference §1.3).
+                query.append(("access_token", token))
+                for name in ["appsecret_proof", "appsecret_time"] {
+                    if let value = r.parameter(name), !query.contains(where: { $0.name == name }) { query.append((name, value)) }
+                }
+            }
             var sub = SandboxRequest(method: method, version: version, components: components, parameters: query, token: opToken)
             sub.inBatch = true
             self.state.withLock { $0.stats.batchOperations += 1 }

@@ -172,7 +172,13 @@ extension GraphSandbox {
             result = self.errorResult(error, pre: pre)
         } else {
             do {
-                var renderer = GraphRenderer(world: pre.world, configuration: self.configuration, request: request, now: now)
+                var renderer = GraphRenderer(
+                    world: pre.world,
+                    configuration: self.configuration,
+                    request: request,
+                    now: now,
+                    planCache: self.planCache
+                )
                 let outcome = try self.route(request, pre: pre, renderer: &renderer, now: now)
                 let rows = renderer.rowsServed
                 let insightsRows = renderer.insightsRowsServed

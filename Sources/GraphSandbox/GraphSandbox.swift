@@ -23,6 +23,7 @@ public final class GraphSandbox: Sendable {
     /// The user access token the sandbox accepts (the configured one, or one derived from the seed).
     public let accessToken: String
     let state: Mutex<SandboxState>
+    let planCache = InsightsPlanCache()
 
     /// Generates the world for `configuration`.
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) {

@@ -89,3 +89,31 @@ import Testing
         #expect(batch == #"[{"body":"status=PAUSED","method":"POST","name":"pause","relative_url":"v25.0/120200000000001"}]"#)
     }
 }
+
+@Suite struct BatchThrottleTests {
+    @Test func itemsThrottledLongerThanTheWaitLimitFailAndPauseTheAccount() async throws {
+        let usage = #"{"42":[{"type":"ads_management","call_count":100,"total_cputime":1,"total_time":1,"estimated_time_to_regain_access":30}]}"#
+        let outer = JSONValue.array([
+            BatchTests.item(
+                400,
+                #"{"error":{"message":"(#80004) Too many calls","code":80004,"error_subcode":2446079}}"#,
+                headers: [("X-Business-Use-Case-Usage", usage)]
+            ),
+            BatchTests.item(200, #"{"id":"2"}"#),
+        ]).serialized()
+        let transport = ScriptedTransport([.ok(outer)])
+        var configuration = Harness.configuration()
+        configuration.retry.maxTotalWait = .seconds(600)
+        let harness = Harness(transport: transport, configuration: configuration)
+        let results = try await harness.client.batch([GraphBatchRequest(.get, "/1"), GraphBatchRequest(.get, "/2")], context: Harness.context())
+        guard case .failure(.graph(let error)) = results[0] else {
+            Issue.record("the throttled item should fail, got \(results[0])")
+            return
+        }
+        #expect(error.code == 80_004)
+        #expect(try results[1].get().json["id"] == "2")
+        #expect(transport.requests.count == 1)
+        #expect(harness.waited == .zero)
+        #expect(harness.governor.pausedUntil(account: "act_42", now: harness.clockNow) == harness.clockNow.addingTimeInterval(1800))
+    }
+}

@@ -72,6 +72,10 @@ import Testing
         #expect(redactor.scrub("Invalid token supersecrettoken given") == "Invalid token [REDACTED] given")
         #expect(GraphSecret("hidden").description == "[REDACTED]")
         #expect("\(GraphSecret("hidden"))" == "[REDACTED]")
+        var dumped = ""
+        dump(GraphSecret("hidden"), to: &dumped)
+        dump(GraphRedactor(secrets: ["hidden-token"]), to: &dumped)
+        #expect(!dumped.contains("hidden"))
     }
 
     @Test func graphErrorMessagesAreScrubbed() {

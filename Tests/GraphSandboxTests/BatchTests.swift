@@ -86,4 +86,18 @@ import Testing
         let reply = await sandbox.send(.post, "/v25.0/", body: Self.batch(["{\"method\":\"GET\",\"relative_url\":\"me?access_token=bogus\"}"]))
         #expect(JSONParser.parse(reply.json?.arrayValue?.first?["body"]?.stringValue ?? "")?["error"]?["code"]?.intValue == 190)
     }
+
+    @Test func operationsInheritTheTopLevelAppSecretProof() async throws {
+        let sandbox = Fixture.sandbox { $0.requireAppSecretProof = true }
+        let proof = SandboxCrypto.hmacSHA256Hex(key: sandbox.configuration.appSecret, message: "TEST-TOKEN")
+        let reply = await sandbox.send(
+            .post,
+            "/v25.0/",
+            [("appsecret_proof", proof)],
+            body: Self.batch(["{\"method\":\"GET\",\"relative_url\":\"me\"}"])
+        )
+        #expect(reply.json?.arrayValue?.first?["code"]?.intValue == 200)
+        let unproven = await sandbox.send(.post, "/v25.0/", body: Self.batch(["{\"method\":\"GET\",\"relative_url\":\"me\"}"]))
+        #expect(unproven.json?.arrayValue?.first?["code"]?.intValue == 400)
+    }
 }

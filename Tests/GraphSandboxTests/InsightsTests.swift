@@ -179,4 +179,48 @@ import Testing
         #expect(paged.pages == (all.items.count + 6) / 7)
         #expect(sandbox.stats.insightsRowsServed == all.items.count * 2)
     }
+
+    @Test func fieldsMayBeAJSONList() async throws {
+        let sandbox = Fixture.sandbox()
+        let reply = await sandbox.send(
+            .get,
+            "/v25.0/\(sandbox.firstAccount)/insights",
+            [("time_range", Self.range), ("fields", "[\"impressions\",\"spend\"]")]
+        )
+        let row = try #require(reply.data.first)
+        #expect(row["impressions"] != nil && row["spend"] != nil)
+        let campaigns = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/campaigns", [("fields", "[\"name\"]"), ("limit", "1")])
+        #expect(campaigns.data.first?["name"] != nil)
+    }
+
+    @Test func overlappingPeriodsAreFoundByBinarySearch() {
+        let periods = [(start: 0, stop: 6), (start: 7, stop: 13), (start: 14, stop: 20)]
+        #expect(InsightsEngine.overlapping(periods, from: 8, to: 15) == 1..<3)
+        #expect(InsightsEngine.overlapping(periods, from: 0, to: 0) == 0..<1)
+        #expect(InsightsEngine.overlapping(periods, from: 21, to: 30).isEmpty)
+        #expect(InsightsEngine.overlapping(periods, from: -5, to: -1).isEmpty)
+        #expect(InsightsEngine.overlapping(periods, from: 5, to: 3).isEmpty)
+    }
+
+    @Test func monthlyIncrementFollowsCalendarMonths() async {
+        let sandbox = Fixture.sandbox { $0.days = 90 }
+        let reply = await sandbox.send(
+            .get,
+            "/v25.0/\(sandbox.firstAccount)/insights",
+            [("time_range", "{\"since\":\"2024-04-10\",\"until\":\"2024-06-14\"}"), ("time_increment", "monthly")]
+        )
+        #expect(reply.data.map { $0["date_start"]?.stringValue ?? "" } == ["2024-04-10", "2024-05-01", "2024-06-01"])
+        #expect(reply.data.map { $0["date_stop"]?.stringValue ?? "" } == ["2024-04-30", "2024-05-31", "2024-06-14"])
+    }
+
+    @Test func cachedPlansFollowStructuralChanges() async throws {
+        let sandbox = Fixture.sandbox()
+        let query = [("level", "ad"), ("time_range", Self.range), ("fields", "ad_id"), ("limit", "500")]
+        let before = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", query)
+        let adID = try #require(before.data.first?["ad_id"]?.stringValue)
+        #expect(sandbox.delete(objectID: adID))
+        let after = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", query)
+        #expect(after.data.count == before.data.count - 1)
+        #expect(!after.data.contains { $0["ad_id"]?.stringValue == adID })
+    }
 }

@@ -128,4 +128,23 @@ import Testing
             #expect(counts["ad_accounts"] == 1)
         }
     }
+
+    @Test(arguments: TestBackend.all)
+    func awkwardTextJSONAndInstantsRoundTripExactly(backend: TestBackend) async throws {
+        try await backend.withStore { store throws in
+            var row = Fixtures.campaign(1)
+            row.name = "Spring \"sale\" \\ 50% off\nline two\t🎉 ünïcödé \u{01}\u{1F}"
+            row.raw = JSONText(rawValue: "{ \"name\" : \"x\\\"y\",\n  \"list\": [1, 2.50, 1e3], \"nested\": {\"k\": null} }")
+            row.startTime = Date(timeIntervalSince1970: 1_704_067_200.5)
+            row.stopTime = Date(timeIntervalSince1970: -86_400.25)  // before 1970
+            row.updatedTime = Date(timeIntervalSince1970: 1_704_067_200.123456)
+            try await store.campaigns.upsert([row])
+            let stored = try #require(try await store.campaigns.get(id: row.id))
+            #expect(stored.name == row.name)
+            #expect(stored.raw == row.raw)
+            #expect(stored.startTime == row.startTime)
+            #expect(stored.stopTime == row.stopTime)
+            #expect(abs((stored.updatedTime?.timeIntervalSince1970 ?? 0) - 1_704_067_200.123456) < 0.000_001)
+        }
+    }
 }

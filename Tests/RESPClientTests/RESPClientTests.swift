@@ -180,7 +180,9 @@ struct RESPClientTests {
     }
 
     @Test func aReplyThatNeverComesTimesOutAndTheClientRecovers() async throws {
-        try await self.withClient(maximumConnections: 1, commandTimeout: .milliseconds(300)) { client in
+        try await self.withClient(maximumConnections: 1, commandTimeout: .seconds(1)) { client in
+            // Connect first, so the deadline below measures the reply alone even on a loaded machine.
+            try await client.ping()
             let clock = ContinuousClock()
             let started = clock.now
             // BLPOP with timeout 0 blocks forever on an empty list: the server accepts the command and never answers.
@@ -193,7 +195,9 @@ struct RESPClientTests {
     }
 
     @Test func aCallerWaitingForAFreeConnectionTimesOut() async throws {
-        try await self.withClient(maximumConnections: 1, commandTimeout: .milliseconds(300)) { client in
+        try await self.withClient(maximumConnections: 1, commandTimeout: .seconds(1)) { client in
+            // Connect first, so the lease below waits for the held connection, not for a connect.
+            try await client.ping()
             try await client.withConnection { _ in
                 await #expect(throws: RESPError.timeout(.lease)) { try await client.ping() }
             }

@@ -10,7 +10,12 @@ struct RedisCallBudgetTests {
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     private func makeBudget(limit: Int, policy: RedisCallBudget.UnavailablePolicy = .failClosed(localAllowance: 5)) throws -> RedisCallBudget {
-        try RedisCallBudget(url: BudgetRedis.sharedURL(), configuration: .init(limit: limit, unavailablePolicy: policy))
+        // A generous deadline: these tests check the window's arithmetic, not timing, and share 2 cores with the whole suite.
+        try RedisCallBudget(
+            url: BudgetRedis.sharedURL(),
+            configuration: .init(limit: limit, unavailablePolicy: policy),
+            commandTimeout: .seconds(20)
+        )
     }
 
     private func user() -> String { "test-\(UUID().uuidString)" }

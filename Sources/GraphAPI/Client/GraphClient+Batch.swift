@@ -29,6 +29,7 @@ extension GraphClient {
     }
 
     private func batchChunk(_ requests: [GraphBatchRequest], context: GraphCallContext) async throws -> [Result<GraphResponse, GraphClientError>] {
+        // The token and proof go at the top level only (reference §1.3 doc example); each operation inherits them.
         let operations = JSONValue.array(requests.map { $0.operation(version: self.configuration.version) })
         let parameters = GraphParameters([
             GraphQueryItem(name: "batch", value: operations.serialized()), GraphQueryItem(name: "include_headers", value: "true"),
@@ -40,7 +41,7 @@ extension GraphClient {
         guard let elements = response.json.arrayValue, elements.count == requests.count else {
             throw GraphClientError.invalidResponse(endpoint: "/(batch)", reason: "batch answer is not an array of \(requests.count) items")
         }
-        let redactor = GraphRedactor(secrets: [])
+        let redactor = response.redactor
 
         var results: [Result<GraphResponse, GraphClientError>?] = Array(repeating: nil, count: requests.count)
         var retryIndices: [Int] = []
@@ -74,7 +75,9 @@ extension GraphClient {
             case .refreshToken:
                 retryIndices.append(index)
             case .retry(let delay, let retryClass):
-                if retryClass == .throttled, context.waitPolicy == .failFast {
+                // Fail fast when asked, or when the wait is longer than a call may wait in total (reference §7.5: calling
+                // a blocked account again extends the block).
+                if retryClass == .throttled, context.waitPolicy == .failFast || delay > self.configuration.retry.maxTotalWait {
                     results[index] = .failure(.graph(error))
                     if let account = context.adAccountID ?? context.businessID {
                         self.governor.pause(account, until: self.time.now().addingTimeInterval(delay.seconds), reason: "throttled")
@@ -94,7 +97,7 @@ extension GraphClient {
                     "account_id": "\(context.adAccountID ?? "none")",
                 ]
             )
-            if retryWait > .zero, retryWait <= self.configuration.retry.maxTotalWait {
+            if retryWait > .zero {
                 try await self.time.sleep(retryWait)
                 self.metrics.waited(reason: "throttle", duration: retryWait)
             }

@@ -13,13 +13,17 @@ extension GraphClient {
         var attempt = 0
         var waitedForRetries: Duration = .zero
         var classAttempts: [GraphRetryPolicy.RetryClass: Int] = [:]
+        // Every token and proof this call has sent: Graph may echo an earlier one after a refresh.
+        var sentSecrets: [String] = []
 
         while true {
             attempt += 1
             try Task.checkCancellation()
             try await self.admit(call, context: context, endpoint: endpoint, metadata: metadata)
 
-            let (request, redactor) = self.buildRequest(call, token: token)
+            let (request, attemptRedactor) = self.buildRequest(call, token: token)
+            sentSecrets += attemptRedactor.secrets.filter { !sentSecrets.contains($0) }
+            let redactor = GraphRedactor(secrets: sentSecrets)
             let started = self.time.elapsed()
             let failure: GraphRetryPolicy.Failure
             do {
@@ -27,7 +31,8 @@ extension GraphClient {
                 let usage = GraphUsageReport(headers: raw.headers)
                 self.observe(usage, context: context)
                 let duration = self.time.elapsed() - started
-                if (200..<300).contains(raw.status), let response = self.successResponse(raw, usage: usage, redactor: redactor) {
+                if (200..<300).contains(raw.status), var response = self.successResponse(raw, usage: usage, redactor: redactor) {
+                    response.redactor = redactor
                     self.metrics.callCompleted(endpoint: endpoint, outcome: "success", duration: duration)
                     self.logger.debug("graph call succeeded", metadata: metadata.merging(["attempt": "\(attempt)"]) { $1 })
                     return response
@@ -35,10 +40,15 @@ extension GraphClient {
                 let error = self.graphError(raw, redactor: redactor)
                 self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: duration)
                 if (200..<300).contains(raw.status), error.code == nil {
-                    throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
+                    // A cut or garbled body: a GET is safe to ask again (as after a reset); a POST may have taken effect.
+                    guard call.method == .get else {
+                        throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
+                    }
+                    failure = .transport(GraphTransportError(.other, detail: "HTTP \(raw.status) body is not JSON"))
+                } else {
+                    if let handBack = call.handBack, handBack(error) { throw GraphClientError.graph(error) }
+                    failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
                 }
-                if let handBack = call.handBack, handBack(error) { throw GraphClientError.graph(error) }
-                failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
             } catch let transportError as GraphTransportError {
                 let safe = GraphTransportError(transportError.kind, detail: redactor.scrub(transportError.detail))
                 self.metrics.callCompleted(endpoint: endpoint, outcome: "transport.\(safe.kind.rawValue)", duration: self.time.elapsed() - started)

@@ -118,18 +118,3 @@ public final class GraphClient: Sendable {
         }
     }
 }
-
-/// One logical call: what to send, how to label it and how the pager wants some errors handed back.
-struct GraphCall: Sendable {
-    var method: GraphHTTPMethod
-    var path: String
-    var parameters: GraphParameters
-    /// Units charged to the call budget (a batch charges one per sub-request).
-    var cost: Int = 1
-    /// The metrics/log label; the path's template when `nil`.
-    var endpoint: String?
-    /// Errors handed straight back to the caller instead of being retried (the pager shrinks its page on them).
-    var handBack: (@Sendable (GraphError) -> Bool)?
-
-    var endpointLabel: String { self.endpoint ?? GraphEndpointTemplate.template(for: self.path) }
-}

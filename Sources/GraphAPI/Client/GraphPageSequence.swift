@@ -96,11 +96,13 @@ public struct GraphPageSequence<Item: Decodable & Sendable>: AsyncSequence, Send
         }
 
         /// "Please reduce the amount of data…", data-per-call limits, and the 1/99 unknown error (reference §6.3).
+        /// What 1/99 means beyond "unknown error" is unconfirmed (reference §12); connectors treat it as maybe-too-much-data.
         static func asksForLessData(_ error: GraphError) -> Bool {
             error.classification == .dataTooLarge || (error.code == 1 && error.subcode == 99)
         }
 
         mutating func decodePage(_ response: GraphResponse, endpoint: String) throws -> GraphPage<Item> {
+            // With zero results `paging` may be absent altogether (unconfirmed, reference §2.1): no `next` means the end.
             guard let rawItems = response.json["data"]?.arrayValue else {
                 throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "no data array in a paged response")
             }

@@ -10,6 +10,8 @@ public struct GraphResponse: Sendable {
     public var json: JSONValue
     /// The usage headers of this response.
     public var usage: GraphUsageReport
+    /// Scrubs the secrets of the call that produced this response (for errors found inside it, e.g. batch items).
+    var redactor = GraphRedactor()
 
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], json: JSONValue, usage: GraphUsageReport) {
         self.status = status

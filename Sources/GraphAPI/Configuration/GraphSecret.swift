@@ -2,7 +2,9 @@
 ///
 /// Interpolating a `GraphSecret` into a log line or error prints `[REDACTED]`; only ``reveal()`` gives the text,
 /// and only request signing and the transport call it.
-public struct GraphSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, ExpressibleByStringLiteral {
+public struct GraphSecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable,
+    ExpressibleByStringLiteral
+{
     private let value: String
 
     public init(_ value: String) {
@@ -18,4 +20,6 @@ public struct GraphSecret: Sendable, Hashable, CustomStringConvertible, CustomDe
 
     public var description: String { "[REDACTED]" }
     public var debugDescription: String { "[REDACTED]" }
+    /// Hides the value from `dump` and reflection.
+    public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -17,6 +17,9 @@ public enum GraphErrorClassification: String, Sendable, Hashable, CaseIterable {
     case unknown
 
     /// Classifies a Graph error from its fields.
+    ///
+    /// Keys on `code`/`error_subcode`, not the HTTP status, whose mapping per code is unconfirmed (reference §6.2). Code 960
+    /// (batch operation aborted) is retried as connectors do; its message is unconfirmed (reference §5).
     public static func classify(httpStatus: Int, code: Int?, subcode: Int?, message: String, isTransient: Bool?) -> GraphErrorClassification {
         let lowered = message.lowercased()
         switch (code, subcode) {

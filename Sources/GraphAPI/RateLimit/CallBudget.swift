@@ -30,30 +30,3 @@ extension CallBudget {
         try await self.acquire(userID: userID, cost: 1, now: now)
     }
 }
-
-/// The answer of ``CallBudget/acquire(userID:cost:now:)``.
-public enum CallBudgetDecision: Sendable, Hashable {
-    /// Charged; the usage after charging.
-    case granted(CallBudgetUsage)
-    /// Not charged: the window is full until `retryAt`.
-    case exhausted(retryAt: Date, usage: CallBudgetUsage)
-}
-
-/// Calls used in the current window against the limit.
-public struct CallBudgetUsage: Sendable, Hashable, Codable {
-    /// Calls made in the window.
-    public var used: Int
-    /// Calls allowed per window.
-    public var limit: Int
-    /// The window length in seconds.
-    public var windowSeconds: Double
-
-    public init(used: Int, limit: Int, windowSeconds: Double) {
-        self.used = used
-        self.limit = limit
-        self.windowSeconds = windowSeconds
-    }
-
-    /// `used / limit` (0 when the limit is 0).
-    public var fraction: Double { self.limit > 0 ? Double(self.used) / Double(self.limit) : 1 }
-}

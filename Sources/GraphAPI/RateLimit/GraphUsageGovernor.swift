@@ -141,6 +141,7 @@ public final class GraphUsageGovernor: Sendable {
             }
             if let latestPause { return .paused(until: latestPause) }
             guard percent > self.slowDownThresholdPercent else { return .proceed }
+            // Percentages may exceed 100 while blocked (unconfirmed, reference §7.3): clamp.
             let fraction = (Swift.min(percent, 100) - self.slowDownThresholdPercent) / (100 - self.slowDownThresholdPercent)
             let delay = self.maxSlowDownDelay * fraction
             return delay > .zero ? .slowDown(delay) : .proceed

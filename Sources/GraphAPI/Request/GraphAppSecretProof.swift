@@ -10,6 +10,8 @@ public enum GraphAppSecretProof {
     ///   - unixTime: Seconds since 1970, used by the time-stamped form. Time-stamped proofs expire after 5 minutes,
     ///     so they are computed per attempt.
     public static func parameters(token: String, secret: String, mode: GraphConfiguration.ProofMode, unixTime: Int64) -> [GraphQueryItem] {
+        // Whether the classic form is still accepted under "Require App Secret" is unconfirmed (reference §1.3, §12);
+        // the time-stamped form is the default for that reason.
         switch mode {
         case .classic:
             return [GraphQueryItem(name: "appsecret_proof", value: self.hmacHex(key: secret, message: token))]

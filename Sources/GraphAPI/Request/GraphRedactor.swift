@@ -3,7 +3,7 @@
 /// Query parameters named in ``secretParameterNames`` are replaced by `[REDACTED]`; free text (Graph messages,
 /// URLs such as `paging.next`) is scanned for `name=value` pairs of those names and for the literal secrets of
 /// the current call.
-public struct GraphRedactor: Sendable {
+public struct GraphRedactor: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Parameter names whose values are never shown.
     public static let secretParameterNames: Set<String> = [
         "access_token", "appsecret_proof", "client_secret", "fb_exchange_token", "input_token", "code", "refresh_token",
@@ -18,6 +18,11 @@ public struct GraphRedactor: Sendable {
     public init(secrets: [String] = []) {
         self.secrets = secrets.filter { $0.count >= 4 }
     }
+
+    /// Never shows the secrets it holds.
+    public var description: String { "GraphRedactor(\(self.secrets.count) secrets)" }
+    public var debugDescription: String { self.description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
 
     /// The query items with secret values masked.
     public static func redact(_ items: [GraphQueryItem]) -> [GraphQueryItem] {

@@ -11,7 +11,7 @@ import NIOPosix
 /// details never contain a URL.
 ///
 /// ```swift
-/// let transport = HTTPClientTransport(baseURL: configuration.baseURL)   // HTTPClient.shared
+/// let transport = HTTPClientTransport(configuration: configuration)   // HTTPClientTransport.defaultClient
 /// ```
 public struct HTTPClientTransport: GraphTransport {
     /// Scheme, host and optional port, without a trailing slash, e.g. `https://graph.facebook.com`.
@@ -20,10 +20,30 @@ public struct HTTPClientTransport: GraphTransport {
     public let maxResponseBytes: Int
     private let client: HTTPClient
 
-    public init(baseURL: String = GraphConfiguration.defaultBaseURL, client: HTTPClient = .shared, maxResponseBytes: Int = 64 * 1024 * 1024) {
+    /// The process-wide client used by default: like `HTTPClient.shared`, but with tracing off (AsyncHTTPClient would
+    /// otherwise put the full URL, token and proof included, into span attributes of any bootstrapped tracer) and
+    /// redirects refused (a redirect would carry the token to another URL). It lives for the whole process.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.tracing.tracer = nil
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// - Parameter client: Pass your own only with tracing disabled (see ``defaultClient``).
+    public init(
+        baseURL: String = GraphConfiguration.defaultBaseURL,
+        client: HTTPClient = HTTPClientTransport.defaultClient,
+        maxResponseBytes: Int = 64 * 1024 * 1024
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.client = client
         self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// A transport for the configuration's base URL (`METASYNC_GRAPH_URL`).
+    public init(configuration: GraphConfiguration, client: HTTPClient = HTTPClientTransport.defaultClient) {
+        self.init(baseURL: configuration.baseURL, client: client)
     }
 
     public func send(_ request: GraphHTTPRequest, timeout: Duration) async throws -> GraphHTTPResponse {

@@ -11,12 +11,15 @@ struct GraphRenderer {
     var rowsServed = 0
     /// Insights rows rendered.
     var insightsRowsServed = 0
+    /// Shared plans for paging through large insights results.
+    let planCache: InsightsPlanCache?
 
-    init(world: SandboxWorld, configuration: SandboxConfiguration, request: SandboxRequest, now: Date) {
+    init(world: SandboxWorld, configuration: SandboxConfiguration, request: SandboxRequest, now: Date, planCache: InsightsPlanCache? = nil) {
         self.world = world
         self.configuration = configuration
         self.request = request
         self.now = now
+        self.planCache = planCache
     }
 
     var version: String { self.request.version ?? self.configuration.graphVersion }
@@ -289,7 +292,16 @@ struct GraphRenderer {
     }
 
     /// The items of an edge after `filtering`, `effective_status` and default visibility, newest first.
-    func visible(_ kind: SandboxNodeKind, items: [Int], _ p: EdgeParameters) throws(GraphErrorSpec) -> [Int] {
+    /// - Parameters:
+    ///   - belowSeq: Only items created before this `seq` (an `after` cursor), skipped without evaluating filters.
+    ///   - stopAt: Stop once this many items matched (enough for one page plus the "is there more" probe).
+    func visible(
+        _ kind: SandboxNodeKind,
+        items: [Int],
+        _ p: EdgeParameters,
+        belowSeq: Int? = nil,
+        stopAt: Int? = nil
+    ) throws(GraphErrorSpec) -> [Int] {
         var statusFilter: Set<String>?
         if let text = p.effectiveStatus {
             statusFilter = Set(InsightsEngine.stringList(text))
@@ -303,8 +315,9 @@ struct GraphRenderer {
         }
         let explicitStatus = statusFilter != nil
         var out: [Int] = []
-        out.reserveCapacity(items.count)
+        out.reserveCapacity(min(items.count, stopAt ?? items.count))
         for i in items.reversed() {
+            if let belowSeq, self.world.nodes[i].seq >= belowSeq { continue }
             let effective = self.world.effectiveStatus(i)
             if let statusFilter, !statusFilter.isEmpty, !statusFilter.contains(effective) { continue }
             if !explicitStatus, effective == "ARCHIVED" || effective == "DELETED" { continue }
@@ -314,7 +327,10 @@ struct GraphRenderer {
                 ok = false
                 break
             }
-            if ok { out.append(i) }
+            if ok {
+                out.append(i)
+                if let stopAt, out.count >= stopAt { break }
+            }
         }
         return out
     }
@@ -327,11 +343,27 @@ struct GraphRenderer {
         basePath: String,
         nextQuery: [(name: String, value: String)]
     ) throws(GraphErrorSpec) -> SandboxJSON {
-        let list = try self.visible(kind, items: items, p)
         var start = 0
         var end = 0
         var skipEmpty = false
-        if let before = p.before {
+        let list: [Int]
+        let forward = !p.summary && p.before == nil
+        if forward {
+            // The common forward read: scan only past the cursor and one item beyond the page.
+            var belowSeq: Int?
+            if let after = p.after {
+                guard let cursor = Self.decodeCursor(after) else { throw GraphErrorSpec.invalidParameter("Invalid cursor") }
+                belowSeq = cursor.seq
+                skipEmpty = cursor.skipEmpty
+            }
+            list = try self.visible(kind, items: items, p, belowSeq: belowSeq, stopAt: p.limit + 1)
+            end = min(list.count, p.limit)
+        } else {
+            list = try self.visible(kind, items: items, p)
+        }
+        if forward {
+            // Already positioned at the cursor.
+        } else if let before = p.before {
             guard let cursor = Self.decodeCursor(before) else { throw GraphErrorSpec.invalidParameter("Invalid cursor") }
             end = list.firstIndex { self.world.nodes[$0].seq <= cursor.seq } ?? list.count
             start = max(0, end - p.limit)
@@ -367,7 +399,9 @@ struct GraphRenderer {
             let first = Self.cursor(self.world.nodes[list[start]].seq)
             let last = Self.cursor(self.world.nodes[list[end - 1]].seq)
             var paging: [JSONMember] = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
-            if start > 0 { paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: first)))) }
+            if forward ? p.after != nil : start > 0 {
+                paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: first))))
+            }
             if hasMore { paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: last)))) }
             members.append(JSONMember("paging", .object(paging)))
         }
@@ -450,7 +484,10 @@ struct GraphRenderer {
 
     /// The request's `fields`, parsed (code 2500 on a syntax error).
     func selection() throws(GraphErrorSpec) -> FieldSelection? {
-        guard let text = self.request.parameter("fields"), !text.isEmpty else { return nil }
+        guard var text = self.request.parameter("fields"), !text.isEmpty else { return nil }
+        if text.hasPrefix("["), let list = JSONParser.parse(text)?.arrayValue {
+            text = list.compactMap(\.stringValue).joined(separator: ",")
+        }
         do {
             return try FieldSelection.parse(text)
         } catch {
@@ -470,7 +507,7 @@ struct GraphRenderer {
         nextQuery: [(name: String, value: String)]
     ) throws(GraphErrorSpec) -> SandboxJSON {
         let engine = InsightsEngine(world: self.world, now: self.now)
-        let plan = engine.plan(query)
+        let plan = self.planCache?.plan(for: query, engine: engine) ?? engine.plan(query)
         if let budget, plan.total > budget { throw GraphErrorSpec.reduceData }
         let limit = try self.pageSize(limitText)
         var offset = 0

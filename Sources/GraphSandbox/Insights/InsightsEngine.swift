@@ -6,15 +6,6 @@ struct InsightsEngine: Sendable {
     let world: SandboxWorld
     let now: Date
 
-    static let metricFields: Set<String> = [
-        "impressions", "reach", "frequency", "clicks", "unique_clicks", "inline_link_clicks", "spend", "cpc", "cpm", "cpp", "ctr",
-        "unique_ctr", "inline_link_click_ctr", "cost_per_inline_link_click", "actions", "action_values", "conversions", "conversion_values",
-        "cost_per_action_type", "cost_per_conversion", "purchase_roas", "outbound_clicks", "social_spend",
-    ]
-    static let dimensionFields: Set<String> = [
-        "account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name",
-        "objective", "optimization_goal", "buying_type", "attribution_setting", "date_start", "date_stop", "created_time", "updated_time",
-    ]
     static let defaultFields = ["account_id", "impressions", "spend"]
     static let datePresets: Set<String> = [
         "today", "yesterday", "this_month", "last_month", "this_quarter", "maximum", "data_maximum", "last_3d", "last_7d", "last_14d",
@@ -113,8 +104,9 @@ struct InsightsEngine: Sendable {
         }
         var fields = Self.defaultFields
         if let text = request.parameter("fields"), !text.isEmpty {
-            fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            for field in fields where !Self.metricFields.contains(field) && !Self.dimensionFields.contains(field) {
+            // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
+            fields = Self.stringList(text).filter { !$0.isEmpty }
+            for field in fields where InsightsField(rawValue: field) == nil {
                 throw GraphErrorSpec.invalidParameter(
                     "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
                 )
@@ -153,9 +145,11 @@ struct InsightsEngine: Sendable {
             until: until,
             increment: increment,
             fields: fields,
+            fieldKinds: fields.compactMap(InsightsField.init(rawValue:)),
             attributionWindows: windows,
             filters: filters,
-            includeDeletedRows: includeDeleted
+            includeDeletedRows: includeDeleted,
+            filterText: request.parameter("filtering") ?? ""
         )
     }
 
@@ -317,14 +311,32 @@ struct InsightsEngine: Sendable {
             guard !ads.isEmpty else { continue }
             let from = max(start, query.since)
             guard from <= lastDay else { continue }
-            var count = 0
-            for p in periods where p.stop >= from && p.start <= lastDay { count += 1 }
+            let count = Self.overlapping(periods, from: from, to: lastDay).count
             guard count > 0 else { continue }
             objects.append((object, ads, start))
             counts.append(count)
             total += count
         }
         return Plan(objects: objects, rowCounts: counts, periods: periods, total: total)
+    }
+
+    /// The indices of the (sorted, contiguous) periods that overlap `from...to`, found by binary search so long
+    /// daily ranges stay cheap.
+    static func overlapping(_ periods: [(start: Int, stop: Int)], from: Int, to: Int) -> Range<Int> {
+        guard from <= to else { return 0..<0 }
+        var low = 0
+        var high = periods.count
+        while low < high {
+            let mid = (low + high) / 2
+            if periods[mid].stop < from { low = mid + 1 } else { high = mid }
+        }
+        let first = low
+        high = periods.count
+        while low < high {
+            let mid = (low + high) / 2
+            if periods[mid].start <= to { low = mid + 1 } else { high = mid }
+        }
+        return first..<max(first, low)
     }
 
     // MARK: Metrics
@@ -399,7 +411,7 @@ struct InsightsEngine: Sendable {
                 continue
             }
             let from = max(entry.start, query.since)
-            for period in plan.periods where period.stop >= from && period.start <= lastDay {
+            for period in plan.periods[Self.overlapping(plan.periods, from: from, to: lastDay)] {
                 if skipped < offset {
                     skipped += 1
                     continue
@@ -462,54 +474,54 @@ struct InsightsEngine: Sendable {
             case .ad: return node
             }
         }
-        for field in q.fields {
+        for (field, kind) in zip(q.fields, q.fieldKinds) {
             let value: SandboxJSON?
-            switch field {
-            case "account_id": value = .string(account.number)
-            case "account_name": value = .string(account.name)
-            case "account_currency": value = .string(account.currency)
-            case "campaign_id": value = ancestor(.campaign).map { .string($0.id) }
-            case "campaign_name": value = ancestor(.campaign).map { .string($0.name) }
-            case "adset_id": value = ancestor(.adset).map { .string($0.id) }
-            case "adset_name": value = ancestor(.adset).map { .string($0.name) }
-            case "ad_id": value = ancestor(.ad).map { .string($0.id) }
-            case "ad_name": value = ancestor(.ad).map { .string($0.name) }
-            case "objective": value = ancestor(.campaign).map { .string($0.objective) }
-            case "optimization_goal": value = ancestor(.adset).map { .string($0.optimizationGoal) }
-            case "buying_type": value = ancestor(.campaign).map { _ in .string("AUCTION") }
-            case "attribution_setting": value = .string("7d_click_1d_view")
-            case "created_time": value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.createdTime, in: account.timeZone))) }
-            case "updated_time": value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.updatedTime, in: account.timeZone))) }
-            case "date_start", "date_stop": value = nil
-            case "impressions": value = .string(String(t.impressions))
-            case "reach": value = .string(String(reach))
-            case "frequency": value = reach > 0 ? .string(ratio(Double(t.impressions) / Double(reach))) : nil
-            case "clicks": value = .string(String(t.clicks))
-            case "unique_clicks": value = .string(String(Int(Double(t.clicks) * 0.93)))
-            case "inline_link_clicks": value = .string(String(t.linkClicks))
-            case "spend": value = .string(money(Double(t.spendMinor)))
-            case "social_spend": value = .string("0")
-            case "cpc": value = t.clicks > 0 ? .string(ratio(spendMajor / Double(t.clicks))) : nil
-            case "cost_per_inline_link_click": value = t.linkClicks > 0 ? .string(ratio(spendMajor / Double(t.linkClicks))) : nil
-            case "cpm": value = t.impressions > 0 ? .string(ratio(spendMajor / Double(t.impressions) * 1000)) : nil
-            case "cpp": value = reach > 0 ? .string(ratio(spendMajor / Double(reach) * 1000)) : nil
-            case "ctr": value = t.impressions > 0 ? .string(ratio(Double(t.clicks) / Double(t.impressions) * 100)) : nil
-            case "unique_ctr": value = reach > 0 ? .string(ratio(Double(t.clicks) * 0.93 / Double(reach) * 100)) : nil
-            case "inline_link_click_ctr": value = t.impressions > 0 ? .string(ratio(Double(t.linkClicks) / Double(t.impressions) * 100)) : nil
-            case "actions": value = actionList({ Double(counts($0)) }, asMoney: false)
-            case "conversions": value = actionList({ $0.contains("purchase") ? Double(t.purchases) : nil }, asMoney: false)
-            case "outbound_clicks": value = actionList({ $0 == "link_click" ? Double(t.linkClicks) * 0.9 : nil }, asMoney: false)
-            case "action_values", "conversion_values":
+            switch kind {
+            case .account_id: value = .string(account.number)
+            case .account_name: value = .string(account.name)
+            case .account_currency: value = .string(account.currency)
+            case .campaign_id: value = ancestor(.campaign).map { .string($0.id) }
+            case .campaign_name: value = ancestor(.campaign).map { .string($0.name) }
+            case .adset_id: value = ancestor(.adset).map { .string($0.id) }
+            case .adset_name: value = ancestor(.adset).map { .string($0.name) }
+            case .ad_id: value = ancestor(.ad).map { .string($0.id) }
+            case .ad_name: value = ancestor(.ad).map { .string($0.name) }
+            case .objective: value = ancestor(.campaign).map { .string($0.objective) }
+            case .optimization_goal: value = ancestor(.adset).map { .string($0.optimizationGoal) }
+            case .buying_type: value = ancestor(.campaign).map { _ in .string("AUCTION") }
+            case .attribution_setting: value = .string("7d_click_1d_view")
+            case .created_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.createdTime, in: account.timeZone))) }
+            case .updated_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.updatedTime, in: account.timeZone))) }
+            case .date_start, .date_stop: value = nil
+            case .impressions: value = .string(String(t.impressions))
+            case .reach: value = .string(String(reach))
+            case .frequency: value = reach > 0 ? .string(ratio(Double(t.impressions) / Double(reach))) : nil
+            case .clicks: value = .string(String(t.clicks))
+            case .unique_clicks: value = .string(String(Int(Double(t.clicks) * 0.93)))
+            case .inline_link_clicks: value = .string(String(t.linkClicks))
+            case .spend: value = .string(money(Double(t.spendMinor)))
+            case .social_spend: value = .string("0")
+            case .cpc: value = t.clicks > 0 ? .string(ratio(spendMajor / Double(t.clicks))) : nil
+            case .cost_per_inline_link_click: value = t.linkClicks > 0 ? .string(ratio(spendMajor / Double(t.linkClicks))) : nil
+            case .cpm: value = t.impressions > 0 ? .string(ratio(spendMajor / Double(t.impressions) * 1000)) : nil
+            case .cpp: value = reach > 0 ? .string(ratio(spendMajor / Double(reach) * 1000)) : nil
+            case .ctr: value = t.impressions > 0 ? .string(ratio(Double(t.clicks) / Double(t.impressions) * 100)) : nil
+            case .unique_ctr: value = reach > 0 ? .string(ratio(Double(t.clicks) * 0.93 / Double(reach) * 100)) : nil
+            case .inline_link_click_ctr: value = t.impressions > 0 ? .string(ratio(Double(t.linkClicks) / Double(t.impressions) * 100)) : nil
+            case .actions: value = actionList({ Double(counts($0)) }, asMoney: false)
+            case .conversions: value = actionList({ $0.contains("purchase") ? Double(t.purchases) : nil }, asMoney: false)
+            case .outbound_clicks: value = actionList({ $0 == "link_click" ? Double(t.linkClicks) * 0.9 : nil }, asMoney: false)
+            case .action_values, .conversion_values:
                 value = actionList({ $0.contains("purchase") ? Double(t.purchaseValueMinor) / Double(offset) : nil }, asMoney: true)
-            case "cost_per_action_type", "cost_per_conversion":
+            case .cost_per_action_type, .cost_per_conversion:
                 value = actionList(
                     { type in
                         let c = counts(type)
-                        return c > 0 && (field == "cost_per_action_type" || type.contains("purchase")) ? spendMajor / Double(c) : nil
+                        return c > 0 && (kind == .cost_per_action_type || type.contains("purchase")) ? spendMajor / Double(c) : nil
                     },
                     asMoney: true
                 )
-            case "purchase_roas":
+            case .purchase_roas:
                 value =
                     t.spendMinor > 0 && t.purchaseValueMinor > 0
                     ? .array([
@@ -519,7 +531,6 @@ struct InsightsEngine: Sendable {
                         ])
                     ])
                     : nil
-            default: value = nil
             }
             if let value { members.append(JSONMember(field, value)) }
         }

@@ -31,10 +31,20 @@ struct InsightsQuery: Sendable {
     var until: Int
     var increment: Increment
     var fields: [String]
+    /// `fields`, resolved (same order).
+    var fieldKinds: [InsightsField]
     var attributionWindows: [String]
     var filters: [Filter]
     /// Rows for objects whose effective status is DELETED are kept (a status filter asked for them).
     var includeDeletedRows: Bool
+    /// The raw `filtering` text, part of the plan cache key.
+    var filterText: String = ""
+
+    /// Identifies the rows a query produces (not their metrics), for ``InsightsPlanCache``.
+    func planKey(worldVersion: Int, lastDataDay: Int) -> String {
+        "\(self.accountIndex)|\(self.scopeNode ?? -1)|\(self.level?.rawValue ?? 0)|\(self.since)|\(self.until)|\(self.increment)|"
+            + "\(self.includeDeletedRows)|\(self.filterText)|\(worldVersion)|\(lastDataDay)"
+    }
 
     /// The periods `[start, stop]` the range is split into.
     var periods: [(start: Int, stop: Int)] {

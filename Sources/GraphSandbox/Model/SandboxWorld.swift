@@ -20,6 +20,8 @@ struct SandboxWorld: Sendable {
     let userID: String
     let userName: String
     private var nextSeq = 0
+    /// Bumped by every structural change (new object, status or name change); keys cached insights plans.
+    private(set) var version = 0
     private let idBase: Int
 
     private static let profiles: [(currency: String, offset: Int, zone: String, zoneID: Int)] = [
@@ -132,6 +134,7 @@ struct SandboxWorld: Sendable {
     ) -> Int {
         let seq = self.nextSeq
         self.nextSeq += 1
+        self.version += 1
         let s = UInt64(seq)
         let seed = self.seed
         let r = { (salt: UInt64) in SandboxRandom.unit(seed, s, salt) }
@@ -285,6 +288,7 @@ struct SandboxWorld: Sendable {
     /// Renames and/or changes the status of an object, bumping `updated_time`. Deleting or archiving a campaign or
     /// ad set also bumps its descendants, whose effective status changes with it.
     mutating func update(_ i: Int, name: String?, status: String?, at now: Date) {
+        self.version += 1
         if let name { self.nodes[i].name = name }
         if let status { self.nodes[i].status = status }
         self.nodes[i].updatedTime = max(now.rounded(), self.nodes[i].updatedTime)

@@ -1,4 +1,6 @@
+import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Bulk upserts and simple reads for one mirrored table (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
 /// `performance_snapshots`, ...).
@@ -24,20 +26,94 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     public func upsert(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         let rows = Self.lastPerKey(rows)
+        let connection = self.executor.database.sqliteConnection
+        try await self.executor.write { sql in
+            for chunk in rows.chunked(Self.rowsPerStatement) {
+                if let connection {
+                    // SQLite: one multi-row statement, values bound straight to SQLite (we hold the connection's gate here).
+                    try await connection.query(Self.sqliteUpsertSQL(rowCount: chunk.count), Self.sqliteBinds(chunk)) { _ in }
+                } else {
+                    try await sql.raw(try Self.postgresUpsertStatement(chunk)).run()
+                }
+            }
+        }
+    }
+
+    /// `INSERT INTO t (cols) VALUES (?, …), … ON CONFLICT (key) DO UPDATE SET col = excluded.col, …` for SQLite.
+    static func sqliteUpsertSQL(rowCount: Int) -> String {
         let columns = Row.columns
         let conflict = Set(Row.conflictColumns)
         let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
-        try await self.executor.write { sql in
-            for chunk in rows.chunked(Self.rowsPerStatement) {
-                let insert = sql.insert(into: Row.tableName).columns(columns)
-                for row in chunk { insert.values(row.sqlValues) }
-                try await insert.onConflict(with: Row.conflictColumns) { update in
-                    for column in updated { update.set(excludedValueOf: column) }
-                    return update
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        var sql = "INSERT INTO \"\(Row.tableName)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        sql.reserveCapacity(sql.utf8.count + rowCount * (tuple.utf8.count + 1) + 64 * columns.count)
+        for index in 0..<rowCount {
+            if index > 0 { sql += "," }
+            sql += tuple
+        }
+        sql += " ON CONFLICT (" + Row.conflictColumns.map { "\"\($0)\"" }.joined(separator: ", ") + ") "
+        sql += updated.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updated.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+        return sql
+    }
+
+    /// The rows' values as SQLite values, row-major, in the schema's SQLite representation.
+    static func sqliteBinds(_ rows: some Collection<Row>) -> [SQLiteData] {
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(rows.count * Row.columns.count)
+        for row in rows {
+            for value in row.columnValues {
+                switch value {
+                case .null: binds.append(.null)
+                case .text(let v): binds.append(.text(v))
+                case .integer(let v): binds.append(.integer(v))
+                case .decimal(let v): binds.append(.text(v.stringValue))
+                case .day(let v): binds.append(.text(v.description))
+                case .timestamp(let v): binds.append(.float(v.timeIntervalSince1970))
+                case .json(let v): binds.append(.text(v.rawValue))
                 }
-                .run()
             }
         }
+        return binds
+    }
+
+    /// `INSERT INTO t (cols) SELECT … FROM unnest($1::text[], $2::date[], …) ON CONFLICT (key) DO UPDATE SET col =
+    /// excluded.col, …` for PostgreSQL: one binary array bind per column. A column that is NULL in every row of the page
+    /// is written as a `NULL` literal (so its type comes from the table).
+    static func postgresUpsertStatement(_ rows: some Collection<Row>) throws -> SQLQueryString {
+        let columns = Row.columns
+        var perColumn = Array(repeating: [ColumnValue](), count: columns.count)
+        for index in perColumn.indices { perColumn[index].reserveCapacity(rows.count) }
+        for row in rows {
+            for (index, value) in row.columnValues.enumerated() { perColumn[index].append(value) }
+        }
+        var selectList: [String] = []
+        var unnestArgs: SQLQueryString = ""
+        var aliases: [String] = []
+        for (index, values) in perColumn.enumerated() {
+            guard let element = values.lazy.compactMap(PostgresColumnArray.Element.init).first else {
+                selectList.append("NULL")
+                continue
+            }
+            let alias = "c\(index)"
+            if !aliases.isEmpty { unnestArgs += ", " }
+            unnestArgs += "\(bind: PostgresColumnArray(element: element, values: values))::\(unsafeRaw: element.sqlArrayType)"
+            aliases.append(alias)
+            selectList.append("u.\(alias)")
+        }
+        let conflict = Set(Row.conflictColumns)
+        let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
+        var query: SQLQueryString = "INSERT INTO \(ident: Row.tableName) (\(idents: columns, joinedBy: ", ")) "
+        query += "SELECT \(unsafeRaw: selectList.joined(separator: ", ")) FROM unnest("
+        query += unnestArgs
+        query += ") AS u(\(unsafeRaw: aliases.joined(separator: ", "))) "
+        query += "ON CONFLICT (\(idents: Row.conflictColumns, joinedBy: ", ")) "
+        if updated.isEmpty {
+            query += "DO NOTHING"
+        } else {
+            let assignments = updated.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", ")
+            query += "DO UPDATE SET \(unsafeRaw: assignments)"
+        }
+        return query
     }
 
     /// All rows, ordered by key.
@@ -75,7 +151,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     /// Keeps the last row for each key (a multi-row upsert must not touch the same key twice).
     private static func lastPerKey(_ rows: [Row]) -> [Row] {
         guard rows.count > 1 else { return rows }
-        var seen: [String: Int] = [:]
+        var seen: [Row.UpsertKey: Int] = [:]
         seen.reserveCapacity(rows.count)
         var out: [Row] = []
         out.reserveCapacity(rows.count)

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `ad_accounts`: one Meta ad account (`GET /act_<id>`).
 public struct AdAccountRow: MirroredRow {
@@ -99,30 +98,30 @@ public struct AdAccountRow: MirroredRow {
 }
 
 extension AdAccountRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.accountID),
-            bindOrNull(self.connectionID),
-            bindOrNull(self.name),
-            bindOrNull(self.currency),
-            bindOrNull(self.timezoneName),
-            bindOrNull(self.timezoneOffsetHoursUTC),
-            bindOrNull(self.accountStatus),
-            bindOrNull(self.disableReason),
-            bindOrNull(self.amountSpent),
-            bindOrNull(self.balance),
-            bindOrNull(self.spendCap),
-            bindOrNull(self.businessID),
-            bindOrNull(self.businessName),
-            bindOrNull(self.createdTime),
-            bindOrNull(self.raw),
-            SQLBind(self.firstSeenAt),
-            SQLBind(self.syncedAt),
+            ColumnValue(self.id),
+            ColumnValue(self.accountID),
+            ColumnValue(self.connectionID),
+            ColumnValue(self.name),
+            ColumnValue(self.currency),
+            ColumnValue(self.timezoneName),
+            ColumnValue(self.timezoneOffsetHoursUTC),
+            ColumnValue(self.accountStatus),
+            ColumnValue(self.disableReason),
+            ColumnValue(self.amountSpent),
+            ColumnValue(self.balance),
+            ColumnValue(self.spendCap),
+            ColumnValue(self.businessID),
+            ColumnValue(self.businessName),
+            ColumnValue(self.createdTime),
+            ColumnValue(self.raw),
+            ColumnValue(self.firstSeenAt),
+            ColumnValue(self.syncedAt),
         ]
     }
 }

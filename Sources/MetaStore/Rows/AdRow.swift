@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `ads` (Graph "adgroup", edge `/act_X/ads`).
 public struct AdRow: MirroredRow {
@@ -78,26 +77,26 @@ public struct AdRow: MirroredRow {
 }
 
 extension AdRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.accountID),
-            bindOrNull(self.campaignID),
-            bindOrNull(self.adsetID),
-            bindOrNull(self.name),
-            bindOrNull(self.status),
-            bindOrNull(self.configuredStatus),
-            bindOrNull(self.effectiveStatus),
-            bindOrNull(self.creativeID),
-            bindOrNull(self.createdTime),
-            bindOrNull(self.updatedTime),
-            bindOrNull(self.raw),
-            SQLBind(self.firstSeenAt),
-            SQLBind(self.syncedAt),
+            ColumnValue(self.id),
+            ColumnValue(self.accountID),
+            ColumnValue(self.campaignID),
+            ColumnValue(self.adsetID),
+            ColumnValue(self.name),
+            ColumnValue(self.status),
+            ColumnValue(self.configuredStatus),
+            ColumnValue(self.effectiveStatus),
+            ColumnValue(self.creativeID),
+            ColumnValue(self.createdTime),
+            ColumnValue(self.updatedTime),
+            ColumnValue(self.raw),
+            ColumnValue(self.firstSeenAt),
+            ColumnValue(self.syncedAt),
         ]
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `ad_sets` (Graph "ad campaign", edge `/act_X/adsets`).
 public struct AdSetRow: MirroredRow {
@@ -118,35 +117,35 @@ public struct AdSetRow: MirroredRow {
 }
 
 extension AdSetRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.accountID),
-            bindOrNull(self.campaignID),
-            bindOrNull(self.name),
-            bindOrNull(self.status),
-            bindOrNull(self.configuredStatus),
-            bindOrNull(self.effectiveStatus),
-            bindOrNull(self.optimizationGoal),
-            bindOrNull(self.billingEvent),
-            bindOrNull(self.bidStrategy),
-            bindOrNull(self.bidAmount),
-            bindOrNull(self.currency),
-            bindOrNull(self.dailyBudget),
-            bindOrNull(self.lifetimeBudget),
-            bindOrNull(self.budgetRemaining),
-            bindOrNull(self.startTime),
-            bindOrNull(self.endTime),
-            bindOrNull(self.createdTime),
-            bindOrNull(self.updatedTime),
-            bindOrNull(self.targeting),
-            bindOrNull(self.raw),
-            SQLBind(self.firstSeenAt),
-            SQLBind(self.syncedAt),
+            ColumnValue(self.id),
+            ColumnValue(self.accountID),
+            ColumnValue(self.campaignID),
+            ColumnValue(self.name),
+            ColumnValue(self.status),
+            ColumnValue(self.configuredStatus),
+            ColumnValue(self.effectiveStatus),
+            ColumnValue(self.optimizationGoal),
+            ColumnValue(self.billingEvent),
+            ColumnValue(self.bidStrategy),
+            ColumnValue(self.bidAmount),
+            ColumnValue(self.currency),
+            ColumnValue(self.dailyBudget),
+            ColumnValue(self.lifetimeBudget),
+            ColumnValue(self.budgetRemaining),
+            ColumnValue(self.startTime),
+            ColumnValue(self.endTime),
+            ColumnValue(self.createdTime),
+            ColumnValue(self.updatedTime),
+            ColumnValue(self.targeting),
+            ColumnValue(self.raw),
+            ColumnValue(self.firstSeenAt),
+            ColumnValue(self.syncedAt),
         ]
     }
 }

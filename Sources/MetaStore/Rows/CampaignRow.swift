@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `campaigns` (Graph "ad campaign group", edge `/act_X/campaigns`).
 public struct CampaignRow: MirroredRow {
@@ -109,33 +108,33 @@ public struct CampaignRow: MirroredRow {
 }
 
 extension CampaignRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.accountID),
-            bindOrNull(self.name),
-            bindOrNull(self.objective),
-            bindOrNull(self.status),
-            bindOrNull(self.configuredStatus),
-            bindOrNull(self.effectiveStatus),
-            bindOrNull(self.buyingType),
-            bindOrNull(self.bidStrategy),
-            bindOrNull(self.currency),
-            bindOrNull(self.dailyBudget),
-            bindOrNull(self.lifetimeBudget),
-            bindOrNull(self.budgetRemaining),
-            bindOrNull(self.spendCap),
-            bindOrNull(self.startTime),
-            bindOrNull(self.stopTime),
-            bindOrNull(self.createdTime),
-            bindOrNull(self.updatedTime),
-            bindOrNull(self.raw),
-            SQLBind(self.firstSeenAt),
-            SQLBind(self.syncedAt),
+            ColumnValue(self.id),
+            ColumnValue(self.accountID),
+            ColumnValue(self.name),
+            ColumnValue(self.objective),
+            ColumnValue(self.status),
+            ColumnValue(self.configuredStatus),
+            ColumnValue(self.effectiveStatus),
+            ColumnValue(self.buyingType),
+            ColumnValue(self.bidStrategy),
+            ColumnValue(self.currency),
+            ColumnValue(self.dailyBudget),
+            ColumnValue(self.lifetimeBudget),
+            ColumnValue(self.budgetRemaining),
+            ColumnValue(self.spendCap),
+            ColumnValue(self.startTime),
+            ColumnValue(self.stopTime),
+            ColumnValue(self.createdTime),
+            ColumnValue(self.updatedTime),
+            ColumnValue(self.raw),
+            ColumnValue(self.firstSeenAt),
+            ColumnValue(self.syncedAt),
         ]
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `meta_connections`: one connected Meta user (or system user) and its encrypted access token.
 ///
@@ -65,27 +64,27 @@ public struct MetaConnectionRow: MirroredRow {
 }
 
 extension MetaConnectionRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.metaUserID),
-            bindOrNull(self.appID),
-            SQLBind(self.tokenType),
-            SQLBind(self.tokenCiphertext),
-            SQLBind(self.tokenKeyID),
-            bindOrNull(self.expiresAt),
-            bindOrNull(self.dataAccessExpiresAt),
-            bindOrNull(self.issuedAt),
-            SQLBind(self.scopes),
-            SQLBind(self.status.rawValue),
-            bindOrNull(self.statusReason),
-            bindOrNull(self.lastCheckedAt),
-            SQLBind(self.createdAt),
-            SQLBind(self.updatedAt),
+            ColumnValue(self.id),
+            ColumnValue(self.metaUserID),
+            ColumnValue(self.appID),
+            ColumnValue(self.tokenType),
+            ColumnValue(self.tokenCiphertext),
+            ColumnValue(self.tokenKeyID),
+            ColumnValue(self.expiresAt),
+            ColumnValue(self.dataAccessExpiresAt),
+            ColumnValue(self.issuedAt),
+            ColumnValue(self.scopes),
+            ColumnValue(self.status.rawValue),
+            ColumnValue(self.statusReason),
+            ColumnValue(self.lastCheckedAt),
+            ColumnValue(self.createdAt),
+            ColumnValue(self.updatedAt),
         ]
     }
 }

@@ -2,7 +2,7 @@ import SQLKit
 
 /// A row of a table that mirrors Graph data and is written by bulk upsert (``EntityRepository``).
 ///
-/// The Codable keys are the column names (reads decode through Codable). Writes use ``columns`` and ``sqlValues``,
+/// The Codable keys are the column names (reads decode through Codable). Writes use ``columns`` and ``columnValues``,
 /// which list the same columns in the same order without Codable's per-value cost (a test checks that both agree with
 /// SQLKit's `SQLQueryEncoder(nilEncodingStrategy: .asNil)` for every row type). `first_seen_at` is written on insert and
 /// preserved by later upserts; every other column is replaced by the newest fetch (a `nil` clears the column).
@@ -15,24 +15,22 @@ public protocol MirroredRow: Codable, Sendable, Equatable {
     static var insertOnlyColumns: Set<String> { get }
     /// The ordering used by lists and digests (the key columns).
     static var orderColumns: [String] { get }
-    /// Every column, in ``sqlValues`` order.
+    /// Every column, in ``columnValues`` order.
     static var columns: [String] { get }
-    /// The row's values as binds (`NULL` for nil), in ``columns`` order.
-    var sqlValues: [any SQLExpression] { get }
-    /// The row's unique key as one string (to drop duplicate keys inside one bulk upsert).
-    var upsertKey: String { get }
+    /// The row's values (`NULL` for nil), in ``columns`` order.
+    var columnValues: [ColumnValue] { get }
+    /// The type of ``upsertKey``.
+    associatedtype UpsertKey: Hashable
+    /// The row's unique key (to drop duplicate keys inside one bulk upsert).
+    var upsertKey: UpsertKey { get }
 }
 
 extension MirroredRow {
     public static var insertOnlyColumns: Set<String> { ["first_seen_at"] }
     public static var orderColumns: [String] { Self.conflictColumns }
-}
 
-/// A bind for a value, or the `NULL` literal for nil.
-@inlinable
-func bindOrNull<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-    if let value { return SQLBind(value) }
-    return SQLLiteral.null
+    /// The row's values as SQLKit binds (`NULL` literals for nil), in ``columns`` order.
+    public var sqlValues: [any SQLExpression] { self.columnValues.map(\.sqlExpression) }
 }
 
 extension AdAccountRow {
@@ -67,12 +65,27 @@ extension MetaConnectionRow {
 
 extension SyncCheckpoint {
     /// Account and stream.
-    public var upsertKey: String { "\(self.accountID)\u{1F}\(self.stream)" }
+    public struct Key: Hashable, Sendable {
+        let accountID: String
+        let stream: String
+    }
+
+    /// Account and stream.
+    public var upsertKey: Key { Key(accountID: self.accountID, stream: self.stream) }
 }
 
 extension PerformanceSnapshotRow {
+    /// Level, object, days and breakdown: the table's unique key.
+    public struct Key: Hashable, Sendable {
+        let level: Level
+        let objectID: String
+        let dateStart: CalendarDay
+        let dateStop: CalendarDay
+        let breakdownKey: String
+    }
+
     /// Level, object, days and breakdown.
-    public var upsertKey: String {
-        "\(self.level.rawValue)\u{1F}\(self.objectID)\u{1F}\(self.dateStart)\u{1F}\(self.dateStop)\u{1F}\(self.breakdownKey)"
+    public var upsertKey: Key {
+        Key(level: self.level, objectID: self.objectID, dateStart: self.dateStart, dateStop: self.dateStop, breakdownKey: self.breakdownKey)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `performance_snapshots`: one insights row (one object, one day or range, one breakdown combination).
 ///
@@ -146,40 +145,40 @@ public struct PerformanceSnapshotRow: MirroredRow {
 }
 
 extension PerformanceSnapshotRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.level.rawValue),
-            SQLBind(self.objectID),
-            SQLBind(self.accountID),
-            bindOrNull(self.campaignID),
-            bindOrNull(self.adsetID),
-            bindOrNull(self.adID),
-            SQLBind(self.dateStart),
-            SQLBind(self.dateStop),
-            SQLBind(self.breakdownKey),
-            bindOrNull(self.breakdowns),
-            bindOrNull(self.currency),
-            bindOrNull(self.impressions),
-            bindOrNull(self.clicks),
-            bindOrNull(self.uniqueClicks),
-            bindOrNull(self.inlineLinkClicks),
-            bindOrNull(self.reach),
-            bindOrNull(self.frequency),
-            bindOrNull(self.spend),
-            bindOrNull(self.cpc),
-            bindOrNull(self.cpm),
-            bindOrNull(self.cpp),
-            bindOrNull(self.ctr),
-            bindOrNull(self.actions),
-            bindOrNull(self.actionValues),
-            bindOrNull(self.costPerActionType),
-            bindOrNull(self.raw),
-            SQLBind(self.firstSeenAt),
-            SQLBind(self.syncedAt),
+            ColumnValue(self.level.rawValue),
+            ColumnValue(self.objectID),
+            ColumnValue(self.accountID),
+            ColumnValue(self.campaignID),
+            ColumnValue(self.adsetID),
+            ColumnValue(self.adID),
+            ColumnValue(self.dateStart),
+            ColumnValue(self.dateStop),
+            ColumnValue(self.breakdownKey),
+            ColumnValue(self.breakdowns),
+            ColumnValue(self.currency),
+            ColumnValue(self.impressions),
+            ColumnValue(self.clicks),
+            ColumnValue(self.uniqueClicks),
+            ColumnValue(self.inlineLinkClicks),
+            ColumnValue(self.reach),
+            ColumnValue(self.frequency),
+            ColumnValue(self.spend),
+            ColumnValue(self.cpc),
+            ColumnValue(self.cpm),
+            ColumnValue(self.cpp),
+            ColumnValue(self.ctr),
+            ColumnValue(self.actions),
+            ColumnValue(self.actionValues),
+            ColumnValue(self.costPerActionType),
+            ColumnValue(self.raw),
+            ColumnValue(self.firstSeenAt),
+            ColumnValue(self.syncedAt),
         ]
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `sync_state`: where a stream of one ad account stands (watermark and paging checkpoint).
 ///
@@ -55,19 +54,19 @@ public struct SyncCheckpoint: MirroredRow {
 }
 
 extension SyncCheckpoint {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.accountID),
-            SQLBind(self.stream),
-            bindOrNull(self.watermark),
-            bindOrNull(self.cursor),
-            bindOrNull(self.state),
-            bindOrNull(self.runID),
-            SQLBind(self.updatedAt),
+            ColumnValue(self.accountID),
+            ColumnValue(self.stream),
+            ColumnValue(self.watermark),
+            ColumnValue(self.cursor),
+            ColumnValue(self.state),
+            ColumnValue(self.runID),
+            ColumnValue(self.updatedAt),
         ]
     }
 }

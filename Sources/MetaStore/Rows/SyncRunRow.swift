@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// A row of `sync_runs`: one sync (full, incremental, performance, refresh) and its outcome.
 public struct SyncRunRow: MirroredRow {
@@ -73,22 +72,22 @@ public struct SyncRunRow: MirroredRow {
 }
 
 extension SyncRunRow {
-    /// The column names, in ``sqlValues`` order.
+    /// The column names, in ``columnValues`` order.
     public static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values as binds (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var sqlValues: [any SQLExpression] {
+    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
+    public var columnValues: [ColumnValue] {
         [
-            SQLBind(self.id),
-            SQLBind(self.kind),
-            bindOrNull(self.connectionID),
-            bindOrNull(self.accountID),
-            SQLBind(self.startedAt),
-            bindOrNull(self.finishedAt),
-            SQLBind(self.outcome.rawValue),
-            SQLBind(self.rowsByTable),
-            SQLBind(self.callsUsed),
-            bindOrNull(self.error),
+            ColumnValue(self.id),
+            ColumnValue(self.kind),
+            ColumnValue(self.connectionID),
+            ColumnValue(self.accountID),
+            ColumnValue(self.startedAt),
+            ColumnValue(self.finishedAt),
+            ColumnValue(self.outcome.rawValue),
+            ColumnValue(self.rowsByTable),
+            ColumnValue(self.callsUsed),
+            ColumnValue(self.error),
         ]
     }
 }

@@ -68,11 +68,16 @@ public struct CalendarDay: Sendable, Hashable, Codable, Comparable, CustomString
     }
 
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let s = String(value)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(self.year, 4))-\(pad(self.month, 2))-\(pad(self.day, 2))"
+        // Hot in bulk writes: format the ten bytes directly instead of through string interpolation.
+        guard (0...9999).contains(self.year) else { return "\(self.year)-\(self.month)-\(self.day)" }
+        let zero = UInt8(ascii: "0")
+        let dash = UInt8(ascii: "-")
+        let y = self.year
+        let bytes: [UInt8] = [
+            zero + UInt8(y / 1000), zero + UInt8(y / 100 % 10), zero + UInt8(y / 10 % 10), zero + UInt8(y % 10), dash,
+            zero + UInt8(self.month / 10), zero + UInt8(self.month % 10), dash, zero + UInt8(self.day / 10), zero + UInt8(self.day % 10),
+        ]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {

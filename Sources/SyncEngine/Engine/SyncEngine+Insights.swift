@@ -161,6 +161,7 @@ extension SyncEngine {
                 var skipped = false
                 while true {
                     let id = try await context.caller.startReport(path, parameters: parameters)
+                    try await self.time.sleep(self.configuration.reportPollDelay)
                     do {
                         _ = try await context.caller.waitForReport(id)
                         reportRunID = id

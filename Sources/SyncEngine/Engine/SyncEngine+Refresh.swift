@@ -103,7 +103,7 @@ extension SyncEngine {
                 switch result {
                 case .success(let response): objects.append(response.json)
                 case .failure(let failure):
-                    guard case .graph(let graph) = failure, graph.classification == .invalidRequest || graph.code == 803 else { throw failure }
+                    guard case .graph(let graph) = failure, graph.code == 100 || graph.code == 803 else { throw failure }
                     gone.append(id)
                 }
             }

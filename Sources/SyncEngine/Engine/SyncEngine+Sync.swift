@@ -129,7 +129,7 @@ extension SyncEngine {
             summary.status = .expired
             summary.message = error.reason
         } catch {
-            summary.message = "\(error)"
+            summary.error = "\(error)"
             self.logger.error("meta connection could not be prepared", metadata: ["connection_id": "\(connection.id)", "error": "\(error)"])
         }
         summary.callsUsed = counter.value

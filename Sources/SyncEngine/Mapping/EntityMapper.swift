@@ -29,7 +29,7 @@ enum EntityMapper {
             businessID: json["business"]?["id"]?.stringValue,
             businessName: json["business"]?["name"]?.stringValue,
             createdTime: self.time(json["created_time"]),
-            raw: JSONText(rawValue: json.serialized()),
+            raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
     }
@@ -55,14 +55,14 @@ enum EntityMapper {
             stopTime: self.time(json["stop_time"]),
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
-            raw: JSONText(rawValue: json.serialized()),
+            raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
     }
 
     static func adSet(_ json: JSONValue, account: AdAccountRow, syncedAt: Date) -> AdSetRow? {
         guard let id = json["id"]?.stringValue else { return nil }
-        let targeting = json["targeting"].flatMap { $0.isNull ? nil : JSONText(rawValue: $0.serialized()) }
+        let targeting = json["targeting"].flatMap { $0.isNull ? nil : RawJSON.text($0) }
         return AdSetRow(
             id: id,
             accountID: json["account_id"]?.stringValue ?? account.accountID,
@@ -84,7 +84,7 @@ enum EntityMapper {
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
             targeting: targeting,
-            raw: JSONText(rawValue: json.serialized()),
+            raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
     }
@@ -103,7 +103,7 @@ enum EntityMapper {
             creativeID: json["creative"]?["id"]?.stringValue,
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
-            raw: JSONText(rawValue: json.serialized()),
+            raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
     }

@@ -57,13 +57,13 @@ enum InsightsMapper {
             actions: self.list(json["actions"]),
             actionValues: self.list(json["action_values"]),
             costPerActionType: self.list(json["cost_per_action_type"]),
-            raw: JSONText(rawValue: json.serialized()),
+            raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
     }
 
     private static func list(_ value: JSONValue?) -> JSONText? {
         guard let value, !value.isNull else { return nil }
-        return JSONText(rawValue: value.serialized())
+        return RawJSON.text(value)
     }
 }

@@ -40,6 +40,9 @@ public struct SyncConfiguration: Sendable {
     /// job instead of a synchronous request (default 10,000). Small ranges stay synchronous: a job costs two extra
     /// calls (start and poll).
     public var asyncInsightsThreshold: Int
+    /// Wait after starting an async report job before the first poll (default 2 s): jobs take seconds, and a poll
+    /// that finds the job still running is a wasted call.
+    public var reportPollDelay: Duration
     /// Times a page is asked again after an unreadable response (cut JSON) before the stream fails (default 3).
     public var pageRetryLimit: Int
     /// Times an account is put back in the queue because Meta paused it or the call budget ran out (default 20).
@@ -65,6 +68,7 @@ public struct SyncConfiguration: Sendable {
         entityPageSize: Int = 500,
         insightsPageSize: Int = 500,
         asyncInsightsThreshold: Int = 10_000,
+        reportPollDelay: Duration = .seconds(2),
         pageRetryLimit: Int = 3,
         maxAccountDeferrals: Int = 20,
         refreshChunkSize: Int = 50,
@@ -83,6 +87,7 @@ public struct SyncConfiguration: Sendable {
         self.entityPageSize = max(entityPageSize, 1)
         self.insightsPageSize = max(insightsPageSize, 1)
         self.asyncInsightsThreshold = asyncInsightsThreshold
+        self.reportPollDelay = reportPollDelay
         self.pageRetryLimit = max(pageRetryLimit, 0)
         self.maxAccountDeferrals = max(maxAccountDeferrals, 0)
         self.refreshChunkSize = min(max(refreshChunkSize, 1), 50)

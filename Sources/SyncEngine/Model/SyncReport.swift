@@ -42,6 +42,9 @@ public struct SyncReport: Sendable {
         public var callsUsed: Int
         /// A warning (`expiring`) or the reason the connection was skipped (`expired`).
         public var message: String?
+        /// Set when the connection could not be prepared (token check or account discovery failed for another
+        /// reason than the token, e.g. Graph unreachable): its accounts were not synced.
+        public var error: String?
     }
 
     public var connections: [Connection]
@@ -75,7 +78,7 @@ public struct SyncReport: Sendable {
     /// `cancelled` when stopped; otherwise `partial`.
     public var outcome: SyncRunRow.Outcome {
         let outcomes = self.accounts.map(\.outcome)
-        let brokenConnections = self.connections.contains { $0.status == .expired || $0.status == .revoked }
+        let brokenConnections = self.connections.contains { $0.status == .expired || $0.status == .revoked || $0.error != nil }
         if outcomes.contains(.cancelled) { return .cancelled }
         if outcomes.isEmpty { return brokenConnections ? .failed : .succeeded }
         if outcomes.allSatisfy({ $0 == .succeeded }) { return brokenConnections ? .partial : .succeeded }

@@ -2,6 +2,7 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
+import SyncEngine
 
 /// Builds the long-lived pieces a command needs from ``MetaSyncSettings``: the database, the store with its vault,
 /// and the Graph client. Nothing here is global; each command assembles what it uses.
@@ -27,6 +28,42 @@ enum Runtime {
         }
     }
 
+    /// A setting names a call budget backend this build cannot use.
+    struct UnsupportedCallBudget: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `body` with the per-user call budget chosen by `METASYNC_CALL_BUDGET` (`memory`, `redis://…`),
+    /// closing it afterwards.
+    ///
+    /// - Parameter database: The opened database, for the `sql` backend.
+    static func withCallBudget<T: Sendable>(
+        _ settings: MetaSyncSettings,
+        database: MetaDatabase,
+        logger: Logger,
+        _ body: (any CallBudget) async throws -> T
+    ) async throws -> T {
+        let choice = settings.callBudget
+        if choice == "memory" {
+            return try await body(InMemoryCallBudget(limit: settings.callsPerHour))
+        }
+        if choice.hasPrefix("redis://") || choice.hasPrefix("rediss://") {
+            let budget = try RedisCallBudget(url: choice, configuration: .init(limit: settings.callsPerHour), logger: logger)
+            do {
+                let result = try await body(budget)
+                await budget.shutdown()
+                return result
+            } catch {
+                await budget.shutdown()
+                throw error
+            }
+        }
+        throw UnsupportedCallBudget(
+            description:
+                "call budget (METASYNC_CALL_BUDGET) must be memory or redis://host:port[/db]; got '\(MetaSyncSettings.redactingPassword(choice))'"
+        )
+    }
+
     /// The Graph client configuration of these settings.
     static func graphConfiguration(_ settings: MetaSyncSettings) -> GraphConfiguration {
         GraphConfiguration(
@@ -40,14 +77,14 @@ enum Runtime {
     static func graphClient(
         _ settings: MetaSyncSettings,
         transport: (any GraphTransport)? = nil,
-        budget: (any CallBudget)? = nil,
+        budget: any CallBudget,
         logger: Logger
     ) -> GraphClient {
         let configuration = self.graphConfiguration(settings)
         return GraphClient(
             configuration: configuration,
             transport: transport ?? HTTPClientTransport(baseURL: configuration.baseURL),
-            budget: budget ?? InMemoryCallBudget(limit: settings.callsPerHour),
+            budget: budget,
             logger: logger
         )
     }

@@ -15,6 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
 extension BenchCommand {
     /// Every benchmark workload. Add new workloads here.
     static let workloads: [any ParsableCommand.Type] = [
-        StoreBench.self
+        StoreBench.self,
+        SandboxBenchCommand.self,
+        SyncBench.self,
     ]
 }

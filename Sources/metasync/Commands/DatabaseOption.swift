@@ -2,21 +2,18 @@ import ArgumentParser
 import Foundation
 import MetaStore
 
-/// The `--database URL` option shared by commands that open the database.
+/// The global options of commands that only open the database (`migrate`, `keys`): `--database` and friends,
+/// resolved like every other command (flag, then `METASYNC_DATABASE_URL`, then `metasync.toml`, then the default).
 struct DatabaseOption: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Database URL: sqlite://PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable.",
-            discussion: "Defaults to $METASYNC_DATABASE_URL, then sqlite://metasync.sqlite.",
-            valueName: "url"
-        )
-    )
-    var database: String?
+    @OptionGroup var global: GlobalOptions
 
-    /// The parsed location (flag, then environment, then the default).
+    /// The resolved settings.
+    func settings() throws -> MetaSyncSettings {
+        try MetaSyncSettings.resolve(options: self.global)
+    }
+
+    /// The parsed database location.
     func location() throws -> DatabaseLocation {
-        if let database { return try DatabaseLocation(url: database) }
-        return try DatabaseLocation.fromEnvironment()
+        try DatabaseLocation(url: self.settings().databaseURL)
     }
 }

@@ -91,52 +91,56 @@ struct ServeCommand: AsyncParsableCommand {
         let vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
         let database = try await MetaDatabase.open(location, logger: logger)
         let store = MetaStore(database: database, vault: vault)
-        let client = Runtime.graphClient(settings, logger: Logger(label: "metasync.graph"))
-        let engine = SyncEngine(
-            client: client,
-            store: store,
-            configuration: SyncRuntime.configuration(settings, sandbox: nil, levels: nil, concurrency: nil),
-            logger: Logger(label: "metasync.sync")
-        )
-        let trigger = TriggeredSyncService(engine: engine, logger: Logger(label: "metasync.server.sync"))
-        var services: [any Service] = [trigger]
-        let interval = self.syncInterval?.duration ?? environment["METASYNC_SYNC_INTERVAL"].flatMap { DurationOption(argument: $0)?.duration }
-        if let interval {
-            services.append(SyncLoopService(engine: engine, request: SyncRequest(), interval: interval, logger: Logger(label: "metasync.sync.loop")))
-        }
-        var exchanger: (any OAuthTokenExchanger)?
-        if let appID = settings.appID, let appSecret = settings.appSecret {
-            exchanger = GraphOAuthTokenExchanger(
-                transport: HTTPClientTransport(baseURL: settings.graphURL),
-                version: settings.graphVersion,
-                appID: appID,
-                appSecret: appSecret
+        try await Runtime.withCallBudget(settings, database: database, logger: logger) { budget in
+            let client = Runtime.graphClient(settings, budget: budget, logger: Logger(label: "metasync.graph"))
+            let engine = SyncEngine(
+                client: client,
+                store: store,
+                configuration: SyncRuntime.configuration(settings, sandbox: nil, levels: nil, concurrency: nil),
+                logger: Logger(label: "metasync.sync")
             )
-        } else {
-            logger.warning("METASYNC_APP_ID / METASYNC_APP_SECRET not set: /connect, webhooks and platform callbacks are disabled")
-        }
-        if settings.apiKey == nil { logger.warning("METASYNC_API_KEY not set: the JSON API refuses every request") }
+            let trigger = TriggeredSyncService(engine: engine, logger: Logger(label: "metasync.server.sync"))
+            var services: [any Service] = [trigger]
+            let interval = self.syncInterval?.duration ?? environment["METASYNC_SYNC_INTERVAL"].flatMap { DurationOption(argument: $0)?.duration }
+            if let interval {
+                services.append(
+                    SyncLoopService(engine: engine, request: SyncRequest(), interval: interval, logger: Logger(label: "metasync.sync.loop"))
+                )
+            }
+            var exchanger: (any OAuthTokenExchanger)?
+            if let appID = settings.appID, let appSecret = settings.appSecret {
+                exchanger = GraphOAuthTokenExchanger(
+                    transport: HTTPClientTransport(baseURL: settings.graphURL),
+                    version: settings.graphVersion,
+                    appID: appID,
+                    appSecret: appSecret
+                )
+            } else {
+                logger.warning("METASYNC_APP_ID / METASYNC_APP_SECRET not set: /connect, webhooks and platform callbacks are disabled")
+            }
+            if settings.apiKey == nil { logger.warning("METASYNC_API_KEY not set: the JSON API refuses every request") }
 
-        let dependencies = ServerDependencies(
-            store: store,
-            tokenExchanger: exchanger,
-            refresher: self.webhookWorker
-                ? EngineObjectRefresher(engine: engine, store: store, logger: Logger(label: "metasync.server.refresh")) : nil,
-            syncTrigger: trigger,
-            governor: client.governor,
-            budget: client.budget,
-            additionalServices: services,
-            logger: Logger(label: "metasync.server")
-        ).bootstrappingMetricsSystem()
-        let app = try await buildApplication(configuration, dependencies)
-        logger.info(
-            "metasync serve starting",
-            metadata: [
-                "address": "\(configuration.host):\(configuration.port)", "public_url": "\(configuration.publicBaseURL)",
-                "database": "\(location)", "scheduled_sync": "\(interval.map { "\($0)" } ?? "off")",
-            ]
-        )
-        try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
+            let dependencies = ServerDependencies(
+                store: store,
+                tokenExchanger: exchanger,
+                refresher: self.webhookWorker
+                    ? EngineObjectRefresher(engine: engine, store: store, logger: Logger(label: "metasync.server.refresh")) : nil,
+                syncTrigger: trigger,
+                governor: client.governor,
+                budget: client.budget,
+                additionalServices: services,
+                logger: Logger(label: "metasync.server")
+            ).bootstrappingMetricsSystem()
+            let app = try await buildApplication(configuration, dependencies)
+            logger.info(
+                "metasync serve starting",
+                metadata: [
+                    "address": "\(configuration.host):\(configuration.port)", "public_url": "\(configuration.publicBaseURL)",
+                    "database": "\(location)", "scheduled_sync": "\(interval.map { "\($0)" } ?? "off")",
+                ]
+            )
+            try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
+        }
     }
 
     /// The server settings: flags, then `METASYNC_*` variables, then defaults.

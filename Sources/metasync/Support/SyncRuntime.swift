@@ -63,18 +63,20 @@ enum SyncRuntime {
             graphSettings.appSecret = sandbox.sandbox.configuration.appSecret
             graphSettings.graphVersion = sandbox.sandbox.configuration.graphVersion
         }
-        let client = Runtime.graphClient(graphSettings, transport: sandbox?.transport, logger: logger)
         return try await Runtime.withStore(settings, logger: logger) { store in
-            let engine = SyncEngine(
-                client: client,
-                store: store,
-                configuration: self.configuration(settings, sandbox: sandbox, levels: levels, concurrency: concurrency),
-                logger: logger
-            )
-            if let sandbox {
-                try await engine.registerConnection(accessToken: sandbox.sandbox.accessToken)
+            try await Runtime.withCallBudget(settings, database: store.database, logger: logger) { budget in
+                let client = Runtime.graphClient(graphSettings, transport: sandbox?.transport, budget: budget, logger: logger)
+                let engine = SyncEngine(
+                    client: client,
+                    store: store,
+                    configuration: self.configuration(settings, sandbox: sandbox, levels: levels, concurrency: concurrency),
+                    logger: logger
+                )
+                if let sandbox {
+                    try await engine.registerConnection(accessToken: sandbox.sandbox.accessToken)
+                }
+                return try await body(engine)
             }
-            return try await body(engine)
         }
     }
 }

@@ -26,9 +26,9 @@ struct Harness {
         configuration: GraphConfiguration = Harness.configuration(),
         budget: InMemoryCallBudget? = InMemoryCallBudget(),
         governor: GraphUsageGovernor = GraphUsageGovernor(),
-        jitter: Double = 0
+        jitter: Double = 0,
+        clock: ImmediateClock<Duration> = ImmediateClock()
     ) {
-        let clock = ImmediateClock()
         let start = clock.now
         let createdAt = Harness.epoch
         self.clock = clock
@@ -55,6 +55,12 @@ struct Harness {
         var configuration = GraphConfiguration()
         configuration.appSecret = appSecret.map { GraphSecret($0) }
         return configuration
+    }
+
+    /// "Now" for a clock, as the harness client sees it (epoch plus the clock's elapsed time since `start`).
+    static func now(_ clock: ImmediateClock<Duration>) -> @Sendable () -> Date {
+        let start = clock.now
+        return { Harness.epoch.addingTimeInterval(start.duration(to: clock.now).secondsValue) }
     }
 
     /// How long the client has waited on the clock so far.

@@ -26,14 +26,9 @@ struct SyncHarness: Sendable {
         return logger
     }()
 
-    /// Runs `body` with a fresh harness; `world` configures the sandbox, `sync` the engine.
-    static func run<T: Sendable>(
-        sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
-        sync syncConfigure: (inout SyncConfiguration) -> Void = { _ in },
-        retry: GraphConfiguration.Retry = GraphConfiguration.Retry(),
-        transport wrap: @Sendable (any GraphTransport) -> any GraphTransport = { $0 },
-        _ body: (SyncHarness) async throws -> T
-    ) async throws -> T {
+    /// Runs `body` with a fresh harness configured by `setup`.
+    static func run<T: Sendable>(_ setup: SyncSetup = SyncSetup(), _ body: (SyncHarness) async throws -> T) async throws -> T {
+        let logger = setup.logger ?? Self.logger
         let clock = ImmediateClock()
         let origin = clock.now
         let now: @Sendable () -> Date = {
@@ -52,13 +47,17 @@ struct SyncHarness: Sendable {
             // run with faults and a clean run see the same Graph.
             now: { start }
         )
-        configure(&sandboxConfiguration)
+        setup.sandbox(&sandboxConfiguration)
         let sandbox = GraphSandbox(configuration: sandboxConfiguration)
-        var syncConfiguration = SyncConfiguration(backfillDays: 10, appID: sandboxConfiguration.appID, appSecret: GraphSecret(sandboxConfiguration.appSecret))
-        syncConfigure(&syncConfiguration)
-        let transport = wrap(SandboxTransport(sandbox: sandbox, clock: clock))
+        var syncConfiguration = SyncConfiguration(
+            backfillDays: 10,
+            appID: sandboxConfiguration.appID,
+            appSecret: GraphSecret(sandboxConfiguration.appSecret)
+        )
+        setup.sync(&syncConfiguration)
+        let transport = SandboxTransport(sandbox: sandbox, clock: clock)
         let client = GraphClient(
-            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid", retry: retry),
+            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid", retry: setup.retry),
             transport: transport,
             clock: clock,
             now: now,
@@ -66,8 +65,8 @@ struct SyncHarness: Sendable {
             logger: logger,
             random: FixedRandom()
         )
-        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: logger) { db in
-            try await Migrator.standard.migrate(db, logger: logger)
+        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
+            try await Migrator.standard.migrate(db, logger: Self.logger)
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
             let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
             let harness = SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
@@ -75,10 +74,31 @@ struct SyncHarness: Sendable {
         }
     }
 
+    /// Another engine on the same store and clock whose Graph calls go through `transport`.
+    func engine(over transport: any GraphTransport, configuration: SyncConfiguration? = nil) -> SyncEngine {
+        let client = GraphClient(
+            configuration: self.client.configuration,
+            transport: transport,
+            clock: self.clock,
+            now: self.now,
+            budget: nil,
+            logger: Self.logger,
+            random: FixedRandom()
+        )
+        return SyncEngine(
+            client: client,
+            store: self.store,
+            configuration: configuration ?? self.engine.configuration,
+            clock: self.clock,
+            now: self.now,
+            logger: Self.logger
+        )
+    }
+
     /// Registers the sandbox user's token as a connection.
     @discardableResult
     func connect() async throws -> MetaConnectionRow {
-        try await self.engine.registerConnection(accessToken: self.sandbox.accessToken)
+        try await self.engine.registerConnection(accessToken: self.sandbox.accessToken, connectionID: "conn-1")
     }
 
     /// Moves test time forward without sleeping (e.g. a day between syncs).
@@ -90,4 +110,13 @@ struct SyncHarness: Sendable {
 /// A deterministic jitter source (half of every range).
 struct FixedRandom: GraphRandomSource {
     func nextFraction() -> Double { 0.5 }
+}
+
+/// How a ``SyncHarness`` is set up: sandbox world, engine configuration, client retry limits.
+struct SyncSetup: Sendable {
+    var sandbox: @Sendable (inout SandboxConfiguration) -> Void = { _ in }
+    var sync: @Sendable (inout SyncConfiguration) -> Void = { _ in }
+    var retry = GraphConfiguration.Retry()
+    /// The logger of the client and the engine (quiet by default).
+    var logger: Logger?
 }

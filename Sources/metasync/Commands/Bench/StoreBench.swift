@@ -28,6 +28,9 @@ struct StoreBench: AsyncParsableCommand {
     @Option(name: .long, help: "Rows re-upserted in the update-path phase (0 to skip).")
     var updateRows = 100_000
 
+    @Option(name: .long, help: "Rows in the raw-insert phase (default: --rows; 0 to skip).")
+    var rawRows: Int?
+
     @Option(
         name: .long,
         help: ArgumentHelp("sqlite://PATH or postgres://… (default: a temporary SQLite file).", valueName: "url")
@@ -84,6 +87,7 @@ struct StoreBench: AsyncParsableCommand {
         let rowCount = self.rows
         let pageSize = self.page
         let updateCount = min(self.updateRows, rowCount)
+        let rawCount = min(self.rawRows ?? rowCount, rowCount)
         try await MetaDatabase.withDatabase(location, logger: logger) { db in
             try await Migrator.standard.migrate(db, logger: logger)
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
@@ -93,6 +97,7 @@ struct StoreBench: AsyncParsableCommand {
 
             // Phase 1: upsert + checkpoint per page (insert path).
             var dbTime = Duration.zero
+            var dbCPU = 0.0
             var genTime = Duration.zero
             var start = 0
             var pageNumber = 0
@@ -108,18 +113,21 @@ struct StoreBench: AsyncParsableCommand {
                     updatedAt: generator.syncedAt
                 )
                 let t0 = clock.now
+                let c0 = ProcessCPU.seconds()
                 try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
+                dbCPU += ProcessCPU.seconds() - c0
                 dbTime += clock.now - t0
                 start = end
                 pageNumber += 1
             }
             let stored = try await store.snapshots.count()
             guard stored == rowCount else { throw ValidationError("expected \(rowCount) rows, found \(stored)") }
-            Self.report("upsert + checkpoint, insert path", rows: rowCount, pages: pageNumber, time: dbTime)
+            Self.report("upsert + checkpoint, insert path", rows: rowCount, pages: pageNumber, time: dbTime, cpu: dbCPU)
 
             // Phase 2: re-upsert (update path, as when the attribution window is re-read).
             if updateCount > 0 {
                 var updateTime = Duration.zero
+                var updateCPU = 0.0
                 var pages = 0
                 start = 0
                 while start < updateCount {
@@ -132,15 +140,21 @@ struct StoreBench: AsyncParsableCommand {
                         updatedAt: generator.syncedAt
                     )
                     let t0 = clock.now
+                    let c0 = ProcessCPU.seconds()
                     try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
+                    updateCPU += ProcessCPU.seconds() - c0
                     updateTime += clock.now - t0
                     start = end
                     pages += 1
                 }
-                Self.report("upsert + checkpoint, update path", rows: updateCount, pages: pages, time: updateTime)
+                Self.report("upsert + checkpoint, update path", rows: updateCount, pages: pages, time: updateTime, cpu: updateCPU)
             }
 
             // Phase 3: raw bulk insert of the same rows into an empty copy of the table.
+            guard rawCount > 0 else {
+                print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
+                return
+            }
             try await db.withSQL { sql in
                 switch db.kind {
                 case .postgres:
@@ -153,29 +167,51 @@ struct StoreBench: AsyncParsableCommand {
                 }
             }
             var rawTime = Duration.zero
+            var rawCPU = 0.0
             start = 0
             pageNumber = 0
-            while start < rowCount {
-                let end = min(start + pageSize, rowCount)
+            while start < rawCount {
+                let end = min(start + pageSize, rawCount)
                 let rows = (start..<end).map(generator.row)
                 let t0 = clock.now
+                let c0 = ProcessCPU.seconds()
                 try await db.transaction { sql in
                     let insert = sql.insert(into: "bench_raw_snapshots").columns(InsightRowGenerator.columns)
                     for row in rows { insert.values(InsightRowGenerator.binds(row)) }
                     try await insert.run()
                 }
+                rawCPU += ProcessCPU.seconds() - c0
                 rawTime += clock.now - t0
                 start = end
                 pageNumber += 1
             }
-            Self.report("raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)", rows: rowCount, pages: pageNumber, time: rawTime)
+            Self.report(
+                "raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)",
+                rows: rowCount,
+                pages: pageNumber,
+                time: rawTime,
+                cpu: rawCPU
+            )
             print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
         }
     }
 
-    private static func report(_ label: String, rows: Int, pages: Int, time: Duration) {
+    /// Prints wall-clock throughput, and throughput per CPU-second of this process (steadier on a shared machine; for
+    /// PostgreSQL it leaves out the server's CPU).
+    private static func report(_ label: String, rows: Int, pages: Int, time: Duration, cpu: Double) {
         let seconds = time.seconds
-        print(String(format: "%@: %d rows in %.2f s = %.0f rows/s (%d transactions)", label, rows, seconds, Double(rows) / seconds, pages))
+        print(
+            String(
+                format: "%@: %d rows in %.2f s = %.0f rows/s (%d transactions; this process used %.2f CPU-s = %.0f rows per CPU-s)",
+                label,
+                rows,
+                seconds,
+                Double(rows) / seconds,
+                pages,
+                cpu,
+                Double(rows) / max(cpu, 0.000_001)
+            )
+        )
     }
 }
 
@@ -184,5 +220,14 @@ extension Duration {
     fileprivate var seconds: Double {
         let (s, atto) = self.components
         return Double(s) + Double(atto) / 1e18
+    }
+}
+
+/// CPU time (user + system) used so far by this process.
+enum ProcessCPU {
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

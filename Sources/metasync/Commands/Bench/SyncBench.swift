@@ -1,0 +1,308 @@
+import ArgumentParser
+import Foundation
+import GraphAPI
+import GraphSandbox
+import Logging
+import MetaStore
+import SQLKit
+import SyncEngine
+
+/// `metasync bench sync`: Graph calls, the lower bound, wall time, rows/s and peak memory of the sync engine against
+/// the in-process sandbox, beside the seed's naive per-parent strategy.
+struct SyncBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync sandbox workloads (W30, W1, incremental, memory at W1 and 10×W1) and print calls, bound, time, rows/s, peak memory.",
+        discussion: """
+            Each workload runs the SyncEngine against the in-process GraphSandbox (SandboxTransport, no sockets) into a \
+            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge and every \
+            insights level (at least one call each). The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
+            /{campaign}/adsets per campaign, /{adset}/ads per ad set, /{object}/insights per object and level (limit 100 \
+            everywhere); it only counts calls. Peak memory is VmHWM, reset before each workload (/proc/self/clear_refs). \
+            Use a release build.
+            """
+    )
+
+    @Option(name: .long, help: "Workloads to run: all, w30, w1, memory.")
+    var only = "all"
+
+    @Option(name: .long, help: "Days of insights history and backfill.")
+    var days = 30
+
+    func run() async throws {
+        var logger = Logger(label: "metasync.bench.sync")
+        logger.logLevel = .critical
+        print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
+        if self.only == "all" || self.only == "w30" {
+            for latency in [0, 150] {
+                let result = try await Self.engineRun(
+                    shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
+                    levels: [.ad],
+                    latency: .milliseconds(latency),
+                    logger: logger
+                )
+                Self.printLine("W30 1×10×5×4 ad, \(latency) ms", result)
+            }
+        }
+        if self.only == "all" || self.only == "w1" {
+            let shape = Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days)
+            let engine = try await Self.engineRun(shape: shape, levels: [.campaign, .adset, .ad], latency: .zero, logger: logger, incremental: true)
+            Self.printLine("W1 1×50×10×5 all levels, engine", engine)
+            if let incremental = engine.incremental { Self.printLine("W1 incremental, no change (entities)", incremental) }
+            if let rerun = engine.rerun { Self.printLine("W1 incremental + 28-day lookback", rerun) }
+            let naive = try await Self.naiveRun(shape: shape, logger: logger)
+            Self.printLine("W1 naive (seed per-parent)", naive)
+            print(String(format: "naive / engine calls: %.1f×", Double(naive.calls) / Double(max(engine.calls, 1))))
+        }
+        if self.only == "all" || self.only == "memory" {
+            let one = try await Self.engineRun(
+                shape: Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days),
+                levels: [.campaign, .adset, .ad],
+                latency: .zero,
+                logger: logger
+            )
+            Self.printLine("memory: W1 rows", one)
+            let ten = try await Self.engineRun(
+                shape: Shape(accounts: 10, campaigns: 50, adsets: 10, ads: 5, days: self.days),
+                levels: [.campaign, .adset, .ad],
+                latency: .zero,
+                logger: logger
+            )
+            Self.printLine("memory: 10×W1 rows (10 accounts)", ten)
+        }
+    }
+
+    /// The size of a sandbox world.
+    struct Shape {
+        var accounts: Int
+        var campaigns: Int
+        var adsets: Int
+        var ads: Int
+        var days: Int
+    }
+
+    /// What one run measured.
+    struct Result {
+        var calls: Int
+        var bound: Int?
+        var wall: Duration
+        var rows: Int
+        var peakMB: Double?
+        /// Time spent inside the sandbox transport (simulated Graph, latency included).
+        var graphTime: Duration?
+        var incremental: Box?
+        var rerun: Box?
+    }
+
+    /// A nested result (a struct cannot hold itself).
+    final class Box: Sendable {
+        let calls: Int
+        let bound: Int?
+        let wall: Duration
+        let rows: Int
+
+        init(calls: Int, bound: Int?, wall: Duration, rows: Int) {
+            self.calls = calls
+            self.bound = bound
+            self.wall = wall
+            self.rows = rows
+        }
+    }
+
+    static func printLine(_ name: String, _ result: Result) {
+        self.printLine(name, calls: result.calls, bound: result.bound, wall: result.wall, rows: result.rows, peakMB: result.peakMB)
+        if let graph = result.graphTime {
+            let seconds = Double(graph.components.seconds) + Double(graph.components.attoseconds) / 1e18
+            print(String(format: "    (time inside the simulated Graph: %.3f s)", seconds))
+        }
+    }
+
+    static func printLine(_ name: String, _ box: Box) {
+        self.printLine(name, calls: box.calls, bound: box.bound, wall: box.wall, rows: box.rows, peakMB: nil)
+    }
+
+    static func printLine(_ name: String, calls: Int, bound: Int?, wall: Duration, rows: Int, peakMB: Double?) {
+        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let ratio = bound.map { String(format: "%.2f", Double(calls) / Double(max($0, 1))) } ?? "-"
+        let rate = seconds > 0 ? Double(rows) / seconds : 0
+        func column(_ text: String, _ width: Int) -> String {
+            String(repeating: " ", count: max(0, width - text.count)) + text
+        }
+        let line =
+            name.padding(toLength: 37, withPad: " ", startingAt: 0) + column(String(calls), 7) + column(bound.map(String.init) ?? "-", 7)
+            + column(ratio, 7) + column(String(format: "%.3f", seconds), 10) + column(String(rows), 8)
+            + column(String(format: "%.0f", rate), 10) + column(peakMB.map { String(format: "%.1f", $0) } ?? "-", 9)
+        print(line)
+    }
+
+    /// A sandbox for a shape, with the given latency; async report jobs take 2 s (time-based, like a short real job).
+    static func sandbox(_ shape: Shape, latency: Duration) -> GraphSandbox {
+        GraphSandbox(
+            configuration: SandboxConfiguration(
+                seed: 2026,
+                accounts: shape.accounts,
+                campaignsPerAccount: shape.campaigns,
+                adsetsPerCampaign: shape.adsets,
+                adsPerAdset: shape.ads,
+                days: shape.days,
+                latency: latency,
+                asyncReports: SandboxAsyncReportBehaviour(pollsToComplete: nil, duration: .seconds(2)),
+                usage: SandboxUsageLimits(enforce: false)
+            )
+        )
+    }
+
+    static func client(_ sandbox: GraphSandbox, transport: TimingTransport? = nil, logger: Logger) -> GraphClient {
+        GraphClient(
+            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid", appSecret: GraphSecret(sandbox.configuration.appSecret)),
+            transport: transport ?? SandboxTransport(sandbox: sandbox),
+            budget: nil,
+            logger: logger
+        )
+    }
+
+    /// Runs the engine once (plus, with `incremental`, an entity-only incremental and a full incremental rerun).
+    static func engineRun(
+        shape: Shape,
+        levels: [PerformanceSnapshotRow.Level],
+        latency: Duration,
+        logger: Logger,
+        incremental: Bool = false
+    ) async throws -> Result {
+        let sandbox = self.sandbox(shape, latency: latency)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-syncbench-\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
+            try await Migrator.standard.migrate(db, logger: logger)
+            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+            let configuration = SyncConfiguration(
+                backfillDays: shape.days,
+                levels: levels,
+                appID: sandbox.configuration.appID,
+                appSecret: GraphSecret(sandbox.configuration.appSecret)
+            )
+            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
+            let engine = SyncEngine(
+                client: self.client(sandbox, transport: timing, logger: logger),
+                store: store,
+                configuration: configuration,
+                logger: logger
+            )
+            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            sandbox.resetStats()
+            let graphBefore = timing.elapsed
+            PeakMemory.reset()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let report = try await engine.sync(SyncRequest(levels: levels))
+            let wall = start.duration(to: clock.now)
+            let peak = PeakMemory.megabytes()
+            guard report.outcome == .succeeded else {
+                throw ValidationError("the sync did not succeed: \(report.accounts.compactMap(\.error))")
+            }
+            var result = Result(
+                calls: sandbox.stats.graphCalls,
+                bound: try await self.lowerBound(store: store, levels: levels),
+                wall: wall,
+                rows: report.rowsByTable.values.reduce(0, +),
+                peakMB: peak,
+                graphTime: timing.elapsed - graphBefore
+            )
+            if incremental {
+                sandbox.resetStats()
+                let quickStart = clock.now
+                let quick = try await engine.sync(.entitiesOnly())
+                result.incremental = Box(
+                    calls: sandbox.stats.graphCalls,
+                    bound: 4,
+                    wall: quickStart.duration(to: clock.now),
+                    rows: quick.rowsByTable.values.reduce(0, +)
+                )
+                sandbox.resetStats()
+                let rerunStart = clock.now
+                let rerun = try await engine.sync(SyncRequest(levels: levels))
+                result.rerun = Box(
+                    calls: sandbox.stats.graphCalls,
+                    bound: nil,
+                    wall: rerunStart.duration(to: clock.now),
+                    rows: rerun.rowsByTable.values.reduce(0, +)
+                )
+            }
+            return result
+        }
+    }
+
+    /// Σ⌈rows / 500⌉ (at least 1) over discovery, every account's entity edges and insights levels.
+    static func lowerBound(store: MetaStore, levels: [PerformanceSnapshotRow.Level]) async throws -> Int {
+        func pages(_ rows: Int) -> Int { max(1, (rows + 499) / 500) }
+        let accounts = try await store.adAccounts.all()
+        var bound = pages(accounts.count)
+        for account in accounts {
+            try await store.database.withSQL { sql in
+                for table in ["campaigns", "ad_sets", "ads"] {
+                    bound += pages(try await Self.count(sql, table: table, accountID: account.accountID, level: nil))
+                }
+                for level in levels {
+                    bound += pages(try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: level.rawValue))
+                }
+            }
+        }
+        return bound
+    }
+
+    static func count(_ sql: any SQLDatabase, table: String, accountID: String, level: String?) async throws -> Int {
+        let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            .where("account_id", .equal, SQLBind(accountID))
+        if let level { query.where("level", .equal, SQLBind(level)) }
+        return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The seed's strategy: node read per account, per-parent edges, per-object insights. Counts calls only.
+    static func naiveRun(shape: Shape, logger: Logger) async throws -> Result {
+        let sandbox = self.sandbox(shape, latency: .zero)
+        let client = self.client(sandbox, logger: logger)
+        let context = GraphCallContext(tokenProvider: GraphStaticTokenProvider(GraphSecret(sandbox.accessToken)))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var rows = 0
+        let today = Date()
+        let since = Date(timeInterval: -Double(shape.days - 1) * 86_400, since: today)
+        let range = GraphTimeRange(since: Self.day(since), until: Self.day(today))
+        func edge(_ path: String, _ parameters: GraphParameters = GraphParameters()) async throws -> [JSONValue] {
+            var items: [JSONValue] = []
+            for try await page in client.pages(path, as: JSONValue.self, parameters: parameters, pageSize: 100, context: context) {
+                items += page.data
+            }
+            rows += items.count
+            return items
+        }
+        let insights = GraphParameters().setting("time_increment", "1").timeRange(range)
+            .setting("fields", "impressions,clicks,spend,actions")
+        for account in try await edge("/me/adaccounts", GraphParameters().setting("fields", "id")) {
+            guard let accountID = account["id"]?.stringValue else { continue }
+            _ = try await client.getJSON("/\(accountID)", parameters: GraphParameters().setting("fields", "id,name,currency"), context: context)
+            for campaign in try await edge("/\(accountID)/campaigns") {
+                guard let campaignID = campaign["id"]?.stringValue else { continue }
+                _ = try await edge("/\(campaignID)/insights", insights)
+                for adset in try await edge("/\(campaignID)/adsets") {
+                    guard let adsetID = adset["id"]?.stringValue else { continue }
+                    _ = try await edge("/\(adsetID)/insights", insights)
+                    for ad in try await edge("/\(adsetID)/ads") {
+                        guard let adID = ad["id"]?.stringValue else { continue }
+                        _ = try await edge("/\(adID)/insights", insights)
+                    }
+                }
+            }
+        }
+        return Result(calls: sandbox.stats.graphCalls, bound: nil, wall: start.duration(to: clock.now), rows: rows, peakMB: nil)
+    }
+
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}

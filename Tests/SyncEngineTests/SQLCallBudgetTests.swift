@@ -1,0 +1,252 @@
+import Foundation
+import GraphAPI
+import Logging
+import MetaStore
+import SQLKit
+import SyncEngine
+import Testing
+
+/// The SQL call budget on SQLite (a temporary file) and PostgreSQL (`DATABASE_URL`, a fresh schema per test). With
+/// `METASYNC_REQUIRE_SERVICES=1` (or `METASYNC_REQUIRE_POSTGRES=1`) and no `DATABASE_URL`, the PostgreSQL cases fail.
+@Suite struct SQLCallBudgetTests {
+    private let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func usage(_ used: Int, _ limit: Int) -> CallBudgetUsage {
+        CallBudgetUsage(used: used, limit: limit, windowSeconds: 3600)
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func grantsUpToTheLimitThenSaysWhenTheWindowFrees(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let budget = SQLCallBudget(database: databases[0], configuration: .init(limit: 3))
+            for (offset, expected) in [(0.0, 1), (10, 2), (20, 3)] {
+                #expect(try await budget.acquire(userID: "1001", now: self.start + offset) == .granted(self.usage(expected, 3)))
+            }
+            #expect(try await budget.acquire(userID: "1001", now: self.start + 30) == .exhausted(retryAt: self.start + 3600, usage: self.usage(3, 3)))
+            #expect(try await budget.usage(userID: "1001", now: self.start + 30) == self.usage(3, 3))
+            // The first call leaves the window exactly one hour later; the second 10 s after that.
+            #expect(try await budget.usage(userID: "1001", now: self.start + 3599.5).used == 3)
+            #expect(try await budget.usage(userID: "1001", now: self.start + 3600).used == 2)
+            #expect(try await budget.acquire(userID: "1001", now: self.start + 3600) == .granted(self.usage(3, 3)))
+            #expect(
+                try await budget.acquire(userID: "1001", now: self.start + 3605) == .exhausted(retryAt: self.start + 3610, usage: self.usage(3, 3))
+            )
+            #expect(budget.configuration.limit == 3)
+            #expect(SQLCallBudget(database: databases[0]).configuration.limit == 200)
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func aBatchChargesItsCostAndWaitsForEnoughRoom(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let budget = SQLCallBudget(database: databases[0], configuration: .init(limit: 5))
+            #expect(try await budget.acquire(userID: "1001", cost: 2, now: self.start) == .granted(self.usage(2, 5)))
+            #expect(try await budget.acquire(userID: "1001", cost: 2, now: self.start + 60) == .granted(self.usage(4, 5)))
+            // Three more need both calls of the first batch to expire; four need the second batch's too.
+            #expect(
+                try await budget.acquire(userID: "1001", cost: 3, now: self.start + 120)
+                    == .exhausted(retryAt: self.start + 3600, usage: self.usage(4, 5))
+            )
+            #expect(
+                try await budget.acquire(userID: "1001", cost: 4, now: self.start + 120)
+                    == .exhausted(retryAt: self.start + 3660, usage: self.usage(4, 5))
+            )
+            #expect(try await budget.acquire(userID: "1001", cost: 1, now: self.start + 120) == .granted(self.usage(5, 5)))
+            // A cost above the limit is clamped to the limit (it can never fit otherwise); 0 counts as 1.
+            #expect(
+                try await budget.acquire(userID: "1001", cost: 50, now: self.start + 130)
+                    == .exhausted(retryAt: self.start + 3720, usage: self.usage(5, 5))
+            )
+            #expect(try await budget.acquire(userID: "2002", cost: 50, now: self.start) == .granted(self.usage(5, 5)))
+            #expect(try await budget.acquire(userID: "3003", cost: 0, now: self.start) == .granted(self.usage(1, 5)))
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func matchesTheInMemoryBudgetOnTheSameSchedule(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let sql = SQLCallBudget(database: databases[0], configuration: .init(limit: 7, sweepInterval: 5))
+            let memory = InMemoryCallBudget(limit: 7)
+            // A deterministic pseudo-random schedule over three hours: bursts, batches, gaps past the window.
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func next(_ bound: Int) -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((state >> 33) % UInt64(bound))
+            }
+            var offset: TimeInterval = 0
+            var exhausted = 0
+            for step in 0..<120 {
+                offset += TimeInterval([0, 1, 30, 300, 900, 3600][next(6)])
+                let user = ["1001", "2002"][next(2)]
+                let cost = [1, 1, 1, 2, 3, 8][next(6)]
+                let now = self.start + offset
+                let expected = await memory.acquire(userID: user, cost: cost, now: now)
+                if case .exhausted = expected { exhausted += 1 }
+                #expect(try await sql.acquire(userID: user, cost: cost, now: now) == expected, "step \(step) at +\(offset)s cost \(cost)")
+                #expect(try await sql.usage(userID: user, now: now) == (await memory.usage(userID: user, now: now)), "step \(step)")
+            }
+            // The schedule exercises both answers.
+            #expect(exhausted > 10 && exhausted < 110)
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func usersHaveSeparateWindows(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let budget = SQLCallBudget(database: databases[0], configuration: .init(limit: 1))
+            #expect(try await budget.acquire(userID: "alice", now: self.start) == .granted(self.usage(1, 1)))
+            #expect(try await budget.acquire(userID: "bob", now: self.start) == .granted(self.usage(1, 1)))
+            #expect(try await budget.acquire(userID: "alice", now: self.start + 1) == .exhausted(retryAt: self.start + 3600, usage: self.usage(1, 1)))
+            #expect(try await budget.usage(userID: "carol", now: self.start) == self.usage(0, 1))
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func concurrentAcquirersThroughTwoConnectionsNeverExceedTheLimit(_ backend: BudgetSQL) async throws {
+        // Two databases with their own connections, each with its own budget, stand for two `metasync serve` processes.
+        try await backend.withDatabases(count: 2) { databases throws in
+            let first = SQLCallBudget(database: databases[0], configuration: .init(limit: 40))
+            let second = SQLCallBudget(database: databases[1], configuration: .init(limit: 40))
+            let now = self.start
+            let charged = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+                for index in 0..<240 {
+                    let budget = index.isMultiple(of: 2) ? first : second
+                    // Two users, batches of 1 to 3 calls.
+                    let user = index % 3 == 0 ? "batch-user" : "single-user"
+                    let cost = user == "batch-user" ? 1 + index % 4 / 2 + index % 2 : 1
+                    group.addTask {
+                        switch try await budget.acquire(userID: user, cost: cost, now: now) {
+                        case .granted(let usage):
+                            #expect(usage.used <= 40)
+                            return (user, cost)
+                        case .exhausted(let retryAt, let usage):
+                            #expect(retryAt == now + 3600)
+                            #expect(usage.used + cost > 40)
+                            return (user, 0)
+                        }
+                    }
+                }
+                var charged: [String: Int] = [:]
+                for try await (user, cost) in group { charged[user, default: 0] += cost }
+                return charged
+            }
+            // 160 single calls compete for 40; 80 batches of 1–3 calls fill the window but never overfill it.
+            #expect(charged["single-user"] == 40)
+            #expect((30...40).contains(charged["batch-user"] ?? 0))
+            #expect(try await first.usage(userID: "single-user", now: now).used == 40)
+            #expect(try await second.usage(userID: "batch-user", now: now).used == charged["batch-user"])
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
+    func expiredCallsArePruned(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let database = databases[0]
+            let budget = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepInterval: 0))
+            for user in ["1001", "2002", "3003"] {
+                _ = try await budget.acquire(userID: user, cost: 2, now: self.start)
+                _ = try await budget.acquire(userID: user, now: self.start + 1800)
+            }
+            #expect(try await BudgetSQL.callRows(database) == 6)
+            // An acquire deletes its own user's expired calls.
+            #expect(try await budget.acquire(userID: "1001", now: self.start + 3600) == .granted(self.usage(2, 10)))
+            #expect(try await BudgetSQL.callRows(database) == 6)
+            // The sweep deletes the other users' expired calls and keeps those still in the window.
+            #expect(try await budget.pruneExpired(now: self.start + 3600) == 2)
+            #expect(try await BudgetSQL.callRows(database) == 4)
+            #expect(try await budget.usage(userID: "2002", now: self.start + 3600).used == 1)
+            #expect(try await budget.pruneExpired(now: self.start + 3600) == 0)
+
+            // With a sweep interval, every n-th acquire sweeps on its own.
+            let sweeping = SQLCallBudget(database: database, configuration: .init(limit: 10, sweepInterval: 2))
+            _ = try await sweeping.acquire(userID: "4004", now: self.start + 7200)
+            #expect(try await BudgetSQL.callRows(database) == 5)
+            _ = try await sweeping.acquire(userID: "4004", now: self.start + 7200)
+            #expect(try await BudgetSQL.callRows(database) == 2)
+        }
+    }
+}
+
+/// A fresh, migrated database for one test, opened through one or several separate connections.
+enum BudgetSQL: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { self.rawValue }
+
+    static let environment = ProcessInfo.processInfo.environment
+    static let postgresURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let postgresRequired = environment["METASYNC_REQUIRE_SERVICES"] == "1" || environment["METASYNC_REQUIRE_POSTGRES"] == "1"
+
+    /// SQLite always; PostgreSQL when `DATABASE_URL` is set or services are required.
+    static var all: [BudgetSQL] { postgresURL != nil || postgresRequired ? [.sqlite, .postgres] : [.sqlite] }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "metasync.budget.tests")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    struct SetupError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `body` with `count` databases (each with its own connections) on one fresh, migrated store: a temporary
+    /// SQLite file, or a PostgreSQL schema that is dropped afterwards.
+    func withDatabases<T: Sendable>(count: Int = 1, _ body: ([MetaDatabase]) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "sql-budget-\(UUID().uuidString).sqlite"
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            return try await Self.open(.sqliteFile(path: path), count: count, opened: [], body)
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                throw SetupError(description: "METASYNC_REQUIRE_SERVICES=1 but DATABASE_URL is not set: the PostgreSQL cases must run")
+            }
+            guard case .postgres(var location) = try DatabaseLocation(url: url) else {
+                throw SetupError(description: "DATABASE_URL is not a postgres:// URL")
+            }
+            let schema = "b_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            let admin = DatabaseLocation.postgres(location)
+            try await Self.execute(admin, "CREATE SCHEMA \(schema)")
+            location.searchPath = String(schema)
+            do {
+                let result = try await Self.open(.postgres(location), count: count, opened: [], body)
+                try await Self.execute(admin, "DROP SCHEMA \(schema) CASCADE")
+                return result
+            } catch {
+                try? await Self.execute(admin, "DROP SCHEMA \(schema) CASCADE")
+                throw error
+            }
+        }
+    }
+
+    /// Rows in `call_budget_calls`.
+    static func callRows(_ database: MetaDatabase) async throws -> Int {
+        try await database.withSQL { sql in
+            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("call_budget_calls")
+                .first()?.decode(column: "n", as: Int.self) ?? -1
+        }
+    }
+
+    private static func open<T: Sendable>(
+        _ location: DatabaseLocation,
+        count: Int,
+        opened: [MetaDatabase],
+        _ body: ([MetaDatabase]) async throws -> T
+    ) async throws -> T {
+        if opened.count == count { return try await body(opened) }
+        return try await MetaDatabase.withDatabase(location, logger: Self.logger) { database in
+            if opened.isEmpty { try await Migrator.standard.migrate(database, logger: Self.logger) }
+            return try await Self.open(location, count: count, opened: opened + [database], body)
+        }
+    }
+
+    private static func execute(_ location: DatabaseLocation, _ statement: String) async throws {
+        try await MetaDatabase.withDatabase(location, logger: Self.logger) { database in
+            try await database.withSQL { sql in try await sql.raw(SQLQueryString(statement)).run() }
+        }
+    }
+}

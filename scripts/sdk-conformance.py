@@ -1,0 +1,185 @@
+"""Checks `metasync sandbox` against Meta's official Python Business SDK (facebook-business).
+
+Run by scripts/sdk-conformance.sh, which starts the sandbox and sets SANDBOX_URL, SANDBOX_TOKEN, SANDBOX_APP_ID and
+SANDBOX_APP_SECRET. Prints one PASS/FAIL line per check and "N passed, M failed" last; exits 1 on any failure.
+"""
+
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+import warnings
+from datetime import datetime
+
+from facebook_business.adobjects.adaccount import AdAccount
+from facebook_business.adobjects.adaccountuser import AdAccountUser
+from facebook_business.adobjects.adreportrun import AdReportRun
+from facebook_business.adobjects.campaign import Campaign
+from facebook_business.api import FacebookAdsApi, FacebookRequestError, FacebookSession
+
+URL = os.environ["SANDBOX_URL"]
+TOKEN = os.environ["SANDBOX_TOKEN"]
+APP_ID = os.environ["SANDBOX_APP_ID"]
+APP_SECRET = os.environ["SANDBOX_APP_SECRET"]
+ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "CAMPAIGN_PAUSED", "IN_PROCESS", "WITH_ISSUES"]
+
+warnings.filterwarnings("ignore", category=UserWarning)  # the SDK's client-side enum hints are noise here
+FacebookSession.GRAPH = URL  # the SDK's base URL is this class attribute
+api = FacebookAdsApi.init(app_id=APP_ID, app_secret=APP_SECRET, access_token=TOKEN, crash_log=False)
+
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            results.append((name, None))
+            print(f"PASS {name}", flush=True)
+        except Exception as error:  # noqa: BLE001 - every failure is reported, none stops the run
+            detail = f"{type(error).__name__}: {error}".strip().splitlines()
+            results.append((name, detail))
+            print(f"FAIL {name}: {' '.join(detail)[:400]}", flush=True)
+            if os.environ.get("SDK_CONFORMANCE_DEBUG"):
+                traceback.print_exc()
+        return fn
+
+    return wrap
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def stats():
+    with urllib.request.urlopen(URL + "/__stats") as response:
+        return json.load(response)
+
+
+def calls(template):
+    return stats()["calls_by_endpoint"].get(template, 0)
+
+
+def unix(graph_time):
+    return int(datetime.strptime(graph_time, "%Y-%m-%dT%H:%M:%S%z").timestamp())
+
+
+accounts = list(AdAccountUser(fbid="me").get_ad_accounts(fields=["id", "name", "currency", "timezone_name"]))
+account = AdAccount(accounts[0]["id"]) if accounts else None
+every = []
+
+
+@check("me/adaccounts lists the sandbox account with its fields")
+def _():
+    expect(len(accounts) == 1, f"expected 1 account, got {len(accounts)}")
+    expect(accounts[0]["id"].startswith("act_"), accounts[0]["id"])
+    expect(accounts[0]["currency"] == "USD" and accounts[0]["timezone_name"] == "America/Los_Angeles", dict(accounts[0]))
+
+
+@check("Cursor paging with limit=3 visits every campaign once and stops when next is absent")
+def _():
+    every.extend(account.get_campaigns(fields=["name", "updated_time", "effective_status"], params={"limit": 500, "effective_status": ALL_STATUSES}))
+    before = calls("GET /act_{id}/campaigns")
+    cursor = account.get_campaigns(fields=["name"], params={"limit": 3})
+    ids = [c["id"] for c in cursor]
+    pages = calls("GET /act_{id}/campaigns") - before
+    visible = [c for c in every if c["effective_status"] not in ("ARCHIVED", "DELETED")]
+    expect(len(ids) == len(set(ids)), "duplicate ids across pages")
+    expect(set(ids) == {c["id"] for c in visible}, f"{len(ids)} ids paged, {len(visible)} visible")
+    expect(cursor.total() == len(visible), f"summary total_count {cursor.total()} != {len(visible)}")
+    expect(pages == -(-len(visible) // 3), f"{pages} pages for {len(visible)} campaigns at limit 3")
+
+
+@check("updated_time filtering returns exactly the campaigns changed after a timestamp")
+def _():
+    times = sorted(unix(c["updated_time"]) for c in every)
+    cut = times[len(times) // 2]
+    expected = {c["id"] for c in every if unix(c["updated_time"]) > cut}
+    params = {
+        "limit": 4,
+        "effective_status": ALL_STATUSES,
+        "filtering": [{"field": "campaign.updated_time", "operator": "GREATER_THAN", "value": cut}],
+    }
+    got = {c["id"] for c in account.get_campaigns(fields=["updated_time"], params=params)}
+    expect(got == expected and 0 < len(got) < len(every), f"{len(got)} returned, {len(expected)} expected of {len(every)}")
+
+
+@check("effective_status filter returns only PAUSED campaigns, and ARCHIVED only when asked")
+def _():
+    paused = list(account.get_campaigns(fields=["effective_status"], params={"effective_status": ["PAUSED"], "limit": 5}))
+    expected = [c for c in every if c["effective_status"] == "PAUSED"]
+    expect(len(paused) == len(expected) and all(c["effective_status"] == "PAUSED" for c in paused), f"{len(paused)} vs {len(expected)}")
+    archived = [c for c in every if c["effective_status"] == "ARCHIVED"]
+    default = {c["id"] for c in account.get_campaigns(fields=["name"], params={"limit": 100})}
+    expect(not any(c["id"] in default for c in archived), "archived campaigns leaked into the default listing")
+
+
+@check("get_insights(is_async=True): polling reaches Job Completed, paged result rows equal the sync rows")
+def _():
+    params = {"level": "ad", "time_increment": 1, "date_preset": "last_7d"}
+    fields = ["ad_id", "impressions", "spend", "actions"]
+    job = account.get_insights(fields=fields, params=params, is_async=True)
+    statuses = []
+    for _ in range(20):
+        job.api_get()
+        statuses.append(job[AdReportRun.Field.async_status])
+        if job[AdReportRun.Field.async_status] == "Job Completed" and job[AdReportRun.Field.async_percent_completion] == 100:
+            break
+    expect(statuses[-1] == "Job Completed", f"statuses {statuses}")
+    expect(len(statuses) >= 2 and statuses[0] != "Job Completed", f"no progression: {statuses}")
+    before = calls("GET /{report_run}/insights")
+    rows = [dict(r) for r in job.get_result(params={"limit": 40})]
+    pages = calls("GET /{report_run}/insights") - before
+    sync = [dict(r) for r in account.get_insights(fields=fields, params=dict(params, limit=500))]
+    expect(len(rows) == len(sync) and len(rows) > 40, f"async {len(rows)} rows, sync {len(sync)} rows")
+    expect(pages == -(-len(rows) // 40), f"{pages} result pages for {len(rows)} rows")
+    expect(sorted(json.dumps(r, sort_keys=True) for r in rows) == sorted(json.dumps(r, sort_keys=True) for r in sync), "row contents differ")
+
+
+@check("FacebookAdsApiBatch calls the success and the failure callback")
+def _():
+    successes, failures = [], []
+    batch = api.new_batch()
+    Campaign(every[0]["id"]).api_get(fields=["name"], batch=batch, success=lambda r: successes.append(r.json()), failure=lambda r: failures.append(r))
+    Campaign("999999999").api_get(fields=["name"], batch=batch, success=lambda r: successes.append(r.json()), failure=lambda r: failures.append(r))
+    before = stats()
+    retry = batch.execute()
+    after = stats()
+    expect(retry is None, "batch asked for retries")
+    expect(len(successes) == 1 and successes[0]["name"] == every[0]["name"], f"successes {successes}")
+    expect(len(failures) == 1, f"failures {failures}")
+    error = failures[0].error()
+    expect(isinstance(error, FacebookRequestError) and error.api_error_code() == 100, f"failure error {error}")
+    expect(after["batch_operations"] - before["batch_operations"] == 2, "each batch operation counts as a call")
+
+
+@check("FacebookRequestError carries code 190 for a bad token")
+def _():
+    bad = FacebookAdsApi(FacebookSession(APP_ID, APP_SECRET, "not-a-valid-token"))
+    try:
+        AdAccount(account["id"], api=bad).api_get(fields=["name"])
+    except FacebookRequestError as error:
+        expect(error.api_error_code() == 190 and error.api_error_type() == "OAuthException", f"{error.api_error_code()} {error.api_error_type()}")
+        expect(error.http_status() == 400, f"HTTP {error.http_status()}")
+        return
+    raise AssertionError("no FacebookRequestError raised")
+
+
+@check("FacebookRequestError carries code 100 for an unknown field")
+def _():
+    try:
+        Campaign(every[0]["id"]).api_get(fields=["name", "no_such_field"])
+    except FacebookRequestError as error:
+        expect(error.api_error_code() == 100, f"code {error.api_error_code()}: {error.api_error_message()}")
+        expect("no_such_field" in error.api_error_message(), error.api_error_message())
+        return
+    raise AssertionError("no FacebookRequestError raised")
+
+
+passed = sum(1 for _, failure in results if failure is None)
+failed = len(results) - passed
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

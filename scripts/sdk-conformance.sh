@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Fidelity check: runs Meta's official Python Business SDK (PyPI facebook-business) against `metasync sandbox`.
+# Builds metasync if needed, starts the sandbox on a free loopback port with a fixed token, installs the SDK into
+# .build/sdk-venv, runs scripts/sdk-conformance.py, and always stops the sandbox it started.
+# Prints "N passed, M failed" last and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SDK_VERSION=${SDK_VERSION:-26.0.3}
+VENV=.build/sdk-venv
+BIN=.build/debug/metasync
+TOKEN=sdk-conformance-token
+APP_ID=1234567890123456
+APP_SECRET=sdk-conformance-secret
+
+echo "building metasync (no-op when up to date)" >&2
+swift build --product metasync >&2
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import facebook_business" 2>/dev/null; then
+  echo "installing facebook-business==$SDK_VERSION into $VENV" >&2
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "facebook-business==$SDK_VERSION" >&2
+fi
+
+PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+LOG=$(mktemp)
+"$BIN" sandbox --port "$PORT" --seed 42 --accounts 1 --campaigns 23 --adsets-per-campaign 2 --ads-per-adset 3 --days 14 \
+  --access-token "$TOKEN" --app-id "$APP_ID" --app-secret "$APP_SECRET" --require-appsecret-proof --async-polls 3 \
+  >"$LOG" 2>&1 &
+SANDBOX_PID=$!
+cleanup() {
+  kill "$SANDBOX_PID" 2>/dev/null || true
+  wait "$SANDBOX_PID" 2>/dev/null || true
+  rm -f "$LOG"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  if "$VENV/bin/python" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $PORT)))" 2>/dev/null; then break; fi
+  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then cat "$LOG" >&2; echo "0 passed, 1 failed (sandbox did not start)"; exit 1; fi
+  sleep 0.1
+done
+
+SANDBOX_URL="http://127.0.0.1:$PORT" SANDBOX_TOKEN="$TOKEN" SANDBOX_APP_ID="$APP_ID" SANDBOX_APP_SECRET="$APP_SECRET" \
+  "$VENV/bin/python" scripts/sdk-conformance.py
