@@ -49,3 +49,11 @@ import Testing
         #expect((try? SyncCommand.parse(["--loop", "--interval", "1h", "--account", "act_1", "--levels", "ad"])) != nil)
     }
 }
+
+@Suite struct ExpiryTextTests {
+    @Test func futureAndPastExpiries() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(ExpiryText.describe(now.addingTimeInterval(6.5 * 86_400), now: now).hasSuffix(" (in 6 days)"))
+        #expect(ExpiryText.describe(now.addingTimeInterval(-3 * 86_400), now: now).hasSuffix(" (expired)"))
+    }
+}

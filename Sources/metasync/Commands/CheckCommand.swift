@@ -40,8 +40,8 @@ struct CheckCommand: AsyncParsableCommand {
         for connection in report.connections {
             lines.append("connection \(connection.connectionID) (Meta user \(connection.metaUserID)): \(connection.status.rawValue)")
             lines.append("  token: \(connection.tokenValid ? "valid" : "INVALID")\(connection.tokenType.map { ", \($0)" } ?? "")")
-            lines.append("  expires: \(connection.expiresAt.map(Self.describe) ?? "never")")
-            if let dataAccess = connection.dataAccessExpiresAt { lines.append("  data access expires: \(Self.describe(dataAccess))") }
+            lines.append("  expires: \(connection.expiresAt.map { ExpiryText.describe($0) } ?? "never")")
+            if let dataAccess = connection.dataAccessExpiresAt { lines.append("  data access expires: \(ExpiryText.describe(dataAccess))") }
             lines.append("  scopes: \(connection.scopes.isEmpty ? "(none)" : connection.scopes.joined(separator: ", "))")
             if !connection.missingScopes.isEmpty { lines.append("  missing scopes: \(connection.missingScopes.joined(separator: ", "))") }
             lines.append("  ad accounts: \(connection.accounts.count)")
@@ -57,10 +57,5 @@ struct CheckCommand: AsyncParsableCommand {
         for problem in report.problems { lines.append("PROBLEM: \(problem)") }
         lines.append(report.isUsable ? "OK: ready to sync." : "NOT READY: fix the problems above, then run `metasync check` again.")
         return lines.joined(separator: "\n")
-    }
-
-    private static func describe(_ date: Date) -> String {
-        let days = Int(date.timeIntervalSinceNow / 86_400)
-        return date.formatted(.iso8601) + (days >= 0 ? " (in \(days) days)" : " (expired)")
     }
 }

@@ -116,7 +116,6 @@ struct ConnectionsCommand: AsyncParsableCommand {
 
     static func describeExpiry(_ row: MetaConnectionRow) -> String {
         guard let expiresAt = row.expiresAt else { return "The token does not expire." }
-        let days = Int(expiresAt.timeIntervalSinceNow / 86_400)
-        return "The token expires \(expiresAt.formatted(.iso8601)) (in \(days) days)."
+        return "The token expires \(ExpiryText.describe(expiresAt))."
     }
 }
