@@ -65,10 +65,10 @@ import Testing
         try await backend.withStore { store throws in
             let leases = store.syncLeases
             // Never synced: due at once.
-            #expect(try await leases.acquire(accountID: "act_1", holder: "a", ttl: Self.ttl, onlyIfDue: true, now: T.t0).isAcquired)
+            #expect(try await leases.acquire(accountID: "act_1", holder: "a", ttl: Self.ttl, dueBy: T.t0, now: T.t0).isAcquired)
             #expect(try await leases.release(accountID: "act_1", holder: "a", outcome: "succeeded", nextDueAt: T.at(600), now: T.at(30)))
 
-            let early = try await leases.acquire(accountID: "act_1", holder: "b", ttl: Self.ttl, onlyIfDue: true, now: T.at(31))
+            let early = try await leases.acquire(accountID: "act_1", holder: "b", ttl: Self.ttl, dueBy: T.at(31), now: T.at(31))
             guard case .notDue(let lease) = early else {
                 Issue.record("expected .notDue, got \(early)")
                 return
@@ -80,7 +80,9 @@ import Testing
             #expect(try await leases.release(accountID: "act_1", holder: "b", outcome: "succeeded", now: T.at(40)))
             #expect(try await leases.get(accountID: "act_1")?.dueAt == T.at(600))
 
-            #expect(try await leases.acquire(accountID: "act_1", holder: "b", ttl: Self.ttl, onlyIfDue: true, now: T.at(600)).isAcquired)
+            // A loop waking a moment early finds it due within its tolerance.
+            #expect(!(try await leases.acquire(accountID: "act_1", holder: "b", ttl: Self.ttl, dueBy: T.at(598), now: T.at(597))).isAcquired)
+            #expect(try await leases.acquire(accountID: "act_1", holder: "b", ttl: Self.ttl, dueBy: T.at(600), now: T.at(599)).isAcquired)
         }
     }
 
@@ -97,7 +99,7 @@ import Testing
                                 accountID: account,
                                 holder: "w\(worker)",
                                 ttl: Self.ttl,
-                                onlyIfDue: true,
+                                dueBy: T.at(1),
                                 now: T.at(1)
                             )
                             if result.isAcquired { mine.append(account) }

@@ -1,10 +1,10 @@
-/// The answer of ``SyncLeaseRepository/acquire(accountID:holder:ttl:onlyIfDue:now:)``.
+/// The answer of ``SyncLeaseRepository/acquire(accountID:holder:ttl:dueBy:now:)``.
 public enum SyncLeaseAcquisition: Sendable, Hashable {
     /// The caller holds the lease now.
     case acquired(SyncLease)
     /// Another holder's lease has not expired.
     case held(SyncLease)
-    /// Free, but the account's next scheduled sync is not due yet (only with `onlyIfDue`).
+    /// Free, but the account's next scheduled sync is not due yet (only with `dueBy`).
     case notDue(SyncLease)
 
     /// Whether the caller got the lease.

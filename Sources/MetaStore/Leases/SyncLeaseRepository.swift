@@ -9,7 +9,7 @@ import SQLKit
 /// ```sql
 /// INSERT INTO sync_leases (…) VALUES (…)
 /// ON CONFLICT (account_id) DO UPDATE SET holder = excluded.holder, …
-/// WHERE sync_leases.expires_at <= :now [AND (sync_leases.due_at IS NULL OR sync_leases.due_at <= :now)]
+/// WHERE sync_leases.expires_at <= :now [AND (sync_leases.due_at IS NULL OR sync_leases.due_at <= :due_by)]
 /// RETURNING account_id
 /// ```
 ///
@@ -32,16 +32,17 @@ public struct SyncLeaseRepository: Sendable {
     static let table = "sync_leases"
 
     /// Takes the lease of `accountID` for `holder` until `now + ttl` when it is free (never held, released, or
-    /// expired) and, with `onlyIfDue`, the account's scheduled sync is due (`due_at` null or ≤ `now`).
+    /// expired) and, with `dueBy`, the account's scheduled sync is due by then (`due_at` null or ≤ `dueBy`; pass `now`,
+    /// or `now` plus a small tolerance so a loop waking a moment early still finds the account due).
     ///
     /// The caller must not already hold the lease: a holder never re-enters its own lease (that would let two syncs
     /// of one process run at once).
-    public func acquire(accountID: String, holder: String, ttl: Duration, onlyIfDue: Bool = false, now: Date) async throws
+    public func acquire(accountID: String, holder: String, ttl: Duration, dueBy: Date? = nil, now: Date) async throws
         -> SyncLeaseAcquisition
     {
         let expires = now.addingTimeInterval(ttl.seconds)
-        let dueClause: SQLQueryString =
-            onlyIfDue ? " AND (sync_leases.due_at IS NULL OR sync_leases.due_at <= \(bind: now))" : ""
+        var dueClause: SQLQueryString = ""
+        if let dueBy { dueClause = " AND (sync_leases.due_at IS NULL OR sync_leases.due_at <= \(bind: dueBy))" }
         let statement: SQLQueryString = """
             INSERT INTO sync_leases (account_id, holder, acquired_at, expires_at, renewed_at, released_at, due_at, last_outcome, updated_at) \
             VALUES (\(bind: accountID), \(bind: holder), \(bind: now), \(bind: expires), \(bind: now), NULL, NULL, NULL, \(bind: now)) \
@@ -56,7 +57,7 @@ public struct SyncLeaseRepository: Sendable {
                 throw MetaStoreError.notFound("the sync lease row of \(accountID) vanished during acquisition")
             }
             if won { return .acquired(lease) }
-            if lease.isHeld(at: now) { return .held(lease) }
+            if lease.isHeld(at: now) || dueBy == nil { return .held(lease) }
             return .notDue(lease)
         }
     }
