@@ -86,7 +86,8 @@ public final class SyncEngine: Sendable {
             context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .wait),
             counter: counter,
             retryLimit: self.configuration.pageRetryLimit,
-            logger: self.logger
+            logger: self.logger,
+            now: self.time.now
         )
     }
 }

@@ -279,7 +279,8 @@ extension SyncEngine {
                 context: GraphCallContext(tokenProvider: run.provider, userID: run.userID, adAccountID: account.id, waitPolicy: .failFast),
                 counter: run.counter,
                 retryLimit: self.configuration.pageRetryLimit,
-                logger: self.logger
+                logger: self.logger,
+                now: self.time.now
             )
             let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
             if request.entities {
