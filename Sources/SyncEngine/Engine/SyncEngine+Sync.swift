@@ -338,7 +338,13 @@ extension SyncEngine {
     }
 
     /// Ends an account's run after an error: cancelled, token expired (connection marked) or failed.
-    func fail(_ run: AccountRun, request: SyncRequest, error: any Error, progress: SyncProgressHandler?, elapsed: Duration) async
+    func fail(
+        _ run: AccountRun,
+        request: SyncRequest,
+        error: any Error,
+        progress: SyncProgressHandler?,
+        elapsed: Duration
+    ) async
         -> SyncReport.Account
     {
         switch error {
@@ -374,7 +380,13 @@ extension SyncEngine {
     }
 
     /// Records the end of an account's run in `sync_runs`, releases its lease, and returns its report entry.
-    func finish(_ run: AccountRun, request: SyncRequest, outcome: SyncRunRow.Outcome, error: String?, elapsed: Duration) async
+    func finish(
+        _ run: AccountRun,
+        request: SyncRequest,
+        outcome: SyncRunRow.Outcome,
+        error: String?,
+        elapsed: Duration
+    ) async
         -> SyncReport.Account
     {
         let runID = run.runID ?? ""
