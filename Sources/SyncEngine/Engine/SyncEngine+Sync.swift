@@ -285,12 +285,14 @@ extension SyncEngine {
             let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
             if request.entities {
                 for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncEntities(kind, streamContext)
                     run.markFinished(kind.stream)
                 }
             }
             if request.performance {
                 for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncInsights(level: level, streamContext)
                     run.markFinished("insights.\(level.rawValue)")
                 }
