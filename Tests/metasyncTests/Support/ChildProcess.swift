@@ -70,6 +70,7 @@ final class ChildProcess {
     }
 
     /// The `metasync` binary built next to the test bundle (`.build/debug/metasync`), or `METASYNC_BINARY`.
+    /// `swift test` builds and links it before running the tests (the test target depends on the `metasync` target).
     static func metasyncBinary() throws -> URL {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["METASYNC_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
@@ -84,7 +85,10 @@ final class ChildProcess {
             let candidate = directory.appendingPathComponent("metasync")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw ChildProcessError(message: "no metasync binary next to the test bundle (looked in \(directories.map(\.path))); build it first")
+        throw ChildProcessError(
+            message: "no metasync binary next to the test bundle (looked in \(directories.map(\.path))); "
+                + "build it first (`swift test` and `swift build --build-tests` do)"
+        )
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.
