@@ -58,6 +58,8 @@ public struct MetaStore: Sendable {
     public var connections: ConnectionRepository { ConnectionRepository(executor: self.executor, vault: self.vault) }
     /// `webhook_events`.
     public var webhookEvents: WebhookEventRepository { WebhookEventRepository(executor: self.executor) }
+    /// `oauth_states` (the OAuth connect flow's `state` values, hashed).
+    public var oauthStates: OAuthStateRepository { OAuthStateRepository(executor: self.executor) }
     /// The durable work queue (`work_queue`).
     public let queue: WorkQueue
 

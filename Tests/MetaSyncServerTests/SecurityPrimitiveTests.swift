@@ -1,4 +1,5 @@
 import Foundation
+import MetaStore
 import Testing
 
 @testable import MetaSyncServer
@@ -33,25 +34,38 @@ import Testing
         #expect(throws: SignedRequest.Failure.missingUserID) { try SignedRequest(noUser, appSecret: "s") }
     }
 
-    @Test func oauthStatesAreSingleUseBoundAndExpiring() {
-        let now = ManualNow()
-        let states = OAuthStateStore(lifetime: .seconds(600), now: now.closure)
-        let browser = OAuthStateStore.randomToken()
-        let state = states.issue(browser: browser)
-        #expect(states.consume(state: state, browser: "someone-else") == .wrongBrowser)
-        #expect(states.consume(state: state, browser: browser) == .valid)
-        #expect(states.consume(state: state, browser: browser) == .unknown)
-        let late = states.issue(browser: browser)
-        now.advance(by: 600)
-        #expect(states.consume(state: late, browser: browser) == .expired)
-        #expect(states.consume(state: late, browser: browser) == .unknown)
+    @Test(arguments: ServerBackend.all)
+    func oauthStatesAreSingleUseBoundAndExpiring(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
+            let states = OAuthStateStore(store: harness.store, lifetime: .seconds(600), now: harness.now.closure)
+            let browser = OAuthStateStore.randomToken()
+            let state = try await states.issue(browser: browser)
+            #expect(try await states.consume(state: state, browser: "someone-else") == .wrongBrowser)
+            #expect(try await states.consume(state: state, browser: browser) == .valid)
+            #expect(try await states.consume(state: state, browser: browser) == .unknown)
+            let late = try await states.issue(browser: browser)
+            harness.now.advance(by: 600)
+            #expect(try await states.consume(state: late, browser: browser) == .expired)
+            #expect(try await states.consume(state: late, browser: browser) == .unknown)
+        }
     }
 
-    @Test func oauthStateStoreIsBounded() {
-        let states = OAuthStateStore(capacity: 3)
-        let first = states.issue(browser: "b")
-        for _ in 0..<3 { _ = states.issue(browser: "b") }
-        #expect(states.consume(state: first, browser: "b") == .unknown)
+    @Test(arguments: ServerBackend.all)
+    func oauthStateStoreIsBoundedAndPurgesExpiredStates(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
+            let states = OAuthStateStore(store: harness.store, capacity: 3, now: harness.now.closure)
+            let first = try await states.issue(browser: "b")
+            for _ in 0..<3 {
+                harness.now.advance(by: 1)
+                _ = try await states.issue(browser: "b")
+            }
+            #expect(try await states.consume(state: first, browser: "b") == .unknown)
+            #expect(try await harness.store.oauthStates.count() == 3)
+            // Expired states are kept one more lifetime (so a late callback reads "expired"), then purged by an issue.
+            harness.now.advance(by: 1_300)
+            _ = try await states.issue(browser: "b")
+            #expect(try await harness.store.oauthStates.count() == 1)
+        }
     }
 
     @Test func webhookTargetsFollowTheFieldShapes() throws {

@@ -22,7 +22,7 @@ struct WebhookIngestor: Sendable {
         self.now = now
         self.received = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "stored")], factory: metrics)
         self.duplicates = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "duplicate")], factory: metrics)
-        self.committer = GroupCommitter(database: store.database, queue: queue, maxAttempts: store.queue.policy.maxAttempts)
+        self.committer = GroupCommitter(store: store, queue: queue)
     }
 
     /// Stores and enqueues; returns how many changes were new.
