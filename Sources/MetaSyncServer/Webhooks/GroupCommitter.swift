@@ -136,10 +136,13 @@ final class GroupCommitter: Sendable {
             for event in events where targets[event.row.dedupeKey] == nil {
                 targets[event.row.dedupeKey] = event.targets
             }
-            let items = try inserted.map { row in
-                WorkQueueEntry(
-                    dedupeKey: "event:\(row.dedupeKey)",
-                    payload: try JSONText(encoding: WebhookWorkItem(eventID: row.id ?? 0, targets: targets[row.dedupeKey] ?? []))
+            // Keyed by the event id: unique per event (the events themselves are deduplicated above), and the queue's
+            // unique index grows (mostly) at its end instead of taking a random page per event as a hash would.
+            let items = inserted.map { row in
+                let id = row.id ?? 0
+                return WorkQueueEntry(
+                    dedupeKey: "event:\(id)",
+                    payload: WebhookWorkItem(eventID: id, targets: targets[row.dedupeKey] ?? []).json
                 )
             }
             try await tx.queue.enqueue(queue: queue, items: items, now: now)

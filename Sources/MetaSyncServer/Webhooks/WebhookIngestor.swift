@@ -34,7 +34,7 @@ struct WebhookIngestor: Sendable {
         var targets: [String: [WebhookTarget]] = [:]
         rows.reserveCapacity(notification.changes.count)
         for change in notification.changes {
-            let key = change.dedupeKey
+            let (key, payload) = change.keyAndPayload
             targets[key] = change.targets
             rows.append(
                 WebhookEventRow(
@@ -44,7 +44,7 @@ struct WebhookIngestor: Sendable {
                     field: change.field,
                     objectID: change.objectID,
                     eventTime: change.time,
-                    payload: change.payloadJSON,
+                    payload: payload,
                     status: .queued,
                     receivedAt: now
                 )
