@@ -224,9 +224,8 @@ public final class MetaDatabase: Service, Sendable {
                 try? await gracefulShutdown()
                 return
             }
-            let logger = self.logger
             await cancelWhenGracefulShutdown {
-                await Self.checkpointWAL(path: path, logger: logger)
+                await self.checkpointWAL(path: path)
             }
         }
     }
@@ -243,12 +242,12 @@ public final class MetaDatabase: Service, Sendable {
     static let restartFrames = 2_048
 
     /// Checkpoints the WAL of the SQLite file at `path` every ``checkpointInterval`` until cancelled.
-    private static func checkpointWAL(path: String, logger: Logger) async {
+    private func checkpointWAL(path: String) async {
+        let logger = self.logger
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            // RESTART waits for the writer's current transaction at most this long, then gives up until the next round.
-            try await connection.sql(queryLogLevel: nil).raw("PRAGMA busy_timeout=200").run()
+            try await connection.sql(queryLogLevel: nil).raw("PRAGMA busy_timeout=5000").run()
         } catch {
             logger.warning("SQLite background checkpoints are off: cannot open a second connection", metadata: ["error": "\(error)"])
             try? await gracefulShutdown()  // the writer's wal_autocheckpoint takes over
@@ -260,11 +259,12 @@ public final class MetaDatabase: Service, Sendable {
                 try await Task.sleep(for: Self.checkpointInterval)
                 // PASSIVE copies what it can without waiting for (or blocking) the writer or readers. Under a steady write
                 // load it never catches up completely, so the WAL would never restart and grow without bound; once it
-                // is long, a RESTART right after the PASSIVE copies only the few frames written meanwhile (blocking the
-                // writer that briefly) and lets the writer start the WAL over.
+                // is long, a RESTART right after the PASSIVE copies only the few frames written meanwhile and lets the
+                // writer start the WAL over. The RESTART holds the gate (the writer connection is idle meanwhile): work
+                // queued behind it resumes the moment it ends, instead of polling SQLite's busy handler.
                 let passive = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
                 if try passive?.decode(column: "log", as: Int.self) ?? 0 >= Self.restartFrames {
-                    try await sql.raw("PRAGMA wal_checkpoint(RESTART)").run()
+                    try await self.withSQL { writer in try await writer.raw("PRAGMA wal_checkpoint(RESTART)").run() }
                 }
             } catch is CancellationError {
                 break
