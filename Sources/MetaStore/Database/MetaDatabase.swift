@@ -247,13 +247,18 @@ public final class MetaDatabase: Service, Sendable {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await connection.sql(queryLogLevel: nil).raw("PRAGMA busy_timeout=5000").run()
         } catch {
-            logger.warning("SQLite background checkpoints are off: cannot open a second connection", metadata: ["error": "\(error)"])
-            try? await gracefulShutdown()  // the writer's wal_autocheckpoint takes over
+            if !(error is CancellationError) {
+                logger.warning("SQLite background checkpoints are off: cannot open a second connection", metadata: ["error": "\(error)"])
+                try? await gracefulShutdown()  // the writer's wal_autocheckpoint takes over
+            }
             return
         }
         let sql = connection.sql(queryLogLevel: nil)
+        if (try? await sql.raw("PRAGMA busy_timeout=5000").run()) == nil {
+            await Self.closeEvenIfCancelled(connection)
+            return
+        }
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: Self.checkpointInterval)
@@ -272,7 +277,14 @@ public final class MetaDatabase: Service, Sendable {
                 logger.debug("SQLite background checkpoint failed", metadata: ["error": "\(error)"])
             }
         }
-        try? await connection.close()
+        await Self.closeEvenIfCancelled(connection)
+    }
+
+    /// Closes a connection from a task that may be cancelled (the `async` `close()` refuses to start then, and an
+    /// unclosed connection traps when it is deallocated).
+    private static func closeEvenIfCancelled(_ connection: SQLiteConnection) async {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try? await closing.get()
     }
 
     /// Closes a SQLite connection (PostgreSQL closes when ``run()`` returns).
