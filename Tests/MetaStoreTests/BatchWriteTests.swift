@@ -55,7 +55,11 @@ import Testing
             let added = try await store.queue.enqueue(queue: "bulk", items: items, now: T.t0)
             #expect(added.count == 1_234)
             #expect(try await store.queue.list(queue: "bulk", limit: 5_000).count == 1_234)
-            let again = try await store.queue.enqueue(queue: "bulk", items: items + [WorkQueueEntry(dedupeKey: "new", payload: Self.payload)], now: T.t0)
+            let again = try await store.queue.enqueue(
+                queue: "bulk",
+                items: items + [WorkQueueEntry(dedupeKey: "new", payload: Self.payload)],
+                now: T.t0
+            )
             #expect(again == ["new"])
         }
     }

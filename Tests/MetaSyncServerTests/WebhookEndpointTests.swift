@@ -214,9 +214,12 @@ import Testing
         }
     }
 
-    @Test(arguments: ServerBackend.all, [
-        "{not json", #"{"entry":[]}"#, #"{"object":"ad_account"}"#, #"{"object":"ad_account","entry":[{"id":"1"}]}"#, "[1,2]",
-    ])
+    @Test(
+        arguments: ServerBackend.all,
+        [
+            "{not json", #"{"entry":[]}"#, #"{"object":"ad_account"}"#, #"{"object":"ad_account","entry":[{"id":"1"}]}"#, "[1,2]",
+        ]
+    )
     func malformedJSONWithValidSignatureIs400(backend: ServerBackend, body: String) async throws {
         try await TestHarness.with(backend: backend) { harness in
             try await harness.application().test(.router) { client in

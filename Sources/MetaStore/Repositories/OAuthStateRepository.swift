@@ -49,7 +49,8 @@ public struct OAuthStateRepository: Sendable {
                 .columns("state_hash", "browser_hash", "created_at", "expires_at")
                 .values(SQLBind(Self.hash(state)), SQLBind(Self.hash(browser)), SQLBind(now), SQLBind(expiresAt))
                 .run()
-            let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table).first()?
+            let count =
+                try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Self.table).first()?
                 .decode(column: "n", as: Int.self) ?? 0
             if count > max(1, capacity) {
                 let oldest = try await sql.select().column("state_hash").from(Self.table)

@@ -14,7 +14,14 @@ struct WebhookController: Sendable {
     let logger: Logger
     let counters: Counters
 
-    init(verifyToken: String?, signature: WebhookSignature?, maxBodyBytes: Int, ingestor: WebhookIngestor, logger: Logger, metrics: any MetricsFactory) {
+    init(
+        verifyToken: String?,
+        signature: WebhookSignature?,
+        maxBodyBytes: Int,
+        ingestor: WebhookIngestor,
+        logger: Logger,
+        metrics: any MetricsFactory
+    ) {
         self.verifyToken = verifyToken
         self.signature = signature
         self.maxBodyBytes = maxBodyBytes
