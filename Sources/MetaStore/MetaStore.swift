@@ -62,6 +62,8 @@ public struct MetaStore: Sendable {
     public var oauthStates: OAuthStateRepository { OAuthStateRepository(executor: self.executor) }
     /// The durable work queue (`work_queue`).
     public let queue: WorkQueue
+    /// Account sync leases (`sync_leases`).
+    public var syncLeases: SyncLeaseRepository { SyncLeaseRepository(executor: self.executor) }
 
     /// Runs `body` in one transaction: every write through `tx` commits when `body` returns, and none does when it
     /// throws.
