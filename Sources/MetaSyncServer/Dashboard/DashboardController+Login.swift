@@ -17,7 +17,7 @@ extension DashboardController {
     }
 
     static let disabledMessage =
-        "Login is impossible: no API key is configured. Set METASYNC_API_KEY in the server's environment and restart metasync serve."
+        "Login is impossible: no API key is configured. METASYNC_API_KEY must be set in the server's environment (then restart metasync serve)."
     static let wrongKeyMessage = "That API key is not correct."
 
     /// `GET /login`: the form (or straight to `next` with a valid session).

@@ -35,7 +35,8 @@ extension DashboardController {
             let expiry: String
             if let expiresAt = row.expiresAt {
                 let days = Int((expiresAt.timeIntervalSince(now) / 86_400).rounded(.down))
-                expiry = expiresAt <= now ? "expired \(formatter.day(Self.day(expiresAt)))" : "in \(days) days (\(formatter.day(Self.day(expiresAt))))"
+                expiry =
+                    expiresAt <= now ? "expired \(formatter.day(Self.day(expiresAt)))" : "in \(days) days (\(formatter.day(Self.day(expiresAt))))"
             } else {
                 expiry = "never expires"
             }

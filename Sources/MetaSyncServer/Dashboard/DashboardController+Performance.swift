@@ -61,7 +61,8 @@ extension DashboardController {
         let sort = Sort(request)
         let levels = try await self.queries.levels(accountID: account.accountID, days: range.closed)
         let source = [PerformanceSnapshotRow.Level.account, .campaign, .adset, .ad].first { levels.contains($0) }
-        let rows = try await source.asyncMap { try await self.queries.insights(.init(level: $0, accountID: account.accountID, days: range.closed)) } ?? []
+        let rows =
+            try await source.asyncMap { try await self.queries.insights(.init(level: $0, accountID: account.accountID, days: range.closed)) } ?? []
         let path = "/accounts/\(account.id)"
         let performance = self.performance(
             rows: rows,
@@ -74,8 +75,13 @@ extension DashboardController {
         )
         let campaignRows =
             source == .campaign
-            ? rows : levels.contains(.campaign) ? try await self.queries.insights(.init(level: .campaign, accountID: account.accountID, days: range.closed)) : []
-        let campaigns = Dictionary(try await self.store.campaigns.list(accountID: account.accountID).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            ? rows
+            : levels.contains(.campaign)
+                ? try await self.queries.insights(.init(level: .campaign, accountID: account.accountID, days: range.closed)) : []
+        let campaigns = Dictionary(
+            try await self.store.campaigns.list(accountID: account.accountID).map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
         var perCampaign: [String: PerformanceTotals] = [:]
         for row in campaignRows { perCampaign[row.objectID, default: PerformanceTotals()].add(row) }
         let entries = perCampaign.map { id, totals in
@@ -311,40 +317,50 @@ extension DashboardController {
                 title: "Spend",
                 summary: money(total.spend),
                 inputs: series({ $0.spend }, format: money),
-                axis: { money(Decimal($0)) }
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
             ),
             SVGChart(
                 metric: "impressions",
                 title: "Impressions",
                 summary: formatter.integer(total.impressions),
                 inputs: series({ Decimal($0.impressions) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) }
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
             ),
             SVGChart(
                 metric: "clicks",
                 title: "Clicks",
                 summary: formatter.integer(total.clicks),
                 inputs: series({ Decimal($0.clicks) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) }
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
             ),
             SVGChart(
                 metric: "ctr",
                 title: "CTR",
                 summary: total.ctr.map(formatter.percent) ?? "—",
                 inputs: series({ $0.ctr }, format: formatter.percent),
-                axis: { formatter.percent(Decimal($0)) }
+                axis: { formatter.percent(Decimal($0)) },
+                dayLabel: formatter.shortDay
             ),
             SVGChart(
                 metric: "cpc",
                 title: "CPC",
                 summary: total.cpc.map(money) ?? "—",
                 inputs: series({ $0.cpc }, format: money),
-                axis: { money(Decimal($0)) }
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
             ),
         ]
         let totals = [
             DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
-            DashboardView.Total(metric: "impressions", label: "Impressions", text: formatter.integer(total.impressions), value: String(total.impressions)),
+            DashboardView.Total(
+                metric: "impressions",
+                label: "Impressions",
+                text: formatter.integer(total.impressions),
+                value: String(total.impressions)
+            ),
             DashboardView.Total(metric: "clicks", label: "Clicks", text: formatter.integer(total.clicks), value: String(total.clicks)),
             DashboardView.Total(metric: "ctr", label: "CTR", text: total.ctr.map(formatter.percent) ?? "—", value: total.ctr.map(Self.exact) ?? ""),
             DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
@@ -396,7 +412,10 @@ extension DashboardController {
                 label: key.label,
                 href: Self.href(
                     path,
-                    [("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue), ("dir", ascending ? "asc" : "desc")]
+                    [
+                        ("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
+                        ("dir", ascending ? "asc" : "desc"),
+                    ]
                 ),
                 arrow: current ? (sort.ascending ? "▲" : "▼") : nil,
                 ariaSort: current ? (sort.ascending ? "ascending" : "descending") : nil,

@@ -64,19 +64,33 @@ final class DashboardFormatter {
     /// `$1,234.56` (en-US, USD) / `1.234,56 €` (de-DE, EUR). Unknown or missing currency codes print the plain number
     /// followed by the code.
     func money(_ value: Decimal, currency: String?) -> String {
+        self.money(value, currency: currency, whole: false)
+    }
+
+    /// Money for a chart axis: whole units from 10 up (`$5,000`), so labels stay short.
+    func axisMoney(_ value: Decimal, currency: String?) -> String {
+        self.money(value, currency: currency, whole: value >= 10)
+    }
+
+    private func money(_ value: Decimal, currency: String?, whole: Bool) -> String {
         guard let currency, currency.count == 3, currency.allSatisfy({ $0.isLetter && $0.isASCII }) else {
             return self.decimal(value)
         }
         let code = currency.uppercased()
+        let key = whole ? code + ".0" : code
         let formatter: NumberFormatter
-        if let cached = self.currencyFormatters[code] {
+        if let cached = self.currencyFormatters[key] {
             formatter = cached
         } else {
             formatter = NumberFormatter()
             formatter.locale = self.locale
             formatter.numberStyle = .currency
             formatter.currencyCode = code
-            self.currencyFormatters[code] = formatter
+            if whole {
+                formatter.minimumFractionDigits = 0
+                formatter.maximumFractionDigits = 0
+            }
+            self.currencyFormatters[key] = formatter
         }
         return formatter.string(from: NSDecimalNumber(decimal: value)) ?? "\(value) \(code)"
     }
@@ -145,6 +159,7 @@ final class DashboardFormatter {
         guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             return false
         }
-        return parts.count <= 4 && parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        return parts.count <= 4
+            && parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 }

@@ -66,10 +66,10 @@ enum DashboardTemplates {
         figure.chart svg{width:100%;height:auto;display:block}
         .chart .axis{stroke:#bcc0c4;stroke-width:1}
         .chart .grid{stroke:#e4e6eb;stroke-width:1}
-        .chart .line{fill:none;stroke:var(--accent);stroke-width:2}
-        .chart .pt{fill:#fff;stroke:var(--accent);stroke-width:1.5}
+        .chart .line{fill:none;stroke:var(--accent);stroke-width:1.5}
+        .chart .pt{fill:#fff;stroke:var(--accent);stroke-width:1.2}
         .chart .pt.nodata{stroke:#bcc0c4}
-        .chart text{font-size:11px;fill:var(--muted)}
+        .chart text{font-size:10px;fill:var(--muted)}
         form.range{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.4rem 0}
         form.range label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
         input,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg)}
@@ -89,7 +89,7 @@ enum DashboardTemplates {
         .pager{display:flex;gap:1rem;margin:.6rem 0}
         .filters a{margin-right:.8rem}
         .filters a[aria-current]{font-weight:700;color:var(--fg);text-decoration:none}
-        @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .45rem}.charts{grid-template-columns:1fr}h1{font-size:1.2rem}}
+        @media (max-width:40rem){main{padding:.6rem}th,td{padding:.35rem .45rem}td.wrap{min-width:10rem}.charts{grid-template-columns:1fr}h1{font-size:1.2rem}}
         """
 
     static let head = """
@@ -98,16 +98,16 @@ enum DashboardTemplates {
         <meta name="robots" content="noindex"><link rel="icon" href="data:,">
         <title>{{chrome.title}} · MetaSync</title><style>
         """ + css + """
-        </style></head>
-        <body>
-        <header class="top"><a class="brand" href="/">MetaSync</a>
-        {{#chrome.signedIn}}<nav aria-label="Main"><a href="/">Overview</a><a href="/sync-runs">Sync runs</a><a href="/connect">Connect an account</a>
-        <form method="post" action="/logout"><button type="submit">Log out</button></form></nav>{{/chrome.signedIn}}
-        </header>
-        <main>
-        {{#chrome.notice}}<p class="notice" role="status">{{chrome.notice}}</p>{{/chrome.notice}}
+            </style></head>
+            <body>
+            <header class="top"><a class="brand" href="/">MetaSync</a>
+            {{#chrome.signedIn}}<nav aria-label="Main"><a href="/">Overview</a><a href="/sync-runs">Sync runs</a><a href="/connect">Connect an account</a>
+            <form method="post" action="/logout"><button type="submit">Log out</button></form></nav>{{/chrome.signedIn}}
+            </header>
+            <main>
+            {{#chrome.notice}}<p class="notice" role="status">{{chrome.notice}}</p>{{/chrome.notice}}
 
-        """
+            """
 
     static let foot = """
         </main>
@@ -145,12 +145,12 @@ enum DashboardTemplates {
         <figcaption><span>{{title}}</span><span class="muted">{{summary}}</span></figcaption>
         <svg viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{ariaLabel}}" xmlns="http://www.w3.org/2000/svg">
         {{#yTicks}}<line class="grid" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{y}}" y2="{{y}}"></line>\
-        <text x="{{x}}" y="{{y}}" text-anchor="end" dominant-baseline="middle">{{label}}</text>{{/yTicks}}
+        <text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}" dominant-baseline="middle">{{label}}</text>{{/yTicks}}
         <line class="axis" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{baseline}}" y2="{{baseline}}"></line>
         <polyline class="line" points="{{polyline}}"></polyline>
-        {{#points}}<circle class="pt{{#nodata}} nodata{{/nodata}}" cx="{{x}}" cy="{{y}}" r="3" data-day="{{day}}" data-value="{{value}}">\
+        {{#points}}<circle class="pt{{#nodata}} nodata{{/nodata}}" cx="{{x}}" cy="{{y}}" r="2.2" data-day="{{day}}" data-value="{{value}}">\
         <title>{{title}}</title></circle>{{/points}}
-        {{#xTicks}}<text x="{{x}}" y="{{y}}" text-anchor="middle">{{label}}</text>{{/xTicks}}
+        {{#xTicks}}<text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}">{{label}}</text>{{/xTicks}}
         </svg></figure>
         {{/charts}}
         </div>

@@ -28,6 +28,8 @@ struct SVGChart: Sendable {
         var x: String
         var y: String
         var label: String
+        /// `start`, `middle` or `end` (the first and last day labels stay inside the chart).
+        var anchor: String
     }
 
     /// `spend`, `impressions`, … (the `data-metric` attribute).
@@ -35,8 +37,8 @@ struct SVGChart: Sendable {
     var title: String
     /// The range's total or overall ratio, formatted.
     var summary: String
-    var width = 640
-    var height = 200
+    var width = 360
+    var height = 170
     var points: [Point]
     var polyline: String
     var yTicks: [Tick]
@@ -49,13 +51,13 @@ struct SVGChart: Sendable {
     var plotTop: String
     var baseline: String
 
-    static let left = 64.0
-    static let right = 12.0
-    static let top = 12.0
-    static let bottom = 28.0
+    static let left = 50.0
+    static let right = 8.0
+    static let top = 8.0
+    static let bottom = 22.0
 
-    /// Lays out `inputs` (one per day, in order); `axis` formats a y-axis value.
-    init(metric: String, title: String, summary: String, inputs: [Input], axis: (Double) -> String) {
+    /// Lays out `inputs` (one per day, in order); `axis` formats a y-axis value, `dayLabel` an x-axis day.
+    init(metric: String, title: String, summary: String, inputs: [Input], axis: (Double) -> String, dayLabel: (CalendarDay) -> String) {
         self.metric = metric
         self.title = title
         self.summary = summary
@@ -83,13 +85,15 @@ struct SVGChart: Sendable {
         self.polyline = self.points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
         self.yTicks = [0, 0.5, 1].map { fraction in
             let value = maximum * fraction
-            return Tick(x: Self.coordinate(Self.left - 6), y: Self.coordinate(y(value)), label: axis(value))
+            return Tick(x: Self.coordinate(Self.left - 4), y: Self.coordinate(y(value)), label: axis(value), anchor: "end")
         }
         var tickIndexes = inputs.isEmpty ? [] : [0, inputs.count / 2, inputs.count - 1]
         tickIndexes = Array(Set(tickIndexes)).sorted()
-        let labelY = Self.coordinate(Double(self.height) - 8)
+        let labelY = Self.coordinate(Double(self.height) - 6)
+        let lastIndex = inputs.count - 1
         self.xTicks = tickIndexes.map { index in
-            Tick(x: Self.coordinate(x(index)), y: labelY, label: inputs[index].day.description)
+            let anchor = inputs.count == 1 ? "middle" : index == 0 ? "start" : index == lastIndex ? "end" : "middle"
+            return Tick(x: Self.coordinate(x(index)), y: labelY, label: dayLabel(inputs[index].day), anchor: anchor)
         }
         let first = inputs.first.map { $0.day.description } ?? ""
         let last = inputs.last.map { $0.day.description } ?? ""
