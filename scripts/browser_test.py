@@ -15,6 +15,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -221,6 +222,8 @@ def money_en_us(value, currency):
 
 
 def main():
+    # SIGTERM (the shell script's trap, CI's timeout) unwinds through `finally`, which closes Chromium.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base, api_key, db_path, shots = sys.argv[1:5]
     chromium = sys.argv[5] if len(sys.argv) > 5 else (shutil.which("chromium") or "chromium")
     os.makedirs(shots, exist_ok=True)
@@ -379,7 +382,28 @@ def main():
         checks.expect(width <= 400, "the account page fits a 390 px wide phone screen", "scrollWidth %s" % width)
         page.viewport(1280, 900)
 
-        # 6. Logout ends the session.
+        # 6. Drill down: the top campaign's page, reached by its link, with its chart and its ad sets.
+        page.submit_and_wait("document.querySelector('table[data-table=campaigns] tbody tr a').click()")
+        campaign_id = page.evaluate("location.pathname.split('/').pop()")
+        drill = json.loads(
+            page.evaluate(
+                "JSON.stringify({"
+                "points: document.querySelectorAll('figure.chart[data-metric=spend] circle.pt').length,"
+                "adsets: document.querySelectorAll('table[data-table=adsets] tbody tr').length,"
+                "spend: (document.querySelector('dl.totals dd[data-metric=spend]') || {dataset: {}}).dataset.value})"
+            )
+        )
+        n_adsets = db.execute("SELECT COUNT(*) FROM ad_sets WHERE campaign_id=?", (campaign_id,)).fetchone()[0]
+        checks.expect(drill["points"] == len(days), "campaign page chart has one point per day", str(drill))
+        checks.expect(drill["adsets"] == n_adsets, "campaign page lists every ad set of the campaign", str(drill))
+        checks.expect(
+            Decimal(drill["spend"] or "0") == per_campaign.get(campaign_id),
+            "campaign page total spend equals the database",
+            "%s vs %s" % (drill["spend"], per_campaign.get(campaign_id)),
+        )
+        print("screenshot: " + page.screenshot(os.path.join(shots, "campaign.png")))
+
+        # 7. Logout ends the session.
         page.submit_and_wait("document.querySelector('form[action=\"/logout\"]').submit()")
         page.goto(base + "/")
         checks.expect(page.evaluate("location.pathname") == "/login", "after logout the overview asks for login again")

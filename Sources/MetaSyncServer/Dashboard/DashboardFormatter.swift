@@ -69,7 +69,7 @@ final class DashboardFormatter {
 
     /// Money for a chart axis: whole units from 10 up (`$5,000`), so labels stay short.
     func axisMoney(_ value: Decimal, currency: String?) -> String {
-        self.money(value, currency: currency, whole: value >= 10)
+        self.money(value, currency: currency, whole: value >= 10 || value == 0)
     }
 
     private func money(_ value: Decimal, currency: String?, whole: Bool) -> String {

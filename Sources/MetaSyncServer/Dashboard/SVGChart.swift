@@ -51,7 +51,7 @@ struct SVGChart: Sendable {
     var plotTop: String
     var baseline: String
 
-    static let left = 50.0
+    static let left = 60.0
     static let right = 8.0
     static let top = 8.0
     static let bottom = 22.0
