@@ -227,7 +227,24 @@ def main():
     base, api_key, db_path, shots = sys.argv[1:5]
     chromium = sys.argv[5] if len(sys.argv) > 5 else (shutil.which("chromium") or "chromium")
     os.makedirs(shots, exist_ok=True)
-    db = sqlite3.connect(db_path)
+    db = sqlite3.connect(db_path, timeout=10)
+    # A failed run as the sync engine records one when Graph refuses a call (the sandbox sync itself succeeds).
+    first = db.execute("SELECT id, connection_id FROM ad_accounts ORDER BY id LIMIT 1").fetchone()
+    started = time.time() - 300
+    db.execute(
+        "INSERT INTO sync_runs (id, kind, connection_id, account_id, started_at, finished_at, outcome, rows_by_table, "
+        "calls_used, error) VALUES (?, 'performance', ?, ?, ?, ?, 'failed', '{}', 3, ?)",
+        (
+            "browser-test-failed-run",
+            first[1],
+            first[0],
+            started,
+            started + 2.5,
+            "Graph error 100/33 (GraphMethodException) [permanent] HTTP 400: Unsupported get request. "
+            "fbtrace_id=BrowserTrace-42",
+        ),
+    )
+    db.commit()
     checks = Checks()
     profile = tempfile.mkdtemp(prefix="metasync-chromium-")
     cdp = CDP(chromium, profile)
@@ -403,7 +420,30 @@ def main():
         )
         print("screenshot: " + page.screenshot(os.path.join(shots, "campaign.png")))
 
-        # 7. Logout ends the session.
+        # 7. Sync runs: failures with Meta's message and fbtrace_id.
+        page.goto(base + "/sync-runs?outcome=failed")
+        runs = json.loads(
+            page.evaluate(
+                "JSON.stringify([...document.querySelectorAll('table[data-table=sync-runs] tbody tr')].map(r => ({"
+                "id: r.dataset.id, trace: (r.querySelector('code.fbtrace') || {}).textContent || '',"
+                "message: (r.querySelector('.error-message') || {}).textContent || '',"
+                "status: r.querySelector('[data-status]').dataset.status})))"
+            )
+        )
+        failed_ids = [r[0] for r in db.execute("SELECT id FROM sync_runs WHERE outcome='failed' ORDER BY started_at DESC, id DESC")]
+        checks.expect([r["id"] for r in runs] == failed_ids, "failed-runs filter lists exactly the failed runs", str(runs))
+        injected = [r for r in runs if r["id"] == "browser-test-failed-run"]
+        checks.expect(
+            len(injected) == 1
+            and injected[0]["trace"] == "BrowserTrace-42"
+            and injected[0]["message"].endswith("Unsupported get request.")
+            and injected[0]["status"] == "failed",
+            "a failed run shows Meta's message and its fbtrace_id",
+            str(injected),
+        )
+        print("screenshot: " + page.screenshot(os.path.join(shots, "sync-runs.png")))
+
+        # 8. Logout ends the session.
         page.submit_and_wait("document.querySelector('form[action=\"/logout\"]').submit()")
         page.goto(base + "/")
         checks.expect(page.evaluate("location.pathname") == "/login", "after logout the overview asks for login again")
