@@ -267,6 +267,7 @@ def main():
         )
         error = page.evaluate("(document.querySelector('.error') || {}).textContent || ''")
         checks.expect("not correct" in error, "a wrong API key is refused", error)
+        print("screenshot: " + page.screenshot(os.path.join(shots, "login-refused.png"), width=390, mobile=True))
 
         # 3. The right key logs in and returns to the page asked for.
         page.submit_and_wait(
@@ -306,6 +307,10 @@ def main():
         checks.expect(overview["connections"] == n_connections, "overview lists every connection", str(overview))
         checks.expect(overview["runs"] == min(10, n_runs), "overview lists the recent sync runs", str(overview))
         print("screenshot: " + page.screenshot(os.path.join(shots, "overview.png")))
+        page.viewport(390, 900, True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        checks.expect(width <= 400, "the overview fits a 390 px wide phone screen", "scrollWidth %s" % width)
+        page.viewport(1280, 900)
 
         # 5. Account performance (default range).
         page.goto(base + account_path)
