@@ -11,10 +11,11 @@ import Testing
 @Suite struct DashboardPageTests {
     /// Runs `body` with a seeded harness, a client and a session cookie.
     private func withDashboard(
+        on backend: DashboardBackend = .sqlite,
         configure: (inout TestHarness) -> Void = { _ in },
         _ body: @Sendable @escaping (TestHarness, any TestClientProtocol, String) async throws -> Void
     ) async throws {
-        try await TestHarness.with { harness in
+        try await backend.withHarness { harness in
             var harness = harness
             configure(&harness)
             try await DashboardSeed.load(into: harness.store, now: harness.now.date)
@@ -26,8 +27,8 @@ import Testing
         }
     }
 
-    @Test func overviewShowsConnectionsAccountsRunsAndDeadLetters() async throws {
-        try await self.withDashboard { harness, client, cookie in
+    @Test(arguments: DashboardBackend.all) func overviewShowsConnectionsAccountsRunsAndDeadLetters(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { harness, client, cookie in
             let response = try await DashboardClient.page(client, "/", cookie: cookie)
             #expect(response.status == .ok)
             let html = response.text
@@ -56,8 +57,8 @@ import Testing
         }
     }
 
-    @Test func accountTotalsAndChartsEqualTheDatabase() async throws {
-        try await self.withDashboard { harness, client, cookie in
+    @Test(arguments: DashboardBackend.all) func accountTotalsAndChartsEqualTheDatabase(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { harness, client, cookie in
             let response = try await DashboardClient.page(client, "/accounts/act_777?since=2026-03-03&until=2026-03-05", cookie: cookie)
             #expect(response.status == .ok)
             let html = response.text
@@ -103,8 +104,8 @@ import Testing
         }
     }
 
-    @Test func theDefaultRangeIsTheLast28DaysWithData() async throws {
-        try await self.withDashboard { _, client, cookie in
+    @Test(arguments: DashboardBackend.all) func theDefaultRangeIsTheLast28DaysWithData(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { _, client, cookie in
             let html = try await DashboardClient.page(client, "/accounts/act_777", cookie: cookie).text
             #expect(html.contains(#"name="until" value="2026-03-10""#))
             #expect(html.contains(#"name="since" value="2026-02-11""#))
@@ -117,8 +118,8 @@ import Testing
         }
     }
 
-    @Test func sortingIsDoneOnTheServer() async throws {
-        try await self.withDashboard { _, client, cookie in
+    @Test(arguments: DashboardBackend.all) func sortingIsDoneOnTheServer(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { _, client, cookie in
             let base = "/accounts/act_777?since=2026-03-01&until=2026-03-10"
             #expect(try await DashboardClient.page(client, base, cookie: cookie).text.tableRowIDs("campaigns") == ["c1", "c2"])
             #expect(
@@ -135,8 +136,8 @@ import Testing
         }
     }
 
-    @Test func drillDownFromCampaignToAdSetsToAds() async throws {
-        try await self.withDashboard { _, client, cookie in
+    @Test(arguments: DashboardBackend.all) func drillDownFromCampaignToAdSetsToAds(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { _, client, cookie in
             let range = "?since=2026-03-01&until=2026-03-10"
             let campaign = try await DashboardClient.page(client, "/campaigns/c1" + range, cookie: cookie)
             #expect(campaign.status == .ok)
@@ -163,8 +164,8 @@ import Testing
         }
     }
 
-    @Test func syncRunsShowDurationCallsRowsAndMetaErrors() async throws {
-        try await self.withDashboard { harness, client, cookie in
+    @Test(arguments: DashboardBackend.all) func syncRunsShowDurationCallsRowsAndMetaErrors(_ backend: DashboardBackend) async throws {
+        try await self.withDashboard(on: backend) { harness, client, cookie in
             let all = try await DashboardClient.page(client, "/sync-runs", cookie: cookie).text
             let runs = try await harness.store.syncRuns.recent(limit: 50)
             #expect(all.tableRowIDs("sync-runs") == runs.map(\.id))

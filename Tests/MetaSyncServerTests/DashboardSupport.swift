@@ -223,3 +223,74 @@ extension String {
         return body.components(separatedBy: "<tr data-id=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
     }
 }
+
+/// The databases the dashboard page tests run on: SQLite always; PostgreSQL when `DATABASE_URL` is set (a fresh schema
+/// per test), and also when `METASYNC_REQUIRE_POSTGRES=1` is set without it, so CI fails instead of skipping.
+enum DashboardBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { self.rawValue }
+
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    static var all: [DashboardBackend] {
+        postgresURL != nil || ProcessInfo.processInfo.environment["METASYNC_REQUIRE_POSTGRES"] == "1" ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    struct SetupError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// A harness over this backend (the same settings and fakes as ``TestHarness/with(refresher:syncTrigger:exchanger:_:)``).
+    func withHarness<T: Sendable>(_ body: (TestHarness) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            return try await TestHarness.with(body)
+        case .postgres:
+            guard let url = Self.postgresURL else {
+                throw SetupError(description: "METASYNC_REQUIRE_POSTGRES=1 but DATABASE_URL is not set (see scripts/services.sh)")
+            }
+            guard case .postgres(var location) = try DatabaseLocation(url: url) else {
+                throw SetupError(description: "DATABASE_URL is not a postgres:// URL")
+            }
+            let schema = "dash_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            let admin = DatabaseLocation.postgres(location)
+            try await MetaDatabase.withDatabase(admin, logger: TestHarness.logger) { db in
+                try await db.withSQL { sql in try await sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
+            }
+            location.searchPath = String(schema)
+            do {
+                let result = try await MetaDatabase.withDatabase(.postgres(location), logger: TestHarness.logger) { database in
+                    try await Migrator.standard.migrate(database, logger: TestHarness.logger)
+                    return try await body(try await TestHarness.over(database))
+                }
+                try await Self.drop(admin, schema: String(schema))
+                return result
+            } catch {
+                try? await Self.drop(admin, schema: String(schema))
+                throw error
+            }
+        }
+    }
+
+    private static func drop(_ admin: DatabaseLocation, schema: String) async throws {
+        try await MetaDatabase.withDatabase(admin, logger: TestHarness.logger) { db in
+            try await db.withSQL { sql in try await sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
+        }
+    }
+}
+
+extension TestHarness {
+    /// A harness over an open, migrated database, with the same settings and fakes as ``with(refresher:syncTrigger:exchanger:_:)``.
+    static func over(_ database: MetaDatabase) async throws -> TestHarness {
+        try await Self.with { template in
+            var dependencies = template.dependencies
+            let store = MetaStore(database: database, vault: TokenVault(key: EncryptionKey.generate()))
+            dependencies.store = store
+            let now = ManualNow(template.now.date)
+            dependencies.now = now.closure
+            return TestHarness(store: store, now: now, configuration: template.configuration, dependencies: dependencies)
+        }
+    }
+}
