@@ -173,6 +173,39 @@ import Testing
         }
     }
 
+    @Test func formsPostedFromAnotherSiteAreRefused() async throws {
+        try await TestHarness.with { harness in
+            try await harness.application().test(.router) { client in
+                let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                var foreign = form
+                foreign[.origin] = "https://evil.test"
+                let refused = try await client.execute(
+                    uri: "/login",
+                    method: .post,
+                    headers: foreign,
+                    body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)")
+                )
+                #expect(refused.status == .forbidden)
+                #expect(refused.headers[.setCookie] == nil)
+                #expect(refused.text.contains(DashboardController.crossSiteMessage))
+                let logout = try await client.execute(uri: "/logout", method: .post, headers: foreign)
+                #expect(logout.status == .forbidden)
+                #expect(logout.headers[.setCookie] == nil)
+
+                var own = form
+                own[.origin] = "https://metasync.test"  // the public URL
+                let accepted = try await client.execute(
+                    uri: "/login",
+                    method: .post,
+                    headers: own,
+                    body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)")
+                )
+                #expect(accepted.status == .seeOther)
+                #expect(accepted.headers[.setCookie] != nil)
+            }
+        }
+    }
+
     @Test func sessionTokensExpireAndAreBoundToTheKey() {
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         let sessions = DashboardSession(apiKey: "key-one", lifetime: 3600)

@@ -19,6 +19,19 @@ extension DashboardController {
     static let disabledMessage =
         "Login is impossible: no API key is configured. METASYNC_API_KEY must be set in the server's environment (then restart metasync serve)."
     static let wrongKeyMessage = "That API key is not correct."
+    static let crossSiteMessage = "This form was sent from another site and was refused. Sign in from this page."
+
+    /// Whether a form POST comes from this site: no `Origin` header (not a browser form), or an `Origin` equal to the
+    /// public URL or to the `Host` the request was sent to. Stops other sites from posting the login or logout forms.
+    func isSameOrigin(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin]?.lowercased() else { return true }
+        if origin == self.configuration.publicBaseURL.lowercased() { return true }
+        guard let url = URL(string: origin), let host = url.host, let requestHost = request.head.authority else {
+            return false
+        }
+        let authority = url.port.map { "\(host):\($0)" } ?? host
+        return authority == requestHost.lowercased()
+    }
 
     /// `GET /login`: the form (or straight to `next` with a valid session).
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -39,6 +52,9 @@ extension DashboardController {
         let formatter = self.formatter(for: request)
         guard let sessions = self.sessions else {
             return self.loginPage(formatter, next: "/", error: Self.disabledMessage, enabled: false, status: .serviceUnavailable)
+        }
+        guard self.isSameOrigin(request) else {
+            return self.loginPage(formatter, next: "/", error: Self.crossSiteMessage, enabled: true, status: .forbidden)
         }
         let body = try await request.body.collect(upTo: 16 * 1024)
         let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))
@@ -68,6 +84,9 @@ extension DashboardController {
 
     /// `POST /logout`: expires the session cookie and returns to the login form.
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard self.isSameOrigin(request) else {
+            return self.loginPage(self.formatter(for: request), next: "/", error: Self.crossSiteMessage, enabled: true, status: .forbidden)
+        }
         var response = Response(status: .seeOther, headers: [.location: "/login", .cacheControl: "no-store"])
         response.setCookie(
             Cookie(
