@@ -155,7 +155,7 @@ struct MetaSyncServer: Sendable {
         router.addRoutes(
             OAuthController(
                 configuration: self.configuration,
-                states: OAuthStateStore(lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
+                states: OAuthStateStore(store: self.dependencies.store, lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
                 exchanger: self.dependencies.tokenExchanger,
                 syncTrigger: self.dependencies.syncTrigger,
                 store: self.dependencies.store,

@@ -12,11 +12,11 @@ import Testing
 @Suite struct DashboardPageTests {
     /// Runs `body` with a seeded harness, a client and a session cookie.
     private func withDashboard(
-        on backend: DashboardBackend = .sqlite,
+        on backend: ServerBackend = .sqlite,
         configure: (inout TestHarness) -> Void = { _ in },
         _ body: @Sendable @escaping (TestHarness, any TestClientProtocol, String) async throws -> Void
     ) async throws {
-        try await backend.withHarness { harness in
+        try await TestHarness.with(backend: backend) { harness in
             var harness = harness
             configure(&harness)
             try await DashboardSeed.load(into: harness.store, now: harness.now.date)
@@ -28,7 +28,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func overviewShowsConnectionsAccountsRunsAndDeadLetters(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func overviewShowsConnectionsAccountsRunsAndDeadLetters(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { harness, client, cookie in
             let response = try await DashboardClient.page(client, "/", cookie: cookie)
             #expect(response.status == .ok)
@@ -79,7 +79,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func accountTotalsAndChartsEqualTheDatabase(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func accountTotalsAndChartsEqualTheDatabase(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { harness, client, cookie in
             let response = try await DashboardClient.page(client, "/accounts/act_777?since=2026-03-03&until=2026-03-05", cookie: cookie)
             #expect(response.status == .ok)
@@ -126,7 +126,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func theDefaultRangeIsTheLast28DaysWithData(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func theDefaultRangeIsTheLast28DaysWithData(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { _, client, cookie in
             let html = try await DashboardClient.page(client, "/accounts/act_777", cookie: cookie).text
             #expect(html.contains(#"name="until" value="2026-03-10""#))
@@ -140,7 +140,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func sortingIsDoneOnTheServer(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func sortingIsDoneOnTheServer(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { _, client, cookie in
             let base = "/accounts/act_777?since=2026-03-01&until=2026-03-10"
             #expect(try await DashboardClient.page(client, base, cookie: cookie).text.tableRowIDs("campaigns") == ["c1", "c2"])
@@ -158,7 +158,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func drillDownFromCampaignToAdSetsToAds(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func drillDownFromCampaignToAdSetsToAds(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { _, client, cookie in
             let range = "?since=2026-03-01&until=2026-03-10"
             let campaign = try await DashboardClient.page(client, "/campaigns/c1" + range, cookie: cookie)
@@ -186,7 +186,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DashboardBackend.all) func syncRunsShowDurationCallsRowsAndMetaErrors(_ backend: DashboardBackend) async throws {
+    @Test(arguments: ServerBackend.all) func syncRunsShowDurationCallsRowsAndMetaErrors(_ backend: ServerBackend) async throws {
         try await self.withDashboard(on: backend) { harness, client, cookie in
             let all = try await DashboardClient.page(client, "/sync-runs", cookie: cookie).text
             let runs = try await harness.store.syncRuns.recent(limit: 50)

@@ -42,7 +42,8 @@ import Testing
         return ("/oauth/callback?" + (back.percentEncodedQuery ?? ""), cookie)
     }
 
-    @Test func oauthFlowEndToEndAgainstTheSandbox() async throws {
+    @Test(arguments: ServerBackend.all)
+    func oauthFlowEndToEndAgainstTheSandbox(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
         let exchanger = GraphOAuthTokenExchanger(
@@ -51,7 +52,7 @@ import Testing
             appID: TestHarness.appID,
             appSecret: TestHarness.appSecret
         )
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
                 let response = try await client.execute(uri: callback, method: .get, headers: [.cookie: cookie])
@@ -86,7 +87,8 @@ import Testing
         }
     }
 
-    @Test func deniedConsentAndExpiredCodesStoreNothing() async throws {
+    @Test(arguments: ServerBackend.all)
+    func deniedConsentAndExpiredCodesStoreNothing(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
         let exchanger = GraphOAuthTokenExchanger(
@@ -95,7 +97,7 @@ import Testing
             appID: TestHarness.appID,
             appSecret: TestHarness.appSecret
         )
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (denied, deniedCookie) = try await self.authorize(client, sandbox: sandbox, deny: true)
                 let refused = try await client.execute(uri: denied, method: .get, headers: [.cookie: deniedCookie])
@@ -114,9 +116,10 @@ import Testing
         }
     }
 
-    @Test func sandboxWebhookSenderIsVerifiedStoredAndRefreshed() async throws {
+    @Test(arguments: ServerBackend.all)
+    func sandboxWebhookSenderIsVerifiedStoredAndRefreshed(backend: ServerBackend) async throws {
         let refresher = RecordingRefresher()
-        try await TestHarness.with(refresher: refresher) { harness in
+        try await TestHarness.with(backend: backend, refresher: refresher) { harness in
             let sender = SandboxWebhookSender(appSecret: TestHarness.appSecret)
             try await harness.application().test(.router) { client in
                 let transport = TestClientTransport(client: client)
@@ -168,8 +171,9 @@ import Testing
 
 /// Webhooks from the sandbox's sender refresh exactly the named objects through the real sync engine.
 @Suite struct WebhookRefreshEndToEndTests {
-    @Test func changedObjectsAreRefreshedWithoutAFullSync() async throws {
-        try await TestHarness.with { base in
+    @Test(arguments: ServerBackend.all)
+    func changedObjectsAreRefreshedWithoutAFullSync(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { base in
             let sandbox = GraphSandbox(
                 configuration: SandboxConfiguration(
                     seed: 11,

@@ -39,7 +39,7 @@ struct OAuthController: Sendable {
         }
         let existing = request.cookies[Self.browserCookie]?.value
         let browser = existing.flatMap { Self.isToken($0) ? $0 : nil } ?? OAuthStateStore.randomToken()
-        let state = self.states.issue(browser: browser)
+        let state = try await self.states.issue(browser: browser)
         let items = [
             ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
             ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
@@ -68,7 +68,7 @@ struct OAuthController: Sendable {
         guard let state = query["state"].map(String.init), !state.isEmpty else {
             return self.fail("Missing state", "The login dialog did not return a state value, so this request cannot be trusted.", .badRequest, retry)
         }
-        switch self.states.consume(state: state, browser: request.cookies[Self.browserCookie]?.value) {
+        switch try await self.states.consume(state: state, browser: request.cookies[Self.browserCookie]?.value) {
         case .valid:
             break
         case .unknown:

@@ -9,7 +9,9 @@ import Synchronization
 ///
 /// `POST /api/sync` validates the request against the store and queues it; this service (in the application's
 /// service group, so there is no unstructured task) runs queued syncs one at a time. Requests for a target already
-/// queued are merged. On graceful shutdown the running sync is asked to stop after its current page.
+/// queued are merged. On graceful shutdown the running sync is asked to stop after its current page. Triggered syncs
+/// take each account's sync lease like every sync: an account another process is syncing is skipped (logged as
+/// `leased_elsewhere`), not failed; they run whether or not the account's scheduled sync is due.
 public final class TriggeredSyncService: SyncTrigger, Service {
     private struct State {
         var pending: [SyncTriggerRequest] = []
@@ -61,7 +63,11 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                     let report = try await self.engine.sync(engineRequest)
                     self.logger.info(
                         "triggered sync finished",
-                        metadata: ["outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")"]
+                        metadata: [
+                            "outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")",
+                            "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
+                            "leased_elsewhere": "\(report.skipped.filter { $0.reason == .leased }.map(\.accountID).joined(separator: ","))",
+                        ]
                     )
                 } catch is CancellationError {
                     return

@@ -2,7 +2,12 @@ import Logging
 import MetaStore
 import ServiceLifecycle
 
-/// Runs a sync every `interval` as a ServiceLifecycle service (`metasync sync --loop --interval 15m`).
+/// Runs a sync every `interval` as a ServiceLifecycle service (`metasync sync --loop --interval 15m`,
+/// `metasync serve --sync-interval 15m`).
+///
+/// The syncs are scheduled (``SyncRequest/scheduleInterval`` = `interval`): each takes only the accounts whose next
+/// scheduled sync is due in `sync_leases`, so several processes running this loop on one database sync every
+/// account once per interval between them (see `docs/sync.md`, "Several processes").
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) the running sync finishes the page it is
 /// writing, commits it with its checkpoint, and `run()` returns; a wait between syncs ends at once.
@@ -54,12 +59,15 @@ public struct SyncLoopService: Service {
             var iteration = 0
             while !stop.isStopRequested, !Task.isCancelled {
                 iteration += 1
-                let report = try await self.engine.sync(self.request, progress: self.progress, stop: stop)
+                var request = self.request
+                if request.scheduleInterval == nil { request.scheduleInterval = self.interval }
+                let report = try await self.engine.sync(request, progress: self.progress, stop: stop)
                 self.onReport?(report)
                 self.logger.info(
                     "sync loop iteration finished",
                     metadata: [
                         "iteration": "\(iteration)", "outcome": "\(report.outcome.rawValue)", "calls": "\(report.callsUsed)",
+                        "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
                         "next_in_seconds": "\(self.interval.components.seconds)",
                     ]
                 )
