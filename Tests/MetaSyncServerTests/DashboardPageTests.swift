@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -54,6 +55,27 @@ import Testing
             #expect(html.between("data-card=\"dead-letters\">", "</div>")?.contains("<b>1</b>") == true)
             #expect(!html.contains(DashboardSeed.token))
             #expect(!html.contains(TestHarness.apiKey))
+        }
+    }
+
+    @Test func overviewShowsUsageAndBudgetGauges() async throws {
+        try await self.withDashboard { harness, client, cookie in
+            let now = harness.now.date
+            for _ in 0..<3 { _ = try await harness.dependencies.budget?.acquire(userID: "20002", now: now) }
+            harness.dependencies.governor?.observe(
+                GraphUsageReport(headers: [(name: "x-ad-account-usage", value: #"{"acc_id_util_pct":82.5}"#)]),
+                accountID: "act_777",
+                now: now
+            )
+            harness.dependencies.governor?.pause("act_777", until: now.addingTimeInterval(600), reason: "ads_insights")
+            let html = try await DashboardClient.page(client, "/", cookie: cookie).text
+            let account = try #require(html.between("<tr data-id=\"act_777\">", "</tr>"))
+            #expect(account.contains(#"class="gauge g-warn" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="83""#))
+            #expect(account.contains("82.50%"))
+            #expect(account.contains("paused until"))
+            #expect(account.contains("3 / 200"))
+            let connection = try #require(html.between("<tr data-id=\"\(DashboardSeed.connectionID)\">", "</tr>"))
+            #expect(connection.contains("3 / 200"))
         }
     }
 

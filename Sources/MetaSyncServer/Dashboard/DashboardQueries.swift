@@ -18,6 +18,10 @@ struct DashboardQueries: Sendable {
         var clicks: Int?
         var spend: ExactDecimal?
         var actions: JSONText?
+        /// `spend` as a `Decimal` (0 when missing), set once after reading.
+        var spendValue: Decimal = 0
+        /// The row's conversions (``PerformanceTotals/conversions(in:)``), parsed once after reading.
+        var conversions: Decimal = 0
 
         enum CodingKeys: String, CodingKey {
             case objectID = "object_id"
@@ -52,9 +56,19 @@ struct DashboardQueries: Sendable {
                 .where(SQLColumn("date_stop"), .equal, SQLColumn("date_start"))
             if let objectID = filter.objectID { builder.where("object_id", .equal, SQLBind(objectID)) }
             if let parent = filter.parent { builder.where(SQLColumn(parent.column), .equal, SQLBind(parent.id)) }
-            return try await builder.orderBy("date_start").orderBy("object_id").all(decoding: InsightRow.self)
+            let rows = try await builder.orderBy("date_start").orderBy("object_id").all(decoding: InsightRow.self)
+            return rows.map { row in
+                var row = row
+                row.spendValue = row.spend.flatMap { Decimal(string: $0.stringValue, locale: Self.posix) } ?? 0
+                row.conversions = PerformanceTotals.conversions(in: row.actions)
+                row.actions = nil
+                return row
+            }
         }
     }
+
+    /// Decimal strings in the database always use `.`.
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The insights levels that have daily rows for an account in `days`.
     func levels(accountID: String, days: ClosedRange<CalendarDay>) async throws -> Set<PerformanceSnapshotRow.Level> {

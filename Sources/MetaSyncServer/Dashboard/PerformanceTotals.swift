@@ -15,12 +15,12 @@ struct PerformanceTotals: Sendable, Equatable {
     /// Insights rows added.
     var rows = 0
 
-    /// Adds one insights row.
+    /// Adds one insights row (its spend and conversions as parsed by ``DashboardQueries/insights(_:)``).
     mutating func add(_ row: DashboardQueries.InsightRow) {
-        self.spend += row.spend.flatMap { Decimal(string: $0.stringValue, locale: Locale(identifier: "en_US_POSIX")) } ?? 0
+        self.spend += row.spendValue
         self.impressions += row.impressions ?? 0
         self.clicks += row.clicks ?? 0
-        self.conversions += Self.conversions(in: row.actions)
+        self.conversions += row.conversions
         self.rows += 1
     }
 
@@ -49,10 +49,10 @@ struct PerformanceTotals: Sendable, Equatable {
     /// Conversions of one row: its purchases plus its leads, from the `actions` list
     /// (`[{"action_type": "purchase", "value": "29"}, …]`).
     static func conversions(in actions: JSONText?) -> Decimal {
-        guard let actions, let list = try? actions.decode([Action].self), !list.isEmpty else { return 0 }
+        guard let actions, let list = try? Self.decoder.decode([Action].self, from: Data(actions.rawValue.utf8)), !list.isEmpty else { return 0 }
         var byType: [String: Decimal] = [:]
         for action in list {
-            guard let type = action.actionType, let value = action.value.flatMap({ Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) })
+            guard let type = action.actionType, let value = action.value.flatMap({ Decimal(string: $0, locale: Self.posix) })
             else { continue }
             byType[type, default: 0] += value
         }
@@ -62,6 +62,10 @@ struct PerformanceTotals: Sendable, Equatable {
         }
         return total
     }
+
+    private static let decoder = JSONDecoder()
+    /// Decimal strings from Graph and the database always use `.`.
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     private struct Action: Decodable {
         var actionType: String?
