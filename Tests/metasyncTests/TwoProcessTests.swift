@@ -39,11 +39,41 @@ import Testing
             Issue.record("METASYNC_REQUIRE_SERVICES=1 but DATABASE_URL or REDIS_URL is not set (run scripts/test.sh)")
             return
         }
-        let world = try await TwoProcessWorld.start(databaseURL: databaseURL, redisURL: redisURL)
+        let world = try await TwoProcessWorld.start(databaseURL: databaseURL, redisURL: redisURL, callsPerHour: Self.callsPerHour)
         do {
             try await world.withStore { store in
                 try await Self.scenario(world, store: store)
             }
+            await world.stop()
+        } catch {
+            print(world.diagnostics())
+            await world.stop()
+            throw error
+        }
+    }
+
+    @Test(.enabled(if: enabled, "needs DATABASE_URL and REDIS_URL (scripts/test.sh)"), .timeLimit(.minutes(8)))
+    func twoServeProcessesNeverExceedTheSharedBudget() async throws {
+        guard let databaseURL = Self.databaseURL, let redisURL = Self.redisURL else {
+            Issue.record("METASYNC_REQUIRE_SERVICES=1 but DATABASE_URL or REDIS_URL is not set (run scripts/test.sh)")
+            return
+        }
+        // Far fewer calls than the first sync of three accounts needs: both processes run into the limit.
+        let limit = 20
+        let world = try await TwoProcessWorld.start(databaseURL: databaseURL, redisURL: redisURL, callsPerHour: limit)
+        do {
+            _ = try await Poll.until("both processes found the shared budget exhausted", timeout: .seconds(240)) { () -> Bool? in
+                world.servers.allSatisfy { $0.logTail(1 << 20).contains("graph call budget exhausted") } ? true : nil
+            }
+            let charged = try await world.chargedCalls()
+            for server in world.servers { server.terminate() }
+            for server in world.servers { try await server.waitForExit(timeout: .seconds(60)) }
+            let userCalls = try await world.sandboxUserCalls()
+            print("two-process budget figures: user Graph calls served \(userCalls), charged in Redis \(charged), budget \(limit)/h")
+            #expect(charged == limit)
+            #expect(userCalls > 0)
+            #expect(userCalls <= limit)
+            #expect(try await world.chargedCalls() <= limit)
             await world.stop()
         } catch {
             print(world.diagnostics())
@@ -88,7 +118,11 @@ import Testing
         #expect(idsAfter - idsBefore == events.count)
 
         // 3. Crash: SIGKILL the process holding a lease while its account's run is in progress.
-        let (victim, held) = try await Poll.until("a process is in the middle of an account's sync", timeout: .seconds(180), interval: .milliseconds(20)) {
+        let (victim, held) = try await Poll.until(
+            "a process is in the middle of an account's sync",
+            timeout: .seconds(180),
+            interval: .milliseconds(20)
+        ) {
             () -> (ChildProcess, [String])? in
             let now = Date()
             let leases = try await store.syncLeases.all().filter { $0.isHeld(at: now) }
@@ -143,7 +177,10 @@ import Testing
                     #expect(next.startedAt >= finished, "\(account): run \(next.id) overlaps run \(previous.id)")
                     if previous.outcome != .cancelled {
                         let gap = next.startedAt.timeIntervalSince(finished)
-                        #expect(gap >= Double(Self.interval.components.seconds) * 0.9, "\(account): run \(next.id) started \(gap) s after the previous one ended")
+                        #expect(
+                            gap >= Double(Self.interval.components.seconds) * 0.9,
+                            "\(account): run \(next.id) started \(gap) s after the previous one ended"
+                        )
                     }
                 } else {
                     #expect(previous.outcome == .running)

@@ -37,7 +37,13 @@ public struct SyncLeaseRepository: Sendable {
     ///
     /// The caller must not already hold the lease: a holder never re-enters its own lease (that would let two syncs
     /// of one process run at once).
-    public func acquire(accountID: String, holder: String, ttl: Duration, dueBy: Date? = nil, now: Date) async throws
+    public func acquire(
+        accountID: String,
+        holder: String,
+        ttl: Duration,
+        dueBy: Date? = nil,
+        now: Date
+    ) async throws
         -> SyncLeaseAcquisition
     {
         let expires = now.addingTimeInterval(ttl.seconds)

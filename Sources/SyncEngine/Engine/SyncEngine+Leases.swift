@@ -40,7 +40,8 @@ extension SyncEngine {
                 until: lease.expiresAt
             )
         case .notDue(let lease):
-            self.logger.debug("meta account not due", metadata: ["account_id": "\(run.account.id)", "due_at": "\(lease.dueAt.map { "\($0)" } ?? "-")"])
+            let due = lease.dueAt.map { "\($0)" } ?? "-"
+            self.logger.debug("meta account not due", metadata: ["account_id": "\(run.account.id)", "due_at": "\(due)"])
             return SyncReport.Skipped(
                 connectionID: run.connectionID,
                 accountID: run.account.id,

@@ -285,12 +285,14 @@ extension SyncEngine {
             let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
             if request.entities {
                 for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncEntities(kind, streamContext)
                     run.markFinished(kind.stream)
                 }
             }
             if request.performance {
                 for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncInsights(level: level, streamContext)
                     run.markFinished("insights.\(level.rawValue)")
                 }
@@ -338,7 +340,13 @@ extension SyncEngine {
     }
 
     /// Ends an account's run after an error: cancelled, token expired (connection marked) or failed.
-    func fail(_ run: AccountRun, request: SyncRequest, error: any Error, progress: SyncProgressHandler?, elapsed: Duration) async
+    func fail(
+        _ run: AccountRun,
+        request: SyncRequest,
+        error: any Error,
+        progress: SyncProgressHandler?,
+        elapsed: Duration
+    ) async
         -> SyncReport.Account
     {
         switch error {
@@ -374,7 +382,13 @@ extension SyncEngine {
     }
 
     /// Records the end of an account's run in `sync_runs`, releases its lease, and returns its report entry.
-    func finish(_ run: AccountRun, request: SyncRequest, outcome: SyncRunRow.Outcome, error: String?, elapsed: Duration) async
+    func finish(
+        _ run: AccountRun,
+        request: SyncRequest,
+        outcome: SyncRunRow.Outcome,
+        error: String?,
+        elapsed: Duration
+    ) async
         -> SyncReport.Account
     {
         let runID = run.runID ?? ""

@@ -42,7 +42,9 @@ extension MetaSyncSettings {
         self.callsPerHour = calls
         if let ttlText = reader.string(forKey: "metasync.lease.ttl") {
             guard let ttl = DurationOption(argument: ttlText)?.duration, ttl >= .seconds(3) else {
-                throw InvalidSetting(description: "sync lease TTL (METASYNC_LEASE_TTL) must be a duration of at least 3s such as 90s or 2m; got '\(ttlText)'")
+                throw InvalidSetting(
+                    description: "sync lease TTL (METASYNC_LEASE_TTL) must be a duration of at least 3s such as 90s or 2m; got '\(ttlText)'"
+                )
             }
             self.leaseTTL = ttl
         } else {

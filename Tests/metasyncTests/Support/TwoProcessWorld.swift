@@ -22,6 +22,8 @@ final class TwoProcessWorld {
     let userID: String
     let sandboxURL: String
     let serverURLs: [String]
+    /// `METASYNC_CALLS_PER_HOUR` of every process.
+    let callsPerHour: Int
     /// The sandbox world, rebuilt in-process from the same seed and reference date.
     let inventory: [SandboxInventory]
     var sandbox: ChildProcess?
@@ -40,6 +42,7 @@ final class TwoProcessWorld {
         userID: String,
         sandboxURL: String,
         serverURLs: [String],
+        callsPerHour: Int,
         inventory: [SandboxInventory]
     ) {
         self.directory = directory
@@ -51,11 +54,12 @@ final class TwoProcessWorld {
         self.userID = userID
         self.sandboxURL = sandboxURL
         self.serverURLs = serverURLs
+        self.callsPerHour = callsPerHour
         self.inventory = inventory
     }
 
     /// Creates the schema, starts the sandbox, adds the connection and starts both servers.
-    static func start(databaseURL: String, redisURL baseRedisURL: String) async throws -> TwoProcessWorld {
+    static func start(databaseURL: String, redisURL baseRedisURL: String, callsPerHour: Int) async throws -> TwoProcessWorld {
         let shape = TwoProcessTests.shape
         let binary = try ChildProcess.metasyncBinary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-two-process-\(UUID().uuidString.prefix(8))")
@@ -99,6 +103,7 @@ final class TwoProcessWorld {
             userID: local.userID,
             sandboxURL: "http://127.0.0.1:\(sandboxPort)",
             serverURLs: serverPorts.map { "http://127.0.0.1:\($0)" },
+            callsPerHour: callsPerHour,
             inventory: inventory
         )
         do {
@@ -165,7 +170,7 @@ final class TwoProcessWorld {
         environment["METASYNC_ENCRYPTION_KEY"] = Self.encryptionKey
         environment["METASYNC_API_KEY"] = "two-process-api-key"
         environment["METASYNC_CALL_BUDGET"] = self.redisURL
-        environment["METASYNC_CALLS_PER_HOUR"] = "\(TwoProcessTests.callsPerHour)"
+        environment["METASYNC_CALLS_PER_HOUR"] = "\(self.callsPerHour)"
         environment["METASYNC_LEASE_TTL"] = "\(TwoProcessTests.leaseTTL.components.seconds)s"
         environment["METASYNC_LOG_FORMAT"] = "json"
         environment["METASYNC_LOG_LEVEL"] = "info"
