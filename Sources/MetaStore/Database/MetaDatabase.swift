@@ -265,8 +265,9 @@ public final class MetaDatabase: Service, Sendable {
                 // PASSIVE copies what it can without waiting for (or blocking) the writer or readers. Under a steady write
                 // load it never catches up completely, so the WAL would never restart and grow without bound; once it
                 // is long, a RESTART right after the PASSIVE copies only the few frames written meanwhile and lets the
-                // writer start the WAL over. The RESTART holds the gate (the writer connection is idle meanwhile): work
-                // queued behind it resumes the moment it ends, instead of polling SQLite's busy handler.
+                // writer start the WAL over. The RESTART runs on the writer connection itself, between two of its
+                // transactions (through the gate): work queued behind it resumes the moment it ends, instead of polling
+                // SQLite's busy handler as a second connection's RESTART would make the writer do.
                 let passive = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
                 if try passive?.decode(column: "log", as: Int.self) ?? 0 >= Self.restartFrames {
                     try await self.withSQL { writer in try await writer.raw("PRAGMA wal_checkpoint(RESTART)").run() }
