@@ -249,8 +249,8 @@ public final class MetaDatabase: Service, Sendable {
     /// the fallback for a database used without ``run()``.
     public static let checkpointInterval: Duration = .milliseconds(250)
 
-    /// WAL frames (pages) after which the background checkpoint restarts the WAL (2,048 pages, 16 MiB).
-    static let restartFrames = 2_048
+    /// WAL frames (pages) after which the background checkpoint restarts the WAL (4,096 pages, 32 MiB; below the writer's own `wal_autocheckpoint` of 8,192).
+    static let restartFrames = 4_096
 
     /// Checkpoints the WAL of the SQLite file at `path` every ``checkpointInterval`` until cancelled.
     private func checkpointWAL(path: String) async {
@@ -276,12 +276,10 @@ public final class MetaDatabase: Service, Sendable {
                 // PASSIVE copies what it can without waiting for (or blocking) the writer or readers. Under a steady write
                 // load it never catches up completely, so the WAL would never restart and grow without bound; once it
                 // is long, a RESTART right after the PASSIVE copies only the few frames written meanwhile and lets the
-                // writer start the WAL over. The RESTART holds the gate (the writer connection is idle meanwhile): work
-                // queued behind it resumes the moment it ends, instead of polling SQLite's busy handler.
-                let passive = try await sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
-                if try passive?.decode(column: "log", as: Int.self) ?? 0 >= Self.restartFrames {
-                    try await self.withSQL { writer in try await writer.raw("PRAGMA wal_checkpoint(RESTART)").run() }
-                }
+                // writer start the WAL over. The RESTART runs on the writer connection itself, between two of its
+                // transactions (through the gate): work queued behind it resumes the moment it ends, instead of polling
+                // SQLite's busy handler as a second connection's RESTART would make the writer do.
+                try await self.checkpointRound(passive: sql, restartFrames: Self.restartFrames)
             } catch is CancellationError {
                 break
             } catch {
@@ -289,6 +287,25 @@ public final class MetaDatabase: Service, Sendable {
             }
         }
         await Self.closeEvenIfCancelled(connection)
+    }
+
+    /// What one background checkpoint round did.
+    struct CheckpointRound: Sendable, Equatable {
+        /// WAL frames before the round's PASSIVE checkpoint.
+        var walFrames: Int
+        /// Whether the round restarted the WAL (RESTART on the writer connection).
+        var restarted: Bool
+    }
+
+    /// One background checkpoint: PASSIVE on `passive` (a connection of its own), then RESTART on the writer connection
+    /// when the WAL holds `restartFrames` frames or more.
+    @discardableResult
+    func checkpointRound(passive: any SQLDatabase, restartFrames: Int) async throws -> CheckpointRound {
+        let row = try await passive.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
+        let frames = try row?.decode(column: "log", as: Int.self) ?? 0
+        guard frames >= restartFrames else { return CheckpointRound(walFrames: frames, restarted: false) }
+        try await self.withSQL { writer in try await writer.raw("PRAGMA wal_checkpoint(RESTART)").run() }
+        return CheckpointRound(walFrames: frames, restarted: true)
     }
 
     /// Closes a connection from a task that may be cancelled (the `async` `close()` refuses to start then, and an
