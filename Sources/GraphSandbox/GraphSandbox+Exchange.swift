@@ -58,6 +58,10 @@ extension GraphSandbox {
             JSONMember("rows_served", .int(s.rowsServed)),
             JSONMember("insights_rows_served", .int(s.insightsRowsServed)),
             JSONMember("report_runs_created", .int(s.reportRunsCreated)),
+            JSONMember("webhook_changes_queued", .int(s.webhookChangesQueued)),
+            JSONMember("webhook_deliveries", .int(s.webhookDeliveries)),
+            JSONMember("webhook_failed_attempts", .int(s.webhookFailedAttempts)),
+            JSONMember("webhook_dropped", .int(s.webhookDropped)),
             JSONMember("calls_by_user", .object(s.callsByUser.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })),
             JSONMember("calls_by_endpoint", .object(s.callsByEndpoint.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })),
             JSONMember("errors_by_code", .object(s.errorsByCode.sorted { $0.key < $1.key }.map { JSONMember(String($0.key), .int($0.value)) })),
@@ -93,6 +97,8 @@ extension GraphSandbox {
         case anyToken
         /// The endpoint checks its own credentials (`oauth/access_token`).
         case none
+        /// Only the app access token (`/<app-id>/subscriptions`).
+        case app
     }
 
     /// What the sandbox learns about a call before routing it.
@@ -136,6 +142,9 @@ extension GraphSandbox {
         }
         if c == ["debug_token"] {
             return Classification(template: template("/debug_token"), account: nil, insights: false, weight: 1, auth: .anyToken)
+        }
+        if c == [self.configuration.appID, "subscriptions"] {
+            return Classification(template: template("/{app}/subscriptions"), account: nil, insights: false, weight: 1, auth: .app)
         }
         var head: String
         var account: Int?
@@ -376,6 +385,9 @@ extension GraphSandbox {
     func checkToken(_ request: SandboxRequest, mode: AuthMode, state s: inout SandboxState, now: Date) -> GraphErrorSpec? {
         guard let token = request.token, !token.isEmpty else { return .missingToken }
         let c = self.configuration
+        if mode == .app {
+            return self.isAppToken(token) ? nil : GraphErrorSpec(code: 15, message: "(#15) This method must be called with an app access_token.")
+        }
         if self.isAppToken(token) {
             return mode == .anyToken
                 ? nil

@@ -14,6 +14,7 @@ extension GraphSandbox {
         let world = pre.world
         if c == ["oauth", "access_token"] { return try self.oauthAccessToken(r, now: now) }
         if c == ["debug_token"] { return try self.debugToken(r, now: now) }
+        if c == [self.configuration.appID, "subscriptions"] { return try self.appSubscriptions(r) }
         guard let first = c.first else { return try self.multiID(r, renderer: &renderer) }
         if c.count > 2 { throw GraphErrorSpec.unknownPath("/" + c.dropFirst().joined(separator: "/")) }
         if first == "me" || first == world.userID {
@@ -42,6 +43,8 @@ extension GraphSandbox {
                 )
             case "insights":
                 return try self.insights(r, pre: pre, account: a, scopeNode: nil, basePath: "/\(account.id)/insights", renderer: &renderer, now: now)
+            case "subscribed_apps":
+                return self.subscribedApps(r, accountID: account.id)
             default:
                 throw GraphErrorSpec.nonexistingField(c[1], nodeType: "AdAccount")
             }
@@ -140,7 +143,11 @@ extension GraphSandbox {
         guard name != nil || status != nil else {
             throw GraphErrorSpec.invalidParameter("The MetaSync sandbox only supports updating name and status")
         }
-        self.state.withLock { $0.world.update(i, name: name, status: status, at: now) }
+        self.state.withLock { s in
+            s.world.update(i, name: name, status: status, at: now)
+            Self.queueInProcessChange(&s, node: i)
+        }
+        self.wakeWebhookDeliverer()
         return .json(.object([JSONMember("success", .bool(true))]))
     }
 

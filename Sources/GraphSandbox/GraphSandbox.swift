@@ -24,6 +24,8 @@ public final class GraphSandbox: Sendable {
     public let accessToken: String
     let state: Mutex<SandboxState>
     let planCache = InsightsPlanCache()
+    /// Wakes ``SandboxWebhookDeliverer`` when the outbox may have grown (newest-only buffer: a wake-up is a hint).
+    let webhookWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     /// Generates the world for `configuration`.
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) {
@@ -110,9 +112,11 @@ public final class GraphSandbox: Sendable {
     @discardableResult
     public func update(objectID: String, name: String? = nil, status: String? = nil) -> Bool {
         let now = self.configuration.now()
+        defer { self.wakeWebhookDeliverer() }
         return self.state.withLock { s in
             guard let i = s.world.node(objectID) else { return false }
             s.world.update(i, name: name, status: status, at: now)
+            Self.queueInProcessChange(&s, node: i)
             return true
         }
     }

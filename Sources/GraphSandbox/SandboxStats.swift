@@ -21,6 +21,14 @@ public struct SandboxStats: Sendable, Hashable, Codable {
     public var faultsInjected: [String: Int] = [:]
     /// Async report runs created.
     public var reportRunsCreated: Int = 0
+    /// Webhook notifications queued (changes of subscribed accounts while the subscription is verified).
+    public var webhookChangesQueued: Int = 0
+    /// Webhook POSTs the callback answered with 200.
+    public var webhookDeliveries: Int = 0
+    /// Webhook POST attempts that failed (non-200 or unreachable) and were retried or dropped.
+    public var webhookFailedAttempts: Int = 0
+    /// Webhook POSTs given up after the last retry (Meta drops them after 36 hours).
+    public var webhookDropped: Int = 0
     /// Graph calls by the Meta user whose token made them (the token's user id; `app` for app tokens), counted like
     /// ``graphCalls``. Calls with a missing or unknown token are not counted here. Compare with a per-user call budget.
     public var callsByUser: [String: Int] = [:]

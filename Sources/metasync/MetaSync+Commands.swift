@@ -8,6 +8,7 @@ extension MetaSync {
         SyncPerformanceCommand.self,
         CheckCommand.self,
         ConnectionsCommand.self,
+        WebhooksCommand.self,
         SandboxCommand.self,
         MigrateCommand.self,
         KeysCommand.self,

@@ -53,8 +53,9 @@ import Testing
 
     // MARK: - Lists
 
-    @Test func connectionsNeverShowSecrets() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func connectionsNeverShowSecrets(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             let stored = try #require(try await harness.store.connections.get(id: Seed.connectionID))
             try await harness.application().test(.router) { client in
@@ -72,8 +73,9 @@ import Testing
         }
     }
 
-    @Test func campaignsFilterByAccountAndStatusAndPageWithCursors() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func campaignsFilterByAccountAndStatusAndPageWithCursors(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             try await harness.application().test(.router) { client in
                 var ids: [String] = []
@@ -111,8 +113,9 @@ import Testing
         return try (response.json()["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
     }
 
-    @Test func adSetsAndAdsFilterByParent() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func adSetsAndAdsFilterByParent(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             try await harness.application().test(.router) { client in
                 let adSets = try await Self.ids(client, "/api/adsets?campaign_id=c00")
@@ -127,8 +130,9 @@ import Testing
         }
     }
 
-    @Test func insightsFilterByLevelObjectAndDays() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func insightsFilterByLevelObjectAndDays(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(
@@ -163,8 +167,9 @@ import Testing
         }
     }
 
-    @Test func syncRunsAndWebhookEventsAreListed() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func syncRunsAndWebhookEventsAreListed(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "a1", "AD"), ("in_process_ad_objects", "c00", "CAMPAIGN")])
             try await harness.application().test(.router) { client in
@@ -200,9 +205,10 @@ import Testing
 
     // MARK: - POST /api/sync
 
-    @Test func syncIsTriggered() async throws {
+    @Test(arguments: ServerBackend.all)
+    func syncIsTriggered(backend: ServerBackend) async throws {
         let trigger = RecordingSyncTrigger()
-        try await TestHarness.with(syncTrigger: trigger) { harness in
+        try await TestHarness.with(backend: backend, syncTrigger: trigger) { harness in
             try await harness.application().test(.router) { client in
                 var headers = TestHarness.authorized
                 headers[.contentType] = "application/json"
@@ -230,8 +236,9 @@ import Testing
         }
     }
 
-    @Test func syncWithoutATriggerIs503() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func syncWithoutATriggerIs503(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(
                     uri: "/api/sync",

@@ -9,8 +9,9 @@ import Testing
 @testable import MetaSyncServer
 
 @Suite struct HealthAndMetricsTests {
-    @Test func healthReportsConnectionsUsageAndQueue() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func healthReportsConnectionsUsageAndQueue(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let now = harness.now.date
             try await Seed.load(into: harness.store, now: now)
             try await harness.store.connections.save(
@@ -91,8 +92,9 @@ import Testing
         }
     }
 
-    @Test func metricsExposeHTTPWebhookAndQueueMetrics() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func metricsExposeHTTPWebhookAndQueueMetrics(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "5", "AD")])
             try await harness.application().test(.router) { client in
                 _ = try await client.execute(

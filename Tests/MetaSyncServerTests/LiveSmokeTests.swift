@@ -7,8 +7,9 @@ import Testing
 @testable import MetaSyncServer
 
 @Suite struct LiveSmokeTests {
-    @Test func aRealServerAnswersHealthWebhooksAndTheAPI() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func aRealServerAnswersHealthWebhooksAndTheAPI(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "42", "AD")])
             try await harness.application().test(.live) { client in
                 let health = try await client.execute(uri: "/health", method: .get)

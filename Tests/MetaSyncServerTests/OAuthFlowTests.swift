@@ -26,8 +26,9 @@ import Testing
         return (query, cookie)
     }
 
-    @Test func connectRedirectsToTheLoginDialog() async throws {
-        try await TestHarness.with(exchanger: FakeExchanger()) { harness in
+    @Test(arguments: ServerBackend.all)
+    func connectRedirectsToTheLoginDialog(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend, exchanger: FakeExchanger()) { harness in
             try await harness.application().test(.router) { client in
                 let (query, cookie) = try await self.start(client)
                 #expect(query["client_id"] == TestHarness.appID)
@@ -42,10 +43,11 @@ import Testing
         }
     }
 
-    @Test func callbackStoresTheConnectionEncryptedAndRedirects() async throws {
+    @Test(arguments: ServerBackend.all)
+    func callbackStoresTheConnectionEncryptedAndRedirects(backend: ServerBackend) async throws {
         let exchanger = FakeExchanger()
         let trigger = RecordingSyncTrigger()
-        try await TestHarness.with(syncTrigger: trigger, exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, syncTrigger: trigger, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (query, cookie) = try await self.start(client)
                 let state = try #require(query["state"])
@@ -73,12 +75,13 @@ import Testing
             #expect(connection.expiresAt == Date(timeIntervalSince1970: 1_785_000_000))
             #expect(!connection.tokenCiphertext.contains("EAAB"))
             #expect(try await harness.store.connections.accessToken(connectionID: connection.id) == "EAAB-long-lived-secret-token")
-            #expect(trigger.received == [SyncTriggerRequest(connectionID: connection.id)])
+            #expect(trigger.received == [SyncTriggerRequest(connectionID: connection.id, subscribeWebhooks: true)])
         }
     }
 
-    @Test func reconnectingTheSameUserUpdatesItsConnection() async throws {
-        try await TestHarness.with(exchanger: FakeExchanger()) { harness in
+    @Test(arguments: ServerBackend.all)
+    func reconnectingTheSameUserUpdatesItsConnection(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend, exchanger: FakeExchanger()) { harness in
             try await harness.application().test(.router) { client in
                 for code in ["one", "two"] {
                     let (query, cookie) = try await self.start(client)
@@ -98,10 +101,10 @@ import Testing
         case noState, unknownState, noCookie, otherBrowser, expired, denied, noCode
     }
 
-    @Test(arguments: BadCallback.allCases)
-    func badCallbacksShowAPageAndStoreNothing(_ kind: BadCallback) async throws {
+    @Test(arguments: ServerBackend.all, BadCallback.allCases)
+    func badCallbacksShowAPageAndStoreNothing(backend: ServerBackend, _ kind: BadCallback) async throws {
         let exchanger = FakeExchanger()
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (query, cookie) = try await self.start(client)
                 let state = query["state"] ?? ""
@@ -130,11 +133,12 @@ import Testing
         }
     }
 
-    @Test func aGraphErrorShowsAPageAndStoresNothing() async throws {
+    @Test(arguments: ServerBackend.all)
+    func aGraphErrorShowsAPageAndStoresNothing(backend: ServerBackend) async throws {
         let exchanger = FakeExchanger(
             failure: OAuthExchangeError(step: .codeExchange, message: "This authorization code has expired.", fbtraceID: "AbC123")
         )
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (query, cookie) = try await self.start(client)
                 let response = try await client.execute(

@@ -15,9 +15,9 @@ import Testing
 
     private static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-    @Test(arguments: ["/meta/data-deletion", "/meta/deauthorize"])
-    func aVerifiedRequestDeletesTheUsersDataAndAnswersAStatusURL(path: String) async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all, ["/meta/data-deletion", "/meta/deauthorize"])
+    func aVerifiedRequestDeletesTheUsersDataAndAnswersAStatusURL(backend: ServerBackend, path: String) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             // Another user's data must survive.
             try await harness.store.connections.save(
@@ -61,8 +61,9 @@ import Testing
         }
     }
 
-    @Test func refusedSignedRequestsDeleteNothing() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func refusedSignedRequestsDeleteNothing(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
             let wrongSecret = try SignedRequest.sign(payload: ["algorithm": "HMAC-SHA256", "user_id": Seed.metaUserID], appSecret: "other")
             let wrongAlgorithm = try SignedRequest.sign(

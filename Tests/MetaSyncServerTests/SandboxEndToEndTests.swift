@@ -42,7 +42,8 @@ import Testing
         return ("/oauth/callback?" + (back.percentEncodedQuery ?? ""), cookie)
     }
 
-    @Test func oauthFlowEndToEndAgainstTheSandbox() async throws {
+    @Test(arguments: ServerBackend.all)
+    func oauthFlowEndToEndAgainstTheSandbox(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
         let exchanger = GraphOAuthTokenExchanger(
@@ -51,7 +52,7 @@ import Testing
             appID: TestHarness.appID,
             appSecret: TestHarness.appSecret
         )
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
                 let response = try await client.execute(uri: callback, method: .get, headers: [.cookie: cookie])
@@ -86,7 +87,7 @@ import Testing
         }
     }
 
-    @Test func deniedConsentAndExpiredCodesStoreNothing() async throws {
+    @Test func anOAuthConnectSyncsAndSubscribesTheNewAccountsToWebhooks() async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
         let exchanger = GraphOAuthTokenExchanger(
@@ -95,7 +96,61 @@ import Testing
             appID: TestHarness.appID,
             appSecret: TestHarness.appSecret
         )
-        try await TestHarness.with(exchanger: exchanger) { harness in
+        try await TestHarness.with(exchanger: exchanger) { base in
+            let engine = SyncEngine(
+                client: GraphClient(
+                    configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
+                    transport: SandboxTransport(sandbox: sandbox),
+                    now: now.closure,
+                    budget: nil,
+                    logger: TestHarness.logger
+                ),
+                store: base.store,
+                configuration: SyncConfiguration(backfillDays: 1, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
+                now: now.closure,
+                logger: TestHarness.logger
+            )
+            let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: true, logger: TestHarness.logger)
+            var harness = base
+            harness.dependencies.syncTrigger = trigger
+            let account = try #require(sandbox.accountIDs.first)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await trigger.run() }
+                try await harness.application().test(.router) { client in
+                    let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
+                    #expect(try await client.execute(uri: callback, method: .get, headers: [.cookie: cookie]).status == .seeOther)
+                }
+                // The triggered job subscribes the account, then syncs it; wait for the sync's rows (15 s at most).
+                let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+                while try await base.store.adAccounts.count() == 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            #expect(try await base.store.adAccounts.count() == sandbox.accountIDs.count)
+            #expect(sandbox.stats.calls("POST /act_{id}/subscribed_apps") == sandbox.accountIDs.count)
+            let listed = await sandbox.handle(
+                GraphHTTPRequest(
+                    method: .get,
+                    path: "/v25.0/\(account)/subscribed_apps",
+                    query: [GraphQueryItem(name: "access_token", value: sandbox.accessToken)]
+                )
+            )
+            #expect(String(decoding: listed.body, as: UTF8.self).contains("\"id\":\"\(TestHarness.appID)\""))
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func deniedConsentAndExpiredCodesStoreNothing(backend: ServerBackend) async throws {
+        let now = ManualNow(Date())
+        let sandbox = Self.sandbox(now: now)
+        let exchanger = GraphOAuthTokenExchanger(
+            transport: SandboxTransport(sandbox: sandbox),
+            version: "v25.0",
+            appID: TestHarness.appID,
+            appSecret: TestHarness.appSecret
+        )
+        try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (denied, deniedCookie) = try await self.authorize(client, sandbox: sandbox, deny: true)
                 let refused = try await client.execute(uri: denied, method: .get, headers: [.cookie: deniedCookie])
@@ -114,9 +169,10 @@ import Testing
         }
     }
 
-    @Test func sandboxWebhookSenderIsVerifiedStoredAndRefreshed() async throws {
+    @Test(arguments: ServerBackend.all)
+    func sandboxWebhookSenderIsVerifiedStoredAndRefreshed(backend: ServerBackend) async throws {
         let refresher = RecordingRefresher()
-        try await TestHarness.with(refresher: refresher) { harness in
+        try await TestHarness.with(backend: backend, refresher: refresher) { harness in
             let sender = SandboxWebhookSender(appSecret: TestHarness.appSecret)
             try await harness.application().test(.router) { client in
                 let transport = TestClientTransport(client: client)
@@ -168,8 +224,9 @@ import Testing
 
 /// Webhooks from the sandbox's sender refresh exactly the named objects through the real sync engine.
 @Suite struct WebhookRefreshEndToEndTests {
-    @Test func changedObjectsAreRefreshedWithoutAFullSync() async throws {
-        try await TestHarness.with { base in
+    @Test(arguments: ServerBackend.all)
+    func changedObjectsAreRefreshedWithoutAFullSync(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { base in
             let sandbox = GraphSandbox(
                 configuration: SandboxConfiguration(
                     seed: 11,

@@ -1,4 +1,6 @@
 import Foundation
+import GraphAPI
+import MetaStore
 import Testing
 
 @testable import MetaSyncServer
@@ -16,6 +18,50 @@ import Testing
         #expect(signature.verify(body: body, header: "sha1=f7bc83f430538424b13298e6aa6fb143ef4d59a1") == .malformed)
         #expect(signature.verify(body: body, header: "sha256=zz" + String(expected.dropFirst(9))) == .malformed)
         #expect(signature.verify(body: Data("other".utf8), header: expected) == .mismatch)
+        // Surrounding blanks and an upper-case prefix are accepted; anything else around the digest is not.
+        #expect(signature.verify(body: body, header: " \t" + expected.replacingOccurrences(of: "sha256=", with: "SHA256=") + " ") == .valid)
+        #expect(signature.verify(body: body, header: "xsha256=" + String(expected.dropFirst(8))) == .malformed)
+        #expect(signature.verify(body: body, header: "sha256:" + String(expected.dropFirst(7))) == .malformed)
+        #expect(signature.verify(body: body, header: expected + "0") == .malformed)
+        #expect(signature.verify(body: body, header: String(expected.dropLast()) + "é") == .malformed)
+        #expect(signature.verify(body: body, header: String(expected.dropLast()) + "0") == .mismatch)
+    }
+
+    @Test func queuePayloadJSONDecodesToTheSameItemAsTheEncodersJSON() throws {
+        let item = WebhookWorkItem(
+            eventID: 9_007_199_254_740_993,
+            targets: [
+                WebhookTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890"),
+                WebhookTarget(objectID: "q\"uote\\", level: .unknown),
+            ]
+        )
+        #expect(try item.json.decode(WebhookWorkItem.self) == item)
+        #expect(try JSONText(encoding: item).decode(WebhookWorkItem.self) == item)
+        #expect(item.json.rawValue.contains(#""event_id":9007199254740993"#))
+        #expect(!item.json.rawValue.contains("account_id\":null"))
+        #expect(WebhookWorkItem(eventID: 1, targets: []).json.rawValue == #"{"event_id":1,"targets":[]}"#)
+    }
+
+    @Test func keyAndPayloadEqualTheSeparateComputations() throws {
+        let body = #"""
+            {"object":"ad_account","entry":[{"id":"1","time":5,"changes":[
+              {"field":"with_issues_ad_objects","value":{"id":"7","level":"AD","error_message":"a \"quoted\" é"}},
+              {"value":{"id":"8"}}, {"field":"x"}]},
+              {"id":"2","time":6,"changed_fields":["in_process_ad_objects"]}]}
+            """#
+        let changes = try WebhookNotification(body: Array(body.utf8)).changes
+        #expect(changes.count == 4)
+        for change in changes {
+            let (key, payload) = change.keyAndPayload
+            #expect(key == change.dedupeKey)
+            #expect(payload == change.payloadJSON)
+            // The stored payload is the JSON of {"field", "value"} as JSONValue writes it (sorted keys).
+            var members: [String: JSONValue] = [:]
+            if let field = change.field { members["field"] = .string(field) }
+            if let value = change.value { members["value"] = value }
+            #expect(payload.rawValue == JSONValue.object(members).serialized())
+            #expect(try JSONValue.parse(Array(payload.rawValue.utf8)) == JSONValue.object(members))
+        }
     }
 
     @Test func signedRequestRoundTripsAndRejectsTampering() throws {
@@ -33,25 +79,38 @@ import Testing
         #expect(throws: SignedRequest.Failure.missingUserID) { try SignedRequest(noUser, appSecret: "s") }
     }
 
-    @Test func oauthStatesAreSingleUseBoundAndExpiring() {
-        let now = ManualNow()
-        let states = OAuthStateStore(lifetime: .seconds(600), now: now.closure)
-        let browser = OAuthStateStore.randomToken()
-        let state = states.issue(browser: browser)
-        #expect(states.consume(state: state, browser: "someone-else") == .wrongBrowser)
-        #expect(states.consume(state: state, browser: browser) == .valid)
-        #expect(states.consume(state: state, browser: browser) == .unknown)
-        let late = states.issue(browser: browser)
-        now.advance(by: 600)
-        #expect(states.consume(state: late, browser: browser) == .expired)
-        #expect(states.consume(state: late, browser: browser) == .unknown)
+    @Test(arguments: ServerBackend.all)
+    func oauthStatesAreSingleUseBoundAndExpiring(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
+            let states = OAuthStateStore(store: harness.store, lifetime: .seconds(600), now: harness.now.closure)
+            let browser = OAuthStateStore.randomToken()
+            let state = try await states.issue(browser: browser)
+            #expect(try await states.consume(state: state, browser: "someone-else") == .wrongBrowser)
+            #expect(try await states.consume(state: state, browser: browser) == .valid)
+            #expect(try await states.consume(state: state, browser: browser) == .unknown)
+            let late = try await states.issue(browser: browser)
+            harness.now.advance(by: 600)
+            #expect(try await states.consume(state: late, browser: browser) == .expired)
+            #expect(try await states.consume(state: late, browser: browser) == .unknown)
+        }
     }
 
-    @Test func oauthStateStoreIsBounded() {
-        let states = OAuthStateStore(capacity: 3)
-        let first = states.issue(browser: "b")
-        for _ in 0..<3 { _ = states.issue(browser: "b") }
-        #expect(states.consume(state: first, browser: "b") == .unknown)
+    @Test(arguments: ServerBackend.all)
+    func oauthStateStoreIsBoundedAndPurgesExpiredStates(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
+            let states = OAuthStateStore(store: harness.store, capacity: 3, now: harness.now.closure)
+            let first = try await states.issue(browser: "b")
+            for _ in 0..<3 {
+                harness.now.advance(by: 1)
+                _ = try await states.issue(browser: "b")
+            }
+            #expect(try await states.consume(state: first, browser: "b") == .unknown)
+            #expect(try await harness.store.oauthStates.count() == 3)
+            // Expired states are kept one more lifetime (so a late callback reads "expired"), then purged by an issue.
+            harness.now.advance(by: 1_300)
+            _ = try await states.issue(browser: "b")
+            #expect(try await harness.store.oauthStates.count() == 1)
+        }
     }
 
     @Test func webhookTargetsFollowTheFieldShapes() throws {

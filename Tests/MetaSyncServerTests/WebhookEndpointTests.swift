@@ -53,8 +53,9 @@ import Testing
 
     // MARK: - Notifications (POST)
 
-    @Test func validNotificationIsStoredAndQueuedThenAnswered200() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func validNotificationIsStoredAndQueuedThenAnswered200(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let body = TestHarness.notification(changes: [
                 ("with_issues_ad_objects", "120200000001001", "AD"), ("in_process_ad_objects", "120200000002002", "CAMPAIGN"),
             ])
@@ -81,8 +82,9 @@ import Testing
         }
     }
 
-    @Test func redeliveryIsDeduplicated() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func redeliveryIsDeduplicated(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
             try await harness.application().test(.router) { client in
                 for _ in 0..<3 {
@@ -100,8 +102,9 @@ import Testing
         }
     }
 
-    @Test func concurrentDeliveriesAreCommittedTogetherAndEachAnsweredCorrectly() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func concurrentDeliveriesAreCommittedTogetherAndEachAnsweredCorrectly(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await harness.application().test(.router) { client in
                 // 30 distinct notifications, each delivered twice at the same time: every delivery gets 200, and each
                 // change is stored and queued exactly once, whichever delivery's batch carried it.
@@ -132,8 +135,9 @@ import Testing
         }
     }
 
-    @Test func changedFieldsWithoutValuesAreStored() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func changedFieldsWithoutValuesAreStored(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let body = #"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(
@@ -174,9 +178,9 @@ import Testing
         }
     }
 
-    @Test(arguments: BadDelivery.allCases)
-    func badSignaturesAreRefusedAndNothingIsStored(_ delivery: BadDelivery) async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all, BadDelivery.allCases)
+    func badSignaturesAreRefusedAndNothingIsStored(backend: ServerBackend, _ delivery: BadDelivery) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             let (headers, body) = delivery.request(TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")]))
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(uri: "/webhooks/meta", method: .post, headers: headers, body: ByteBuffer(string: body))
@@ -188,8 +192,9 @@ import Testing
         }
     }
 
-    @Test func oversizedBodyIs413AndNothingIsStored() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func oversizedBodyIs413AndNothingIsStored(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             var harness = harness
             harness.configuration.maxWebhookBodyBytes = 1024
             let changes = (0..<40).map { (field: "with_issues_ad_objects", id: "\(9_000 + $0)", level: "AD") }
@@ -209,11 +214,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        "{not json", #"{"entry":[]}"#, #"{"object":"ad_account"}"#, #"{"object":"ad_account","entry":[{"id":"1"}]}"#, "[1,2]",
-    ])
-    func malformedJSONWithValidSignatureIs400(body: String) async throws {
-        try await TestHarness.with { harness in
+    @Test(
+        arguments: ServerBackend.all,
+        [
+            "{not json", #"{"entry":[]}"#, #"{"object":"ad_account"}"#, #"{"object":"ad_account","entry":[{"id":"1"}]}"#, "[1,2]",
+        ]
+    )
+    func malformedJSONWithValidSignatureIs400(backend: ServerBackend, body: String) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(
                     uri: "/webhooks/meta",

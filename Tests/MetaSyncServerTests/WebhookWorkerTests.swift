@@ -20,8 +20,9 @@ import Testing
         }
     }
 
-    @Test func eventsAreCoalescedPerObjectAndMarkedProcessed() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func eventsAreCoalescedPerObjectAndMarkedProcessed(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             // Three events about ad 7 (two deliveries, different times) and one about campaign 9.
             try await self.post(
                 TestHarness.notification(time: 1, changes: [("with_issues_ad_objects", "7", "AD"), ("in_process_ad_objects", "9", "CAMPAIGN")]),
@@ -44,8 +45,9 @@ import Testing
         }
     }
 
-    @Test func eventsWithoutTargetsAreIgnored() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func eventsWithoutTargetsAreIgnored(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await self.post(#"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#, to: harness)
             let refresher = RecordingRefresher()
             let round = try await harness.worker(refresher).drainOnce()
@@ -55,8 +57,9 @@ import Testing
         }
     }
 
-    @Test func failuresRetryWithBackoffThenDeadLetterAndShowInTheAPI() async throws {
-        try await TestHarness.with { harness in
+    @Test(arguments: ServerBackend.all)
+    func failuresRetryWithBackoffThenDeadLetterAndShowInTheAPI(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
             try await self.post(
                 TestHarness.notification(changes: [("with_issues_ad_objects", "13", "AD"), ("with_issues_ad_objects", "14", "AD")]),
                 to: harness
@@ -105,9 +108,10 @@ import Testing
         }
     }
 
-    @Test func theWorkerServiceDrainsWhenSignalled() async throws {
+    @Test(arguments: ServerBackend.all)
+    func theWorkerServiceDrainsWhenSignalled(backend: ServerBackend) async throws {
         let refresher = RecordingRefresher()
-        try await TestHarness.with(refresher: refresher) { harness in
+        try await TestHarness.with(backend: backend, refresher: refresher) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "77", "AD")])
             try await harness.application().test(.router) { client in
                 let response = try await client.execute(

@@ -37,6 +37,8 @@ struct SandboxState: Sendable {
     var serial = 0
     /// Graph calls made with the configured access token (for `accessTokenExpiresAfterCalls`).
     var configuredTokenCalls = 0
+    /// App subscription, subscribed accounts and the webhook outbox.
+    var webhooks = SandboxWebhookState()
 
     /// Takes the first scripted fault whose pattern occurs in `path` (and that `accepts`).
     mutating func takeScriptedFault(path: String, accepts: (SandboxFault) -> Bool) -> SandboxFault? {

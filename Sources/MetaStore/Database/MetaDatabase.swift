@@ -25,7 +25,8 @@ import ServiceLifecycle
 /// In a server, add the database to the `ServiceGroup` first (it must start before, and stop after, its users).
 ///
 /// SQLite uses one connection (WAL journal, `busy_timeout` 5 s, `synchronous=NORMAL`, 32 MiB page cache); every statement and transaction
-/// is serialised through it, transactions start with `BEGIN IMMEDIATE`.
+/// is serialised through it, transactions start with `BEGIN IMMEDIATE`. While ``run()`` runs, a second connection
+/// checkpoints the WAL in the background (``checkpointInterval``).
 public final class MetaDatabase: Service, Sendable {
     /// Where this database lives (its description never contains the password).
     public let location: DatabaseLocation
@@ -81,7 +82,11 @@ public final class MetaDatabase: Service, Sendable {
         let database = try await Self.open(location, logger: logger)
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await database.run() }
+                // `body` starts once the run task is under way: PostgresClient warns about (and delays) leases taken
+                // before its run() is called.
+                let (started, signal) = AsyncStream.makeStream(of: Void.self)
+                group.addTask { try await database.run(onStart: { signal.finish() }) }
+                for await _ in started {}
                 defer { group.cancelAll() }
                 return try await body(database)
             }
@@ -209,17 +214,105 @@ public final class MetaDatabase: Service, Sendable {
         return nil
     }
 
-    /// Runs the database's background work: PostgreSQL's connection pool (required for queries to work); for SQLite,
-    /// waits for shutdown. Returns on graceful shutdown or cancellation.
+    /// Runs the database's background work: PostgreSQL's connection pool (required for queries to work); for a SQLite
+    /// file, WAL checkpoints on a connection of their own (see ``checkpointInterval``). Returns on graceful shutdown or
+    /// cancellation.
     public func run() async throws {
+        try await self.run(onStart: {})
+    }
+
+    /// ``run()``, calling `onStart` right before the work starts (the PostgreSQL pool's `run()` in the same task).
+    func run(onStart: @escaping @Sendable () -> Void) async throws {
         switch self.backend {
         case .postgres(let client):
             await cancelWhenGracefulShutdown {
+                onStart()
                 await client.run()
             }
         case .sqlite:
-            try? await gracefulShutdown()
+            onStart()
+            guard case .sqliteFile(let path) = self.location else {
+                try? await gracefulShutdown()
+                return
+            }
+            await cancelWhenGracefulShutdown {
+                await self.checkpointWAL(path: path)
+            }
         }
+    }
+
+    /// How often ``run()`` checkpoints a SQLite file's WAL into the database (`PRAGMA wal_checkpoint(PASSIVE)`).
+    ///
+    /// The checkpoint runs on a second connection, so the writer connection never waits for it: without it, SQLite
+    /// checkpoints inside the COMMIT that crosses `wal_autocheckpoint` (copying the WAL's pages and two `fsync`s,
+    /// ~100 ms under a webhook load), stalling every statement queued behind that commit. `wal_autocheckpoint` stays as
+    /// the fallback for a database used without ``run()``.
+    public static let checkpointInterval: Duration = .milliseconds(250)
+
+    /// WAL frames (pages) after which the background checkpoint restarts the WAL (4,096 pages, 32 MiB; below the writer's own `wal_autocheckpoint` of 8,192).
+    static let restartFrames = 4_096
+
+    /// Checkpoints the WAL of the SQLite file at `path` every ``checkpointInterval`` until cancelled.
+    private func checkpointWAL(path: String) async {
+        let logger = self.logger
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            if !(error is CancellationError) {
+                logger.warning("SQLite background checkpoints are off: cannot open a second connection", metadata: ["error": "\(error)"])
+                try? await gracefulShutdown()  // the writer's wal_autocheckpoint takes over
+            }
+            return
+        }
+        let sql = connection.sql(queryLogLevel: nil)
+        if (try? await sql.raw("PRAGMA busy_timeout=5000").run()) == nil {
+            await Self.closeEvenIfCancelled(connection)
+            return
+        }
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: Self.checkpointInterval)
+                // PASSIVE copies what it can without waiting for (or blocking) the writer or readers. Under a steady write
+                // load it never catches up completely, so the WAL would never restart and grow without bound; once it
+                // is long, a RESTART right after the PASSIVE copies only the few frames written meanwhile and lets the
+                // writer start the WAL over. The RESTART runs on the writer connection itself, between two of its
+                // transactions (through the gate): work queued behind it resumes the moment it ends, instead of polling
+                // SQLite's busy handler as a second connection's RESTART would make the writer do.
+                try await self.checkpointRound(passive: sql, restartFrames: Self.restartFrames)
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.debug("SQLite background checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
+        await Self.closeEvenIfCancelled(connection)
+    }
+
+    /// What one background checkpoint round did.
+    struct CheckpointRound: Sendable, Equatable {
+        /// WAL frames before the round's PASSIVE checkpoint.
+        var walFrames: Int
+        /// Whether the round restarted the WAL (RESTART on the writer connection).
+        var restarted: Bool
+    }
+
+    /// One background checkpoint: PASSIVE on `passive` (a connection of its own), then RESTART on the writer connection
+    /// when the WAL holds `restartFrames` frames or more.
+    @discardableResult
+    func checkpointRound(passive: any SQLDatabase, restartFrames: Int) async throws -> CheckpointRound {
+        let row = try await passive.raw("PRAGMA wal_checkpoint(PASSIVE)").first()
+        let frames = try row?.decode(column: "log", as: Int.self) ?? 0
+        guard frames >= restartFrames else { return CheckpointRound(walFrames: frames, restarted: false) }
+        try await self.withSQL { writer in try await writer.raw("PRAGMA wal_checkpoint(RESTART)").run() }
+        return CheckpointRound(walFrames: frames, restarted: true)
+    }
+
+    /// Closes a connection from a task that may be cancelled (the `async` `close()` refuses to start then, and an
+    /// unclosed connection traps when it is deallocated).
+    private static func closeEvenIfCancelled(_ connection: SQLiteConnection) async {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try? await closing.get()
     }
 
     /// Closes a SQLite connection (PostgreSQL closes when ``run()`` returns).

@@ -26,36 +26,60 @@ public struct WorkQueue: Sendable {
     /// Dedupe keys are permanent: to allow the same work again later, put a time bucket or version in the key.
     @discardableResult
     public func enqueue(queue: String, dedupeKey: String, payload: JSONText, availableAt: Date? = nil, now: Date) async throws -> Bool {
-        try await self.executor.write { sql in
-            let row = try await sql.insert(into: Self.table)
-                .columns(
-                    "queue",
-                    "dedupe_key",
-                    "payload",
-                    "state",
-                    "attempts",
-                    "max_attempts",
-                    "available_at",
-                    "created_at",
-                    "updated_at"
-                )
-                .values(
-                    SQLBind(queue),
-                    SQLBind(dedupeKey),
-                    SQLBind(payload),
-                    SQLBind(WorkItem.State.pending.rawValue),
-                    SQLBind(0),
-                    SQLBind(self.policy.maxAttempts),
-                    SQLBind(availableAt ?? now),
-                    SQLBind(now),
-                    SQLBind(now)
-                )
-                .ignoringConflicts(with: ["queue", "dedupe_key"])
-                .returning("id")
-                .first()
-            return row != nil
+        let added = try await self.enqueue(
+            queue: queue,
+            items: [WorkQueueEntry(dedupeKey: dedupeKey, payload: payload, availableAt: availableAt)],
+            now: now
+        )
+        return !added.isEmpty
+    }
+
+    /// Adds many items with a few multi-row statements (one per ``rowsPerStatement`` items), atomically; items whose
+    /// dedupe key is already in `queue` (or repeated earlier in `items`) are skipped. Returns the dedupe keys added.
+    ///
+    /// Use it inside ``MetaStore/transaction(_:)`` to enqueue together with other writes (e.g. the webhook events the
+    /// items are about).
+    @discardableResult
+    public func enqueue(queue: String, items: [WorkQueueEntry], now: Date) async throws -> Set<String> {
+        guard !items.isEmpty else { return [] }
+        return try await self.executor.write { sql in
+            var added = Set<String>()
+            for chunk in items.chunked(Self.rowsPerStatement) {
+                let insert = sql.insert(into: Self.table)
+                    .columns(
+                        "queue",
+                        "dedupe_key",
+                        "payload",
+                        "state",
+                        "attempts",
+                        "max_attempts",
+                        "available_at",
+                        "created_at",
+                        "updated_at"
+                    )
+                for item in chunk {
+                    insert.values(
+                        SQLBind(queue),
+                        SQLBind(item.dedupeKey),
+                        SQLBind(item.payload),
+                        SQLBind(WorkItem.State.pending.rawValue),
+                        SQLBind(0),
+                        SQLBind(self.policy.maxAttempts),
+                        SQLBind(item.availableAt ?? now),
+                        SQLBind(now),
+                        SQLBind(now)
+                    )
+                }
+                let rows = try await insert.ignoringConflicts(with: ["queue", "dedupe_key"]).returning("dedupe_key").all()
+                for row in rows { added.insert(try row.decode(column: "dedupe_key", as: String.self)) }
+            }
+            return added
         }
     }
+
+    /// Rows per multi-row statement of the batch operations (9 binds per queue row stays far below both backends'
+    /// bind limits).
+    static let rowsPerStatement = 500
 
     /// Claims up to `limit` items that are due (pending and available, or leased with an expired lease), oldest first,
     /// leasing them to `owner` for ``WorkQueuePolicy/leaseDuration``. Each claim counts as an attempt; an item whose lease
@@ -76,37 +100,37 @@ public struct WorkQueue: Sendable {
                 .where(SQLColumn("attempts"), .greaterThanOrEqual, SQLColumn("max_attempts"))
                 .run()
 
-            let select = sql.select().column("id").from(Self.table)
-                .where("queue", .equal, SQLBind(queue))
-                .where { group in
-                    group.where { pending in
-                        pending.where("state", .equal, SQLBind(WorkItem.State.pending.rawValue))
-                            .where("available_at", .lessThanOrEqual, SQLBind(now))
-                    }
-                    .orWhere { expired in
-                        expired.where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
-                            .where("lease_expires_at", .lessThanOrEqual, SQLBind(now))
-                    }
+            // Two look-ups that each use the (queue, state, available_at) index: due pending items, and leases that
+            // expired. One query with `OR` could only use the index's `queue` prefix and would visit every item ever
+            // queued, done ones included (the claim got slower the longer the queue lived).
+            func due(_ state: WorkItem.State, _ column: String) async throws -> [(availableAt: Date, id: Int)] {
+                let select = sql.select().column("id").column("available_at").from(Self.table)
+                    .where("queue", .equal, SQLBind(queue))
+                    .where("state", .equal, SQLBind(state.rawValue))
+                    .where(SQLColumn(column), .lessThanOrEqual, SQLBind(now))
+                    .orderBy("available_at").orderBy("id")
+                    .limit(limit)
+                if kind == .postgres {
+                    select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
                 }
-                .orderBy("available_at").orderBy("id")
-                .limit(limit)
-            if kind == .postgres {
-                select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
+                return try await select.all().map {
+                    (try $0.decode(column: "available_at", as: Date.self), try $0.decode(column: "id", as: Int.self))
+                }
             }
-            let ids = try await select.all().map { try $0.decode(column: "id", as: Int.self) }
+            let candidates = try await due(.pending, "available_at") + due(.leased, "lease_expires_at")
+            let ids = candidates.sorted { ($0.availableAt, $0.id) < ($1.availableAt, $1.id) }.prefix(limit).map(\.id)
             guard !ids.isEmpty else { return [] }
-            try await sql.update(Self.table)
+            return try await sql.update(Self.table)
                 .set("state", to: SQLBind(WorkItem.State.leased.rawValue))
                 .set("lease_owner", to: SQLBind(owner))
                 .set("lease_expires_at", to: SQLBind(leaseEnd))
                 .set("attempts", to: SQLBinaryExpression(SQLColumn("attempts"), .add, SQLLiteral.numeric("1")))
                 .set("updated_at", to: SQLBind(now))
                 .where(SQLColumn("id"), .in, SQLBind.group(ids))
-                .run()
-            return try await sql.select().column("*").from(Self.table)
-                .where(SQLColumn("id"), .in, SQLBind.group(ids))
-                .orderBy("available_at").orderBy("id")
-                .all(decoding: WorkItem.self)
+                .returning(SQLLiteral.all)
+                .all()
+                .map { try $0.decode(model: WorkItem.self) }
+                .sorted { ($0.availableAt, $0.id) < ($1.availableAt, $1.id) }
         }
     }
 
@@ -114,19 +138,31 @@ public struct WorkQueue: Sendable {
     /// someone else claimed it), in which case nothing changes.
     @discardableResult
     public func complete(id: Int, owner: String, now: Date) async throws -> Bool {
-        try await self.executor.write { sql in
-            let row = try await sql.update(Self.table)
-                .set("state", to: SQLBind(WorkItem.State.done.rawValue))
-                .set("completed_at", to: SQLBind(now))
-                .set("updated_at", to: SQLBind(now))
-                .set("lease_owner", to: SQLLiteral.null)
-                .set("lease_expires_at", to: SQLLiteral.null)
-                .where("id", .equal, SQLBind(id))
-                .where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
-                .where("lease_owner", .equal, SQLBind(owner))
-                .returning("id")
-                .first()
-            return row != nil
+        !(try await self.complete(ids: [id], owner: owner, now: now)).isEmpty
+    }
+
+    /// Acknowledges many claimed items with set-based updates, atomically. Only items `owner` still leases change;
+    /// returns the ids that were acknowledged.
+    @discardableResult
+    public func complete(ids: [Int], owner: String, now: Date) async throws -> Set<Int> {
+        guard !ids.isEmpty else { return [] }
+        return try await self.executor.write { sql in
+            var completed = Set<Int>()
+            for chunk in ids.chunked(Self.rowsPerStatement) {
+                let rows = try await sql.update(Self.table)
+                    .set("state", to: SQLBind(WorkItem.State.done.rawValue))
+                    .set("completed_at", to: SQLBind(now))
+                    .set("updated_at", to: SQLBind(now))
+                    .set("lease_owner", to: SQLLiteral.null)
+                    .set("lease_expires_at", to: SQLLiteral.null)
+                    .where(SQLColumn("id"), .in, SQLBind.group(Array(chunk)))
+                    .where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
+                    .where("lease_owner", .equal, SQLBind(owner))
+                    .returning("id")
+                    .all()
+                for row in rows { completed.insert(try row.decode(column: "id", as: Int.self)) }
+            }
+            return completed
         }
     }
 

@@ -5,12 +5,14 @@ import SQLKit
 public struct WebhookEventRepository: Sendable {
     let executor: StoreExecutor
 
-    /// Inserts events whose `dedupe_key` is new; returns the inserted ones with their ids (re-deliveries are skipped).
+    /// Inserts events whose `dedupe_key` is new, with multi-row statements (atomically); returns the inserted ones with
+    /// their ids, in input order (re-deliveries, and repeats of a key within `events`, are skipped).
     public func record(_ events: [WebhookEventRow]) async throws -> [WebhookEventRow] {
-        try await self.executor.write { sql in
-            var inserted: [WebhookEventRow] = []
-            for event in events {
-                let row = try await sql.insert(into: "webhook_events")
+        guard !events.isEmpty else { return [] }
+        return try await self.executor.write { sql in
+            var ids: [String: Int] = [:]
+            for chunk in events.chunked(WorkQueue.rowsPerStatement) {
+                let insert = sql.insert(into: "webhook_events")
                     .columns(
                         "dedupe_key",
                         "object",
@@ -24,7 +26,8 @@ public struct WebhookEventRepository: Sendable {
                         "received_at",
                         "processed_at"
                     )
-                    .values(
+                for event in chunk {
+                    insert.values(
                         SQLBind(event.dedupeKey),
                         SQLBind(event.object),
                         Self.bind(event.entryID),
@@ -37,14 +40,20 @@ public struct WebhookEventRepository: Sendable {
                         SQLBind(event.receivedAt),
                         Self.bind(event.processedAt)
                     )
-                    .ignoringConflicts(with: ["dedupe_key"])
-                    .returning("id")
-                    .first()
-                if let row {
-                    var copy = event
-                    copy.id = try row.decode(column: "id", as: Int.self)
-                    inserted.append(copy)
                 }
+                let rows = try await insert.ignoringConflicts(with: ["dedupe_key"]).returning("id", "dedupe_key").all()
+                for row in rows {
+                    ids[try row.decode(column: "dedupe_key", as: String.self)] = try row.decode(column: "id", as: Int.self)
+                }
+            }
+            var inserted: [WebhookEventRow] = []
+            inserted.reserveCapacity(ids.count)
+            for event in events {
+                // removeValue: a key repeated within `events` is returned once, for its first occurrence.
+                guard let id = ids.removeValue(forKey: event.dedupeKey) else { continue }
+                var copy = event
+                copy.id = id
+                inserted.append(copy)
             }
             return inserted
         }
@@ -52,14 +61,22 @@ public struct WebhookEventRepository: Sendable {
 
     /// Sets an event's status (and error), stamping `processed_at` for final states.
     public func markStatus(id: Int, status: WebhookEventRow.Status, error: String? = nil, at now: Date) async throws {
+        try await self.markStatus(ids: [id], status: status, error: error, at: now)
+    }
+
+    /// Sets the status (and error) of many events with set-based updates, stamping `processed_at` for final states.
+    public func markStatus(ids: [Int], status: WebhookEventRow.Status, error: String? = nil, at now: Date) async throws {
+        guard !ids.isEmpty else { return }
         try await self.executor.write { sql in
-            let update = sql.update("webhook_events")
-                .set("status", to: SQLBind(status.rawValue))
-                .set("error", to: Self.bind(error))
-            if status == .processed || status == .ignored || status == .failed {
-                update.set("processed_at", to: SQLBind(now))
+            for chunk in ids.chunked(WorkQueue.rowsPerStatement) {
+                let update = sql.update("webhook_events")
+                    .set("status", to: SQLBind(status.rawValue))
+                    .set("error", to: Self.bind(error))
+                if status == .processed || status == .ignored || status == .failed {
+                    update.set("processed_at", to: SQLBind(now))
+                }
+                try await update.where(SQLColumn("id"), .in, SQLBind.group(Array(chunk))).run()
             }
-            try await update.where("id", .equal, SQLBind(id)).run()
         }
     }
 

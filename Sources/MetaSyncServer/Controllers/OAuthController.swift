@@ -39,7 +39,7 @@ struct OAuthController: Sendable {
         }
         let existing = request.cookies[Self.browserCookie]?.value
         let browser = existing.flatMap { Self.isToken($0) ? $0 : nil } ?? OAuthStateStore.randomToken()
-        let state = self.states.issue(browser: browser)
+        let state = try await self.states.issue(browser: browser)
         let items = [
             ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
             ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
@@ -68,7 +68,7 @@ struct OAuthController: Sendable {
         guard let state = query["state"].map(String.init), !state.isEmpty else {
             return self.fail("Missing state", "The login dialog did not return a state value, so this request cannot be trusted.", .badRequest, retry)
         }
-        switch self.states.consume(state: state, browser: request.cookies[Self.browserCookie]?.value) {
+        switch try await self.states.consume(state: state, browser: request.cookies[Self.browserCookie]?.value) {
         case .valid:
             break
         case .unknown:
@@ -154,10 +154,11 @@ struct OAuthController: Sendable {
             now: now
         )
         self.logger.info("meta connection stored", metadata: ["connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)"])
-        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too).
+        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too), and
+        // have them deliver webhooks when this server receives them.
         if let trigger = self.syncTrigger {
             do {
-                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id))
+                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id, subscribeWebhooks: true))
             } catch {
                 self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
             }

@@ -12,7 +12,51 @@ struct WebhookController: Sendable {
     let maxBodyBytes: Int
     let ingestor: WebhookIngestor
     let logger: Logger
-    let metrics: any MetricsFactory
+    let counters: Counters
+
+    init(
+        verifyToken: String?,
+        signature: WebhookSignature?,
+        maxBodyBytes: Int,
+        ingestor: WebhookIngestor,
+        logger: Logger,
+        metrics: any MetricsFactory
+    ) {
+        self.verifyToken = verifyToken
+        self.signature = signature
+        self.maxBodyBytes = maxBodyBytes
+        self.ingestor = ingestor
+        self.logger = logger
+        self.counters = Counters(factory: metrics)
+    }
+
+    /// The `result` label of `metasync_webhook_requests_total`.
+    enum Result: String, CaseIterable, Sendable {
+        case verified
+        case verificationRefused = "verification_refused"
+        case notConfigured = "not_configured"
+        case tooLarge = "too_large"
+        case signatureMissing = "signature_missing"
+        case signatureMalformed = "signature_malformed"
+        case signatureMismatch = "signature_mismatch"
+        case malformed
+        case accepted
+    }
+
+    /// One counter per result, made once (not per request).
+    struct Counters: Sendable {
+        private let counters: [Result: Counter]
+
+        init(factory: any MetricsFactory) {
+            var counters: [Result: Counter] = [:]
+            for result in Result.allCases {
+                counters[result] = Counter(label: "metasync_webhook_requests_total", dimensions: [("result", result.rawValue)], factory: factory)
+            }
+            self.counters = counters
+        }
+
+        func count(_ result: Result) { self.counters[result]?.increment() }
+    }
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -30,10 +74,10 @@ struct WebhookController: Sendable {
             ConstantTime.equals(presented, expected),
             let challenge = query["hub.challenge"].map(String.init)
         else {
-            self.count("verification_refused")
+            self.count(.verificationRefused)
             throw APIError(.forbidden, code: "verification_failed", message: "Webhook verification failed")
         }
-        self.count("verified")
+        self.count(.verified)
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; charset=utf-8"],
@@ -45,11 +89,11 @@ struct WebhookController: Sendable {
     /// refresh happens in the worker, so Meta never waits for Graph).
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let signature = self.signature else {
-            self.count("not_configured")
+            self.count(.notConfigured)
             throw APIError(.forbidden, code: "webhooks_disabled", message: "Webhooks are disabled: no app secret is configured")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maxBodyBytes {
-            self.count("too_large")
+            self.count(.tooLarge)
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
         }
         var request = request
@@ -57,7 +101,7 @@ struct WebhookController: Sendable {
         do {
             body = try await request.collectBody(upTo: self.maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            self.count("too_large")
+            self.count(.tooLarge)
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
         }
         let bytes = body.readableBytesView
@@ -65,13 +109,13 @@ struct WebhookController: Sendable {
         case .valid:
             break
         case .missing:
-            self.count("signature_missing")
+            self.count(.signatureMissing)
             throw APIError(.unauthorized, code: "signature_missing", message: "Missing X-Hub-Signature-256 header")
         case .malformed:
-            self.count("signature_malformed")
+            self.count(.signatureMalformed)
             throw APIError(.forbidden, code: "invalid_signature", message: "X-Hub-Signature-256 must be sha256=<64 hex digits>")
         case .mismatch:
-            self.count("signature_mismatch")
+            self.count(.signatureMismatch)
             self.logger.warning("webhook signature mismatch", metadata: ["bytes": "\(bytes.count)"])
             throw APIError(.forbidden, code: "invalid_signature", message: "Invalid X-Hub-Signature-256")
         }
@@ -79,11 +123,11 @@ struct WebhookController: Sendable {
         do {
             notification = try WebhookNotification(body: bytes)
         } catch let error as WebhookNotification.Malformed {
-            self.count("malformed")
+            self.count(.malformed)
             throw APIError.badRequest(error.description, code: "malformed_payload")
         }
         let stored = try await self.ingestor.ingest(notification)
-        self.count("accepted")
+        self.count(.accepted)
         let json = #"{"duplicates":\#(notification.changes.count - stored),"stored":\#(stored)}"#
         return Response(
             status: .ok,
@@ -94,7 +138,7 @@ struct WebhookController: Sendable {
 
     static let signatureField = HTTPField.Name(WebhookSignature.headerName)!
 
-    private func count(_ result: String) {
-        Counter(label: "metasync_webhook_requests_total", dimensions: [("result", result)], factory: self.metrics).increment()
+    private func count(_ result: Result) {
+        self.counters.count(result)
     }
 }

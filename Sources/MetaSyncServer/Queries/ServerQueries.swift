@@ -95,40 +95,6 @@ struct ServerQueries: Sendable {
         }
     }
 
-    /// Acknowledges claimed queue items and marks their events, in one transaction with a few set-based statements
-    /// (the same effect as `WorkQueue.complete` per item, which only touches items `owner` still leases, plus
-    /// `WebhookEventRepository.markStatus`).
-    func acknowledge(items: [Int], owner: String, processedEvents: [Int], ignoredEvents: [Int], now: Date) async throws {
-        try await self.database.transaction { sql in
-            for chunk in Self.chunks(items) {
-                try await sql.update("work_queue")
-                    .set("state", to: SQLBind(WorkItem.State.done.rawValue))
-                    .set("completed_at", to: SQLBind(now))
-                    .set("updated_at", to: SQLBind(now))
-                    .set("lease_owner", to: SQLLiteral.null)
-                    .set("lease_expires_at", to: SQLLiteral.null)
-                    .where(SQLColumn("id"), .in, SQLBind.group(chunk))
-                    .where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
-                    .where("lease_owner", .equal, SQLBind(owner))
-                    .run()
-            }
-            for (status, ids) in [(WebhookEventRow.Status.processed, processedEvents), (.ignored, ignoredEvents)] {
-                for chunk in Self.chunks(ids) {
-                    try await sql.update("webhook_events")
-                        .set("status", to: SQLBind(status.rawValue))
-                        .set("error", to: SQLLiteral.null)
-                        .set("processed_at", to: SQLBind(now))
-                        .where(SQLColumn("id"), .in, SQLBind.group(chunk))
-                        .run()
-                }
-            }
-        }
-    }
-
-    private static func chunks(_ ids: [Int]) -> [[Int]] {
-        stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) }
-    }
-
     /// Items of a queue per state.
     func queueCounts(queue: String) async throws -> [String: Int] {
         try await self.database.withSQL { sql in

@@ -1,12 +1,12 @@
-import Crypto
 import Foundation
-import Synchronization
+import MetaStore
 
-/// OAuth `state` values: random, single-use, expiring, and bound to the browser that started the flow (through a
-/// random cookie whose SHA-256 is kept with the state).
+/// OAuth `state` values: random (256 bits), single-use, expiring, and bound to the browser that started the flow
+/// (through a random cookie).
 ///
-/// Kept in memory: a flow starts and ends on the same server process within minutes. Several processes behind one
-/// load balancer need sticky sessions for `/connect` and `/oauth/callback`.
+/// Kept in the database (`oauth_states`, ``OAuthStateRepository``; only SHA-256 hashes of the state and the cookie),
+/// so every `metasync serve` process behind a load balancer can finish a flow another one started. Consuming is
+/// atomic: a replayed state fails even when two processes race. Expired states are purged when new ones are issued.
 public final class OAuthStateStore: Sendable {
     /// The result of checking a returned `state`.
     public enum Verdict: Sendable, Hashable {
@@ -20,21 +20,19 @@ public final class OAuthStateStore: Sendable {
         case wrongBrowser
     }
 
-    private struct Entry {
-        var browserHash: [UInt8]
-        var expiresAt: Date
-    }
-
-    private let entries = Mutex<[String: Entry]>([:])
+    private let store: MetaStore
     private let lifetime: TimeInterval
     private let now: @Sendable () -> Date
     private let capacity: Int
 
     /// - Parameters:
-    ///   - lifetime: How long a state stays valid (10 minutes by default).
-    ///   - capacity: The most outstanding states; the oldest are dropped beyond it (a flood cannot exhaust memory).
-    public init(lifetime: Duration = .seconds(600), capacity: Int = 10_000, now: @escaping @Sendable () -> Date = { Date() }) {
+    ///   - store: Where states live (shared by every process on the database).
+    ///   - lifetime: How long a state stays valid (10 minutes by default). Expired states are kept one more lifetime
+    ///     (so a late callback reads "expired", not "unknown"), then purged.
+    ///   - capacity: The most outstanding states; the oldest are dropped beyond it (a flood cannot fill the table).
+    public init(store: MetaStore, lifetime: Duration = .seconds(600), capacity: Int = 10_000, now: @escaping @Sendable () -> Date = { Date() }) {
         let (seconds, attoseconds) = lifetime.components
+        self.store = store
         self.lifetime = TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
         self.capacity = capacity
         self.now = now
@@ -49,34 +47,27 @@ public final class OAuthStateStore: Sendable {
     }
 
     /// Issues a state bound to `browser` (the cookie value).
-    public func issue(browser: String) -> String {
+    public func issue(browser: String) async throws -> String {
         let state = Self.randomToken()
         let now = self.now()
-        let entry = Entry(browserHash: Array(SHA256.hash(data: Data(browser.utf8))), expiresAt: now.addingTimeInterval(self.lifetime))
-        self.entries.withLock { entries in
-            entries = entries.filter { $0.value.expiresAt > now }
-            if entries.count >= self.capacity, let oldest = entries.min(by: { $0.value.expiresAt < $1.value.expiresAt })?.key {
-                entries.removeValue(forKey: oldest)
-            }
-            entries[state] = entry
-        }
+        try await self.store.oauthStates.issue(
+            state: state,
+            browser: browser,
+            expiresAt: now.addingTimeInterval(self.lifetime),
+            now: now,
+            purgeExpiredBefore: now.addingTimeInterval(-self.lifetime),
+            capacity: self.capacity
+        )
         return state
     }
 
     /// Checks and (when valid) consumes a state returned by the login dialog.
-    public func consume(state: String, browser: String?) -> Verdict {
-        let now = self.now()
-        return self.entries.withLock { entries in
-            guard let entry = entries[state] else { return .unknown }
-            if entry.expiresAt <= now {
-                entries.removeValue(forKey: state)
-                return .expired
-            }
-            guard let browser, ConstantTime.equals(Array(SHA256.hash(data: Data(browser.utf8))), entry.browserHash) else {
-                return .wrongBrowser
-            }
-            entries.removeValue(forKey: state)
-            return .valid
+    public func consume(state: String, browser: String?) async throws -> Verdict {
+        switch try await self.store.oauthStates.consume(state: state, browser: browser, now: self.now()) {
+        case .consumed: .valid
+        case .unknown: .unknown
+        case .expired: .expired
+        case .wrongBrowser: .wrongBrowser
         }
     }
 }

@@ -35,10 +35,13 @@ public struct WebhookSignature: Sendable {
     /// Checks `header` against the exact raw `body` bytes, in constant time.
     public func verify(body: some DataProtocol, header: String?) -> Verdict {
         guard let header else { return .missing }
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
-        let prefix = "sha256="
-        guard trimmed.count == prefix.count + 64, trimmed.lowercased().hasPrefix(prefix),
-            let presented = Self.decodeHex(trimmed.utf8.dropFirst(prefix.count))
+        // On the UTF-8 bytes (no String transformations: this runs for every delivery).
+        var value = header.utf8[...]
+        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
+        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value = value.dropLast() }
+        guard value.count == Self.prefix.count + 64,
+            zip(value.prefix(Self.prefix.count), Self.prefix).allSatisfy({ Self.lowercased($0) == $1 }),
+            let presented = Self.decodeHex(value.dropFirst(Self.prefix.count))
         else { return .malformed }
         let expected = HMAC<SHA256>.authenticationCode(for: body, using: self.key)
         return ConstantTime.equals(Array(expected), presented) ? .valid : .mismatch
@@ -51,6 +54,13 @@ public struct WebhookSignature: Sendable {
     }
 
     private static let hexDigits = (0..<16).map { String($0, radix: 16) }
+
+    /// `sha256=` (compared case-insensitively).
+    private static let prefix = Array("sha256=".utf8)
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
 
     private static func decodeHex(_ text: some Collection<UInt8>) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }

@@ -1,6 +1,5 @@
 import Foundation
 import MetaStore
-import SQLKit
 import Synchronization
 
 /// Writes the events of concurrent webhook deliveries together: one transaction with one multi-row `INSERT` into
@@ -9,8 +8,8 @@ import Synchronization
 ///
 /// No task of its own: the first waiting request leads a flush, then hands the lead to the next waiting request.
 ///
-/// The queue rows are written exactly as ``WorkQueue/enqueue(queue:dedupeKey:payload:availableAt:now:)`` writes them
-/// (state `pending`, no attempts yet, the policy's `max_attempts`), with the same conflict rule.
+/// The writes are MetaStore's batch forms (``WebhookEventRepository/record(_:)``,
+/// ``WorkQueue/enqueue(queue:items:now:)``) in one ``MetaStore/transaction(_:)``.
 final class GroupCommitter: Sendable {
     /// One event to store and, when new, enqueue.
     struct Event: Sendable {
@@ -58,16 +57,14 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    private let database: MetaDatabase
+    private let store: MetaStore
     private let queue: String
-    private let maxAttempts: Int
     private let maxRowsPerFlush: Int
     private let state = Mutex<(pending: [Ticket], flushing: Bool)>(([], false))
 
-    init(database: MetaDatabase, queue: String, maxAttempts: Int, maxRowsPerFlush: Int = 500) {
-        self.database = database
+    init(store: MetaStore, queue: String, maxRowsPerFlush: Int = 500) {
+        self.store = store
         self.queue = queue
-        self.maxAttempts = maxAttempts
         self.maxRowsPerFlush = maxRowsPerFlush
     }
 
@@ -127,72 +124,29 @@ final class GroupCommitter: Sendable {
         next?.resolve(.lead)
     }
 
-    /// One transaction: multi-row inserts, conflicts ignored; returns the dedupe keys that were new.
+    /// One transaction: the events with ``WebhookEventRepository/record(_:)`` and their queue items with
+    /// ``WorkQueue/enqueue(queue:items:now:)`` (multi-row inserts, conflicts skipped); returns the dedupe keys that were
+    /// new.
     private func commit(_ events: [Event], now: Date) async throws -> Set<String> {
         let queue = self.queue
-        let maxAttempts = self.maxAttempts
-        return try await self.database.transaction { sql in
-            var inserted: [String: Int] = [:]
-            for chunk in stride(from: 0, to: events.count, by: 500).map({ events[$0..<min($0 + 500, events.count)] }) {
-                let insert = sql.insert(into: "webhook_events")
-                    .columns(
-                        "dedupe_key",
-                        "object",
-                        "entry_id",
-                        "field",
-                        "object_id",
-                        "event_time",
-                        "payload",
-                        "status",
-                        "received_at"
-                    )
-                for event in chunk {
-                    let row = event.row
-                    insert.values(
-                        SQLBind(row.dedupeKey),
-                        SQLBind(row.object),
-                        Self.bind(row.entryID),
-                        Self.bind(row.field),
-                        Self.bind(row.objectID),
-                        Self.bind(row.eventTime),
-                        SQLBind(row.payload),
-                        SQLBind(row.status.rawValue),
-                        SQLBind(row.receivedAt)
-                    )
-                }
-                let rows = try await insert.ignoringConflicts(with: ["dedupe_key"]).returning("id", "dedupe_key").all()
-                for row in rows {
-                    inserted[try row.decode(column: "dedupe_key", as: String.self)] = try row.decode(column: "id", as: Int.self)
-                }
-            }
+        return try await self.store.transaction { tx in
+            let inserted = try await tx.webhookEvents.record(events.map(\.row))
             guard !inserted.isEmpty else { return [] }
-            var seen = Set<String>()
-            let fresh = events.filter { inserted[$0.row.dedupeKey] != nil && seen.insert($0.row.dedupeKey).inserted }
-            for chunk in stride(from: 0, to: fresh.count, by: 500).map({ fresh[$0..<min($0 + 500, fresh.count)] }) {
-                let insert = sql.insert(into: "work_queue")
-                    .columns("queue", "dedupe_key", "payload", "state", "attempts", "max_attempts", "available_at", "created_at", "updated_at")
-                for event in chunk {
-                    let id = inserted[event.row.dedupeKey] ?? 0
-                    let payload = try JSONText(encoding: WebhookWorkItem(eventID: id, targets: event.targets))
-                    insert.values(
-                        SQLBind(queue),
-                        SQLBind("event:\(event.row.dedupeKey)"),
-                        SQLBind(payload),
-                        SQLBind(WorkItem.State.pending.rawValue),
-                        SQLBind(0),
-                        SQLBind(maxAttempts),
-                        SQLBind(now),
-                        SQLBind(now),
-                        SQLBind(now)
-                    )
-                }
-                try await insert.ignoringConflicts(with: ["queue", "dedupe_key"]).run()
+            var targets: [String: [WebhookTarget]] = [:]
+            for event in events where targets[event.row.dedupeKey] == nil {
+                targets[event.row.dedupeKey] = event.targets
             }
-            return Set(inserted.keys)
+            // Keyed by the event id: unique per event (the events themselves are deduplicated above), and the queue's
+            // unique index grows (mostly) at its end instead of taking a random page per event as a hash would.
+            let items = inserted.map { row in
+                let id = row.id ?? 0
+                return WorkQueueEntry(
+                    dedupeKey: "event:\(id)",
+                    payload: WebhookWorkItem(eventID: id, targets: targets[row.dedupeKey] ?? []).json
+                )
+            }
+            try await tx.queue.enqueue(queue: queue, items: items, now: now)
+            return Set(inserted.map(\.dedupeKey))
         }
-    }
-
-    private static func bind<T: Encodable & Sendable>(_ value: T?) -> any SQLExpression {
-        value.map { SQLBind($0) } ?? SQLLiteral.null
     }
 }

@@ -22,7 +22,7 @@ struct WebhookIngestor: Sendable {
         self.now = now
         self.received = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "stored")], factory: metrics)
         self.duplicates = Counter(label: "metasync_webhook_events_total", dimensions: [("result", "duplicate")], factory: metrics)
-        self.committer = GroupCommitter(database: store.database, queue: queue, maxAttempts: store.queue.policy.maxAttempts)
+        self.committer = GroupCommitter(store: store, queue: queue)
     }
 
     /// Stores and enqueues; returns how many changes were new.
@@ -34,7 +34,7 @@ struct WebhookIngestor: Sendable {
         var targets: [String: [WebhookTarget]] = [:]
         rows.reserveCapacity(notification.changes.count)
         for change in notification.changes {
-            let key = change.dedupeKey
+            let (key, payload) = change.keyAndPayload
             targets[key] = change.targets
             rows.append(
                 WebhookEventRow(
@@ -44,7 +44,7 @@ struct WebhookIngestor: Sendable {
                     field: change.field,
                     objectID: change.objectID,
                     eventTime: change.time,
-                    payload: change.payloadJSON,
+                    payload: payload,
                     status: .queued,
                     receivedAt: now
                 )

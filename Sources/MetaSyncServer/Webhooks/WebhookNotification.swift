@@ -25,14 +25,30 @@ public struct WebhookNotification: Sendable {
         public var objectID: String? { self.targets.first?.objectID ?? self.value?["id"]?.stringValue }
 
         /// A key that is equal for re-deliveries of the same change (Meta re-delivers and duplicates; §9.3).
-        public var dedupeKey: String {
+        public var dedupeKey: String { self.dedupeKey(serializedValue: self.value?.serialized()) }
+
+        /// ``dedupeKey`` and ``payloadJSON`` together, serialising `value` once (this runs for every change received).
+        public var keyAndPayload: (dedupeKey: String, payload: JSONText) {
+            let serialized = self.value?.serialized()
+            return (self.dedupeKey(serializedValue: serialized), self.payload(serializedValue: serialized))
+        }
+
+        private func dedupeKey(serializedValue: String?) -> String {
             var hasher = SHA256()
             for part in [self.object, self.entryID ?? "", self.time.map { String(Int64($0.timeIntervalSince1970)) } ?? "", self.field ?? ""] {
                 hasher.update(data: Data(part.utf8))
                 hasher.update(data: Data([0x1F]))
             }
-            hasher.update(data: Data((self.value?.serialized() ?? "").utf8))
+            hasher.update(data: Data((serializedValue ?? "").utf8))
             return Self.hex(hasher.finalize())
+        }
+
+        /// `{"field": …, "value": …}` (keys sorted, as `JSONValue.serialized()` writes objects).
+        private func payload(serializedValue: String?) -> JSONText {
+            var members: [String] = []
+            if let field = self.field { members.append(#""field":"# + JSONValue.string(field).serialized()) }
+            if let serializedValue { members.append(#""value":"# + serializedValue) }
+            return JSONText(rawValue: "{" + members.joined(separator: ",") + "}")
         }
 
         private static let digits = Array("0123456789abcdef".utf8)
@@ -49,12 +65,7 @@ public struct WebhookNotification: Sendable {
         }
 
         /// The change as stored in `webhook_events.payload`.
-        public var payloadJSON: JSONText {
-            var members: [String: JSONValue] = [:]
-            if let field = self.field { members["field"] = .string(field) }
-            if let value = self.value { members["value"] = value }
-            return JSONText(rawValue: JSONValue.object(members).serialized())
-        }
+        public var payloadJSON: JSONText { self.payload(serializedValue: self.value?.serialized()) }
     }
 
     /// Why a body is not a webhook notification.

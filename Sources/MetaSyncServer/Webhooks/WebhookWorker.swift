@@ -13,7 +13,6 @@ import ServiceLifecycle
 /// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
 public struct WebhookWorker: Service {
     let store: MetaStore
-    let queries: ServerQueries
     let refresher: any ObjectRefresher
     let queue: String
     let batchSize: Int
@@ -46,7 +45,6 @@ public struct WebhookWorker: Service {
         logger: Logger
     ) {
         self.store = store
-        self.queries = ServerQueries(database: store.database)
         self.refresher = refresher
         self.queue = queue
         self.batchSize = batchSize
@@ -200,15 +198,19 @@ public struct WebhookWorker: Service {
         // Acknowledge every success of the round in one transaction.
         if !succeeded.isEmpty {
             let now = self.now()
-            try await self.queries.acknowledge(
-                items: succeeded.map(\.item.id),
-                owner: self.owner,
-                processedEvents: succeeded.filter { !$0.payload.targets.isEmpty }.map(\.payload.eventID),
-                ignoredEvents: succeeded.filter { $0.payload.targets.isEmpty }.map(\.payload.eventID),
-                now: now
-            )
-            round.completed += succeeded.count
-            self.processed.increment(by: succeeded.count)
+            let owner = self.owner
+            let acknowledgedCount = try await self.store.transaction { tx in
+                // Only the items this worker still leases: an item whose lease expired belongs to another worker now.
+                let completed = try await tx.queue.complete(ids: succeeded.map(\.item.id), owner: owner, now: now)
+                let acknowledged = succeeded.filter { completed.contains($0.item.id) }
+                let processed = acknowledged.filter { !$0.payload.targets.isEmpty }.map(\.payload.eventID)
+                let ignored = acknowledged.filter { $0.payload.targets.isEmpty }.map(\.payload.eventID)
+                try await tx.webhookEvents.markStatus(ids: processed, status: .processed, at: now)
+                try await tx.webhookEvents.markStatus(ids: ignored, status: .ignored, at: now)
+                return acknowledged.count
+            }
+            round.completed += acknowledgedCount
+            self.processed.increment(by: acknowledgedCount)
         }
         return round
     }

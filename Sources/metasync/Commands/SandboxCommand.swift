@@ -3,6 +3,8 @@ import Foundation
 import GraphSandbox
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `metasync sandbox`: serves the deterministic Graph API simulator over HTTP.
 struct SandboxCommand: AsyncParsableCommand {
@@ -12,7 +14,9 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
             Serves ad accounts, campaigns, ad sets, ads and insights generated from --seed, with Graph's paging, \
             fields, filtering, batch, async insights, OAuth (login-dialog stand-in at /<version>/dialog/oauth), \
-            usage headers and optional fault injection. GET /__stats shows call counters; POST /__reset zeroes them.
+            usage headers and optional fault injection. GET /__stats shows call counters; POST /__reset zeroes them. \
+            With --webhook-url (or a client's POST /<app-id>/subscriptions and POST /act_<id>/subscribed_apps) it \
+            verifies the callback and sends signed ad_account webhooks when objects are edited (POST /<object-id>?status=…).
 
             Point a client at the printed base URL, e.g. METASYNC_GRAPH_URL=http://127.0.0.1:9090. See docs/sandbox.md.
             """
@@ -64,12 +68,27 @@ struct SandboxCommand: AsyncParsableCommand {
     var noRateLimits = false
     @Option(name: .customLong("public-url"), help: "Base URL used in paging links (default: http://<host>:<port>).")
     var publicURL: String?
+    @Option(
+        name: .customLong("webhook-url"),
+        help: ArgumentHelp(
+            "Subscribe the app and every account to ad_account webhooks delivered to this callback (e.g. http://127.0.0.1:8080/webhooks/meta). Clients can also subscribe through POST /<app-id>/subscriptions.",
+            valueName: "url"
+        )
+    )
+    var webhookURL: String?
+    @Option(name: .customLong("webhook-verify-token"), help: "hub.verify_token sent when verifying --webhook-url.")
+    var webhookVerifyToken = "sandbox-verify-token"
+    @Option(name: .customLong("webhook-fields"), help: "ad_account webhook fields subscribed with --webhook-url.")
+    var webhookFields = "in_process_ad_objects,with_issues_ad_objects"
 
     func validate() throws {
         if self.accounts < 0 || self.campaigns < 0 || self.adsetsPerCampaign < 0 || self.adsPerAdset < 0 || self.days < 0 {
             throw ValidationError("Counts must not be negative.")
         }
         if let referenceDate, Self.parseDate(referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD.") }
+        if let webhookURL, URLComponents(string: webhookURL).map({ ($0.scheme == "http" || $0.scheme == "https") && $0.host != nil }) != true {
+            throw ValidationError("--webhook-url must be an http(s) URL such as http://127.0.0.1:8080/webhooks/meta.")
+        }
     }
 
     static func parseDate(_ text: String) -> Date? {
@@ -133,7 +152,21 @@ struct SandboxCommand: AsyncParsableCommand {
             print("  access token: the one given with --access-token")
         }
         print("  stats: GET \(base)/__stats   reset: POST \(base)/__reset")
+        if let webhookURL {
+            let fields = self.webhookFields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            sandbox.subscribeWebhooks(callbackURL: webhookURL, verifyToken: self.webhookVerifyToken, fields: fields)
+            print("  webhooks: \(fields.joined(separator: ", ")) -> \(webhookURL) (edits through POST /<object-id> notify)")
+        }
+        fflush(nil)  // all C streams: the banner must reach a redirected stdout before the server blocks
         let app = buildSandboxApplication(sandbox: sandbox, host: self.host, port: self.port, logger: logger)
-        try await app.runService()
+        let deliverer = SandboxWebhookDeliverer(sandbox: sandbox, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: deliverer), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
     }
 }

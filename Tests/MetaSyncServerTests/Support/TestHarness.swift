@@ -28,7 +28,8 @@ final class ManualNow: Sendable {
     var closure: @Sendable () -> Date { { self.date } }
 }
 
-/// One test's server: a fresh in-memory SQLite store, settings with every secret set, fakes for the Graph seams.
+/// One test's server: a fresh migrated store (SQLite in memory, or a fresh PostgreSQL schema), settings with every
+/// secret set, fakes for the Graph seams.
 struct TestHarness: Sendable {
     static let appID = "4242"
     static let appSecret = "test-app-secret"
@@ -37,6 +38,7 @@ struct TestHarness: Sendable {
 
     let store: MetaStore
     let now: ManualNow
+    let backend: ServerBackend
     var configuration: ServerConfiguration
     var dependencies: ServerDependencies
 
@@ -46,17 +48,35 @@ struct TestHarness: Sendable {
         return logger
     }()
 
-    /// Runs `body` with an open, migrated in-memory database and a harness over it.
+    /// Runs `body` with an open, migrated database on `backend` and a harness over it.
     static func with<T: Sendable>(
+        backend: ServerBackend = .sqlite,
         refresher: (any ObjectRefresher)? = nil,
         syncTrigger: (any SyncTrigger)? = nil,
         exchanger: (any OAuthTokenExchanger)? = nil,
         _ body: (TestHarness) async throws -> T
     ) async throws -> T {
-        let database = try await MetaDatabase.open(.sqliteMemory, logger: Self.logger)
-        try await Migrator.standard.migrate(database, logger: Self.logger)
-        let store = MetaStore(database: database, vault: TokenVault(key: EncryptionKey.generate()))
-        let now = ManualNow()
+        try await backend.withDatabase { database in
+            let harness = Self.harness(
+                store: MetaStore(database: database, vault: TokenVault(key: EncryptionKey.generate())),
+                backend: backend,
+                refresher: refresher,
+                syncTrigger: syncTrigger,
+                exchanger: exchanger
+            )
+            return try await body(harness)
+        }
+    }
+
+    /// A harness over an open, migrated store (e.g. a second "process" on the same database).
+    static func harness(
+        store: MetaStore,
+        backend: ServerBackend,
+        now: ManualNow = ManualNow(),
+        refresher: (any ObjectRefresher)? = nil,
+        syncTrigger: (any SyncTrigger)? = nil,
+        exchanger: (any OAuthTokenExchanger)? = nil
+    ) -> TestHarness {
         let configuration = ServerConfiguration(
             host: "127.0.0.1",
             port: 0,
@@ -80,15 +100,7 @@ struct TestHarness: Sendable {
             now: now.closure,
             logger: Self.logger
         )
-        let harness = TestHarness(store: store, now: now, configuration: configuration, dependencies: dependencies)
-        do {
-            let result = try await body(harness)
-            try? await database.close()
-            return result
-        } catch {
-            try? await database.close()
-            throw error
-        }
+        return TestHarness(store: store, now: now, backend: backend, configuration: configuration, dependencies: dependencies)
     }
 
     /// The application under test. The harness owns the database, so the app neither runs nor closes it.
