@@ -97,6 +97,31 @@ import Testing
         }
     }
 
+    @Test func takingOverALeaseClosesTheDeadProcesssRun() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            // A process took the lease, started a run, and died: the lease expires, the run stays `running`.
+            _ = try await h.store.syncLeases.acquire(accountID: account, holder: "dead:7:00000000", ttl: .seconds(120), now: h.now())
+            let dead = try await h.store.syncRuns.start(kind: "incremental", connectionID: "conn-1", accountID: account, at: h.now())
+            let refresh = try await h.store.syncRuns.start(kind: "refresh", connectionID: "conn-1", accountID: account, at: h.now())
+            let early = try await h.engine.sync(.entitiesOnly())
+            #expect(early.skipped.map(\.reason) == [.leased])
+            #expect(try await h.store.syncRuns.get(id: dead.id)?.outcome == .running)
+
+            await h.advance(.seconds(121))
+            let report = try await h.engine.sync(.entitiesOnly())
+            #expect(report.accounts.map(\.outcome) == [.succeeded])
+            let closed = try #require(try await h.store.syncRuns.get(id: dead.id))
+            #expect(closed.outcome == .cancelled)
+            #expect(closed.error?.hasPrefix("abandoned:") == true)
+            #expect(closed.finishedAt != nil)
+            // Targeted refreshes take no lease: theirs is left alone.
+            #expect(try await h.store.syncRuns.get(id: refresh.id)?.outcome == .running)
+        }
+    }
+
     @Test func leasesCanBeTurnedOff() async throws {
         try await SyncHarness.run(SyncSetup(sync: { $0.usesLeases = false })) { h in
             try await h.connect()

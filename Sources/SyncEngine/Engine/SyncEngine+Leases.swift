@@ -25,6 +25,18 @@ extension SyncEngine {
         switch result {
         case .acquired:
             run.leaseHeld = true
+            // A run still `running` now was left by a process that died holding the lease before: close it.
+            let abandoned = try await self.store.syncRuns.abandonRunning(
+                accountID: run.account.id,
+                error: "abandoned: the process running it stopped before it finished (its sync lease expired); another process took the account over",
+                at: now
+            )
+            if abandoned > 0 {
+                self.logger.warning(
+                    "meta account taken over from a process that stopped mid-sync",
+                    metadata: ["account_id": "\(run.account.id)", "abandoned_runs": "\(abandoned)"]
+                )
+            }
             return nil
         case .held(let lease):
             self.logger.info(
