@@ -18,6 +18,16 @@ import Testing
         GraphSandbox(configuration: SandboxConfiguration(appID: TestHarness.appID, appSecret: TestHarness.appSecret, now: now.closure))
     }
 
+    /// The server's real token exchanger, talking to `sandbox` in process.
+    static func exchanger(_ sandbox: GraphSandbox) -> GraphOAuthTokenExchanger {
+        GraphOAuthTokenExchanger(
+            transport: SandboxTransport(sandbox: sandbox),
+            version: "v25.0",
+            appID: TestHarness.appID,
+            appSecret: TestHarness.appSecret
+        )
+    }
+
     /// Follows `/connect` to the sandbox's dialog and back; returns the callback URI and the browser cookie.
     private func authorize(
         _ client: some TestClientProtocol,
@@ -46,12 +56,7 @@ import Testing
     func oauthFlowEndToEndAgainstTheSandbox(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
-        let exchanger = GraphOAuthTokenExchanger(
-            transport: SandboxTransport(sandbox: sandbox),
-            version: "v25.0",
-            appID: TestHarness.appID,
-            appSecret: TestHarness.appSecret
-        )
+        let exchanger = Self.exchanger(sandbox)
         try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
@@ -90,12 +95,7 @@ import Testing
     @Test func anOAuthConnectSyncsAndSubscribesTheNewAccountsToWebhooks() async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
-        let exchanger = GraphOAuthTokenExchanger(
-            transport: SandboxTransport(sandbox: sandbox),
-            version: "v25.0",
-            appID: TestHarness.appID,
-            appSecret: TestHarness.appSecret
-        )
+        let exchanger = Self.exchanger(sandbox)
         try await TestHarness.with(exchanger: exchanger) { base in
             let engine = SyncEngine(
                 client: GraphClient(
@@ -144,12 +144,7 @@ import Testing
     func deniedConsentAndExpiredCodesStoreNothing(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
-        let exchanger = GraphOAuthTokenExchanger(
-            transport: SandboxTransport(sandbox: sandbox),
-            version: "v25.0",
-            appID: TestHarness.appID,
-            appSecret: TestHarness.appSecret
-        )
+        let exchanger = Self.exchanger(sandbox)
         try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (denied, deniedCookie) = try await self.authorize(client, sandbox: sandbox, deny: true)
