@@ -113,6 +113,27 @@ import Testing
         }
     }
 
+    @Test(arguments: TestBackend.all)
+    func aClaimTakesExpiredLeasesAndPendingItemsUpToTheLimit(backend: TestBackend) async throws {
+        try await backend.withStore(queuePolicy: Self.policy) { store throws in
+            for n in 0..<5 {
+                try await store.queue.enqueue(queue: "refresh", dedupeKey: "ad:\(n)", payload: Self.payload, now: T.at(n))
+            }
+            let first = try await store.queue.claim(queue: "refresh", owner: "w1", limit: 2, now: T.at(10))
+            #expect(first.map(\.dedupeKey) == ["ad:0", "ad:1"])
+            // w1's lease ends at 40: the expired leases come back first, the limit filled with pending items.
+            let second = try await store.queue.claim(queue: "refresh", owner: "w2", limit: 3, now: T.at(40))
+            #expect(second.map(\.dedupeKey) == ["ad:0", "ad:1", "ad:2"])
+            #expect(second.map(\.attempts) == [2, 2, 1])
+            #expect(second.allSatisfy { $0.leaseOwner == "w2" && $0.leaseExpiresAt == T.at(70) })
+            // Only expired leases fit a limit of 1; nothing pending is taken.
+            let third = try await store.queue.claim(queue: "refresh", owner: "w3", limit: 1, now: T.at(70))
+            #expect(third.map(\.dedupeKey) == ["ad:0"])
+            #expect(try await store.queue.list(queue: "refresh", state: .pending).map(\.dedupeKey) == ["ad:3", "ad:4"])
+            #expect(try await store.queue.claim(queue: "refresh", owner: "w3", limit: 0, now: T.at(70)).isEmpty)
+        }
+    }
+
     @Test func backoffDoublesAndIsCapped() {
         #expect(Self.policy.backoff(afterAttempt: 1) == .seconds(10))
         #expect(Self.policy.backoff(afterAttempt: 2) == .seconds(20))

@@ -81,57 +81,72 @@ public struct WorkQueue: Sendable {
     /// bind limits).
     static let rowsPerStatement = 500
 
-    /// Claims up to `limit` items that are due (pending and available, or leased with an expired lease), oldest first,
-    /// leasing them to `owner` for ``WorkQueuePolicy/leaseDuration``. Each claim counts as an attempt; an item whose lease
-    /// expired after its last allowed attempt is dead-lettered instead of claimed.
+    /// Claims up to `limit` items that are due (leased with an expired lease, then pending and available, oldest
+    /// first), leasing them to `owner` for ``WorkQueuePolicy/leaseDuration``. Each claim counts as an attempt; an item
+    /// whose lease expired after its last allowed attempt is dead-lettered instead of claimed.
+    ///
+    /// Usually two statements, both on the (`queue`, `state`, `available_at`) index: a look-up of expired leases (rare:
+    /// work whose worker died or overran its lease) and one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *` for
+    /// the pending items. The rows are decoded after the transaction, so the (SQLite) writer is held as briefly as
+    /// possible.
     public func claim(queue: String, owner: String, limit: Int = 1, now: Date) async throws -> [WorkItem] {
+        guard limit > 0 else { return [] }
         let leaseEnd = now.addingTimeInterval(self.policy.leaseDuration.seconds)
-        let kind = self.executor.kind
-        return try await self.executor.write { sql in
-            // Expired leases that used their last attempt go to the dead letter.
-            try await sql.update(Self.table)
-                .set("state", to: SQLBind(WorkItem.State.dead.rawValue))
-                .set("last_error", to: SQLBind("lease expired on the last attempt"))
-                .set("lease_owner", to: SQLLiteral.null)
-                .set("updated_at", to: SQLBind(now))
+        let postgres = self.executor.kind == .postgres
+        let rows = try await self.executor.write { sql -> [any SQLRow] in
+            // Expired leases; those that used their last attempt go to the dead letter, the others are claimed again.
+            let expiredSelect = sql.select().column("id").column("attempts").column("max_attempts").from(Self.table)
                 .where("queue", .equal, SQLBind(queue))
                 .where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
                 .where("lease_expires_at", .lessThanOrEqual, SQLBind(now))
-                .where(SQLColumn("attempts"), .greaterThanOrEqual, SQLColumn("max_attempts"))
-                .run()
-
-            // Two look-ups that each use the (queue, state, available_at) index: due pending items, and leases that
-            // expired. One query with `OR` could only use the index's `queue` prefix and would visit every item ever
-            // queued, done ones included (the claim got slower the longer the queue lived).
-            func due(_ state: WorkItem.State, _ column: String) async throws -> [(availableAt: Date, id: Int)] {
-                let select = sql.select().column("id").column("available_at").from(Self.table)
-                    .where("queue", .equal, SQLBind(queue))
-                    .where("state", .equal, SQLBind(state.rawValue))
-                    .where(SQLColumn(column), .lessThanOrEqual, SQLBind(now))
-                    .orderBy("available_at").orderBy("id")
-                    .limit(limit)
-                if kind == .postgres {
-                    select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
-                }
-                return try await select.all().map {
-                    (try $0.decode(column: "available_at", as: Date.self), try $0.decode(column: "id", as: Int.self))
+                .orderBy("available_at").orderBy("id")
+            if postgres { expiredSelect.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
+            var dead: [Int] = []
+            var retry: [Int] = []
+            for row in try await expiredSelect.all() {
+                let id = try row.decode(column: "id", as: Int.self)
+                if try row.decode(column: "attempts", as: Int.self) >= row.decode(column: "max_attempts", as: Int.self) {
+                    dead.append(id)
+                } else if retry.count < limit {
+                    retry.append(id)
                 }
             }
-            let candidates = try await due(.pending, "available_at") + due(.leased, "lease_expires_at")
-            let ids = candidates.sorted { ($0.availableAt, $0.id) < ($1.availableAt, $1.id) }.prefix(limit).map(\.id)
-            guard !ids.isEmpty else { return [] }
-            return try await sql.update(Self.table)
+            for chunk in dead.chunked(Self.rowsPerStatement) {
+                try await sql.update(Self.table)
+                    .set("state", to: SQLBind(WorkItem.State.dead.rawValue))
+                    .set("last_error", to: SQLBind("lease expired on the last attempt"))
+                    .set("lease_owner", to: SQLLiteral.null)
+                    .set("updated_at", to: SQLBind(now))
+                    .where(SQLColumn("id"), .in, SQLBind.group(Array(chunk)))
+                    .run()
+            }
+            let pending = limit - retry.count
+            let pendingIDs = SQLSubquery.select { select in
+                let select = select.column("id").from(Self.table)
+                    .where("queue", .equal, SQLBind(queue))
+                    .where("state", .equal, SQLBind(WorkItem.State.pending.rawValue))
+                    .where("available_at", .lessThanOrEqual, SQLBind(now))
+                    .orderBy("available_at").orderBy("id")
+                    .limit(pending)
+                return postgres ? select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) : select
+            }
+            let update = sql.update(Self.table)
                 .set("state", to: SQLBind(WorkItem.State.leased.rawValue))
                 .set("lease_owner", to: SQLBind(owner))
                 .set("lease_expires_at", to: SQLBind(leaseEnd))
                 .set("attempts", to: SQLBinaryExpression(SQLColumn("attempts"), .add, SQLLiteral.numeric("1")))
                 .set("updated_at", to: SQLBind(now))
-                .where(SQLColumn("id"), .in, SQLBind.group(ids))
-                .returning(SQLLiteral.all)
-                .all()
-                .map { try $0.decode(model: WorkItem.self) }
-                .sorted { ($0.availableAt, $0.id) < ($1.availableAt, $1.id) }
+            switch (retry.isEmpty, pending > 0) {
+            case (true, _): update.where(SQLColumn("id"), .in, pendingIDs)
+            case (false, false): update.where(SQLColumn("id"), .in, SQLBind.group(retry))
+            case (false, true):
+                update.where { group in
+                    group.where(SQLColumn("id"), .in, SQLBind.group(retry)).orWhere(SQLColumn("id"), .in, pendingIDs)
+                }
+            }
+            return try await update.returning(SQLLiteral.all).all()
         }
+        return try rows.map { try $0.decode(model: WorkItem.self) }.sorted { ($0.availableAt, $0.id) < ($1.availableAt, $1.id) }
     }
 
     /// Acknowledges a claimed item (state `done`). Returns false when `owner` no longer holds the lease (it expired and

@@ -15,6 +15,14 @@ final class GroupCommitter: Sendable {
     struct Event: Sendable {
         var row: WebhookEventRow
         var targets: [WebhookTarget]
+        /// `targets` as the JSON of the queue payload (built by the request, not while the transaction runs).
+        var targetsJSON: String
+
+        init(row: WebhookEventRow, targets: [WebhookTarget]) {
+            self.row = row
+            self.targets = targets
+            self.targetsJSON = WebhookWorkItem.targetsJSON(targets)
+        }
     }
 
     private enum Outcome: Sendable {
@@ -129,20 +137,22 @@ final class GroupCommitter: Sendable {
     /// new.
     private func commit(_ events: [Event], now: Date) async throws -> Set<String> {
         let queue = self.queue
+        // Everything that does not need the new ids is prepared before the transaction (on SQLite it holds the writer).
+        let rows = events.map(\.row)
+        var targetsJSON: [String: String] = [:]
+        for event in events where targetsJSON[event.row.dedupeKey] == nil {
+            targetsJSON[event.row.dedupeKey] = event.targetsJSON
+        }
         return try await self.store.transaction { tx in
-            let inserted = try await tx.webhookEvents.record(events.map(\.row))
+            let inserted = try await tx.webhookEvents.record(rows)
             guard !inserted.isEmpty else { return [] }
-            var targets: [String: [WebhookTarget]] = [:]
-            for event in events where targets[event.row.dedupeKey] == nil {
-                targets[event.row.dedupeKey] = event.targets
-            }
             // Keyed by the event id: unique per event (the events themselves are deduplicated above), and the queue's
             // unique index grows (mostly) at its end instead of taking a random page per event as a hash would.
             let items = inserted.map { row in
                 let id = row.id ?? 0
                 return WorkQueueEntry(
                     dedupeKey: "event:\(id)",
-                    payload: WebhookWorkItem(eventID: id, targets: targets[row.dedupeKey] ?? []).json
+                    payload: WebhookWorkItem.json(eventID: id, targetsJSON: targetsJSON[row.dedupeKey] ?? "[]")
                 )
             }
             try await tx.queue.enqueue(queue: queue, items: items, now: now)

@@ -17,12 +17,20 @@ struct WebhookWorkItem: Codable, Sendable, Equatable {
 extension WebhookWorkItem {
     /// The queue payload: the JSON `JSONEncoder` would write for this item, built directly (it runs for every event
     /// received; the worker decodes it with `JSONDecoder`).
-    var json: JSONText {
-        let targets = self.targets.map { target in
+    var json: JSONText { Self.json(eventID: self.eventID, targetsJSON: Self.targetsJSON(self.targets)) }
+
+    /// The `targets` array as JSON: computed before the event id is known (outside the write transaction).
+    static func targetsJSON(_ targets: [WebhookTarget]) -> String {
+        let values = targets.map { target in
             var members: [String: JSONValue] = ["object_id": .string(target.objectID), "level": .string(target.level.rawValue)]
             if let account = target.accountID { members["account_id"] = .string(account) }
             return JSONValue.object(members)
         }
-        return JSONText(rawValue: JSONValue.object(["event_id": .number(String(self.eventID)), "targets": .array(targets)]).serialized())
+        return JSONValue.array(values).serialized()
+    }
+
+    /// The payload of event `eventID` whose targets are `targetsJSON` (keys in sorted order, as `JSONValue` writes them).
+    static func json(eventID: Int, targetsJSON: String) -> JSONText {
+        JSONText(rawValue: #"{"event_id":"# + String(eventID) + #","targets":"# + targetsJSON + "}")
     }
 }
