@@ -13,12 +13,13 @@ import SyncEngine
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP server: OAuth connect flow, Meta webhooks, JSON API, /health and /metrics.",
+        abstract: "Run the HTTP server: dashboard, OAuth connect flow, Meta webhooks, JSON API, /health and /metrics.",
         discussion: """
             Runs one ServiceGroup: the database, then the webhook worker and the sync services, then the HTTP server. \
             SIGTERM or SIGINT stops accepting requests, lets in-flight requests and the current refresh or sync page \
             finish, then closes the database.
 
+            The dashboard is at / (sign in at /login with the API key); the JSON API at /api (bearer API key). \
             Settings (flag, environment variable, or metasync.toml): --database / METASYNC_DATABASE_URL, \
             METASYNC_APP_ID and METASYNC_APP_SECRET (OAuth, webhook signatures, signed_request), METASYNC_API_KEY \
             (the /api bearer key; without it the API refuses every request), METASYNC_WEBHOOK_VERIFY_TOKEN, \
