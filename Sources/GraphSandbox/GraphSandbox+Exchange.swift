@@ -62,6 +62,7 @@ extension GraphSandbox {
             JSONMember("webhook_deliveries", .int(s.webhookDeliveries)),
             JSONMember("webhook_failed_attempts", .int(s.webhookFailedAttempts)),
             JSONMember("webhook_dropped", .int(s.webhookDropped)),
+            JSONMember("calls_by_user", .object(s.callsByUser.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })),
             JSONMember("calls_by_endpoint", .object(s.callsByEndpoint.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })),
             JSONMember("errors_by_code", .object(s.errorsByCode.sorted { $0.key < $1.key }.map { JSONMember(String($0.key), .int($0.value)) })),
             JSONMember("faults_injected", .object(s.faultsInjected.sorted { $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })),
@@ -244,6 +245,13 @@ extension GraphSandbox {
             let classification = self.classify(request, state: s)
             s.stats.graphCalls += classification.weight
             s.stats.callsByEndpoint[classification.template, default: 0] += classification.weight
+            if let token = request.token, !token.isEmpty {
+                if self.isAppToken(token) {
+                    s.stats.callsByUser["app", default: 0] += classification.weight
+                } else if let user = s.tokens[token]?.userID {
+                    s.stats.callsByUser[user, default: 0] += classification.weight
+                }
+            }
             let serial = s.nextSerial()
             let traceID = Self.traceID(seed: c.seed, serial: serial)
             // Three draws per call, always, so the fault sequence depends only on the seed and the call order.

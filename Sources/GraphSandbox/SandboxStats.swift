@@ -29,9 +29,17 @@ public struct SandboxStats: Sendable, Hashable, Codable {
     public var webhookFailedAttempts: Int = 0
     /// Webhook POSTs given up after the last retry (Meta drops them after 36 hours).
     public var webhookDropped: Int = 0
+    /// Graph calls by the Meta user whose token made them (the token's user id; `app` for app tokens), counted like
+    /// ``graphCalls``. Calls with a missing or unknown token are not counted here. Compare with a per-user call budget.
+    public var callsByUser: [String: Int] = [:]
 
     /// Empty counters.
     public init() {}
+
+    /// Graph calls made with tokens of `userID` (0 when none).
+    public func calls(byUser userID: String) -> Int {
+        self.callsByUser[userID] ?? 0
+    }
 
     /// Calls to one endpoint template (0 when never called).
     public func calls(_ template: String) -> Int {

@@ -62,6 +62,8 @@ public struct MetaStore: Sendable {
     public var oauthStates: OAuthStateRepository { OAuthStateRepository(executor: self.executor) }
     /// The durable work queue (`work_queue`).
     public let queue: WorkQueue
+    /// Account sync leases (`sync_leases`).
+    public var syncLeases: SyncLeaseRepository { SyncLeaseRepository(executor: self.executor) }
 
     /// Runs `body` in one transaction: every write through `tx` commits when `body` returns, and none does when it
     /// throws.
@@ -102,7 +104,7 @@ public struct MetaStore: Sendable {
     /// Every table of the schema, in documentation order.
     public static let tables = [
         "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "performance_snapshots", "sync_runs", "sync_state",
-        "webhook_events", "work_queue",
+        "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states",
     ]
 
     /// The number of rows in every table.

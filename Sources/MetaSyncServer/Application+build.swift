@@ -22,6 +22,7 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
     let server = MetaSyncServer(configuration: configuration, dependencies: dependencies)
     let router = Router(context: AppRequestContext.self)
     server.addRoutes(to: router)
+    server.addDashboardRoutes(to: router)
 
     var app = Application(
         router: router,
@@ -52,10 +53,18 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
     return app
 }
 
-/// Every route the application registers, for documentation checks.
+/// Every route of the JSON API and the operational endpoints (all documented in `/openapi.yaml`), for documentation
+/// checks. The dashboard's HTML pages are listed by ``dashboardRoutes(_:_:)`` instead.
 public func registeredRoutes(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> [ServerRoute] {
     let recorder = RouteRecorder<AppRequestContext>()
     MetaSyncServer(configuration: configuration, dependencies: dependencies).addRoutes(to: recorder)
+    return recorder.routes
+}
+
+/// The dashboard's HTML routes (login, overview, performance pages, sync runs); not part of the OpenAPI document.
+public func dashboardRoutes(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> [ServerRoute] {
+    let recorder = RouteRecorder<AppRequestContext>()
+    MetaSyncServer(configuration: configuration, dependencies: dependencies).addDashboardRoutes(to: recorder)
     return recorder.routes
 }
 
@@ -167,5 +176,17 @@ struct MetaSyncServer: Sendable {
             ).endpoints
         )
         router.addRoutes(api, atPath: "/api")
+    }
+
+    /// The dashboard pages, after ``addRoutes(to:)`` (so the metrics and error middleware also wrap them).
+    func addDashboardRoutes<Methods: RouterMethods>(to router: Methods) where Methods.Context == AppRequestContext {
+        DashboardController(
+            configuration: self.configuration,
+            store: self.dependencies.store,
+            governor: self.dependencies.governor,
+            budget: self.dependencies.budget,
+            now: self.dependencies.now,
+            logger: self.dependencies.logger
+        ).addRoutes(to: router)
     }
 }

@@ -54,6 +54,11 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var workerErrorBackoff: Duration
     /// Days before token expiry at which a connection counts as `expiring` in `/health` (default 7).
     public var expiringWithinDays: Int
+    /// The locale of the dashboard's numbers, money and dates (e.g. `de_DE`); nil (default) uses the browser's
+    /// `Accept-Language`, then `en_US`.
+    public var dashboardLocale: String?
+    /// How long a dashboard login lasts (default 12 hours).
+    public var dashboardSessionLifetime: Duration
 
     /// The default login dialog (reference §8.1).
     public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"
@@ -80,7 +85,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         workerPollInterval: Duration = .seconds(1),
         workerCoalescingDelay: Duration = .milliseconds(200),
         workerErrorBackoff: Duration = .seconds(5),
-        expiringWithinDays: Int = 7
+        expiringWithinDays: Int = 7,
+        dashboardLocale: String? = nil,
+        dashboardSessionLifetime: Duration = .seconds(12 * 3600)
     ) {
         self.host = host
         self.port = port
@@ -102,6 +109,8 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         self.workerCoalescingDelay = workerCoalescingDelay
         self.workerErrorBackoff = workerErrorBackoff
         self.expiringWithinDays = expiringWithinDays
+        self.dashboardLocale = dashboardLocale.flatMap { $0.isEmpty ? nil : $0 }
+        self.dashboardSessionLifetime = dashboardSessionLifetime
     }
 
     /// The OAuth `redirect_uri`: ``publicBaseURL`` + `/oauth/callback`.

@@ -23,14 +23,18 @@ public final class SyncEngine: Sendable {
     public let store: MetaStore
     public let configuration: SyncConfiguration
     let time: SyncTime
+    /// Sleeps between lease heartbeats (its own clock: tests run syncs on an immediate clock).
+    let leaseSleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
     /// Connections marked expired during this engine's life, so a run does not mark one twice.
     let expiredConnections = Mutex<Set<String>>([])
 
     /// - Parameters:
     ///   - clock: Waits (deferred accounts, loop intervals) sleep on it; elapsed times are measured on it.
-    ///   - now: Wall-clock time for token expiry, watermarks and `sync_runs` (injected in tests).
-    public init(
+    ///   - now: Wall-clock time for token expiry, watermarks, leases and `sync_runs` (injected in tests).
+    ///
+    /// Lease heartbeats sleep on a `ContinuousClock`.
+    public convenience init(
         client: GraphClient,
         store: MetaStore,
         configuration: SyncConfiguration = SyncConfiguration(),
@@ -38,10 +42,33 @@ public final class SyncEngine: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "metasync.sync")
     ) {
+        self.init(
+            client: client,
+            store: store,
+            configuration: configuration,
+            clock: clock,
+            now: now,
+            leaseClock: ContinuousClock(),
+            logger: logger
+        )
+    }
+
+    /// An engine whose lease heartbeats (every ``SyncConfiguration/leaseHeartbeat``) sleep on `leaseClock`, e.g. a test
+    /// clock, while syncs wait on `clock`.
+    public init(
+        client: GraphClient,
+        store: MetaStore,
+        configuration: SyncConfiguration = SyncConfiguration(),
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        leaseClock: any Clock<Duration>,
+        logger: Logger = Logger(label: "metasync.sync")
+    ) {
         self.client = client
         self.store = store
         self.configuration = configuration
         self.time = SyncTime(clock: clock, now: now)
+        self.leaseSleep = SyncTime(clock: leaseClock, now: now).sleep
         self.logger = logger
     }
 
@@ -59,7 +86,8 @@ public final class SyncEngine: Sendable {
             context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .wait),
             counter: counter,
             retryLimit: self.configuration.pageRetryLimit,
-            logger: self.logger
+            logger: self.logger,
+            now: self.time.now
         )
     }
 }

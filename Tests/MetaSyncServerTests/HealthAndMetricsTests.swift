@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import MetaStore
 import NIOCore
+import SyncEngine
 import Testing
 
 @testable import MetaSyncServer
@@ -59,6 +60,35 @@ import Testing
                 let accounts = try #require(usage["accounts"] as? [[String: Any]])
                 #expect(accounts.first?["percent"] as? Double == 42.5)
                 #expect(!response.text.contains(Seed.token))
+            }
+        }
+    }
+
+    /// A call budget whose store (Redis) cannot be reached.
+    struct UnreachableBudget: CallBudget {
+        func acquire(userID: String, cost: Int, now: Date) async throws -> CallBudgetDecision {
+            throw RedisCallBudgetUnavailable(reason: "Could not connect to Redis at 127.0.0.1:1: connection refused", userID: userID)
+        }
+
+        func usage(userID: String, now: Date) async throws -> CallBudgetUsage {
+            throw RedisCallBudgetUnavailable(reason: "Could not connect to Redis at 127.0.0.1:1: connection refused", userID: userID)
+        }
+    }
+
+    @Test func anUnreachableCallBudgetIsAHealthWarning() async throws {
+        try await TestHarness.with { base in
+            try await Seed.load(into: base.store, now: base.now.date)
+            var harness = base
+            harness.dependencies.budget = UnreachableBudget()
+            try await harness.application().test(.router) { client in
+                let response = try await client.execute(uri: "/health", method: .get)
+                #expect(response.status == .ok)
+                let json = try response.json()
+                #expect(json["status"] as? String == "degraded")
+                let warnings = try #require(json["warnings"] as? [String])
+                #expect(warnings.count == 1)
+                #expect(warnings.first?.contains("Redis at 127.0.0.1:1") == true)
+                #expect(warnings.first?.contains("METASYNC_CALL_BUDGET") == true)
             }
         }
     }

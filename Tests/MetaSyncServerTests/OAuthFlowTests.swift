@@ -75,7 +75,7 @@ import Testing
             #expect(connection.expiresAt == Date(timeIntervalSince1970: 1_785_000_000))
             #expect(!connection.tokenCiphertext.contains("EAAB"))
             #expect(try await harness.store.connections.accessToken(connectionID: connection.id) == "EAAB-long-lived-secret-token")
-            #expect(trigger.received == [SyncTriggerRequest(connectionID: connection.id)])
+            #expect(trigger.received == [SyncTriggerRequest(connectionID: connection.id, subscribeWebhooks: true)])
         }
     }
 

@@ -18,6 +18,16 @@ import Testing
         GraphSandbox(configuration: SandboxConfiguration(appID: TestHarness.appID, appSecret: TestHarness.appSecret, now: now.closure))
     }
 
+    /// The server's real token exchanger, talking to `sandbox` in process.
+    static func exchanger(_ sandbox: GraphSandbox) -> GraphOAuthTokenExchanger {
+        GraphOAuthTokenExchanger(
+            transport: SandboxTransport(sandbox: sandbox),
+            version: "v25.0",
+            appID: TestHarness.appID,
+            appSecret: TestHarness.appSecret
+        )
+    }
+
     /// Follows `/connect` to the sandbox's dialog and back; returns the callback URI and the browser cookie.
     private func authorize(
         _ client: some TestClientProtocol,
@@ -46,12 +56,7 @@ import Testing
     func oauthFlowEndToEndAgainstTheSandbox(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
-        let exchanger = GraphOAuthTokenExchanger(
-            transport: SandboxTransport(sandbox: sandbox),
-            version: "v25.0",
-            appID: TestHarness.appID,
-            appSecret: TestHarness.appSecret
-        )
+        let exchanger = Self.exchanger(sandbox)
         try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
@@ -87,16 +92,59 @@ import Testing
         }
     }
 
+    @Test func anOAuthConnectSyncsAndSubscribesTheNewAccountsToWebhooks() async throws {
+        let now = ManualNow(Date())
+        let sandbox = Self.sandbox(now: now)
+        let exchanger = Self.exchanger(sandbox)
+        try await TestHarness.with(exchanger: exchanger) { base in
+            let engine = SyncEngine(
+                client: GraphClient(
+                    configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
+                    transport: SandboxTransport(sandbox: sandbox),
+                    now: now.closure,
+                    budget: nil,
+                    logger: TestHarness.logger
+                ),
+                store: base.store,
+                configuration: SyncConfiguration(backfillDays: 1, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
+                now: now.closure,
+                logger: TestHarness.logger
+            )
+            let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: true, logger: TestHarness.logger)
+            var harness = base
+            harness.dependencies.syncTrigger = trigger
+            let account = try #require(sandbox.accountIDs.first)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await trigger.run() }
+                try await harness.application().test(.router) { client in
+                    let (callback, cookie) = try await self.authorize(client, sandbox: sandbox)
+                    #expect(try await client.execute(uri: callback, method: .get, headers: [.cookie: cookie]).status == .seeOther)
+                }
+                // The triggered job subscribes the account, then syncs it; wait for the sync's rows (15 s at most).
+                let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+                while try await base.store.adAccounts.count() == 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            #expect(try await base.store.adAccounts.count() == sandbox.accountIDs.count)
+            #expect(sandbox.stats.calls("POST /act_{id}/subscribed_apps") == sandbox.accountIDs.count)
+            let listed = await sandbox.handle(
+                GraphHTTPRequest(
+                    method: .get,
+                    path: "/v25.0/\(account)/subscribed_apps",
+                    query: [GraphQueryItem(name: "access_token", value: sandbox.accessToken)]
+                )
+            )
+            #expect(String(decoding: listed.body, as: UTF8.self).contains("\"id\":\"\(TestHarness.appID)\""))
+        }
+    }
+
     @Test(arguments: ServerBackend.all)
     func deniedConsentAndExpiredCodesStoreNothing(backend: ServerBackend) async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
-        let exchanger = GraphOAuthTokenExchanger(
-            transport: SandboxTransport(sandbox: sandbox),
-            version: "v25.0",
-            appID: TestHarness.appID,
-            appSecret: TestHarness.appSecret
-        )
+        let exchanger = Self.exchanger(sandbox)
         try await TestHarness.with(backend: backend, exchanger: exchanger) { harness in
             try await harness.application().test(.router) { client in
                 let (denied, deniedCookie) = try await self.authorize(client, sandbox: sandbox, deny: true)

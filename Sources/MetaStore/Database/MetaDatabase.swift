@@ -82,7 +82,11 @@ public final class MetaDatabase: Service, Sendable {
         let database = try await Self.open(location, logger: logger)
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await database.run() }
+                // `body` starts once the run task is under way: PostgresClient warns about (and delays) leases taken
+                // before its run() is called.
+                let (started, signal) = AsyncStream.makeStream(of: Void.self)
+                group.addTask { try await database.run(onStart: { signal.finish() }) }
+                for await _ in started {}
                 defer { group.cancelAll() }
                 return try await body(database)
             }
@@ -215,12 +219,19 @@ public final class MetaDatabase: Service, Sendable {
     /// file, WAL checkpoints on a connection of their own (see ``checkpointInterval``). Returns on graceful shutdown or
     /// cancellation.
     public func run() async throws {
+        try await self.run(onStart: {})
+    }
+
+    /// ``run()``, calling `onStart` right before the work starts (the PostgreSQL pool's `run()` in the same task).
+    func run(onStart: @escaping @Sendable () -> Void) async throws {
         switch self.backend {
         case .postgres(let client):
             await cancelWhenGracefulShutdown {
+                onStart()
                 await client.run()
             }
         case .sqlite:
+            onStart()
             guard case .sqliteFile(let path) = self.location else {
                 try? await gracefulShutdown()
                 return

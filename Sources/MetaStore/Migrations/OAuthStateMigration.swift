@@ -4,7 +4,7 @@
 /// Only SHA-256 hashes are stored: of the state (the key) and of the browser cookie it is bound to.
 enum OAuthStateMigration {
     static let migration = Migration(
-        version: 4,
+        version: 5,
         name: "oauth_states",
         ddl: [
             """

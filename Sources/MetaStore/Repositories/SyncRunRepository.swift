@@ -43,6 +43,28 @@ public struct SyncRunRepository: Sendable {
         }
     }
 
+    /// Ends every run of `accountID` still marked `running` (except targeted `refresh` runs) as `cancelled` with
+    /// `error`, and returns how many there were.
+    ///
+    /// Called by a process that has just taken the account's sync lease: a legitimate holder finishes its run before
+    /// releasing the lease, so a run still `running` then belongs to a process that died (or stalled past its lease)
+    /// in the middle of it.
+    @discardableResult
+    public func abandonRunning(accountID: String, error: String, at finishedAt: Date) async throws -> Int {
+        try await self.executor.write { sql in
+            try await sql.update(SyncRunRow.tableName)
+                .set("finished_at", to: SQLBind(finishedAt))
+                .set("outcome", to: SQLBind(SyncRunRow.Outcome.cancelled.rawValue))
+                .set("error", to: SQLBind(error))
+                .where("account_id", .equal, SQLBind(accountID))
+                .where("outcome", .equal, SQLBind(SyncRunRow.Outcome.running.rawValue))
+                .where("kind", .notEqual, SQLBind("refresh"))
+                .returning("id")
+                .all()
+                .count
+        }
+    }
+
     /// The run, if stored.
     public func get(id: String) async throws -> SyncRunRow? {
         try await EntityRepository<SyncRunRow>(executor: self.executor).list(where: "id", equals: id).first

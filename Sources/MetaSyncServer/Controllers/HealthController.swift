@@ -3,6 +3,7 @@ import GraphAPI
 import Hummingbird
 import Logging
 import MetaStore
+import SyncEngine
 
 /// `GET /health`: database reachability, connection statuses, call-budget and usage-header levels per account, and
 /// the webhook queue. 200 when the database answers, 503 when it does not.
@@ -61,9 +62,11 @@ struct HealthController: Sendable {
         var connectionCounts: [String: Int]
         var usage: Usage?
         var webhookQueue: [String: Int]
+        /// Problems that do not stop the server but need attention (e.g. the shared call budget is unreachable).
+        var warnings: [String] = []
 
         enum CodingKeys: String, CodingKey {
-            case status, database, connections
+            case status, database, connections, warnings
             case connectionCounts = "connection_counts"
             case usage
             case webhookQueue = "webhook_queue"
@@ -99,7 +102,12 @@ struct HealthController: Sendable {
                     daysUntilExpiry: row.expiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
                 )
                 if let budget = self.budget {
-                    connection.callBudget = try? await budget.usage(userID: row.metaUserID, now: now)
+                    do {
+                        connection.callBudget = try await budget.usage(userID: row.metaUserID, now: now)
+                    } catch {
+                        let warning = Self.budgetWarning(error)
+                        if !report.warnings.contains(warning) { report.warnings.append(warning) }
+                    }
                 }
                 report.connections.append(connection)
                 report.connectionCounts[connection.status, default: 0] += 1
@@ -116,13 +124,25 @@ struct HealthController: Sendable {
             let snapshot = governor.snapshot(now: now)
             report.usage = .init(appPercent: snapshot.appPercent, accounts: snapshot.accounts)
         }
-        if report.database.reachable, report.connectionCounts["expired", default: 0] > 0 || (report.webhookQueue["dead"] ?? 0) > 0 {
+        if report.database.reachable,
+            report.connectionCounts["expired", default: 0] > 0 || (report.webhookQueue["dead"] ?? 0) > 0 || !report.warnings.isEmpty
+        {
             report.status = "degraded"
         }
         var response = try context.responseEncoder.encode(report, from: request, context: context)
         response.status = report.database.reachable ? .ok : .serviceUnavailable
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// What to tell an operator when the call budget cannot be read: the Redis budget's own explanation (it names the
+    /// server, never a password), otherwise only the kind of error.
+    static func budgetWarning(_ error: any Error) -> String {
+        if let unavailable = error as? RedisCallBudgetUnavailable {
+            return
+                "Call budget unavailable: \(unavailable.reason). Graph calls beyond a small local allowance are refused until it is back (check METASYNC_CALL_BUDGET)."
+        }
+        return "Call budget unavailable (\(type(of: error))): Graph calls may be refused until it is reachable (check METASYNC_CALL_BUDGET)."
     }
 
     /// A connection's status now: `revoked` and `expired` as stored; otherwise judged from its expiry.

@@ -154,10 +154,11 @@ struct OAuthController: Sendable {
             now: now
         )
         self.logger.info("meta connection stored", metadata: ["connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)"])
-        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too).
+        // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too), and
+        // have them deliver webhooks when this server receives them.
         if let trigger = self.syncTrigger {
             do {
-                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id))
+                _ = try await trigger.triggerSync(SyncTriggerRequest(connectionID: saved.id, subscribeWebhooks: true))
             } catch {
                 self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
             }

@@ -9,7 +9,9 @@ import Synchronization
 ///
 /// `POST /api/sync` validates the request against the store and queues it; this service (in the application's
 /// service group, so there is no unstructured task) runs queued syncs one at a time. Requests for a target already
-/// queued are merged. On graceful shutdown the running sync is asked to stop after its current page.
+/// queued are merged. On graceful shutdown the running sync is asked to stop after its current page. Triggered syncs
+/// take each account's sync lease like every sync: an account another process is syncing is skipped (logged as
+/// `leased_elsewhere`), not failed; they run whether or not the account's scheduled sync is due.
 public final class TriggeredSyncService: SyncTrigger, Service {
     private struct State {
         var pending: [SyncTriggerRequest] = []
@@ -18,13 +20,18 @@ public final class TriggeredSyncService: SyncTrigger, Service {
 
     private let engine: SyncEngine
     private let store: MetaStore
+    private let subscribesWebhooks: Bool
     private let logger: Logger
     private let state = Mutex(State())
 
     /// A trigger over `engine` (whose store is used to validate requests).
-    public init(engine: SyncEngine, logger: Logger = Logger(label: "metasync.server.sync")) {
+    /// - Parameter subscribesWebhooks: Honour ``SyncTriggerRequest/subscribeWebhooks`` (set after an OAuth connect):
+    ///   subscribe the connection's ad accounts to the app before syncing. Turn it on when this server receives
+    ///   webhooks (app secret and verify token configured).
+    public init(engine: SyncEngine, subscribesWebhooks: Bool = false, logger: Logger = Logger(label: "metasync.server.sync")) {
         self.engine = engine
         self.store = engine.store
+        self.subscribesWebhooks = subscribesWebhooks
         self.logger = logger
     }
 
@@ -52,6 +59,9 @@ public final class TriggeredSyncService: SyncTrigger, Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 guard let request = await self.next() else { return }
+                if request.subscribeWebhooks, self.subscribesWebhooks, let connectionID = request.connectionID {
+                    await self.subscribeWebhooks(connectionID: connectionID)
+                }
                 let engineRequest = SyncRequest(
                     connectionIDs: request.connectionID.map { [$0] },
                     accountIDs: request.accountID.map { [$0] },
@@ -61,7 +71,11 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                     let report = try await self.engine.sync(engineRequest)
                     self.logger.info(
                         "triggered sync finished",
-                        metadata: ["outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")"]
+                        metadata: [
+                            "outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")",
+                            "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
+                            "leased_elsewhere": "\(report.skipped.filter { $0.reason == .leased }.map(\.accountID).joined(separator: ","))",
+                        ]
                     )
                 } catch is CancellationError {
                     return
@@ -69,6 +83,24 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                     self.logger.error("triggered sync failed", metadata: ["error": "\(error)"])
                 }
             }
+        }
+    }
+
+    /// Best effort: a failure is logged (with what to do) and the sync goes on.
+    private func subscribeWebhooks(connectionID: String) async {
+        do {
+            let (accounts, problems) = try await self.engine.subscribeWebhookAccounts(connectionID: connectionID)
+            self.logger.info(
+                "ad accounts subscribed to webhooks",
+                metadata: [
+                    "connection_id": "\(connectionID)", "subscribed": "\(accounts.filter(\.subscribed).count)", "accounts": "\(accounts.count)",
+                ]
+            )
+            for problem in problems {
+                self.logger.warning("webhook subscription problem (run `metasync webhooks status`)", metadata: ["problem": "\(problem)"])
+            }
+        } catch {
+            self.logger.warning("ad accounts not subscribed to webhooks", metadata: ["connection_id": "\(connectionID)", "error": "\(error)"])
         }
     }
 

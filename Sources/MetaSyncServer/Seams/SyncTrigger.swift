@@ -17,12 +17,15 @@ public struct SyncTriggerRequest: Sendable, Hashable, Codable {
     public var accountID: String?
     /// Ignore watermarks and re-read everything.
     public var full: Bool
+    /// Subscribe the connection's ad accounts to the app's webhooks first (after an OAuth connect; never set from JSON).
+    public var subscribeWebhooks: Bool
 
     /// A request.
-    public init(connectionID: String? = nil, accountID: String? = nil, full: Bool = false) {
+    public init(connectionID: String? = nil, accountID: String? = nil, full: Bool = false, subscribeWebhooks: Bool = false) {
         self.connectionID = connectionID
         self.accountID = accountID
         self.full = full
+        self.subscribeWebhooks = subscribeWebhooks
     }
 
     enum CodingKeys: String, CodingKey {
@@ -36,6 +39,7 @@ public struct SyncTriggerRequest: Sendable, Hashable, Codable {
         self.connectionID = try container.decodeIfPresent(String.self, forKey: .connectionID)
         self.accountID = try container.decodeIfPresent(String.self, forKey: .accountID)
         self.full = try container.decodeIfPresent(Bool.self, forKey: .full) ?? false
+        self.subscribeWebhooks = false
     }
 }
 

@@ -354,6 +354,7 @@ enum OpenAPIDocument {
                 connection_counts: {type: object, additionalProperties: {type: integer}}
                 usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {type: object}}}}
                 webhook_queue: {type: object, additionalProperties: {type: integer}}
+                warnings: {type: array, items: {type: string}, description: "e.g. the shared call budget (Redis) is unreachable"}
 
         """#
 }

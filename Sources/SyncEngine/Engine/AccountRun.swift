@@ -10,6 +10,8 @@ final class AccountRun: Sendable {
         var finishedStreams: Set<String> = []
         var deferrals = 0
         var startedAt: Duration?
+        var leaseHeld = false
+        var leaseLost = false
     }
 
     let connectionID: String
@@ -59,4 +61,16 @@ final class AccountRun: Sendable {
     }
 
     var deferrals: Int { self.state.withLock { $0.deferrals } }
+
+    /// Whether this run holds the account's sync lease (acquired and not yet released).
+    var leaseHeld: Bool {
+        get { self.state.withLock { $0.leaseHeld } }
+        set { self.state.withLock { $0.leaseHeld = newValue } }
+    }
+
+    /// Set by the heartbeat when a renewal found the lease taken over: the run stops after its current page.
+    var leaseLost: Bool {
+        get { self.state.withLock { $0.leaseLost } }
+        set { self.state.withLock { $0.leaseLost = newValue } }
+    }
 }

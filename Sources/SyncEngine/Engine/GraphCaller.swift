@@ -18,6 +18,8 @@ struct GraphCaller: Sendable {
     let counter: CallCounter
     let retryLimit: Int
     let logger: Logger
+    /// Wall time for budget charges made here (the engine's injected `now`).
+    var now: @Sendable () -> Date = { Date() }
 
     /// A copy for another ad account (the usage governor watches it).
     func forAccount(_ accountID: String, counter: CallCounter) -> GraphCaller {
@@ -26,15 +28,33 @@ struct GraphCaller: Sendable {
             context: self.context.forAccount(accountID),
             counter: counter,
             retryLimit: self.retryLimit,
-            logger: self.logger
+            logger: self.logger,
+            now: self.now
         )
     }
 
-    /// GET as JSON.
+    /// GET as JSON. `cost` is the calls Meta counts for it (the ids of a multi-id read).
     func get(_ path: String, parameters: GraphParameters = GraphParameters(), cost: Int = 1) async throws -> JSONValue {
         try await self.unreadableRetrying(path) {
             self.counter.add(cost)
+            if cost > 1 { try await self.chargeBudget(extra: cost - 1) }
             return try await self.client.getJSON(path, parameters: parameters, context: self.context)
+        }
+    }
+
+    /// Charges the user's call budget for the calls of a request beyond the one the client charges.
+    ///
+    /// The client charges every GET one call, but Meta counts each id of a multi-id read (`/?ids=a,b,c`) as a call, so
+    /// the rest is charged here first (until GraphAPI takes a cost per request, as it does for batches). A full
+    /// budget fails the request with `budgetExhausted` instead of waiting (the webhook queue retries it later).
+    func chargeBudget(extra: Int) async throws {
+        guard extra > 0, let budget = self.client.budget, let userID = self.context.userID else { return }
+        let now = self.now()
+        switch try await budget.acquire(userID: userID, cost: extra, now: now) {
+        case .granted:
+            return
+        case .exhausted(let retryAt, _):
+            throw GraphClientError.budgetExhausted(userID: userID, retryAfter: .fromSeconds(retryAt.timeIntervalSince(now)))
         }
     }
 

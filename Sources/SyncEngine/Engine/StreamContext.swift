@@ -9,9 +9,11 @@ struct StreamContext: Sendable {
     let stop: SyncStopSignal?
     let elapsed: @Sendable () -> Duration
 
-    /// Throws ``StopRequested`` (or `CancellationError`) between pages when asked to stop.
+    /// Throws ``StopRequested`` (or `CancellationError`) between pages when asked to stop, ``LeaseLost`` when the
+    /// account's lease was taken over.
     func checkStop() throws {
         if self.stop?.isStopRequested == true { throw StopRequested() }
+        if self.run.leaseLost { throw LeaseLost(accountID: self.run.account.id) }
         try Task.checkCancellation()
     }
 

@@ -35,7 +35,8 @@ extension SyncEngine {
             context: GraphCallContext(tokenProvider: provider, userID: connection.metaUserID, adAccountID: graphID, waitPolicy: .wait),
             counter: counter,
             retryLimit: self.configuration.pageRetryLimit,
-            logger: self.logger
+            logger: self.logger,
+            now: self.time.now
         )
         let run = try await self.store.syncRuns.start(kind: "refresh", connectionID: connectionID, accountID: graphID, at: self.time.now())
         var rowsByTable: [String: Int] = [:]

@@ -13,6 +13,10 @@ extension SyncEngine {
     ///   committed page.
     /// - A connection whose token cannot be refreshed is marked `expired`; its accounts fail, the others go on.
     /// - Every account run is one `sync_runs` row (kind from ``SyncRequest/kind``, account `act_<n>`).
+    /// - Each account is synced under its lease (`sync_leases`, ``SyncConfiguration/usesLeases``): an account another
+    ///   process is syncing is skipped (``SyncReport/skipped``), and a scheduled request
+    ///   (``SyncRequest/scheduleInterval``) takes only accounts whose next scheduled sync is due. A connection none of
+    ///   whose stored accounts is due is not even prepared (no token check, no discovery call).
     /// - `stop` (or task cancellation) ends every account after its current page; their outcome is `cancelled`.
     ///
     /// - Throws: only store failures outside an account (reading connections); Graph failures end up in the report.
@@ -29,6 +33,19 @@ extension SyncEngine {
         var seen = Set<String>()
         for connection in try await self.connectionsToSync(request) {
             if stop?.isStopRequested == true || Task.isCancelled { break }
+            if let notDue = try await self.accountsNotDue(connection, request: request) {
+                report.connections.append(
+                    SyncReport.Connection(
+                        connectionID: connection.id,
+                        status: connection.status,
+                        accountsDiscovered: 0,
+                        callsUsed: 0,
+                        message: "no account due"
+                    )
+                )
+                report.skipped += notDue
+                continue
+            }
             let (summary, accounts) = await self.prepareConnection(connection, request: request)
             report.connections.append(summary)
             for run in accounts where seen.insert(run.account.id).inserted { runs.append(run) }
@@ -53,12 +70,15 @@ extension SyncEngine {
                 )
             }
         }
-        report.accounts += try await self.runAccounts(runs, request: request, progress: progress, stop: stop)
+        let (finished, skipped) = try await self.runAccounts(runs, request: request, progress: progress, stop: stop)
+        report.accounts += finished
+        report.skipped += skipped
         report.elapsed = self.time.elapsed() - started
         self.logger.info(
             "sync finished",
             metadata: [
                 "kind": "\(request.kind)", "outcome": "\(report.outcome.rawValue)", "accounts": "\(report.accounts.count)",
+                "skipped": "\(report.skipped.count)",
                 "calls": "\(report.callsUsed)", "rows": "\(report.rowsByTable.values.reduce(0, +))", "elapsed_seconds": "\(report.elapsed.seconds)",
             ]
         )
@@ -76,6 +96,29 @@ extension SyncEngine {
             return rows
         }
         return try await self.store.connections.all().filter { $0.status == .active || $0.status == .expiring }
+    }
+
+    /// For a scheduled request: the skip entries of a connection whose stored accounts all have a lease row with a
+    /// due time after the due tolerance (so no account could be synced), or nil when the connection must be prepared
+    /// (an account is due, never leased, or none is stored yet; always nil for unscheduled requests).
+    func accountsNotDue(_ connection: MetaConnectionRow, request: SyncRequest) async throws -> [SyncReport.Skipped]? {
+        guard self.configuration.usesLeases, let interval = request.scheduleInterval else { return nil }
+        var accounts = try await self.store.adAccounts.all().filter { $0.connectionID == connection.id }
+        if let wanted = request.accountIDs {
+            let wantedIDs = Set(wanted.map(Self.graphAccountID))
+            accounts = accounts.filter { wantedIDs.contains($0.id) }
+        }
+        guard !accounts.isEmpty else { return nil }
+        let leases = Dictionary(try await self.store.syncLeases.all().map { ($0.accountID, $0) }, uniquingKeysWith: { first, _ in first })
+        let dueBy = self.dueBy(now: self.time.now(), interval: interval)
+        var skipped: [SyncReport.Skipped] = []
+        for account in accounts {
+            guard let lease = leases[account.id], let due = lease.dueAt, due > dueBy else { return nil }
+            skipped.append(
+                SyncReport.Skipped(connectionID: connection.id, accountID: account.id, name: account.name, reason: .notDue, holder: nil, until: due)
+            )
+        }
+        return skipped
     }
 
     /// Token check and account discovery (`/me/adaccounts` with every `ad_accounts` field, so no per-account read).
@@ -140,22 +183,41 @@ extension SyncEngine {
     enum AccountStep: Sendable {
         case finished(SyncReport.Account)
         case deferred(AccountRun, until: Date)
+        case skipped(SyncReport.Skipped)
     }
 
-    /// Runs accounts with bounded concurrency; deferred accounts wait for their pause while others run.
+    /// Runs accounts with bounded concurrency, heartbeating the leases they hold; returns the finished and the
+    /// skipped accounts.
     func runAccounts(
         _ runs: [AccountRun],
         request: SyncRequest,
         progress: SyncProgressHandler?,
         stop: SyncStopSignal?
     ) async throws
-        -> [SyncReport.Account]
+        -> ([SyncReport.Account], [SyncReport.Skipped])
     {
-        guard !runs.isEmpty else { return [] }
+        guard !runs.isEmpty else { return ([], []) }
+        return try await withThrowingTaskGroup(of: Void.self) { heartbeat in
+            heartbeat.addTask { await self.heartbeat(runs) }
+            defer { heartbeat.cancelAll() }
+            return try await self.scheduleAccounts(runs, request: request, progress: progress, stop: stop)
+        }
+    }
+
+    /// Runs accounts with bounded concurrency; deferred accounts wait for their pause while others run.
+    func scheduleAccounts(
+        _ runs: [AccountRun],
+        request: SyncRequest,
+        progress: SyncProgressHandler?,
+        stop: SyncStopSignal?
+    ) async throws
+        -> ([SyncReport.Account], [SyncReport.Skipped])
+    {
         var pending = runs
         pending.reverse()
         var deferred: [(until: Date, run: AccountRun)] = []
         var results: [SyncReport.Account] = []
+        var skipped: [SyncReport.Skipped] = []
         let limit = self.configuration.concurrency
         try await withThrowingTaskGroup(of: AccountStep.self) { group in
             var running = 0
@@ -180,6 +242,7 @@ extension SyncEngine {
                 switch step {
                 case .finished(let account): results.append(account)
                 case .deferred(let run, let until): deferred.append((until, run))
+                case .skipped(let entry): skipped.append(entry)
                 }
                 let now = self.time.now()
                 let due = deferred.filter { $0.until <= now || stop?.isStopRequested == true }
@@ -188,7 +251,10 @@ extension SyncEngine {
             }
         }
         let order = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.account.id, $0) })
-        return results.sorted { (order[$0.accountID] ?? 0) < (order[$1.accountID] ?? 0) }
+        return (
+            results.sorted { (order[$0.accountID] ?? 0) < (order[$1.accountID] ?? 0) },
+            skipped.sorted { (order[$0.accountID] ?? 0) < (order[$1.accountID] ?? 0) }
+        )
     }
 
     /// One attempt at an account: every stream not yet finished in this run; errors become the account's outcome.
@@ -198,6 +264,7 @@ extension SyncEngine {
         let elapsed: @Sendable () -> Duration = { [time] in time.elapsed() - (run.startedAt ?? .zero) }
         do {
             if run.runID == nil {
+                if let skipped = try await self.acquireLease(run, request: request) { return .skipped(skipped) }
                 run.runID = try await self.store.syncRuns.start(
                     kind: request.kind,
                     connectionID: run.connectionID,
@@ -206,27 +273,31 @@ extension SyncEngine {
                 ).id
             }
             if stop?.isStopRequested == true { throw StopRequested() }
+            if run.leaseLost { throw LeaseLost(accountID: account.id) }
             let scoped = GraphCaller(
                 client: self.client,
                 context: GraphCallContext(tokenProvider: run.provider, userID: run.userID, adAccountID: account.id, waitPolicy: .failFast),
                 counter: run.counter,
                 retryLimit: self.configuration.pageRetryLimit,
-                logger: self.logger
+                logger: self.logger,
+                now: self.time.now
             )
             let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
             if request.entities {
                 for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncEntities(kind, streamContext)
                     run.markFinished(kind.stream)
                 }
             }
             if request.performance {
                 for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
                     try await self.syncInsights(level: level, streamContext)
                     run.markFinished("insights.\(level.rawValue)")
                 }
             }
-            return .finished(await self.finish(run, outcome: .succeeded, error: nil, elapsed: elapsed()))
+            return .finished(await self.finish(run, request: request, outcome: .succeeded, error: nil, elapsed: elapsed()))
         } catch {
             if let until = self.deferral(for: error, run: run) {
                 let count = run.deferOnce()
@@ -250,7 +321,7 @@ extension SyncEngine {
                     return .deferred(run, until: until)
                 }
             }
-            return .finished(await self.fail(run, error: error, progress: progress, elapsed: elapsed()))
+            return .finished(await self.fail(run, request: request, error: error, progress: progress, elapsed: elapsed()))
         }
     }
 
@@ -269,10 +340,20 @@ extension SyncEngine {
     }
 
     /// Ends an account's run after an error: cancelled, token expired (connection marked) or failed.
-    func fail(_ run: AccountRun, error: any Error, progress: SyncProgressHandler?, elapsed: Duration) async -> SyncReport.Account {
+    func fail(
+        _ run: AccountRun,
+        request: SyncRequest,
+        error: any Error,
+        progress: SyncProgressHandler?,
+        elapsed: Duration
+    ) async
+        -> SyncReport.Account
+    {
         switch error {
         case is StopRequested, is CancellationError:
-            return await self.finish(run, outcome: .cancelled, error: nil, elapsed: elapsed)
+            return await self.finish(run, request: request, outcome: .cancelled, error: nil, elapsed: elapsed)
+        case let lost as LeaseLost:
+            return await self.finish(run, request: request, outcome: .cancelled, error: lost.description, elapsed: elapsed)
         default:
             break
         }
@@ -297,11 +378,19 @@ extension SyncEngine {
                 message: message
             )
         )
-        return await self.finish(run, outcome: run.totalRows > 0 ? .partial : .failed, error: message, elapsed: elapsed)
+        return await self.finish(run, request: request, outcome: run.totalRows > 0 ? .partial : .failed, error: message, elapsed: elapsed)
     }
 
-    /// Records the end of an account's run in `sync_runs` and returns its report entry.
-    func finish(_ run: AccountRun, outcome: SyncRunRow.Outcome, error: String?, elapsed: Duration) async -> SyncReport.Account {
+    /// Records the end of an account's run in `sync_runs`, releases its lease, and returns its report entry.
+    func finish(
+        _ run: AccountRun,
+        request: SyncRequest,
+        outcome: SyncRunRow.Outcome,
+        error: String?,
+        elapsed: Duration
+    ) async
+        -> SyncReport.Account
+    {
         let runID = run.runID ?? ""
         if !runID.isEmpty {
             do {
@@ -317,6 +406,7 @@ extension SyncEngine {
                 self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(error)"])
             }
         }
+        await self.releaseLease(run, request: request, outcome: outcome)
         self.logger.info(
             "meta account synced",
             metadata: [

@@ -22,6 +22,19 @@ extension SyncEngine {
         try await self.webhookReport(subscribing: (callbackURL, verifyToken, fields))
     }
 
+    /// Subscribes every ad account one connection sees to the app (`POST /act_<id>/subscribed_apps`), as after an
+    /// OAuth connect: the app's own subscription is left as it is. Problems are returned per account, never thrown.
+    /// - Throws: ``SyncEngineError/appCredentialsMissing(_:)``, ``SyncEngineError/connectionNotFound(_:)``.
+    public func subscribeWebhookAccounts(connectionID: String) async throws -> (accounts: [WebhookSubscriptionReport.Account], problems: [String]) {
+        guard let appID = self.configuration.appID, self.configuration.appSecret != nil else {
+            throw SyncEngineError.appCredentialsMissing("Webhook subscriptions")
+        }
+        guard let row = try await self.store.connections.get(id: connectionID) else { throw SyncEngineError.connectionNotFound(connectionID) }
+        var problems: [String] = []
+        let accounts = await self.subscribeAccounts(of: row, appID: appID, subscribe: true, counter: CallCounter(), problems: &problems)
+        return (accounts, problems)
+    }
+
     /// The current webhook subscription of the app and of every account, without changing anything.
     public func webhookSubscriptionStatus() async throws -> WebhookSubscriptionReport {
         try await self.webhookReport(subscribing: nil)

@@ -55,6 +55,14 @@ public struct SyncConfiguration: Sendable {
     public var appSecret: GraphSecret?
     /// Permissions a connection needs to sync (``SyncEngine/check(connectionID:)`` reports missing ones).
     public var requiredScopes: [String]
+    /// Take an account sync lease (`sync_leases`) before syncing an account, so that several processes on one
+    /// database never sync an account at the same time (default true). An account leased elsewhere is skipped.
+    public var usesLeases: Bool
+    /// How long a lease lasts without a heartbeat (default 2 min): a crashed process's accounts are taken over after
+    /// this. Heartbeats renew it every third of it. Env: `METASYNC_LEASE_TTL`.
+    public var leaseTTL: Duration
+    /// Who holds the leases this engine takes: unique per process (default ``SyncLeaseHolder/process``).
+    public var leaseHolder: String
 
     public init(
         concurrency: Int = 4,
@@ -94,5 +102,11 @@ public struct SyncConfiguration: Sendable {
         self.appID = appID
         self.appSecret = appSecret
         self.requiredScopes = requiredScopes
+        self.usesLeases = true
+        self.leaseTTL = .seconds(120)
+        self.leaseHolder = SyncLeaseHolder.process
     }
+
+    /// The heartbeat period of a lease: a third of ``leaseTTL`` (at least 10 ms).
+    public var leaseHeartbeat: Duration { max(self.leaseTTL / 3, .milliseconds(10)) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MetaStore
 
 /// The outcome of one ``SyncEngine/sync(_:progress:stop:)`` call: what each connection and account did.
@@ -47,8 +48,51 @@ public struct SyncReport: Sendable {
         public var error: String?
     }
 
+    /// An account this run did not sync because another process holds its lease or its scheduled sync is not due.
+    /// Not a failure: it has no `sync_runs` row and does not change ``outcome``.
+    public struct Skipped: Sendable, Hashable {
+        /// Why the account was skipped.
+        public enum Reason: String, Sendable, Hashable {
+            /// Another process (``holder``) is syncing it until ``until`` (the lease expiry, renewed while it runs).
+            case leased
+            /// A scheduled sync that is not due before ``until``: another process (or this one) synced it recently.
+            case notDue = "not_due"
+        }
+
+        public var connectionID: String
+        /// Graph id `act_<n>`.
+        public var accountID: String
+        /// The account name, when known.
+        public var name: String?
+        public var reason: Reason
+        /// The lease holder for `leased`.
+        public var holder: String?
+        /// The lease expiry for `leased`, the due time for `notDue`.
+        public var until: Date?
+
+        public init(connectionID: String, accountID: String, name: String?, reason: Reason, holder: String?, until: Date?) {
+            self.connectionID = connectionID
+            self.accountID = accountID
+            self.name = name
+            self.reason = reason
+            self.holder = holder
+            self.until = until
+        }
+
+        /// A one-line explanation, e.g. `leased by host:42:0a1b2c3d until 2026-11-25T16:00:00Z`.
+        public var note: String {
+            let time = self.until.map { ISO8601DateFormatter().string(from: $0) }
+            switch self.reason {
+            case .leased: return "leased by \(self.holder ?? "another process")" + (time.map { " until \($0)" } ?? "")
+            case .notDue: return "not due" + (time.map { " before \($0)" } ?? "")
+            }
+        }
+    }
+
     public var connections: [Connection]
     public var accounts: [Account]
+    /// Accounts skipped because their lease is held elsewhere or their scheduled sync is not due.
+    public var skipped: [Skipped] = []
     /// Wall time of the whole call.
     public var elapsed: Duration
 

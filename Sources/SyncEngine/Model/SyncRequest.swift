@@ -29,6 +29,11 @@ public struct SyncRequest: Sendable, Hashable {
     public var days: Int?
     /// Read exactly this range of insights days, account time zone (`--since/--until`); wins over ``days``.
     public var range: ClosedRange<CalendarDay>?
+    /// A scheduled sync every this interval (set by ``SyncLoopService``): only accounts whose next scheduled sync is
+    /// due (`sync_leases.due_at`) are synced, and each synced account's next due time becomes the end of its run plus
+    /// the interval, shared by every process on the database. `nil` (default): every selected account whose lease is
+    /// free, leaving the due times as they are.
+    public var scheduleInterval: Duration?
 
     public init(
         connectionIDs: [String]? = nil,
@@ -48,6 +53,7 @@ public struct SyncRequest: Sendable, Hashable {
         self.levels = levels
         self.days = days
         self.range = range
+        self.scheduleInterval = nil
     }
 
     /// Insights only (`metasync sync-performance`).

@@ -2,10 +2,17 @@ import Logging
 import MetaStore
 import ServiceLifecycle
 
-/// Runs a sync every `interval` as a ServiceLifecycle service (`metasync sync --loop --interval 15m`).
+/// Runs a sync every `interval` as a ServiceLifecycle service (`metasync sync --loop --interval 15m`,
+/// `metasync serve --sync-interval 15m`).
+///
+/// The syncs are scheduled (``SyncRequest/scheduleInterval`` = `interval`): each takes only the accounts whose next
+/// scheduled sync is due in `sync_leases`, so several processes running this loop on one database sync every
+/// account once per interval between them (see `docs/sync.md`, "Several processes").
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) the running sync finishes the page it is
-/// writing, commits it with its checkpoint, and `run()` returns; a wait between syncs ends at once.
+/// writing, commits it with its checkpoint, and `run()` returns; a wait between syncs ends at once. A sync still
+/// running `shutdownGrace` after the shutdown began (waiting for the call budget's window or a paused account, which
+/// can take up to an hour) is cancelled: its uncommitted page is read again by the next sync.
 ///
 /// ```swift
 /// let loop = SyncLoopService(engine: engine, request: SyncRequest(), interval: .seconds(900), logger: logger)
@@ -21,6 +28,7 @@ public struct SyncLoopService: Service {
     let progress: SyncProgressHandler?
     let onReport: (@Sendable (SyncReport) -> Void)?
     let maxIterations: Int?
+    let shutdownGrace: Duration
 
     /// - Parameters:
     ///   - interval: The pause between the end of one sync and the start of the next.
@@ -28,6 +36,8 @@ public struct SyncLoopService: Service {
     ///   - progress: Progress of each sync.
     ///   - onReport: Called with each sync's report (e.g. to print a summary line).
     ///   - maxIterations: Stop after this many syncs (nil: until shutdown).
+    ///   - shutdownGrace: How long a graceful shutdown waits for the running sync to reach a page boundary before
+    ///     cancelling it (default 10 s).
     public init(
         engine: SyncEngine,
         request: SyncRequest,
@@ -36,7 +46,8 @@ public struct SyncLoopService: Service {
         logger: Logger = Logger(label: "metasync.sync.loop"),
         progress: SyncProgressHandler? = nil,
         onReport: (@Sendable (SyncReport) -> Void)? = nil,
-        maxIterations: Int? = nil
+        maxIterations: Int? = nil,
+        shutdownGrace: Duration = .seconds(10)
     ) {
         self.engine = engine
         self.request = request
@@ -46,6 +57,7 @@ public struct SyncLoopService: Service {
         self.progress = progress
         self.onReport = onReport
         self.maxIterations = maxIterations
+        self.shutdownGrace = shutdownGrace
     }
 
     public func run() async throws {
@@ -54,12 +66,15 @@ public struct SyncLoopService: Service {
             var iteration = 0
             while !stop.isStopRequested, !Task.isCancelled {
                 iteration += 1
-                let report = try await self.engine.sync(self.request, progress: self.progress, stop: stop)
+                var request = self.request
+                if request.scheduleInterval == nil { request.scheduleInterval = self.interval }
+                guard let report = try await self.syncOnce(request, stop: stop) else { break }
                 self.onReport?(report)
                 self.logger.info(
                     "sync loop iteration finished",
                     metadata: [
                         "iteration": "\(iteration)", "outcome": "\(report.outcome.rawValue)", "calls": "\(report.callsUsed)",
+                        "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
                         "next_in_seconds": "\(self.interval.components.seconds)",
                     ]
                 )
@@ -74,6 +89,43 @@ public struct SyncLoopService: Service {
             self.logger.info("sync loop stopped", metadata: ["iterations": "\(iteration)"])
         } onGracefulShutdown: {
             stop.stop()
+        }
+    }
+
+    /// One sync; after a graceful shutdown began it has ``shutdownGrace`` to return before it is cancelled. Nil when
+    /// it was cancelled.
+    private func syncOnce(_ request: SyncRequest, stop: SyncStopSignal) async throws -> SyncReport? {
+        do {
+            return try await withThrowingTaskGroup(of: SyncReport?.self) { group in
+                group.addTask { try await self.engine.sync(request, progress: self.progress, stop: stop) }
+                group.addTask {
+                    // Suspends until a graceful shutdown begins (or this watcher is cancelled when the sync ends).
+                    try await gracefulShutdown()
+                    try await self.clock.sleep(for: self.shutdownGrace)
+                    self.logger.warning(
+                        "sync did not stop within the shutdown grace; cancelling it",
+                        metadata: ["grace_seconds": "\(self.shutdownGrace.components.seconds)"]
+                    )
+                    return nil
+                }
+                var report: SyncReport?
+                while let result = await group.nextResult() {
+                    switch result {
+                    case .success(let value?):
+                        report = value
+                        group.cancelAll()
+                    case .success(nil):
+                        group.cancelAll()
+                    case .failure(let error):
+                        if error is CancellationError { continue }
+                        group.cancelAll()
+                        throw error
+                    }
+                }
+                return report
+            }
+        } catch is CancellationError {
+            return nil
         }
     }
 }

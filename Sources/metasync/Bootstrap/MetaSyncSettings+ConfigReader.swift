@@ -22,6 +22,7 @@ extension MetaSyncSettings {
     ///   - `metasync.webhook.verify_token` (`METASYNC_WEBHOOK_VERIFY_TOKEN`, secret)
     ///   - `metasync.call.budget` (`METASYNC_CALL_BUDGET`: `memory`, `sql` or `redis://…`, default `memory`)
     ///   - `metasync.calls.per_hour` (`METASYNC_CALLS_PER_HOUR`, default 200)
+    ///   - `metasync.lease.ttl` (`METASYNC_LEASE_TTL`: account sync lease TTL such as `90s` or `2m`, default `2m`)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
     init(reader: ConfigReader) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
@@ -39,6 +40,16 @@ extension MetaSyncSettings {
             throw InvalidSetting(description: "calls per hour (METASYNC_CALLS_PER_HOUR) must be a positive integer, got '\(callsText)'")
         }
         self.callsPerHour = calls
+        if let ttlText = reader.string(forKey: "metasync.lease.ttl") {
+            guard let ttl = DurationOption(argument: ttlText)?.duration, ttl >= .seconds(3) else {
+                throw InvalidSetting(
+                    description: "sync lease TTL (METASYNC_LEASE_TTL) must be a duration of at least 3s such as 90s or 2m; got '\(ttlText)'"
+                )
+            }
+            self.leaseTTL = ttl
+        } else {
+            self.leaseTTL = Self.defaultLeaseTTL
+        }
 
         let levelText = reader.string(forKey: "metasync.log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {

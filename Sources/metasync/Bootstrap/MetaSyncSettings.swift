@@ -26,6 +26,8 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     /// `memory`, `sql` or a `redis://` URL.
     var callBudget: String
     var callsPerHour: Int
+    /// How long an account sync lease lasts without a heartbeat (renewed every third of it).
+    var leaseTTL: Duration
     var logLevel: Logger.Level
     var logFormat: LogFormat
 
@@ -36,6 +38,7 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     static let defaultEncryptionKeyFile = "metasync.key"
     static let defaultCallBudget = "memory"
     static let defaultCallsPerHour = 200
+    static let defaultLeaseTTL = Duration.seconds(120)
 
     var description: String {
         func secret(_ value: String?) -> String { value == nil ? "(not set)" : "(set, hidden)" }
@@ -49,6 +52,7 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "api key: \(secret(self.apiKey))",
             "webhook verify token: \(secret(self.webhookVerifyToken))",
             "call budget: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
+            "sync lease ttl: \(self.leaseTTL.components.seconds) s",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }

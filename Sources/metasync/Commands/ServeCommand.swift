@@ -65,6 +65,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var syncInterval: DurationOption?
 
+    @Option(
+        name: .customLong("dashboard-locale"),
+        help: ArgumentHelp(
+            "Locale of the dashboard's numbers, money and dates (e.g. de_DE). Env METASYNC_DASHBOARD_LOCALE. Default: the browser's Accept-Language, then en_US.",
+            valueName: "locale"
+        )
+    )
+    var dashboardLocale: String?
+
     @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
     var maxWebhookBytes: Int?
 
@@ -99,7 +108,9 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: SyncRuntime.configuration(settings, sandbox: nil, levels: nil, concurrency: nil),
                 logger: Logger(label: "metasync.sync")
             )
-            let trigger = TriggeredSyncService(engine: engine, logger: Logger(label: "metasync.server.sync"))
+            // After an OAuth connect, the new ad accounts subscribe to the app's webhooks when this server receives them.
+            let receivesWebhooks = settings.appSecret != nil && settings.webhookVerifyToken != nil
+            let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: receivesWebhooks, logger: Logger(label: "metasync.server.sync"))
             var services: [any Service] = [trigger]
             let interval = self.syncInterval?.duration ?? environment["METASYNC_SYNC_INTERVAL"].flatMap { DurationOption(argument: $0)?.duration }
             if let interval {
@@ -171,7 +182,8 @@ struct ServeCommand: AsyncParsableCommand {
             loginDialogURL: self.loginDialogURL ?? env("METASYNC_LOGIN_DIALOG_URL")
                 ?? "https://www.facebook.com/\(settings.graphVersion)/dialog/oauth",
             oauthScopes: scopes ?? ServerConfiguration.defaultScopes,
-            maxWebhookBodyBytes: self.maxWebhookBytes ?? 1 << 20
+            maxWebhookBodyBytes: self.maxWebhookBytes ?? 1 << 20,
+            dashboardLocale: self.dashboardLocale ?? env("METASYNC_DASHBOARD_LOCALE")
         )
     }
 }

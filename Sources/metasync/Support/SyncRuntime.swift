@@ -37,6 +37,7 @@ enum SyncRuntime {
         concurrency: Int?
     ) -> SyncConfiguration {
         var configuration = SyncConfiguration()
+        configuration.leaseTTL = settings.leaseTTL
         if let levels { configuration.levels = levels }
         if let concurrency { configuration.concurrency = max(concurrency, 1) }
         if let sandbox {

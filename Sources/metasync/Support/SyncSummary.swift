@@ -3,7 +3,7 @@ import SyncEngine
 
 /// The summary a sync command prints when it ends.
 enum SyncSummary {
-    /// Per-account outcomes, then rows per table, Graph calls and wall time.
+    /// Per-account outcomes, accounts skipped (leased elsewhere, not due), then rows per table, Graph calls and wall time.
     static func render(_ report: SyncReport) -> String {
         var sections: [String] = []
         if !report.connections.isEmpty {
@@ -29,6 +29,13 @@ enum SyncSummary {
                 ])
             }
             sections.append(accounts.render())
+        }
+        if !report.skipped.isEmpty {
+            var skipped = TextTable(["account", "outcome", "note"], alignments: [.left, .left, .left])
+            for entry in report.skipped {
+                skipped.add([entry.accountID + (entry.name.map { " (\($0))" } ?? ""), "skipped", entry.note])
+            }
+            sections.append(skipped.render())
         }
         var tables = TextTable(["table", "rows written"], alignments: [.left, .right])
         for (table, rows) in report.rowsByTable.sorted(by: { $0.key < $1.key }) {

@@ -1,0 +1,124 @@
+import Foundation
+import GraphAPI
+import Hummingbird
+import MetaStore
+
+extension DashboardController {
+    /// `GET /`: connections with token status and expiry, accounts with their last successful sync and gauges, recent
+    /// sync runs and failures, dead-lettered webhook events.
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let formatter = self.formatter(for: request)
+        let now = self.now()
+        let expiringWithin = TimeInterval(self.configuration.expiringWithinDays) * 86_400
+        let connectionRows = try await self.store.connections.all()
+        let accountRows = try await self.store.adAccounts.all()
+        let lastSyncs = try await self.queries.lastSuccessfulSyncs()
+        let recent = try await self.queries.syncRuns(outcome: nil, offset: 0, limit: 10)
+        let failed = try await self.queries.failedRuns(since: now.addingTimeInterval(-86_400))
+        let deadItems = try await self.store.queue.deadLetters(queue: self.configuration.webhookQueue, limit: 50)
+        let queueCounts = try await self.serverQueries.queueCounts(queue: self.configuration.webhookQueue)
+        let usage = self.governor?.snapshot(now: now)
+
+        var budgets: [String: DashboardView.Gauge] = [:]
+        var connections: [DashboardView.Connection] = []
+        var statusCounts: [MetaConnectionRow.Status: Int] = [:]
+        for row in connectionRows {
+            let status = HealthController.status(of: row, now: now, expiringWithin: expiringWithin)
+            statusCounts[status, default: 0] += 1
+            if let budget = self.budget, let used = try? await budget.usage(userID: row.metaUserID, now: now) {
+                budgets[row.id] = DashboardView.Gauge(
+                    fraction: used.fraction,
+                    text: "\(formatter.integer(used.used)) / \(formatter.integer(used.limit))",
+                    label: "Graph calls in the last hour: \(used.used) of \(used.limit)"
+                )
+            }
+            let expiry: String
+            if let expiresAt = row.expiresAt {
+                let days = Int((expiresAt.timeIntervalSince(now) / 86_400).rounded(.down))
+                expiry =
+                    expiresAt <= now ? "expired \(formatter.day(Self.day(expiresAt)))" : "in \(days) days (\(formatter.day(Self.day(expiresAt))))"
+            } else {
+                expiry = "never expires"
+            }
+            connections.append(
+                DashboardView.Connection(
+                    id: row.id,
+                    shortID: String(row.id.prefix(8)),
+                    metaUserID: row.metaUserID,
+                    tokenType: row.tokenType,
+                    status: .token(status),
+                    reason: status == .active ? nil : row.statusReason,
+                    expiry: expiry,
+                    budget: budgets[row.id],
+                    urgent: status != .active
+                )
+            )
+        }
+
+        let usageByAccount = Dictionary((usage?.accounts ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var stale = 0
+        let accounts = accountRows.map { row -> DashboardView.Account in
+            let last = lastSyncs[row.id]
+            if last.map({ now.timeIntervalSince($0) > 86_400 }) ?? true { stale += 1 }
+            let accountUsage = usageByAccount[row.accountID]
+            return DashboardView.Account(
+                id: row.id,
+                name: row.name ?? row.id,
+                href: "/accounts/\(row.id)",
+                currency: row.currency ?? "—",
+                status: .account(row.accountStatus),
+                lastSync: last.map(formatter.dateTime),
+                lastSyncAge: last.map { formatter.age(of: $0, now: now) },
+                usage: accountUsage.map {
+                    DashboardView.Gauge(
+                        fraction: $0.percent / 100,
+                        text: formatter.percent(Decimal($0.percent)),
+                        label: "Highest usage header level: \(Int($0.percent.rounded())) %"
+                    )
+                },
+                paused: accountUsage?.pausedUntil.map { "⏸ paused until \(formatter.dateTime($0))\($0 > now ? "" : " (over)")" },
+                budget: row.connectionID.flatMap { budgets[$0] }
+            )
+        }
+
+        let accountNames = Dictionary(accountRows.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { first, _ in first })
+        var summaryParts: [String] = []
+        for status in MetaConnectionRow.Status.allCases {
+            if let count = statusCounts[status], count > 0 { summaryParts.append("\(count) \(status.rawValue)") }
+        }
+        let page = DashboardView.OverviewPage(
+            chrome: self.chrome("Overview", formatter),
+            connectionCount: connectionRows.count,
+            connectionSummary: summaryParts.isEmpty ? "none yet" : summaryParts.joined(separator: ", "),
+            accountCount: accountRows.count,
+            staleSummary: stale == 0 ? "all synced in the last 24 h" : "\(stale) not synced in 24 h",
+            failedRuns: failed,
+            deadLetterCount: queueCounts["dead"] ?? deadItems.count,
+            queueSummary: "\(queueCounts["pending", default: 0]) pending, \(queueCounts["leased", default: 0]) in progress",
+            hasConnections: !connections.isEmpty,
+            connections: connections,
+            hasAccounts: !accounts.isEmpty,
+            accounts: accounts,
+            hasRuns: !recent.rows.isEmpty,
+            runs: recent.rows.map { self.runView($0, accountNames: accountNames, formatter: formatter, now: now) },
+            hasDeadLetters: !deadItems.isEmpty,
+            deadLetters: deadItems.map { item in
+                let payload = try? item.payload.decode(WebhookWorkItem.self)
+                return DashboardView.DeadLetter(
+                    id: item.id,
+                    event: payload.map { "#\($0.eventID)" } ?? "—",
+                    targets: payload.map { $0.targets.map { "\($0.level.rawValue) \($0.objectID)" }.joined(separator: ", ") } ?? "—",
+                    attempts: item.attempts,
+                    lastError: item.lastError ?? "—",
+                    updated: formatter.age(of: item.updatedAt, now: now)
+                )
+            }
+        )
+        return self.renderer.render("overview", page)
+    }
+
+    /// The UTC calendar day of a moment.
+    static func day(_ date: Date) -> CalendarDay {
+        CalendarDay(daysSince1970: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,504 @@
+import Foundation
+import Hummingbird
+import MetaStore
+
+extension DashboardController {
+    /// A column a metrics table can be sorted by (`?sort=`), with `?dir=asc|desc`.
+    enum SortKey: String, CaseIterable, Sendable {
+        case name, status, spend, impressions, clicks, ctr, cpc, cpm, conversions
+
+        var label: String {
+            switch self {
+            case .name: return "Name"
+            case .status: return "Status"
+            case .spend: return "Spend"
+            case .impressions: return "Impressions"
+            case .clicks: return "Clicks"
+            case .ctr: return "CTR"
+            case .cpc: return "CPC"
+            case .cpm: return "CPM"
+            case .conversions: return "Conversions"
+            }
+        }
+
+        /// Names and statuses sort A→Z first, figures largest first.
+        var defaultAscending: Bool { self == .name || self == .status }
+    }
+
+    /// The request's sort (default: spend, largest first).
+    struct Sort: Sendable {
+        var key: SortKey
+        var ascending: Bool
+
+        init(_ request: Request) {
+            let query = request.uri.queryParameters
+            self.key = query["sort"].flatMap { SortKey(rawValue: String($0)) } ?? .spend
+            switch query["dir"].map(String.init) {
+            case "asc": self.ascending = true
+            case "desc": self.ascending = false
+            default: self.ascending = self.key.defaultAscending
+            }
+        }
+    }
+
+    /// One row of a metrics table before formatting.
+    struct TableEntry {
+        var id: String
+        var name: String
+        var href: String
+        var status: DashboardView.Status
+        var totals: PerformanceTotals
+    }
+
+    // MARK: - Pages
+
+    /// `GET /accounts/{id}`: totals and daily charts for the range, and the top campaigns by spend (sortable).
+    @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let formatter = self.formatter(for: request)
+        let id = context.parameters.get("id") ?? ""
+        guard let account = try await self.findAccount(id) else { return self.notFound("Ad account \(id)", formatter) }
+        let range = try await self.range(request, accountID: account.accountID)
+        let sort = Sort(request)
+        let levels = try await self.queries.levels(accountID: account.accountID, days: range.closed)
+        let source = [PerformanceSnapshotRow.Level.account, .campaign, .adset, .ad].first { levels.contains($0) }
+        let rows =
+            try await source.asyncMap { try await self.queries.insights(.init(level: $0, accountID: account.accountID, days: range.closed)) } ?? []
+        let path = "/accounts/\(account.id)"
+        let performance = self.performance(
+            rows: rows,
+            range: range,
+            currency: account.currency,
+            path: path,
+            sort: sort,
+            sourceNote: source.map { "Figures from \($0.rawValue)-level daily insights in \(account.currency ?? "the account currency")." } ?? "",
+            formatter: formatter
+        )
+        let campaignRows =
+            source == .campaign
+            ? rows
+            : levels.contains(.campaign)
+                ? try await self.queries.insights(.init(level: .campaign, accountID: account.accountID, days: range.closed)) : []
+        let campaigns = Dictionary(
+            try await self.store.campaigns.list(accountID: account.accountID).map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
+        var perCampaign: [String: PerformanceTotals] = [:]
+        for row in campaignRows { perCampaign[row.objectID, default: PerformanceTotals()].add(row) }
+        let entries = perCampaign.map { id, totals in
+            TableEntry(
+                id: id,
+                name: campaigns[id]?.name ?? id,
+                href: Self.href("/campaigns/\(id)", [("since", range.since.description), ("until", range.until.description)]),
+                status: .delivery(campaigns[id]?.effectiveStatus),
+                totals: totals
+            )
+        }
+        let limit = 50
+        var table = self.metricsTable(
+            caption: "Top campaigns by \(sort.key.label.lowercased())",
+            kind: "campaigns",
+            entries: entries,
+            limit: limit,
+            currency: account.currency,
+            path: path,
+            range: range,
+            sort: sort,
+            empty: levels.contains(.campaign) || levels.isEmpty
+                ? "No campaign delivered in this range." : "No campaign-level insights in this range (sync with --levels campaign).",
+            formatter: formatter
+        )
+        let silent = campaigns.count - perCampaign.count
+        if entries.count > limit || silent > 0 {
+            var parts: [String] = []
+            if entries.count > limit { parts.append("Showing \(limit) of \(entries.count) campaigns with delivery.") }
+            if silent > 0 { parts.append("\(silent) campaigns without delivery in this range are not listed.") }
+            table.note = parts.joined(separator: " ")
+        }
+        let page = DashboardView.AccountPage(
+            chrome: self.chrome(account.name ?? account.id, formatter, notice: range.notice),
+            id: account.id,
+            name: account.name ?? account.id,
+            currency: account.currency ?? "no currency",
+            timezone: account.timezoneName ?? "time zone unknown",
+            status: .account(account.accountStatus),
+            performance: performance,
+            table: table
+        )
+        return self.renderer.render("account", page)
+    }
+
+    /// `GET /campaigns/{id}`: the campaign's chart and status, and its ad sets.
+    @Sendable func campaign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let formatter = self.formatter(for: request)
+        let id = context.parameters.get("id") ?? ""
+        guard let campaign = try await self.store.campaigns.get(id: id) else { return self.notFound("Campaign \(id)", formatter) }
+        let account = try await self.owningAccount(campaign.accountID)
+        let children = try await self.store.adSets.list(where: "campaign_id", equals: id)
+        return try await self.objectPage(
+            request,
+            formatter: formatter,
+            kind: (.campaign, "Campaign", "/campaigns/\(id)"),
+            object: (id, campaign.name ?? id, campaign.effectiveStatus, campaign.accountID),
+            account: account,
+            crumbs: [],
+            details: [campaign.objective.map { "objective \($0)" }].compactMap { $0 },
+            children: (
+                .adset, "Ad sets", "adsets", "campaign_id",
+                children.map { ($0.id, $0.name ?? $0.id, $0.effectiveStatus, "/adsets/\($0.id)") }
+            )
+        )
+    }
+
+    /// `GET /adsets/{id}`: the ad set's chart and status, and its ads.
+    @Sendable func adSet(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let formatter = self.formatter(for: request)
+        let id = context.parameters.get("id") ?? ""
+        guard let adSet = try await self.store.adSets.get(id: id) else { return self.notFound("Ad set \(id)", formatter) }
+        let account = try await self.owningAccount(adSet.accountID)
+        let campaign = try await adSet.campaignID.asyncMap { try await self.store.campaigns.get(id: $0) } ?? nil
+        let children = try await self.store.ads.list(where: "adset_id", equals: id)
+        return try await self.objectPage(
+            request,
+            formatter: formatter,
+            kind: (.adset, "Ad set", "/adsets/\(id)"),
+            object: (id, adSet.name ?? id, adSet.effectiveStatus, adSet.accountID),
+            account: account,
+            crumbs: campaign.map { [DashboardView.Link(href: "/campaigns/\($0.id)", label: $0.name ?? $0.id)] } ?? [],
+            details: [adSet.optimizationGoal.map { "optimizing for \($0)" }].compactMap { $0 },
+            children: (.ad, "Ads", "ads", "adset_id", children.map { ($0.id, $0.name ?? $0.id, $0.effectiveStatus, "/ads/\($0.id)") })
+        )
+    }
+
+    /// `GET /ads/{id}`: the ad's chart and status.
+    @Sendable func ad(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let formatter = self.formatter(for: request)
+        let id = context.parameters.get("id") ?? ""
+        guard let ad = try await self.store.ads.get(id: id) else { return self.notFound("Ad \(id)", formatter) }
+        let account = try await self.owningAccount(ad.accountID)
+        let campaign = try await ad.campaignID.asyncMap { try await self.store.campaigns.get(id: $0) } ?? nil
+        let adSet = try await ad.adsetID.asyncMap { try await self.store.adSets.get(id: $0) } ?? nil
+        var crumbs: [DashboardView.Link] = []
+        if let campaign { crumbs.append(DashboardView.Link(href: "/campaigns/\(campaign.id)", label: campaign.name ?? campaign.id)) }
+        if let adSet { crumbs.append(DashboardView.Link(href: "/adsets/\(adSet.id)", label: adSet.name ?? adSet.id)) }
+        return try await self.objectPage(
+            request,
+            formatter: formatter,
+            kind: (.ad, "Ad", "/ads/\(id)"),
+            object: (id, ad.name ?? id, ad.effectiveStatus, ad.accountID),
+            account: account,
+            crumbs: crumbs,
+            details: [ad.creativeID.map { "creative \($0)" }].compactMap { $0 },
+            children: nil
+        )
+    }
+
+    /// A campaign, ad set or ad page: its own daily rows at its level, and its children's totals in a table.
+    func objectPage(
+        _ request: Request,
+        formatter: DashboardFormatter,
+        kind: (level: PerformanceSnapshotRow.Level, label: String, path: String),
+        object: (id: String, name: String, status: String?, accountID: String),
+        account: AdAccountRow?,
+        crumbs: [DashboardView.Link],
+        details: [String],
+        children: (
+            level: PerformanceSnapshotRow.Level, caption: String, kind: String, parentColumn: String,
+            rows: [(id: String, name: String, status: String?, path: String)]
+        )?
+    ) async throws -> Response {
+        let range = try await self.range(request, accountID: object.accountID)
+        let sort = Sort(request)
+        let currency = account?.currency
+        let rows = try await self.queries.insights(.init(level: kind.level, accountID: object.accountID, days: range.closed, objectID: object.id))
+        let performance = self.performance(
+            rows: rows,
+            range: range,
+            currency: currency,
+            path: kind.path,
+            sort: sort,
+            sourceNote: "Figures from \(kind.level.rawValue)-level daily insights in \(currency ?? "the account currency").",
+            formatter: formatter
+        )
+        var table: DashboardView.MetricsTable?
+        if let children {
+            let childRows = try await self.queries.insights(
+                .init(level: children.level, accountID: object.accountID, days: range.closed, parent: (children.parentColumn, object.id))
+            )
+            var perChild: [String: PerformanceTotals] = [:]
+            for row in childRows { perChild[row.objectID, default: PerformanceTotals()].add(row) }
+            let entries = children.rows.map { child in
+                TableEntry(
+                    id: child.id,
+                    name: child.name,
+                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description)]),
+                    status: .delivery(child.status),
+                    totals: perChild[child.id] ?? PerformanceTotals()
+                )
+            }
+            table = self.metricsTable(
+                caption: children.caption,
+                kind: children.kind,
+                entries: entries,
+                limit: 500,
+                currency: currency,
+                path: kind.path,
+                range: range,
+                sort: sort,
+                empty: "No \(children.caption.lowercased()) synced for this \(kind.label.lowercased()).",
+                formatter: formatter
+            )
+        }
+        var allCrumbs = [DashboardView.Link(href: "/", label: "Overview")]
+        if let account {
+            allCrumbs.append(
+                DashboardView.Link(
+                    href: Self.href("/accounts/\(account.id)", [("since", range.since.description), ("until", range.until.description)]),
+                    label: account.name ?? account.id
+                )
+            )
+        }
+        allCrumbs += crumbs
+        let page = DashboardView.ObjectPage(
+            chrome: self.chrome(object.name, formatter, notice: range.notice),
+            crumbs: allCrumbs,
+            kindLabel: kind.label,
+            id: object.id,
+            name: object.name,
+            status: .delivery(object.status),
+            details: details,
+            performance: performance,
+            table: table
+        )
+        return self.renderer.render("object", page)
+    }
+
+    // MARK: - Building blocks
+
+    /// The range of the request; the default ends at the account's latest day with insights (today in UTC without any).
+    func range(_ request: Request, accountID: String) async throws -> DayRange {
+        let query = request.uri.queryParameters
+        let latest = try await self.queries.latestDay(accountID: accountID) ?? Self.day(self.now())
+        return DayRange.parse(since: query["since"].map(String.init), until: query["until"].map(String.init), latest: latest)
+    }
+
+    /// Totals and one chart per metric (one point per day of the range) from daily rows.
+    func performance(
+        rows: [DashboardQueries.InsightRow],
+        range: DayRange,
+        currency: String?,
+        path: String,
+        sort: Sort,
+        sourceNote: String,
+        formatter: DashboardFormatter
+    ) -> DashboardView.Performance {
+        var total = PerformanceTotals()
+        var perDay: [CalendarDay: PerformanceTotals] = [:]
+        for row in rows {
+            total.add(row)
+            perDay[row.dateStart, default: PerformanceTotals()].add(row)
+        }
+        let days = range.days
+        func series(_ value: (PerformanceTotals) -> Decimal?, format: (Decimal) -> String) -> [SVGChart.Input] {
+            days.map { day in
+                let figure = value(perDay[day] ?? PerformanceTotals())
+                return SVGChart.Input(
+                    day: day,
+                    value: figure.map { NSDecimalNumber(decimal: $0).doubleValue },
+                    exact: figure.map(Self.exact) ?? "",
+                    label: figure.map(format) ?? "no data"
+                )
+            }
+        }
+        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
+        let count = { (value: Decimal) in formatter.decimal(value) }
+        let charts = [
+            SVGChart(
+                metric: "spend",
+                title: "Spend",
+                summary: money(total.spend),
+                inputs: series({ $0.spend }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "impressions",
+                title: "Impressions",
+                summary: formatter.integer(total.impressions),
+                inputs: series({ Decimal($0.impressions) }, format: count),
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "clicks",
+                title: "Clicks",
+                summary: formatter.integer(total.clicks),
+                inputs: series({ Decimal($0.clicks) }, format: count),
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "ctr",
+                title: "CTR",
+                summary: total.ctr.map(formatter.percent) ?? "—",
+                inputs: series({ $0.ctr }, format: formatter.percent),
+                axis: { formatter.percent(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "cpc",
+                title: "CPC",
+                summary: total.cpc.map(money) ?? "—",
+                inputs: series({ $0.cpc }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+        ]
+        let totals = [
+            DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
+            DashboardView.Total(
+                metric: "impressions",
+                label: "Impressions",
+                text: formatter.integer(total.impressions),
+                value: String(total.impressions)
+            ),
+            DashboardView.Total(metric: "clicks", label: "Clicks", text: formatter.integer(total.clicks), value: String(total.clicks)),
+            DashboardView.Total(metric: "ctr", label: "CTR", text: total.ctr.map(formatter.percent) ?? "—", value: total.ctr.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
+        ]
+        let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc")]
+        let presets = [7, 28, 90].map { length -> DashboardView.Link in
+            let since = range.until.adding(days: -(length - 1))
+            return DashboardView.Link(
+                href: Self.href(path, [("since", since.description), ("until", range.until.description)] + sortItems),
+                label: "Last \(length) days",
+                current: range.count == length
+            )
+        }
+        return DashboardView.Performance(
+            since: range.since.description,
+            until: range.until.description,
+            days: range.count,
+            rangeText: "\(formatter.day(range.since)) – \(formatter.day(range.until)), \(range.count) days",
+            hidden: sortItems.compactMap { name, value in value.map { DashboardView.Hidden(name: name, value: $0) } },
+            presets: presets,
+            hasData: !rows.isEmpty,
+            totals: totals,
+            charts: charts,
+            sourceNote: sourceNote,
+            emptyMessage: "No insights in this range. Pick other days, or run metasync sync-performance."
+        )
+    }
+
+    /// A sortable table of entries (sorting is done here, so it works without script).
+    func metricsTable(
+        caption: String,
+        kind: String,
+        entries: [TableEntry],
+        limit: Int,
+        currency: String?,
+        path: String,
+        range: DayRange,
+        sort: Sort,
+        empty: String,
+        formatter: DashboardFormatter
+    ) -> DashboardView.MetricsTable {
+        let sorted = Self.sorted(entries, by: sort)
+        let columns = SortKey.allCases.map { key -> DashboardView.Column in
+            let current = key == sort.key
+            let ascending = current ? !sort.ascending : key.defaultAscending
+            return DashboardView.Column(
+                label: key.label,
+                href: Self.href(
+                    path,
+                    [
+                        ("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
+                        ("dir", ascending ? "asc" : "desc"),
+                    ]
+                ),
+                arrow: current ? (sort.ascending ? "▲" : "▼") : nil,
+                ariaSort: current ? (sort.ascending ? "ascending" : "descending") : nil,
+                numeric: key != .name && key != .status
+            )
+        }
+        let rows = sorted.prefix(limit).map { entry -> DashboardView.MetricsRow in
+            let t = entry.totals
+            let money = { (value: Decimal) in formatter.money(value, currency: currency) }
+            return DashboardView.MetricsRow(
+                id: entry.id,
+                name: entry.name,
+                href: entry.href,
+                status: entry.status,
+                cells: [
+                    DashboardView.Cell(metric: "spend", text: money(t.spend), value: Self.exact(t.spend)),
+                    DashboardView.Cell(metric: "impressions", text: formatter.integer(t.impressions), value: String(t.impressions)),
+                    DashboardView.Cell(metric: "clicks", text: formatter.integer(t.clicks), value: String(t.clicks)),
+                    DashboardView.Cell(metric: "ctr", text: t.ctr.map(formatter.percent) ?? "—", value: t.ctr.map(Self.exact) ?? ""),
+                    DashboardView.Cell(metric: "cpc", text: t.cpc.map(money) ?? "—", value: t.cpc.map(Self.exact) ?? ""),
+                    DashboardView.Cell(metric: "cpm", text: t.cpm.map(money) ?? "—", value: t.cpm.map(Self.exact) ?? ""),
+                    DashboardView.Cell(metric: "conversions", text: formatter.decimal(t.conversions), value: Self.exact(t.conversions)),
+                ]
+            )
+        }
+        return DashboardView.MetricsTable(
+            caption: caption,
+            kind: kind,
+            columns: columns,
+            rows: Array(rows),
+            hasRows: !rows.isEmpty,
+            empty: empty,
+            note: nil
+        )
+    }
+
+    /// Entries in the order `sort` asks for; rows without a value (e.g. CPC without clicks) always come last, ties by
+    /// name then id.
+    static func sorted(_ entries: [TableEntry], by sort: Sort) -> [TableEntry] {
+        func figure(_ entry: TableEntry) -> Decimal? {
+            switch sort.key {
+            case .spend: return entry.totals.spend
+            case .impressions: return Decimal(entry.totals.impressions)
+            case .clicks: return Decimal(entry.totals.clicks)
+            case .ctr: return entry.totals.ctr
+            case .cpc: return entry.totals.cpc
+            case .cpm: return entry.totals.cpm
+            case .conversions: return entry.totals.conversions
+            case .name, .status: return nil
+            }
+        }
+        return entries.sorted { a, b in
+            let order: ComparisonResult
+            switch sort.key {
+            case .name: order = a.name.localizedStandardCompare(b.name)
+            case .status: order = a.status.text.localizedStandardCompare(b.status.text)
+            default:
+                switch (figure(a), figure(b)) {
+                case (nil, nil): order = .orderedSame
+                case (nil, _): return false
+                case (_, nil): return true
+                case (let x?, let y?): order = x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+                }
+            }
+            if order != .orderedSame { return sort.ascending ? order == .orderedAscending : order == .orderedDescending }
+            if a.name != b.name { return a.name < b.name }
+            return a.id < b.id
+        }
+    }
+
+    /// A decimal as plain text with at most 6 fractional digits (`data-value`).
+    static func exact(_ value: Decimal) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, 6, .plain)
+        return NSDecimalNumber(decimal: rounded).stringValue
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import MetaStore
+
+extension SyncEngine {
+    /// The moment up to which a scheduled sync counts an account as due: a loop that wakes a moment before an
+    /// account's due time (clock jitter, the time its own release took) still takes it, instead of leaving it for a
+    /// whole extra interval. 5 % of the interval, at most 30 s.
+    func dueBy(now: Date, interval: Duration) -> Date {
+        now.addingTimeInterval(min(interval.seconds * 0.05, 30))
+    }
+
+    /// Takes the account's lease before its run starts; nil when taken, the skip entry when it is leased elsewhere or
+    /// (scheduled syncs) not due.
+    func acquireLease(_ run: AccountRun, request: SyncRequest) async throws -> SyncReport.Skipped? {
+        guard self.configuration.usesLeases, !run.leaseHeld else { return nil }
+        let now = self.time.now()
+        let result = try await self.store.syncLeases.acquire(
+            accountID: run.account.id,
+            holder: self.configuration.leaseHolder,
+            ttl: self.configuration.leaseTTL,
+            dueBy: request.scheduleInterval.map { self.dueBy(now: now, interval: $0) },
+            now: now
+        )
+        switch result {
+        case .acquired:
+            run.leaseHeld = true
+            // A run still `running` now was left by a process that died holding the lease before: close it.
+            let abandoned = try await self.store.syncRuns.abandonRunning(
+                accountID: run.account.id,
+                error: "abandoned: the process running it stopped before it finished (its sync lease expired); another process took the account over",
+                at: now
+            )
+            if abandoned > 0 {
+                self.logger.warning(
+                    "meta account taken over from a process that stopped mid-sync",
+                    metadata: ["account_id": "\(run.account.id)", "abandoned_runs": "\(abandoned)"]
+                )
+            }
+            return nil
+        case .held(let lease):
+            self.logger.info(
+                "meta account skipped: leased by another process",
+                metadata: ["account_id": "\(run.account.id)", "holder": "\(lease.holder ?? "-")", "lease_expires_at": "\(lease.expiresAt)"]
+            )
+            return SyncReport.Skipped(
+                connectionID: run.connectionID,
+                accountID: run.account.id,
+                name: run.account.name,
+                reason: .leased,
+                holder: lease.holder,
+                until: lease.expiresAt
+            )
+        case .notDue(let lease):
+            let due = lease.dueAt.map { "\($0)" } ?? "-"
+            self.logger.debug("meta account not due", metadata: ["account_id": "\(run.account.id)", "due_at": "\(due)"])
+            return SyncReport.Skipped(
+                connectionID: run.connectionID,
+                accountID: run.account.id,
+                name: run.account.name,
+                reason: .notDue,
+                holder: nil,
+                until: lease.dueAt
+            )
+        }
+    }
+
+    /// Releases the account's lease at the end of its run; a scheduled run that was not cancelled sets the next due
+    /// time (its end plus the interval), a cancelled one leaves the account due so another process takes it at once.
+    func releaseLease(_ run: AccountRun, request: SyncRequest, outcome: SyncRunRow.Outcome) async {
+        guard run.leaseHeld else { return }
+        run.leaseHeld = false
+        let now = self.time.now()
+        let nextDue = outcome == .cancelled ? nil : request.scheduleInterval.map { now.addingTimeInterval($0.seconds) }
+        do {
+            let released = try await self.store.syncLeases.release(
+                accountID: run.account.id,
+                holder: self.configuration.leaseHolder,
+                outcome: outcome.rawValue,
+                nextDueAt: nextDue,
+                now: now
+            )
+            if !released {
+                self.logger.warning("sync lease was no longer held at release", metadata: ["account_id": "\(run.account.id)"])
+            }
+        } catch {
+            // The lease expires by itself after the TTL.
+            self.logger.error("sync lease could not be released", metadata: ["account_id": "\(run.account.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Renews every lease the runs hold, every ``SyncConfiguration/leaseHeartbeat`` on the lease clock, until
+    /// cancelled. A renewal that finds the lease taken over marks the run, which then stops after its current page.
+    func heartbeat(_ runs: [AccountRun]) async {
+        guard self.configuration.usesLeases, !runs.isEmpty else { return }
+        while !Task.isCancelled {
+            do {
+                try await self.leaseSleep(self.configuration.leaseHeartbeat)
+            } catch {
+                return
+            }
+            if Task.isCancelled { return }
+            for run in runs where run.leaseHeld && !run.leaseLost {
+                do {
+                    let renewed = try await self.store.syncLeases.renew(
+                        accountID: run.account.id,
+                        holder: self.configuration.leaseHolder,
+                        ttl: self.configuration.leaseTTL,
+                        now: self.time.now()
+                    )
+                    if !renewed, run.leaseHeld {
+                        run.leaseLost = true
+                        self.logger.error("sync lease lost to another process; stopping the account", metadata: ["account_id": "\(run.account.id)"])
+                    }
+                } catch {
+                    self.logger.warning("sync lease heartbeat failed", metadata: ["account_id": "\(run.account.id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+}

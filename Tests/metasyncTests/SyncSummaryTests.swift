@@ -1,0 +1,28 @@
+import Foundation
+import MetaStore
+import SyncEngine
+import Testing
+
+@testable import metasync
+
+@Suite struct SyncSummaryTests {
+    @Test func skippedAccountsArePrintedAsSkippedNotFailed() {
+        var report = SyncReport()
+        report.skipped = [
+            SyncReport.Skipped(
+                connectionID: "c1",
+                accountID: "act_1",
+                name: "Shop",
+                reason: .leased,
+                holder: "host-b:4242:0a1b2c3d",
+                until: Date(timeIntervalSince1970: 1_795_000_000)
+            ),
+            SyncReport.Skipped(connectionID: "c1", accountID: "act_2", name: nil, reason: .notDue, holder: nil, until: nil),
+        ]
+        let text = SyncSummary.render(report)
+        #expect(text.contains("act_1 (Shop)  skipped  leased by host-b:4242:0a1b2c3d until 2026-11-18T"))
+        #expect(text.contains("act_2         skipped  not due"))
+        #expect(text.contains("outcome: succeeded"))
+        #expect(report.outcome == .succeeded)
+    }
+}

@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium against a running `metasync serve` and checks the dashboard against the database.
+
+Usage: browser_test.py BASE_URL API_KEY SQLITE_PATH SCREENSHOT_DIR [CHROMIUM]
+
+Talks the Chrome DevTools Protocol over --remote-debugging-pipe (file descriptors 3 and 4, NUL-separated JSON), so
+it needs nothing beyond the Python standard library and the Debian `chromium` package. It logs in through the real
+form, loads the overview and an account performance page, saves screenshots, and compares what the DOM shows with
+sums computed here from the SQLite file. Prints `browser test: N passed, M failed` last; exits 1 on any failure.
+"""
+
+import base64
+import datetime
+import json
+import os
+import select
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+TIMEOUT = 30.0
+
+
+class CDP:
+    """A minimal Chrome DevTools Protocol client over a pipe."""
+
+    def __init__(self, chromium, profile):
+        cmd_r, cmd_w = os.pipe()
+        res_r, res_w = os.pipe()
+
+        def wire():
+            os.dup2(cmd_r, 3)
+            os.dup2(res_w, 4)
+
+        args = [
+            chromium,
+            "--headless",
+            "--no-sandbox",  # CI runs as root
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--remote-debugging-pipe",
+            "--user-data-dir=" + profile,
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-extensions",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--mute-audio",
+            "--lang=en-US",
+            "--accept-lang=en-US",
+            "about:blank",
+        ]
+        self.proc = subprocess.Popen(
+            args, preexec_fn=wire, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        os.close(cmd_r)
+        os.close(res_w)
+        self.out = cmd_w
+        self.inp = res_r
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+
+    def close(self):
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no answer from chromium")
+            ready, _, _ = select.select([self.inp], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self.inp, 1 << 20)
+            if not chunk:
+                raise RuntimeError("chromium closed the pipe (exit code %s)" % self.proc.poll())
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method, params=None, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError("%s failed: %s" % (method, reply["error"]))
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+
+    def wait_event(self, name, session):
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            for index, event in enumerate(self.events):
+                if event["method"] == name and event.get("sessionId") == session:
+                    del self.events[index]
+                    return event
+            reply = self._read_message(deadline)
+            if "method" in reply:
+                self.events.append(reply)
+
+
+class Page:
+    def __init__(self, cdp):
+        self.cdp = cdp
+        target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.call("Page.enable")
+        self.call("Network.enable")
+        self.viewport(1280, 900)
+
+    def call(self, method, params=None):
+        return self.cdp.send(method, params, self.session)
+
+    def viewport(self, width, height, mobile=False):
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+        )
+
+    def goto(self, url):
+        self.cdp.events = [e for e in self.cdp.events if e["method"] != "Page.loadEventFired"]
+        self.call("Page.navigate", {"url": url})
+        self.cdp.wait_event("Page.loadEventFired", self.session)
+
+    def submit_and_wait(self, script):
+        self.cdp.events = [e for e in self.cdp.events if e["method"] != "Page.loadEventFired"]
+        self.evaluate(script)
+        self.cdp.wait_event("Page.loadEventFired", self.session)
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError("script failed: %s" % result["exceptionDetails"].get("text"))
+        return result["result"].get("value")
+
+    def screenshot(self, path, width=1280, mobile=False):
+        self.viewport(width, 900, mobile)
+        height = int(self.evaluate("Math.ceil(document.documentElement.scrollHeight)"))
+        self.viewport(width, min(max(height, 400), 8000), mobile)
+        data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(data))
+        self.viewport(1280, 900)
+        return path
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def expect(self, condition, what, detail=""):
+        if condition:
+            self.passed += 1
+            print("ok   - %s" % what)
+        else:
+            self.failed += 1
+            print("FAIL - %s %s" % (what, detail))
+
+
+def day_range(since, until):
+    start = datetime.date.fromisoformat(since)
+    end = datetime.date.fromisoformat(until)
+    return [(start + datetime.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+def expected_performance(db, account_id, since, until):
+    """The dashboard's rule: the highest level with daily rows in range (account, campaign, ad set, ad)."""
+    level = None
+    for candidate in ["account", "campaign", "adset", "ad"]:
+        n = db.execute(
+            "SELECT COUNT(*) FROM performance_snapshots WHERE account_id=? AND level=? AND breakdown_key='' "
+            "AND date_start>=? AND date_start<=? AND date_stop=date_start",
+            (account_id, candidate, since, until),
+        ).fetchone()[0]
+        if n:
+            level = candidate
+            break
+    per_day = {}
+    total = {"spend": Decimal(0), "impressions": 0, "clicks": 0}
+    rows = db.execute(
+        "SELECT date_start, spend, impressions, clicks FROM performance_snapshots WHERE account_id=? AND level=? "
+        "AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+        (account_id, level, since, until),
+    ).fetchall()
+    for day, spend, impressions, clicks in rows:
+        spend = Decimal(spend or "0")
+        bucket = per_day.setdefault(day, {"spend": Decimal(0), "impressions": 0, "clicks": 0})
+        for target in (bucket, total):
+            target["spend"] += spend
+            target["impressions"] += impressions or 0
+            target["clicks"] += clicks or 0
+    return level, total, per_day
+
+
+def money_en_us(value, currency):
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£"}
+    text = "{:,.2f}".format(value.quantize(Decimal("0.01")))
+    return symbols[currency] + text if currency in symbols else None
+
+
+def main():
+    # SIGTERM (the shell script's trap, CI's timeout) unwinds through `finally`, which closes Chromium.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    base, api_key, db_path, shots = sys.argv[1:5]
+    chromium = sys.argv[5] if len(sys.argv) > 5 else (shutil.which("chromium") or "chromium")
+    os.makedirs(shots, exist_ok=True)
+    db = sqlite3.connect(db_path, timeout=10)
+    # A failed run as the sync engine records one when Graph refuses a call (the sandbox sync itself succeeds).
+    first = db.execute("SELECT id, connection_id FROM ad_accounts ORDER BY id LIMIT 1").fetchone()
+    started = time.time() - 300
+    db.execute(
+        "INSERT INTO sync_runs (id, kind, connection_id, account_id, started_at, finished_at, outcome, rows_by_table, "
+        "calls_used, error) VALUES (?, 'performance', ?, ?, ?, ?, 'failed', '{}', 3, ?)",
+        (
+            "browser-test-failed-run",
+            first[1],
+            first[0],
+            started,
+            started + 2.5,
+            "Graph error 100/33 (GraphMethodException) [permanent] HTTP 400: Unsupported get request. "
+            "fbtrace_id=BrowserTrace-42",
+        ),
+    )
+    db.commit()
+    checks = Checks()
+    profile = tempfile.mkdtemp(prefix="metasync-chromium-")
+    cdp = CDP(chromium, profile)
+    try:
+        page = Page(cdp)
+        account = db.execute("SELECT id, account_id, currency FROM ad_accounts ORDER BY id LIMIT 1").fetchone()
+        account_path = "/accounts/" + account[0]
+
+        # 1. Without a session every page sends the browser to the login form, keeping where it wanted to go.
+        page.goto(base + account_path)
+        location = page.evaluate("location.pathname + location.search")
+        checks.expect(
+            location.startswith("/login?next=") and account[0] in location, "no session redirects to /login", location
+        )
+
+        # 2. A wrong key is refused with a message.
+        page.submit_and_wait(
+            "document.querySelector('#api_key').value = 'not-the-key';"
+            "document.querySelector('form[action=\"/login\"]').submit()"
+        )
+        error = page.evaluate("(document.querySelector('.error') || {}).textContent || ''")
+        checks.expect("not correct" in error, "a wrong API key is refused", error)
+        print("screenshot: " + page.screenshot(os.path.join(shots, "login-refused.png"), width=390, mobile=True))
+
+        # 3. The right key logs in and returns to the page asked for.
+        page.submit_and_wait(
+            "document.querySelector('#api_key').value = %s;"
+            "document.querySelector('form[action=\"/login\"]').submit()" % json.dumps(api_key)
+        )
+        checks.expect(page.evaluate("location.pathname") == account_path, "login returns to the wanted page")
+        cookies = page.call("Network.getCookies", {"urls": [base + "/"]})["cookies"]
+        session = [c for c in cookies if c["name"] == "metasync_session"]
+        checks.expect(
+            len(session) == 1 and session[0]["httpOnly"] and session[0].get("sameSite") == "Lax",
+            "session cookie is HttpOnly and SameSite=Lax",
+            str(session),
+        )
+        checks.expect(
+            bool(session) and api_key not in session[0]["value"], "the cookie does not contain the API key"
+        )
+        checks.expect(
+            page.evaluate("document.cookie").find("metasync_session") < 0, "the cookie is invisible to scripts"
+        )
+
+        # 4. Overview.
+        page.goto(base + "/")
+        overview = json.loads(
+            page.evaluate(
+                "JSON.stringify({"
+                "accounts: document.querySelectorAll('table[data-table=accounts] tbody tr').length,"
+                "connections: document.querySelectorAll('table[data-table=connections] tbody tr').length,"
+                "runs: document.querySelectorAll('table[data-table=sync-runs] tbody tr').length,"
+                "title: document.title})"
+            )
+        )
+        n_accounts = db.execute("SELECT COUNT(*) FROM ad_accounts").fetchone()[0]
+        n_connections = db.execute("SELECT COUNT(*) FROM meta_connections").fetchone()[0]
+        n_runs = db.execute("SELECT COUNT(*) FROM sync_runs").fetchone()[0]
+        checks.expect(overview["accounts"] == n_accounts, "overview lists every ad account", str(overview))
+        checks.expect(overview["connections"] == n_connections, "overview lists every connection", str(overview))
+        checks.expect(overview["runs"] == min(10, n_runs), "overview lists the recent sync runs", str(overview))
+        print("screenshot: " + page.screenshot(os.path.join(shots, "overview.png")))
+        page.viewport(390, 900, True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        checks.expect(width <= 400, "the overview fits a 390 px wide phone screen", "scrollWidth %s" % width)
+        page.viewport(1280, 900)
+
+        # 5. Account performance (default range).
+        page.goto(base + account_path)
+        shown = json.loads(
+            page.evaluate(
+                "JSON.stringify({"
+                "since: document.querySelector('input[name=since]').value,"
+                "until: document.querySelector('input[name=until]').value,"
+                "totals: Object.fromEntries([...document.querySelectorAll('dl.totals dd')].map("
+                "d => [d.dataset.metric, {value: d.dataset.value, text: d.textContent.trim()}])),"
+                "charts: Object.fromEntries([...document.querySelectorAll('figure.chart')].map("
+                "f => [f.dataset.metric, [...f.querySelectorAll('circle.pt')].map(c => [c.dataset.day, c.dataset.value])])),"
+                "campaignRows: document.querySelectorAll('table[data-table=campaigns] tbody tr').length,"
+                "firstCampaignSpend: (document.querySelector('table[data-table=campaigns] tbody tr td[data-metric=spend]')"
+                " || {dataset: {}}).dataset.value})"
+            )
+        )
+        latest = db.execute(
+            "SELECT MAX(date_start) FROM performance_snapshots WHERE account_id=?", (account[1],)
+        ).fetchone()[0]
+        days = day_range(shown["since"], shown["until"])
+        checks.expect(
+            shown["until"] == latest and len(days) == 28,
+            "default range is the 28 days up to the latest synced day",
+            "%s..%s (latest %s)" % (shown["since"], shown["until"], latest),
+        )
+        level, total, per_day = expected_performance(db, account[1], shown["since"], shown["until"])
+        checks.expect(level is not None, "the database has insights for the range", str(level))
+        for metric in ["spend", "impressions", "clicks", "ctr", "cpc"]:
+            points = shown["charts"].get(metric, [])
+            checks.expect(
+                [p[0] for p in points] == days,
+                "%s chart has one point per day in range (%d)" % (metric, len(days)),
+                "got %d points" % len(points),
+            )
+        spend_points = {day: Decimal(value or "0") for day, value in shown["charts"].get("spend", [])}
+        expected_points = {day: per_day.get(day, {}).get("spend", Decimal(0)) for day in days}
+        checks.expect(spend_points == expected_points, "every spend chart point equals the database's daily sum")
+        click_points = {day: int(value or "0") for day, value in shown["charts"].get("clicks", [])}
+        checks.expect(
+            click_points == {day: per_day.get(day, {}).get("clicks", 0) for day in days},
+            "every clicks chart point equals the database's daily sum",
+        )
+        totals = shown["totals"]
+        checks.expect(
+            Decimal(totals["spend"]["value"]) == total["spend"],
+            "total spend equals the database",
+            "%s vs %s" % (totals["spend"]["value"], total["spend"]),
+        )
+        formatted = money_en_us(total["spend"], account[2])
+        if formatted:
+            checks.expect(
+                totals["spend"]["text"] == formatted,
+                "total spend is shown in the account currency",
+                "%r vs %r" % (totals["spend"]["text"], formatted),
+            )
+        checks.expect(
+            int(totals["impressions"]["value"]) == total["impressions"]
+            and totals["impressions"]["text"] == "{:,}".format(total["impressions"]),
+            "total impressions equal the database",
+            str(totals["impressions"]),
+        )
+        checks.expect(
+            int(totals["clicks"]["value"]) == total["clicks"] and totals["clicks"]["text"] == "{:,}".format(total["clicks"]),
+            "total clicks equal the database",
+            str(totals["clicks"]),
+        )
+        per_campaign = {}
+        for object_id, spend in db.execute(
+            "SELECT object_id, spend FROM performance_snapshots WHERE account_id=? AND level='campaign' "
+            "AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+            (account[1], shown["since"], shown["until"]),
+        ):
+            per_campaign[object_id] = per_campaign.get(object_id, Decimal(0)) + Decimal(spend or "0")
+        checks.expect(
+            shown["campaignRows"] == min(50, len(per_campaign)),
+            "top campaigns table has one row per campaign with delivery",
+            "%s vs %s" % (shown["campaignRows"], len(per_campaign)),
+        )
+        if per_campaign:
+            top = max(per_campaign.values())
+            checks.expect(
+                Decimal(shown["firstCampaignSpend"] or "0") == top,
+                "the first campaign is the one with the highest spend",
+                "%s vs %s" % (shown["firstCampaignSpend"], top),
+            )
+        print("screenshot: " + page.screenshot(os.path.join(shots, "account.png")))
+        print("screenshot: " + page.screenshot(os.path.join(shots, "account-phone.png"), width=390, mobile=True))
+        page.viewport(390, 900, True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        checks.expect(width <= 400, "the account page fits a 390 px wide phone screen", "scrollWidth %s" % width)
+        page.viewport(1280, 900)
+
+        # 6. Drill down: the top campaign's page, reached by its link, with its chart and its ad sets.
+        page.submit_and_wait("document.querySelector('table[data-table=campaigns] tbody tr a').click()")
+        campaign_id = page.evaluate("location.pathname.split('/').pop()")
+        drill = json.loads(
+            page.evaluate(
+                "JSON.stringify({"
+                "points: document.querySelectorAll('figure.chart[data-metric=spend] circle.pt').length,"
+                "adsets: document.querySelectorAll('table[data-table=adsets] tbody tr').length,"
+                "spend: (document.querySelector('dl.totals dd[data-metric=spend]') || {dataset: {}}).dataset.value})"
+            )
+        )
+        n_adsets = db.execute("SELECT COUNT(*) FROM ad_sets WHERE campaign_id=?", (campaign_id,)).fetchone()[0]
+        checks.expect(drill["points"] == len(days), "campaign page chart has one point per day", str(drill))
+        checks.expect(drill["adsets"] == n_adsets, "campaign page lists every ad set of the campaign", str(drill))
+        checks.expect(
+            Decimal(drill["spend"] or "0") == per_campaign.get(campaign_id),
+            "campaign page total spend equals the database",
+            "%s vs %s" % (drill["spend"], per_campaign.get(campaign_id)),
+        )
+        print("screenshot: " + page.screenshot(os.path.join(shots, "campaign.png")))
+
+        # 7. Sync runs: failures with Meta's message and fbtrace_id.
+        page.goto(base + "/sync-runs?outcome=failed")
+        runs = json.loads(
+            page.evaluate(
+                "JSON.stringify([...document.querySelectorAll('table[data-table=sync-runs] tbody tr')].map(r => ({"
+                "id: r.dataset.id, trace: (r.querySelector('code.fbtrace') || {}).textContent || '',"
+                "message: (r.querySelector('.error-message') || {}).textContent || '',"
+                "status: r.querySelector('[data-status]').dataset.status})))"
+            )
+        )
+        failed_ids = [r[0] for r in db.execute("SELECT id FROM sync_runs WHERE outcome='failed' ORDER BY started_at DESC, id DESC")]
+        checks.expect([r["id"] for r in runs] == failed_ids, "failed-runs filter lists exactly the failed runs", str(runs))
+        injected = [r for r in runs if r["id"] == "browser-test-failed-run"]
+        checks.expect(
+            len(injected) == 1
+            and injected[0]["trace"] == "BrowserTrace-42"
+            and injected[0]["message"].endswith("Unsupported get request.")
+            and injected[0]["status"] == "failed",
+            "a failed run shows Meta's message and its fbtrace_id",
+            str(injected),
+        )
+        print("screenshot: " + page.screenshot(os.path.join(shots, "sync-runs.png")))
+
+        # 8. Logout ends the session.
+        page.submit_and_wait("document.querySelector('form[action=\"/logout\"]').submit()")
+        page.goto(base + "/")
+        checks.expect(page.evaluate("location.pathname") == "/login", "after logout the overview asks for login again")
+    finally:
+        cdp.close()
+        shutil.rmtree(profile, ignore_errors=True)
+    print("browser test: %d passed, %d failed" % (checks.passed, checks.failed))
+    return 0 if checks.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
