@@ -133,6 +133,41 @@ import Testing
         }
     }
 
+    /// Two processes receiving the same deliveries in different orders (Meta retries, several servers behind a load
+    /// balancer) insert the same keys concurrently: the batch insert must not deadlock on PostgreSQL's unique index.
+    @Test(arguments: TestBackend.all)
+    func concurrentBatchesOfTheSameEventsInOppositeOrdersStoreEachOnce(backend: TestBackend) async throws {
+        try await backend.withStore { store throws in
+            for round in 0..<10 {
+                let events = Self.events(round * 200..<(round + 1) * 200)
+                let results = try await withThrowingTaskGroup(of: [WebhookEventRow].self) { group in
+                    for order in [events, events.reversed(), events.shuffled(), events.reversed().shuffled()] {
+                        group.addTask {
+                            try await store.transaction { tx in
+                                let inserted = try await tx.webhookEvents.record(order)
+                                try await tx.queue.enqueue(
+                                    queue: "refresh",
+                                    items: inserted.map { WorkQueueEntry(dedupeKey: "event:\($0.id ?? 0)", payload: Self.payload) },
+                                    now: T.t0
+                                )
+                                return inserted
+                            }
+                        }
+                    }
+                    var all: [WebhookEventRow] = []
+                    for try await inserted in group { all += inserted }
+                    return all
+                }
+                #expect(results.count == 200)
+                #expect(Set(results.map(\.dedupeKey)) == Set(events.map(\.dedupeKey)))
+            }
+            #expect(try await store.webhookEvents.list(limit: 5_000).count == 2_000)
+            #expect(try await store.queue.list(queue: "refresh", limit: 5_000).count == 2_000)
+        }
+    }
+
+    static func events(_ range: Range<Int>) -> [WebhookEventRow] { range.map { Self.event("e\($0)") } }
+
     @Test(arguments: TestBackend.all)
     func batchMarkStatusStampsFinalStatesOnly(backend: TestBackend) async throws {
         try await backend.withStore { store throws in

@@ -171,14 +171,21 @@ import Testing
     func syncRunsAndWebhookEventsAreListed(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { harness in
             try await Seed.load(into: harness.store, now: harness.now.date)
-            let body = TestHarness.notification(changes: [("with_issues_ad_objects", "a1", "AD"), ("in_process_ad_objects", "c00", "CAMPAIGN")])
+            // Two deliveries, one after the other: a1, then c00 (newest).
+            let bodies = [
+                TestHarness.notification(changes: [("with_issues_ad_objects", "a1", "AD")]),
+                TestHarness.notification(changes: [("in_process_ad_objects", "c00", "CAMPAIGN")]),
+            ]
             try await harness.application().test(.router) { client in
-                _ = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                for body in bodies {
+                    let response = try await client.execute(
+                        uri: "/webhooks/meta",
+                        method: .post,
+                        headers: TestHarness.signedHeaders(body),
+                        body: ByteBuffer(string: body)
+                    )
+                    #expect(response.status == .ok)
+                }
                 let runs = try await client.execute(uri: "/api/sync-runs", method: .get, headers: TestHarness.authorized)
                 let runData = try #require(try runs.json()["data"] as? [[String: Any]])
                 #expect(runData.compactMap { $0["kind"] as? String } == ["incremental", "full"])

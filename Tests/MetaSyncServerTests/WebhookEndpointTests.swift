@@ -69,16 +69,18 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(try response.json()["stored"] as? Int == 2)
             }
-            let events = try await harness.store.webhookEvents.list()
+            // One commit's rows are inserted in dedupe-key order (see WebhookEventRepository.record), not delivery order.
+            let events = try await harness.store.webhookEvents.list().sorted { ($0.objectID ?? "") < ($1.objectID ?? "") }
             #expect(events.count == 2)
             #expect(events.map(\.objectID) == ["120200000001001", "120200000002002"])
             #expect(events.allSatisfy { $0.status == .queued && $0.object == "ad_account" && $0.entryID == "1234567890" })
             #expect(events.first?.field == "with_issues_ad_objects")
             let queued = try await harness.store.queue.list(queue: harness.configuration.webhookQueue)
             #expect(queued.count == 2)
-            let payload = try queued[0].payload.decode(WebhookWorkItem.self)
-            #expect(payload.eventID == events[0].id)
+            let payloads = try queued.map { try $0.payload.decode(WebhookWorkItem.self) }
+            let payload = try #require(payloads.first { $0.eventID == events[0].id })
             #expect(payload.targets == [WebhookTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890")])
+            #expect(Set(queued.map(\.dedupeKey)) == Set(events.compactMap(\.id).map { "event:\($0)" }))
         }
     }
 

@@ -113,7 +113,8 @@ public final class MetaDatabase: Service, Sendable {
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
                 try await sql.raw("PRAGMA synchronous=NORMAL").run()
                 try await sql.raw("PRAGMA cache_size=-32768").run()  // 32 MiB page cache for bulk syncs
-                try await sql.raw("PRAGMA wal_autocheckpoint=8192").run()  // checkpoint (and fsync) every 64 MiB of WAL, not 8
+                // Checkpoint (and fsync) every 64 MiB of WAL, not 8; while run() runs, checkpoints happen in the background.
+                try await sql.raw("PRAGMA wal_autocheckpoint=\(unsafeRaw: String(Self.autocheckpointPages))").run()
             }
             try await sql.raw("PRAGMA temp_store=MEMORY").run()  // statement journals of multi-row upserts stay in memory
             try await sql.raw("PRAGMA busy_timeout=5000").run()
@@ -243,14 +244,18 @@ public final class MetaDatabase: Service, Sendable {
 
     /// How often ``run()`` checkpoints a SQLite file's WAL into the database (`PRAGMA wal_checkpoint(PASSIVE)`).
     ///
-    /// The checkpoint runs on a second connection, so the writer connection never waits for it: without it, SQLite
+    /// The checkpoint runs on a second connection, so the writer connection never waits for it: otherwise SQLite
     /// checkpoints inside the COMMIT that crosses `wal_autocheckpoint` (copying the WAL's pages and two `fsync`s,
-    /// ~100 ms under a webhook load), stalling every statement queued behind that commit. `wal_autocheckpoint` stays as
-    /// the fallback for a database used without ``run()``.
+    /// ~100 ms under a webhook load), stalling every statement queued behind that commit. While the background
+    /// checkpoints run, the writer's `wal_autocheckpoint` is off; it is restored when they stop (a database used without
+    /// ``run()`` checkpoints the old way).
     public static let checkpointInterval: Duration = .milliseconds(250)
 
-    /// WAL frames (pages) after which the background checkpoint restarts the WAL (4,096 pages, 32 MiB; below the writer's own `wal_autocheckpoint` of 8,192).
+    /// WAL frames (pages) after which the background checkpoint restarts the WAL (4,096 pages, 32 MiB).
     static let restartFrames = 4_096
+
+    /// The writer connection's `wal_autocheckpoint` (pages) when no background checkpoints run (64 MiB of WAL).
+    static let autocheckpointPages = 8_192
 
     /// Checkpoints the WAL of the SQLite file at `path` every ``checkpointInterval`` until cancelled.
     private func checkpointWAL(path: String) async {
@@ -270,6 +275,12 @@ public final class MetaDatabase: Service, Sendable {
             await Self.closeEvenIfCancelled(connection)
             return
         }
+        do {
+            try await self.withSQL { writer in try await writer.raw("PRAGMA wal_autocheckpoint=0").run() }
+        } catch {
+            await Self.closeEvenIfCancelled(connection)
+            return
+        }
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: Self.checkpointInterval)
@@ -286,6 +297,12 @@ public final class MetaDatabase: Service, Sendable {
                 logger.debug("SQLite background checkpoint failed", metadata: ["error": "\(error)"])
             }
         }
+        // Restore the writer's own checkpoints, from a task of its own (this one is cancelled by now); a closed
+        // database has nothing to restore.
+        let pages = String(Self.autocheckpointPages)
+        await Task {
+            try? await self.withSQL { writer in try await writer.raw("PRAGMA wal_autocheckpoint=\(unsafeRaw: pages)").run() }
+        }.value
         await Self.closeEvenIfCancelled(connection)
     }
 

@@ -1,5 +1,5 @@
-/// Migration 4 (to follow `sync_leases` as 5 when both branches merge): OAuth `state` values of the connect flow,
-/// shared by every server process on the database (``OAuthStateRepository``).
+/// Migration 5: OAuth `state` values of the connect flow, shared by every server process on the database
+/// (``OAuthStateRepository``).
 ///
 /// Only SHA-256 hashes are stored: of the state (the key) and of the browser cookie it is bound to.
 enum OAuthStateMigration {

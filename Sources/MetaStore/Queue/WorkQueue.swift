@@ -42,9 +42,12 @@ public struct WorkQueue: Sendable {
     @discardableResult
     public func enqueue(queue: String, items: [WorkQueueEntry], now: Date) async throws -> Set<String> {
         guard !items.isEmpty else { return [] }
+        // In dedupe-key order, so concurrent batches with common keys lock them in the same order (no deadlock).
+        var seen = Set<String>()
+        let ordered = items.filter { seen.insert($0.dedupeKey).inserted }.sorted { $0.dedupeKey < $1.dedupeKey }
         return try await self.executor.write { sql in
             var added = Set<String>()
-            for chunk in items.chunked(Self.rowsPerStatement) {
+            for chunk in ordered.chunked(Self.rowsPerStatement) {
                 let insert = sql.insert(into: Self.table)
                     .columns(
                         "queue",

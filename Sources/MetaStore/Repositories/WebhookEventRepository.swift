@@ -9,9 +9,14 @@ public struct WebhookEventRepository: Sendable {
     /// their ids, in input order (re-deliveries, and repeats of a key within `events`, are skipped).
     public func record(_ events: [WebhookEventRow]) async throws -> [WebhookEventRow] {
         guard !events.isEmpty else { return [] }
+        // Inserted in dedupe-key order (first occurrence of a repeated key): two transactions inserting the same keys
+        // (several processes receiving the same deliveries) then take the unique index's locks in the same order and
+        // cannot deadlock on PostgreSQL.
+        var seen = Set<String>()
+        let ordered = events.filter { seen.insert($0.dedupeKey).inserted }.sorted { $0.dedupeKey < $1.dedupeKey }
         return try await self.executor.write { sql in
             var ids: [String: Int] = [:]
-            for chunk in events.chunked(WorkQueue.rowsPerStatement) {
+            for chunk in ordered.chunked(WorkQueue.rowsPerStatement) {
                 let insert = sql.insert(into: "webhook_events")
                     .columns(
                         "dedupe_key",
