@@ -41,18 +41,15 @@ extension RESPClient {
         try await self.send(["EVALSHA", sha1, String(keys.count)] + keys + arguments)
     }
 
-    /// Runs `script` with `EVALSHA`; when the server answers `NOSCRIPT` (after a restart or `SCRIPT FLUSH`), loads it
-    /// with `SCRIPT LOAD` and runs it again.
+    /// Runs `script` with `EVALSHA`; when the server answers `NOSCRIPT` (after a restart or `SCRIPT FLUSH`), runs it
+    /// once with `EVAL`, which also caches it again. (`SCRIPT LOAD` then `EVALSHA` would leave a window in which
+    /// another `SCRIPT FLUSH` fails the call.)
     public func evalSHA(_ script: RESPScript, keys: [String] = [], arguments: [String] = []) async throws(RESPError) -> RESPValue {
         do {
             return try await self.evalSHA(script.sha1, keys: keys, arguments: arguments)
         } catch  where error.serverErrorCode == "NOSCRIPT" {
-            let loaded = try await self.scriptLoad(script.source)
-            guard loaded == script.sha1 else {
-                throw .protocolViolation("SCRIPT LOAD returned SHA-1 \(loaded), expected \(script.sha1)")
-            }
-            self.logger.debug("Loaded Lua script after NOSCRIPT", metadata: ["script_sha1": "\(script.sha1)"])
-            return try await self.evalSHA(script.sha1, keys: keys, arguments: arguments)
+            self.logger.debug("Running Lua script with EVAL after NOSCRIPT", metadata: ["script_sha1": "\(script.sha1)"])
+            return try await self.eval(script.source, keys: keys, arguments: arguments)
         }
     }
 
