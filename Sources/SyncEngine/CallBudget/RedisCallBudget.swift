@@ -190,8 +190,15 @@ public final class RedisCallBudget: CallBudget {
             if case .fallBackToLocal = self.configuration.unavailablePolicy {
                 return await self.localBudget.usage(userID: userID, now: now)
             }
-            throw RedisCallBudgetUnavailable(reason: "\(error)", userID: userID)
+            throw RedisCallBudgetUnavailable(reason: self.reason(error), userID: userID)
         }
+    }
+
+    /// The error's description, naming the Redis endpoint when the error does not (a connect timeout, a lost connection).
+    private func reason(_ error: RESPError) -> String {
+        let text = "\(error)"
+        let endpoint = self.client.configuration.endpoint
+        return text.contains(endpoint) ? text : "\(text) (Redis at \(endpoint))"
     }
 
     /// Shuts down the Redis client if the budget created it.
@@ -211,7 +218,7 @@ public final class RedisCallBudget: CallBudget {
                     "Redis call budget unavailable and local allowance spent; refusing Graph call",
                     metadata: ["user_id": "\(userID)", "local_allowance": "\(allowance)", "error": "\(error.shortDescription)"]
                 )
-                throw RedisCallBudgetUnavailable(reason: "\(error)", userID: userID, localAllowance: allowance)
+                throw RedisCallBudgetUnavailable(reason: self.reason(error), userID: userID, localAllowance: allowance)
             }
             // Report the shared limit with the local count, so the caller's warning threshold still means something.
             return .granted(self.usage(used: local.used))
