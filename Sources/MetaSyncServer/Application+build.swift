@@ -100,6 +100,7 @@ struct MetaSyncServer: Sendable {
                 pollInterval: configuration.workerPollInterval,
                 coalescingDelay: configuration.workerCoalescingDelay,
                 errorBackoff: configuration.workerErrorBackoff,
+                retention: configuration.webhookQueueRetention,
                 signal: signal,
                 clock: dependencies.clock,
                 now: dependencies.now,

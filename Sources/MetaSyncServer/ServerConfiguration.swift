@@ -52,6 +52,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var workerCoalescingDelay: Duration
     /// How long the worker waits after a database error before trying again (default 5 s).
     public var workerErrorBackoff: Duration
+    /// How long acknowledged (`done`) webhook queue items are kept before the worker deletes them (default 7 days;
+    /// `nil` keeps them forever). The events themselves stay in `webhook_events`.
+    public var webhookQueueRetention: Duration?
     /// Days before token expiry at which a connection counts as `expiring` in `/health` (default 7).
     public var expiringWithinDays: Int
     /// The locale of the dashboard's numbers, money and dates (e.g. `de_DE`); nil (default) uses the browser's
@@ -85,6 +88,7 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         workerPollInterval: Duration = .seconds(1),
         workerCoalescingDelay: Duration = .milliseconds(200),
         workerErrorBackoff: Duration = .seconds(5),
+        webhookQueueRetention: Duration? = .seconds(7 * 86_400),
         expiringWithinDays: Int = 7,
         dashboardLocale: String? = nil,
         dashboardSessionLifetime: Duration = .seconds(12 * 3600)
@@ -108,6 +112,7 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         self.workerPollInterval = workerPollInterval
         self.workerCoalescingDelay = workerCoalescingDelay
         self.workerErrorBackoff = workerErrorBackoff
+        self.webhookQueueRetention = webhookQueueRetention
         self.expiringWithinDays = expiringWithinDays
         self.dashboardLocale = dashboardLocale.flatMap { $0.isEmpty ? nil : $0 }
         self.dashboardSessionLifetime = dashboardSessionLifetime

@@ -134,6 +134,30 @@ import Testing
         }
     }
 
+    @Test(arguments: TestBackend.all)
+    func purgeDoneDeletesOnlyOldAcknowledgedItemsOfItsQueue(backend: TestBackend) async throws {
+        try await backend.withStore(queuePolicy: Self.policy) { store throws in
+            for n in 0..<5 {
+                try await store.queue.enqueue(queue: "webhooks", dedupeKey: "event:\(n)", payload: Self.payload, now: T.t0)
+            }
+            try await store.queue.enqueue(queue: "other", dedupeKey: "event:0", payload: Self.payload, now: T.t0)
+            let claimed = try await store.queue.claim(queue: "webhooks", owner: "w1", limit: 4, now: T.at(1))
+            try await store.queue.complete(ids: [claimed[0].id, claimed[1].id], owner: "w1", now: T.at(10))
+            try await store.queue.complete(ids: [claimed[2].id], owner: "w1", now: T.at(100))
+            let other = try await store.queue.claim(queue: "other", owner: "w1", limit: 1, now: T.at(1))
+            try await store.queue.complete(ids: other.map(\.id), owner: "w1", now: T.at(10))
+
+            // Acknowledged before +50 s: the first two only; the later one, the leased, the pending and the other queue stay.
+            #expect(try await store.queue.purgeDone(queue: "webhooks", completedBefore: T.at(50), limit: 1) == 1)
+            #expect(try await store.queue.purgeDone(queue: "webhooks", completedBefore: T.at(50)) == 1)
+            #expect(try await store.queue.purgeDone(queue: "webhooks", completedBefore: T.at(50)) == 0)
+            let left = try await store.queue.list(queue: "webhooks")
+            #expect(Set(left.map(\.dedupeKey)) == ["event:2", "event:3", "event:4"])
+            #expect(Set(left.map(\.state)) == [.done, .leased, .pending])
+            #expect(try await store.queue.list(queue: "other").count == 1)
+        }
+    }
+
     @Test func backoffDoublesAndIsCapped() {
         #expect(Self.policy.backoff(afterAttempt: 1) == .seconds(10))
         #expect(Self.policy.backoff(afterAttempt: 2) == .seconds(20))

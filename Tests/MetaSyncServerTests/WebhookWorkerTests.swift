@@ -46,6 +46,26 @@ import Testing
     }
 
     @Test(arguments: ServerBackend.all)
+    func acknowledgedItemsAreDeletedAfterTheRetentionButEventsStay(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { harness in
+            try await self.post(TestHarness.notification(time: 1, changes: [("in_process_ad_objects", "7", "AD")]), to: harness)
+            let worker = harness.worker(RecordingRefresher(), retention: .seconds(86_400))
+            #expect(try await worker.drainOnce().completed == 1)
+            try await self.post(TestHarness.notification(time: 2, changes: [("in_process_ad_objects", "8", "AD")]), to: harness)
+            let queue = harness.configuration.webhookQueue
+
+            harness.now.advance(by: 86_000)
+            #expect(try await worker.purgeDone() == 0)  // not a day old yet
+            harness.now.advance(by: 1_000)
+            #expect(try await worker.purgeDone() == 1)
+            // The pending item of the second delivery stays, and so do both events.
+            #expect(try await harness.store.queue.list(queue: queue).map(\.state) == [.pending])
+            #expect(try await harness.store.webhookEvents.list().count == 2)
+            #expect(try await harness.worker(RecordingRefresher()).purgeDone() == 0)  // no retention: keeps everything
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
     func eventsWithoutTargetsAreIgnored(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { harness in
             try await self.post(#"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#, to: harness)

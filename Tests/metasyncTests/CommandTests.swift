@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaStore
+import MetaSyncServer
 import Testing
 
 @testable import metasync
@@ -55,5 +56,27 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(ExpiryText.describe(now.addingTimeInterval(6.5 * 86_400), now: now).hasSuffix(" (in 6 days)"))
         #expect(ExpiryText.describe(now.addingTimeInterval(-3 * 86_400), now: now).hasSuffix(" (expired)"))
+    }
+}
+
+@Suite struct ServeSettingsTests {
+    private func configuration(_ arguments: [String], environment: [String: String] = [:]) throws -> MetaSyncServer.ServerConfiguration {
+        let command = try ServeCommand.parse(arguments)
+        let settings = try MetaSyncSettings.resolve(options: command.global, environment: environment, currentDirectory: NSTemporaryDirectory())
+        return try command.serverConfiguration(settings, environment: environment)
+    }
+
+    @Test func webhookQueueRetentionDefaultsToAWeekAndCanBeTurnedOff() throws {
+        #expect(try self.configuration([]).webhookQueueRetention == .seconds(7 * 86_400))
+        #expect(try self.configuration(["--webhook-queue-retention", "12h"]).webhookQueueRetention == .seconds(43_200))
+        #expect(try self.configuration([], environment: ["METASYNC_WEBHOOK_QUEUE_RETENTION": "2d"]).webhookQueueRetention == .seconds(172_800))
+        #expect(try self.configuration(["--webhook-queue-retention", "off"]).webhookQueueRetention == nil)
+        #expect(throws: ValidationError.self) { try self.configuration(["--webhook-queue-retention", "forever"]) }
+    }
+
+    @Test func dashboardLocaleComesFromTheFlagOrTheEnvironment() throws {
+        #expect(try self.configuration([]).dashboardLocale == nil)
+        #expect(try self.configuration(["--dashboard-locale", "de_DE"]).dashboardLocale == "de_DE")
+        #expect(try self.configuration([], environment: ["METASYNC_DASHBOARD_LOCALE": "fr_FR"]).dashboardLocale == "fr_FR")
     }
 }

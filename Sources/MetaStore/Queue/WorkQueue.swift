@@ -184,6 +184,28 @@ public struct WorkQueue: Sendable {
         }
     }
 
+    /// Deletes up to `limit` `done` items of `queue` acknowledged before `completedBefore`, oldest first; returns how
+    /// many went. Only for queues whose dedupe keys cannot come back (the webhook queue's keys are event ids, which
+    /// `webhook_events` deduplicates), since a deleted key can be enqueued again. `pending`, `leased` and `dead`
+    /// items are never touched.
+    @discardableResult
+    public func purgeDone(queue: String, completedBefore: Date, limit: Int = 5_000) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await self.executor.write { sql in
+            let oldest = sql.select().column("id").from(Self.table)
+                .where("queue", .equal, SQLBind(queue))
+                .where("state", .equal, SQLBind(WorkItem.State.done.rawValue))
+                .where("completed_at", .lessThan, SQLBind(completedBefore))
+                .orderBy("completed_at")
+                .limit(limit)
+            return try await sql.delete(from: Self.table)
+                .where(SQLColumn("id"), .in, SQLGroupExpression(oldest.select))
+                .returning("id")
+                .all()
+                .count
+        }
+    }
+
     /// Records a failed attempt: the item becomes pending again after the backoff, or `dead` when it has used
     /// ``WorkQueuePolicy/maxAttempts``. Returns the new state, or nil when `owner` no longer holds the lease.
     @discardableResult

@@ -19,6 +19,8 @@ public struct WebhookWorker: Service {
     let pollInterval: Duration
     let coalescingDelay: Duration
     let errorBackoff: Duration
+    /// `done` items older than this are deleted (checked at most every ``purgeInterval``, when the queue is idle).
+    let retention: Duration?
     let signal: WorkerSignal
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
@@ -38,6 +40,7 @@ public struct WebhookWorker: Service {
         pollInterval: Duration,
         coalescingDelay: Duration = .zero,
         errorBackoff: Duration,
+        retention: Duration? = nil,
         signal: WorkerSignal,
         clock: any Clock<Duration>,
         now: @escaping @Sendable () -> Date,
@@ -51,6 +54,7 @@ public struct WebhookWorker: Service {
         self.pollInterval = pollInterval
         self.coalescingDelay = coalescingDelay
         self.errorBackoff = errorBackoff
+        self.retention = retention
         self.signal = signal
         self.clock = clock
         self.now = now
@@ -80,6 +84,7 @@ public struct WebhookWorker: Service {
     public func run() async throws {
         self.logger.info("webhook worker started", metadata: ["queue": "\(self.queue)", "owner": "\(self.owner)"])
         await cancelWhenGracefulShutdown {
+            var lastPurge: Date?
             while !Task.isCancelled {
                 do {
                     let round = try await self.drainOnce()
@@ -88,6 +93,10 @@ public struct WebhookWorker: Service {
                         // A partial batch: let more events arrive, so a stream of webhooks makes few large rounds.
                         if self.coalescingDelay > .zero { try await self.clock.sleep(for: self.coalescingDelay) }
                         continue
+                    }
+                    if lastPurge.map({ self.now().timeIntervalSince($0) >= Self.purgeInterval }) ?? true {
+                        lastPurge = self.now()
+                        try await self.purgeDone()
                     }
                     await self.idle()
                 } catch is CancellationError {
@@ -99,6 +108,27 @@ public struct WebhookWorker: Service {
             }
         }
         self.logger.info("webhook worker stopped", metadata: ["queue": "\(self.queue)"])
+    }
+
+    /// How often an idle worker looks for `done` items past the retention (seconds).
+    static let purgeInterval: TimeInterval = 3_600
+
+    /// Deletes the `done` items acknowledged longer than ``retention`` ago, in chunks; returns how many.
+    @discardableResult
+    func purgeDone() async throws -> Int {
+        guard let retention else { return 0 }
+        let (seconds, attoseconds) = retention.components
+        let cutoff = self.now().addingTimeInterval(-(TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18))
+        var total = 0
+        while true {
+            let deleted = try await self.store.queue.purgeDone(queue: self.queue, completedBefore: cutoff, limit: 5_000)
+            total += deleted
+            if deleted < 5_000 || Task.isCancelled { break }
+        }
+        if total > 0 {
+            self.logger.info("old acknowledged queue items deleted", metadata: ["queue": "\(self.queue)", "deleted": "\(total)"])
+        }
+        return total
     }
 
     /// Waits for a signal or the poll interval, whichever comes first.

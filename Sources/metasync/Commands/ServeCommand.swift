@@ -75,6 +75,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var dashboardLocale: String?
 
+    @Option(
+        name: .customLong("webhook-queue-retention"),
+        help: ArgumentHelp(
+            "Delete processed webhook queue items after this long (e.g. 7d, 12h; 'off' keeps them). The events stay in webhook_events. Env METASYNC_WEBHOOK_QUEUE_RETENTION. Default 7d.",
+            valueName: "duration"
+        )
+    )
+    var webhookQueueRetention: String?
+
     @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
     var maxWebhookBytes: Int?
 
@@ -172,7 +181,7 @@ struct ServeCommand: AsyncParsableCommand {
         let scopes = (self.scopes ?? env("METASYNC_OAUTH_SCOPES")).map {
             $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host,
             port: port,
             appID: settings.appID,
@@ -186,5 +195,17 @@ struct ServeCommand: AsyncParsableCommand {
             maxWebhookBodyBytes: self.maxWebhookBytes ?? 1 << 20,
             dashboardLocale: self.dashboardLocale ?? env("METASYNC_DASHBOARD_LOCALE")
         )
+        if let text = self.webhookQueueRetention ?? env("METASYNC_WEBHOOK_QUEUE_RETENTION") {
+            if text == "off" {
+                configuration.webhookQueueRetention = nil
+            } else if let retention = DurationOption(argument: text) {
+                configuration.webhookQueueRetention = retention.duration
+            } else {
+                throw ValidationError(
+                    "webhook queue retention (--webhook-queue-retention / METASYNC_WEBHOOK_QUEUE_RETENTION) must be a duration such as 7d or 12h, or 'off'; got '\(text)'"
+                )
+            }
+        }
+        return configuration
     }
 }

@@ -111,7 +111,7 @@ struct TestHarness: Sendable {
     }
 
     /// A worker over the harness's store, for tests that drain the queue by hand.
-    func worker(_ refresher: any ObjectRefresher, batchSize: Int = 100) -> WebhookWorker {
+    func worker(_ refresher: any ObjectRefresher, batchSize: Int = 100, retention: Duration? = nil) -> WebhookWorker {
         WebhookWorker(
             store: self.store,
             refresher: refresher,
@@ -119,6 +119,7 @@ struct TestHarness: Sendable {
             batchSize: batchSize,
             pollInterval: .seconds(1),
             errorBackoff: .seconds(1),
+            retention: retention,
             signal: WorkerSignal(),
             clock: ContinuousClock(),
             now: self.now.closure,
