@@ -50,7 +50,7 @@ extension GraphSandbox {
                 summary: summary,
                 message: message
             )
-            if s.webhooks.notify(accountID: s.world.accounts[node.accountIndex].id, change: change) { s.stats.webhookChangesQueued += 1 }
+            s.queueWebhookChange(change, aboutNode: i)
             return true
         }
         self.wakeWebhookDeliverer()
@@ -161,7 +161,7 @@ extension GraphSandbox {
         let node = s.world.nodes[i]
         let statusName = String(node.status.prefix(1)) + node.status.dropFirst().lowercased()
         let change = SandboxWebhookChange.inProcess(objectID: node.id, level: Self.webhookLevel(node.kind), statusName: statusName)
-        if s.webhooks.notify(accountID: s.world.accounts[node.accountIndex].id, change: change) { s.stats.webhookChangesQueued += 1 }
+        s.queueWebhookChange(change, aboutNode: i)
     }
 
     static func webhookLevel(_ kind: SandboxNodeKind) -> String {

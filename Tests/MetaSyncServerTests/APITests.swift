@@ -178,12 +178,7 @@ import Testing
             ]
             try await harness.application().test(.router) { client in
                 for body in bodies {
-                    let response = try await client.execute(
-                        uri: "/webhooks/meta",
-                        method: .post,
-                        headers: TestHarness.signedHeaders(body),
-                        body: ByteBuffer(string: body)
-                    )
+                    let response = try await client.postSignedWebhook(body)
                     #expect(response.status == .ok)
                 }
                 let runs = try await client.execute(uri: "/api/sync-runs", method: .get, headers: TestHarness.authorized)

@@ -127,12 +127,7 @@ import Testing
         try await TestHarness.with(backend: backend) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "5", "AD")])
             try await harness.application().test(.router) { client in
-                _ = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                _ = try await client.postSignedWebhook(body)
                 _ = try await client.execute(uri: "/webhooks/meta", method: .post, body: ByteBuffer(string: body))
                 _ = try await harness.worker(RecordingRefresher()).drainOnce()
                 let response = try await client.execute(uri: "/metrics", method: .get)

@@ -14,12 +14,7 @@ import Testing
             try await harness.application().test(.live) { client in
                 let health = try await client.execute(uri: "/health", method: .get)
                 #expect(health.status == .ok)
-                let post = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let post = try await client.postSignedWebhook(body)
                 #expect(post.status == .ok)
                 let events = try await client.execute(uri: "/api/webhook-events", method: .get, headers: TestHarness.authorized)
                 #expect(events.status == .ok)

@@ -60,12 +60,7 @@ import Testing
                 ("with_issues_ad_objects", "120200000001001", "AD"), ("in_process_ad_objects", "120200000002002", "CAMPAIGN"),
             ])
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .ok)
                 #expect(try response.json()["stored"] as? Int == 2)
             }
@@ -90,12 +85,7 @@ import Testing
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
             try await harness.application().test(.router) { client in
                 for _ in 0..<3 {
-                    let response = try await client.execute(
-                        uri: "/webhooks/meta",
-                        method: .post,
-                        headers: TestHarness.signedHeaders(body),
-                        body: ByteBuffer(string: body)
-                    )
+                    let response = try await client.postSignedWebhook(body)
                     #expect(response.status == .ok)
                 }
             }
@@ -114,12 +104,7 @@ import Testing
                     for i in 0..<60 {
                         let body = TestHarness.notification(changes: [("with_issues_ad_objects", "\(1_000 + i % 30)", "AD")])
                         group.addTask {
-                            let response = try await client.execute(
-                                uri: "/webhooks/meta",
-                                method: .post,
-                                headers: TestHarness.signedHeaders(body),
-                                body: ByteBuffer(string: body)
-                            )
+                            let response = try await client.postSignedWebhook(body)
                             #expect(response.status == .ok)
                             return try response.json()["stored"] as? Int ?? -1
                         }
@@ -142,12 +127,7 @@ import Testing
         try await TestHarness.with(backend: backend) { harness in
             let body = #"{"object":"ad_account","entry":[{"id":"1","time":1,"changed_fields":["in_process_ad_objects"]}]}"#
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .ok)
             }
             let events = try await harness.store.webhookEvents.list()
@@ -203,12 +183,7 @@ import Testing
             let body = TestHarness.notification(changes: changes)
             #expect(body.utf8.count > 1024)
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .contentTooLarge)
                 #expect(try response.json()["error"] != nil)
             }
@@ -225,12 +200,7 @@ import Testing
     func malformedJSONWithValidSignatureIs400(backend: ServerBackend, body: String) async throws {
         try await TestHarness.with(backend: backend) { harness in
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .badRequest)
                 #expect(try response.json()["error"] != nil)
             }
@@ -244,12 +214,7 @@ import Testing
             harness.configuration.appSecret = nil
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .forbidden)
             }
             #expect(try await harness.store.webhookEvents.list().isEmpty)

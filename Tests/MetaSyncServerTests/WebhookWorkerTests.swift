@@ -10,12 +10,7 @@ import Testing
 @Suite struct WebhookWorkerTests {
     private func post(_ body: String, to harness: TestHarness) async throws {
         try await harness.application().test(.router) { client in
-            let response = try await client.execute(
-                uri: "/webhooks/meta",
-                method: .post,
-                headers: TestHarness.signedHeaders(body),
-                body: ByteBuffer(string: body)
-            )
+            let response = try await client.postSignedWebhook(body)
             #expect(response.status == .ok)
         }
     }
@@ -134,12 +129,7 @@ import Testing
         try await TestHarness.with(backend: backend, refresher: refresher) { harness in
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "77", "AD")])
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/webhooks/meta",
-                    method: .post,
-                    headers: TestHarness.signedHeaders(body),
-                    body: ByteBuffer(string: body)
-                )
+                let response = try await client.postSignedWebhook(body)
                 #expect(response.status == .ok)
                 // The worker runs as a service of the app: wait (by yielding, not sleeping) until it processed the event.
                 var processed = false

@@ -42,3 +42,11 @@ enum SandboxWebhookDelivery: Sendable {
     /// A signed `POST` of `ad_account` changes.
     case notification(callbackURL: String, accountID: String, changes: [SandboxWebhookChange])
 }
+
+extension SandboxState {
+    /// Queues `change` about node `i` for its account's subscribers, counting it in the stats when it is queued.
+    mutating func queueWebhookChange(_ change: SandboxWebhookChange, aboutNode i: Int) {
+        let accountID = self.world.accounts[self.world.nodes[i].accountIndex].id
+        if self.webhooks.notify(accountID: accountID, change: change) { self.stats.webhookChangesQueued += 1 }
+    }
+}

@@ -119,11 +119,12 @@ public struct WebhookWorker: Service {
         guard let retention else { return 0 }
         let (seconds, attoseconds) = retention.components
         let cutoff = self.now().addingTimeInterval(-(TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18))
+        let chunk = 5_000
         var total = 0
         while true {
-            let deleted = try await self.store.queue.purgeDone(queue: self.queue, completedBefore: cutoff, limit: 5_000)
+            let deleted = try await self.store.queue.purgeDone(queue: self.queue, completedBefore: cutoff, limit: chunk)
             total += deleted
-            if deleted < 5_000 || Task.isCancelled { break }
+            if deleted < chunk || Task.isCancelled { break }
         }
         if total > 0 {
             self.logger.info("old acknowledged queue items deleted", metadata: ["queue": "\(self.queue)", "deleted": "\(total)"])

@@ -231,3 +231,10 @@ final class FakeExchanger: OAuthTokenExchanger {
         )
     }
 }
+
+extension TestClientProtocol {
+    /// `POST /webhooks/meta` with `body`, signed with the test app secret as Meta signs it.
+    func postSignedWebhook(_ body: String) async throws -> TestResponse {
+        try await self.execute(uri: "/webhooks/meta", method: .post, headers: TestHarness.signedHeaders(body), body: ByteBuffer(string: body))
+    }
+}
