@@ -40,23 +40,13 @@ import Testing
     @Test func aWrongKeyIsRefused() async throws {
         try await TestHarness.with { harness in
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=wrong-key&next=%2Fsync-runs")
-                )
+                let response = try await DashboardClient.postLogin(client, form: "api_key=wrong-key&next=%2Fsync-runs")
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.setCookie] == nil)
                 #expect(response.text.contains(DashboardController.wrongKeyMessage))
                 #expect(response.text.contains(#"name="next" value="/sync-runs""#))
                 #expect(!response.text.contains("wrong-key"))
-                let empty = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=")
-                )
+                let empty = try await DashboardClient.postLogin(client, form: "api_key=")
                 #expect(empty.status == .badRequest)
                 #expect(empty.headers[.setCookie] == nil)
             }
@@ -71,12 +61,7 @@ import Testing
                 #expect(form.text.contains(#"<input id="api_key" name="api_key" type="password""#))
                 #expect(form.text.contains(#"name="next" value="/sync-runs""#))
 
-                let response = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)&next=%2Fsync-runs%3Foutcome%3Dfailed")
-                )
+                let response = try await DashboardClient.postLogin(client, form: "api_key=\(TestHarness.apiKey)&next=%2Fsync-runs%3Foutcome%3Dfailed")
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/sync-runs?outcome=failed")
                 let setCookie = try #require(response.headers[.setCookie])
@@ -115,12 +100,7 @@ import Testing
                 publicBaseURL: "http://127.0.0.1:8080"
             )
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)")
-                )
+                let response = try await DashboardClient.postLogin(client, form: "api_key=\(TestHarness.apiKey)")
                 let setCookie = try #require(response.headers[.setCookie])
                 #expect(!setCookie.contains("Secure"))
                 #expect(setCookie.contains("HttpOnly"))
@@ -137,12 +117,7 @@ import Testing
                 #expect(form.status == .serviceUnavailable)
                 #expect(form.text.contains("METASYNC_API_KEY must be set"))
                 #expect(!form.text.contains("<form method=\"post\" action=\"/login\">"))
-                let post = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=anything")
-                )
+                let post = try await DashboardClient.postLogin(client, form: "api_key=anything")
                 #expect(post.status == .serviceUnavailable)
                 #expect(post.headers[.setCookie] == nil)
                 let overview = try await client.execute(uri: "/", method: .get)
@@ -161,12 +136,7 @@ import Testing
         }
         try await TestHarness.with { harness in
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(
-                    uri: "/login",
-                    method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)&next=%2F%2Fevil.test%2F")
-                )
+                let response = try await DashboardClient.postLogin(client, form: "api_key=\(TestHarness.apiKey)&next=%2F%2Fevil.test%2F")
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/")
             }

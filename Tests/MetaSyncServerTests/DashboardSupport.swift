@@ -170,15 +170,17 @@ enum DashboardSeed {
 enum DashboardClient {
     /// Logs in with the right key and returns the `Cookie` header value.
     static func login(_ client: some TestClientProtocol) async throws -> String {
-        let response = try await client.execute(
-            uri: "/login",
-            method: .post,
-            headers: [.contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: "api_key=\(TestHarness.apiKey)&next=%2F")
-        )
+        let response = try await Self.postLogin(client, form: "api_key=\(TestHarness.apiKey)&next=%2F")
         #expect(response.status == .seeOther)
         let setCookie = try #require(response.headers[.setCookie])
         return String(try #require(setCookie.split(separator: ";").first))
+    }
+
+    /// POSTs the login form `form` (URL-encoded) with extra `headers`.
+    static func postLogin(_ client: some TestClientProtocol, form: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var all = headers
+        all[.contentType] = "application/x-www-form-urlencoded"
+        return try await client.execute(uri: "/login", method: .post, headers: all, body: ByteBuffer(string: form))
     }
 
     /// GETs a page with the session cookie.
