@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MetaStore
+import SyncEngine
 import Synchronization
 import Testing
 
@@ -104,6 +106,68 @@ import Testing
         #expect(parsed["flag"] == .bool(true))
         #expect(parsed["n"] == .int(1000))
         #expect(parsed["s"] == .string("a#b\"c"))
+    }
+
+    @Test func configErrorsNameTheKeyButNeverTheValue() throws {
+        let directory = try temporaryDirectory()
+        let cases = [
+            "[app]\nsecret = TopSecret123\n", "[app] secret = TopSecret123\n", "[app]\nsecret = \"TopSecret123\n",
+            "[app]\nsecret = [\"TopSecret123\"\n", "TopSecret123 here = 1\n", "[app]\nsecret = \"TopSecret123\\q\"\n",
+        ]
+        for toml in cases {
+            try toml.write(toFile: directory + "/metasync.toml", atomically: true, encoding: .utf8)
+            do {
+                _ = try MetaSyncSettings.resolve(options: options([]), environment: [:], currentDirectory: directory)
+                Issue.record("expected \(toml.debugDescription) to be refused")
+            } catch {
+                #expect(!"\(error)".contains("TopSecret123"), "\(error)")
+                #expect("\(error)".contains("metasync.toml line"), "\(error)")
+            }
+        }
+        try "[app]\nsecret = TopSecret123\n".write(toFile: directory + "/metasync.toml", atomically: true, encoding: .utf8)
+        #expect {
+            try MetaSyncSettings.resolve(options: options([]), environment: [:], currentDirectory: directory)
+        } throws: { "\($0)".contains("app.secret") }
+        // Settings errors name the source, not the value.
+        for (variable, value) in [
+            ("METASYNC_CALLS_PER_HOUR", "lots-of-calls"), ("METASYNC_LOG_LEVEL", "loudest"), ("METASYNC_GRAPH_VERSION", "vNext"),
+        ] {
+            #expect {
+                try MetaSyncSettings.resolve(options: options([]), environment: [variable: value], currentDirectory: try temporaryDirectory())
+            } throws: { "\($0)".contains("environment variable \(variable)") && !"\($0)".contains(value) }
+        }
+    }
+
+    @Test func aDirectoryAsSettingsFileIsRefusedByName() throws {
+        let directory = try temporaryDirectory()
+        #expect {
+            try MetaSyncSettings.resolve(options: options(["--config", directory]), environment: [:], currentDirectory: directory)
+        } throws: { "\($0)".contains("is a directory") && !"\($0)".contains("NSCocoaErrorDomain") }
+    }
+
+    @Test func anEmptyEncryptionKeyIsAMistakeNotAKeyFile() throws {
+        let directory = try temporaryDirectory()
+        #expect {
+            try MetaSyncSettings.resolve(options: options([]), environment: ["METASYNC_ENCRYPTION_KEY": ""], currentDirectory: directory)
+        } throws: { "\($0)".contains("METASYNC_ENCRYPTION_KEY") && "\($0)".contains("empty") }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/metasync.key"))
+    }
+
+    @Test func aScheduledSyncIntervalThatIsNoDurationIsRefused() throws {
+        let serve = try ServeCommand.parse([])
+        #expect(throws: ValidationError.self) { try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": "bogus"]) }
+        #expect(try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": "15m"]) == .seconds(900))
+        #expect(try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": ""]) == nil)
+        #expect(try serve.scheduledSyncInterval([:]) == nil)
+    }
+
+    @Test func historyOlderThan37MonthsIsRefusedWithTheEarliestDay() throws {
+        let earliest = InsightsHistory.earliestDay(today: InsightsHistory.today())
+        #expect {
+            try SyncPerformanceCommand.parse(["--since", "1900-01-01", "--until", "1900-01-02"])
+        } throws: { SyncPerformanceCommand.message(for: $0).contains("earliest allowed day is \(earliest)") }
+        #expect(throws: Never.self) { try SyncPerformanceCommand.parse(["--since", earliest.description, "--until", earliest.description]) }
+        #expect { try SyncCommand.parse(["--days", "-5"]) } throws: { SyncCommand.message(for: $0).contains("at least 1; got -5") }
     }
 
     @Test func jsonLogLinesCarryMetadata() throws {

@@ -144,7 +144,8 @@ import Testing
         #expect(!orphaned.isEmpty)
         #expect(Set(orphaned.map(\.accountID)).isSuperset(of: Set(held)))
 
-        // The survivor takes every orphaned account over, but only once its lease has expired.
+        // The survivor takes every orphaned account over. Both processes run on this host, so it sees that the holder
+        // is gone and does not wait for the lease to expire.
         let takeovers = try await Poll.until("the survivor re-syncs the killed process's accounts", timeout: .seconds(240)) {
             () -> [SyncRunRow]? in
             let runs = try await world.scheduledRuns(store)
@@ -153,9 +154,8 @@ import Testing
             }
             return after.count == orphaned.count ? after : nil
         }
-        for (lease, run) in zip(orphaned, takeovers) {
-            #expect(run.startedAt >= lease.expiresAt.addingTimeInterval(-0.05), "\(lease.accountID) was re-synced before its lease expired")
-        }
+        #expect(takeovers.count == orphaned.count)
+        #expect(survivor.logTail(1 << 22).contains("sync lease taken over from a process of this host that no longer runs"))
 
         // 4. Let every account finish one more run after the crash, then stop the survivor gracefully.
         _ = try await Poll.until("every account has a succeeded run after the crash", timeout: .seconds(240)) { () -> Bool? in

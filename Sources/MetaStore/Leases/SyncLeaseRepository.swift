@@ -68,6 +68,38 @@ public struct SyncLeaseRepository: Sendable {
         }
     }
 
+    /// Takes the lease of `accountID` from `deadHolder`, a process known to have died (the caller checked), before it
+    /// expires: one conditional update, so if the holder changed meanwhile (released, or taken by a third process)
+    /// nothing happens and the result is `.held` with the current row.
+    public func takeOver(
+        accountID: String,
+        from deadHolder: String,
+        holder: String,
+        ttl: Duration,
+        now: Date
+    ) async throws
+        -> SyncLeaseAcquisition
+    {
+        try await self.executor.write { sql in
+            let won =
+                try await sql.update(Self.table)
+                .set("holder", to: SQLBind(holder))
+                .set("acquired_at", to: SQLBind(now))
+                .set("expires_at", to: SQLBind(now.addingTimeInterval(ttl.seconds)))
+                .set("renewed_at", to: SQLBind(now))
+                .set("released_at", to: SQLLiteral.null)
+                .set("updated_at", to: SQLBind(now))
+                .where("account_id", .equal, SQLBind(accountID))
+                .where("holder", .equal, SQLBind(deadHolder))
+                .returning("account_id")
+                .first() != nil
+            guard let lease = try await Self.get(sql, accountID: accountID) else {
+                throw MetaStoreError.notFound("the sync lease row of \(accountID) vanished during takeover")
+            }
+            return won ? .acquired(lease) : .held(lease)
+        }
+    }
+
     /// Extends the lease to `now + ttl` if `holder` still holds it; false when it was lost (taken over after it
     /// expired, or released).
     @discardableResult

@@ -88,7 +88,14 @@ public struct TokenVault: Sendable {
 
     /// Like ``load(environment:logger:)``, also telling where the key came from (for `metasync keys rotate`).
     public static func loadWithSource(environment: [String: String], logger: Logger) throws -> (vault: TokenVault, source: KeySource) {
-        if let value = environment[EncryptionKey.environmentVariable], !value.isEmpty {
+        if let value = environment[EncryptionKey.environmentVariable] {
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                // An empty variable is a mistake (a failed `$(cat key)`, a blank line in an env file): falling back to
+                // the key file would silently encrypt new tokens under a new key.
+                throw MetaStoreError.invalidEncryptionKey(
+                    "\(EncryptionKey.environmentVariable) is set but empty: unset it to use the key file, or set it to the base64 of 32 bytes"
+                )
+            }
             return (TokenVault(key: try EncryptionKey(base64: value)), .environment)
         }
         let path = environment[Self.keyFileEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultKeyFile

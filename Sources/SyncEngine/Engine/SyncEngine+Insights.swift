@@ -49,10 +49,12 @@ extension SyncEngine {
             lower = min(lower, windowSince)
             upper = max(upper, windowUntil)
             if let doneUntil = saved.doneUntil.flatMap({ try? CalendarDay($0) }), doneUntil >= lower { lower = doneUntil.adding(days: 1) }
-            if let cursor = checkpoint?.cursor, let since = saved.chunkSince.flatMap({ try? CalendarDay($0) }),
+            // A chunk with a cursor resumes at its next page; an async chunk killed before its first page (while
+            // Graph was still running the report) resumes polling the same report run.
+            if checkpoint?.cursor != nil || saved.reportRunID != nil, let since = saved.chunkSince.flatMap({ try? CalendarDay($0) }),
                 let until = saved.chunkUntil.flatMap({ try? CalendarDay($0) }), since >= lower, until <= upper
             {
-                resume = InsightsChunk(range: since...until, cursor: cursor, reportRunID: saved.reportRunID)
+                resume = InsightsChunk(range: since...until, cursor: checkpoint?.cursor, reportRunID: saved.reportRunID)
             }
         }
         lower = max(lower, earliest)
@@ -153,35 +155,113 @@ extension SyncEngine {
         let parameters = self.insightsParameters(level: level, range: range)
         var path = "/\(account.id)/insights"
         var reportRunID: String?
-        var after = resume?.cursor
+        let after = resume?.cursor
         if async {
-            if let id = resume?.reportRunID {
-                reportRunID = id
-            } else {
-                var skipped = false
-                while true {
-                    let id = try await context.caller.startReport(path, parameters: parameters)
-                    try await self.time.sleep(self.configuration.reportPollDelay)
-                    do {
-                        _ = try await context.caller.waitForReport(id)
-                        reportRunID = id
-                        break
-                    } catch GraphClientError.insightsJobSkipped(let status) where !skipped {
-                        // Skipped jobs expired or were dropped: resubmit once before splitting (reference §4.4).
-                        skipped = true
-                        self.logger.notice("insights report skipped; resubmitting", metadata: ["report_run_id": "\(status.id)"])
-                    }
-                }
+            do {
+                reportRunID = try await self.insightsReportRun(path, range: range, parameters: parameters, resume: resume, progress, context)
+            } catch let error as GraphClientError
+                where resume?.reportRunID != nil && (Self.asksToSplit(error) || error.graphError?.classification == .invalidRequest)
+            {
+                // The resumed report run failed, expired or is unknown: read the chunk again from scratch.
+                self.logger.notice("stored insights report run unusable; reading the range again", metadata: ["account_id": "\(account.id)"])
+                try await self.readInsightsSplitting(range, forceAsync: false, &progress, context)
+                return
             }
             path = "/\(reportRunID!)/insights"
         }
-        var resumed = resume != nil
+        try await self.pageInsights(
+            path,
+            range: range,
+            parameters: async ? GraphParameters() : parameters,
+            after: after,
+            resumed: resume != nil,
+            reportRunID: reportRunID,
+            &progress,
+            context
+        )
+    }
+
+    /// The report run an async read pages: the resumed one (polled again first when the process died before its
+    /// first page), or a new one, recorded in the checkpoint as soon as Graph returns its id, so a crash while it
+    /// runs resumes polling it instead of starting another.
+    func insightsReportRun(
+        _ path: String,
+        range: ClosedRange<CalendarDay>,
+        parameters: GraphParameters,
+        resume: InsightsChunk?,
+        _ progress: InsightsProgress,
+        _ context: StreamContext
+    ) async throws -> String {
+        if let id = resume?.reportRunID {
+            if resume?.cursor == nil {
+                self.logger.notice("resuming an insights report run", metadata: ["report_run_id": "\(id)"])
+                _ = try await context.caller.waitForReport(id)
+            }
+            return id
+        }
+        var skipped = false
+        while true {
+            let id = try await context.caller.startReport(path, parameters: parameters)
+            try await self.saveChunk(range, reportRunID: id, progress, context)
+            try await self.time.sleep(self.configuration.reportPollDelay)
+            do {
+                _ = try await context.caller.waitForReport(id)
+                return id
+            } catch GraphClientError.insightsJobSkipped(let status) where !skipped {
+                // Skipped jobs expired or were dropped: resubmit once before splitting (reference §4.4).
+                skipped = true
+                self.logger.notice("insights report skipped; resubmitting", metadata: ["report_run_id": "\(status.id)"])
+            }
+        }
+    }
+
+    /// Records the chunk in progress and its report run before its first page (no cursor yet).
+    func saveChunk(_ range: ClosedRange<CalendarDay>, reportRunID: String, _ progress: InsightsProgress, _ context: StreamContext) async throws {
+        let state = InsightsStreamState(
+            from: progress.from,
+            through: progress.through,
+            windowSince: progress.window.lowerBound.description,
+            windowUntil: progress.window.upperBound.description,
+            doneUntil: progress.doneUntil?.description,
+            chunkSince: range.lowerBound.description,
+            chunkUntil: range.upperBound.description,
+            reportRunID: reportRunID
+        )
+        try await self.store.syncState.save(
+            SyncCheckpoint(
+                accountID: context.run.account.accountID,
+                stream: progress.stream,
+                cursor: nil,
+                state: try JSONText(encoding: state),
+                runID: context.run.runID,
+                updatedAt: self.time.now()
+            )
+        )
+    }
+
+    /// Pages one read (a sync request, or a finished report run's results) from `after`; each page commits with the
+    /// checkpoint that resumes after it.
+    func pageInsights(
+        _ path: String,
+        range: ClosedRange<CalendarDay>,
+        parameters: GraphParameters,
+        after start: String?,
+        resumed wasResumed: Bool,
+        reportRunID: String?,
+        _ progress: inout InsightsProgress,
+        _ context: StreamContext
+    ) async throws {
+        let account = context.run.account
+        let level = progress.level
+        let async = reportRunID != nil
+        var after = start
+        var resumed = wasResumed
         while true {
             let page: RawPage
             do {
                 page = try await context.caller.page(
                     path,
-                    parameters: async ? GraphParameters() : parameters,
+                    parameters: parameters,
                     after: after,
                     limit: self.configuration.insightsPageSize,
                     shrinking: async
@@ -244,22 +324,12 @@ extension SyncEngine {
 
     /// Today in the account's time zone (insights days are account days, reference §4.6).
     func today(for account: AdAccountRow) -> CalendarDay {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = account.timezoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: self.time.now())
-        return (try? CalendarDay(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)) ?? CalendarDay(daysSince1970: 0)
+        InsightsHistory.today(in: account.timezoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!, now: self.time.now())
     }
 
     /// The oldest day Graph serves: 37 months back (error 3018 beyond), plus a day of margin.
     func earliestInsightsDay(today: CalendarDay, account: AdAccountRow) -> CalendarDay {
-        var month = today.month - SyncConfiguration.maxHistoryMonths % 12
-        var year = today.year - SyncConfiguration.maxHistoryMonths / 12
-        if month < 1 {
-            month += 12
-            year -= 1
-        }
-        let day = min(today.day, 28)
-        return ((try? CalendarDay(year: year, month: month, day: day)) ?? today).adding(days: 1)
+        InsightsHistory.earliestDay(today: today)
     }
 
     /// Objects stored for an account at a level (the size estimate's first factor); 1 for the account level.
@@ -303,6 +373,7 @@ struct InsightsProgress: Sendable {
 /// A chunk to continue after a crash: its range, the `after` cursor and, for an async job, the report run id.
 struct InsightsChunk: Sendable {
     let range: ClosedRange<CalendarDay>
-    let cursor: String
+    /// The next page's cursor; nil for a report run killed before its first page.
+    let cursor: String?
     let reportRunID: String?
 }

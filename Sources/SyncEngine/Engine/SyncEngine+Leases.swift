@@ -15,20 +15,38 @@ extension SyncEngine {
     func acquireLease(_ run: AccountRun, request: SyncRequest) async throws -> SyncReport.Skipped? {
         guard self.configuration.usesLeases, !run.leaseHeld else { return nil }
         let now = self.time.now()
-        let result = try await self.store.syncLeases.acquire(
+        var result = try await self.store.syncLeases.acquire(
             accountID: run.account.id,
             holder: self.configuration.leaseHolder,
             ttl: self.configuration.leaseTTL,
             dueBy: request.scheduleInterval.map { self.dueBy(now: now, interval: $0) },
             now: now
         )
+        if case .held(let lease) = result, let dead = lease.holder, dead != self.configuration.leaseHolder,
+            self.configuration.leaseHolderIsGone(dead)
+        {
+            // Killed on this host (kill -9, OOM, a restarted container): no need to wait out its lease.
+            result = try await self.store.syncLeases.takeOver(
+                accountID: run.account.id,
+                from: dead,
+                holder: self.configuration.leaseHolder,
+                ttl: self.configuration.leaseTTL,
+                now: now
+            )
+            if result.isAcquired {
+                self.logger.notice(
+                    "sync lease taken over from a process of this host that no longer runs",
+                    metadata: ["account_id": "\(run.account.id)", "dead_holder": "\(dead)"]
+                )
+            }
+        }
         switch result {
         case .acquired:
             run.leaseHeld = true
             // A run still `running` now was left by a process that died holding the lease before: close it.
             let abandoned = try await self.store.syncRuns.abandonRunning(
                 accountID: run.account.id,
-                error: "abandoned: the process running it stopped before it finished (its sync lease expired); another process took the account over",
+                error: "abandoned: the process running it stopped before it finished; another process took the account over",
                 at: now
             )
             if abandoned > 0 {

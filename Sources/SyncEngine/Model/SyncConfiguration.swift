@@ -63,6 +63,9 @@ public struct SyncConfiguration: Sendable {
     public var leaseTTL: Duration
     /// Who holds the leases this engine takes: unique per process (default ``SyncLeaseHolder/process``).
     public var leaseHolder: String
+    /// Whether a lease holder is a dead process of this host, whose lease is taken over at once instead of after its
+    /// expiry (default ``SyncLeaseHolder/isGone(_:localHost:current:currentPID:)``; tests inject their own).
+    public var leaseHolderIsGone: @Sendable (String) -> Bool
 
     public init(
         concurrency: Int = 4,
@@ -105,6 +108,7 @@ public struct SyncConfiguration: Sendable {
         self.usesLeases = true
         self.leaseTTL = .seconds(120)
         self.leaseHolder = SyncLeaseHolder.process
+        self.leaseHolderIsGone = { SyncLeaseHolder.isGone($0) }
     }
 
     /// The heartbeat period of a lease: a third of ``leaseTTL`` (at least 10 ms).

@@ -118,6 +118,16 @@ public struct SyncReport: Sendable {
         return total
     }
 
+    /// Accounts skipped because another process holds their lease (not the `not_due` skips of a scheduled sync).
+    public var leasedElsewhere: [Skipped] { self.skipped.filter { $0.reason == .leased } }
+
+    /// The word a person is shown: ``outcome``, except `skipped` when the run would otherwise have succeeded but left
+    /// accounts to other processes, so "nothing failed" never reads as "everything was synced".
+    public var displayOutcome: String {
+        if self.outcome == .succeeded && !self.leasedElsewhere.isEmpty { return "skipped" }
+        return self.outcome.rawValue
+    }
+
     /// `succeeded` when every account succeeded and no connection failed; `failed` when nothing succeeded;
     /// `cancelled` when stopped; otherwise `partial`.
     public var outcome: SyncRunRow.Outcome {

@@ -24,54 +24,66 @@ extension MetaSyncSettings {
     ///   - `metasync.calls.per_hour` (`METASYNC_CALLS_PER_HOUR`, default 200)
     ///   - `metasync.lease.ttl` (`METASYNC_LEASE_TTL`: account sync lease TTL such as `90s` or `2m`, default `2m`)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
-    init(reader: ConfigReader) throws {
+    init(reader: ConfigReader, origin: SettingOrigin = SettingOrigin()) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
         self.graphURL = reader.string(forKey: "metasync.graph.url", default: Self.defaultGraphURL)
         self.graphVersion = reader.string(forKey: "metasync.graph.version", default: Self.defaultGraphVersion)
         self.appID = reader.string(forKey: "metasync.app.id")
         self.appSecret = reader.string(forKey: "metasync.app.secret", isSecret: true)
         self.encryptionKey = reader.string(forKey: "metasync.encryption.key", isSecret: true)
+        if let key = self.encryptionKey, key.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw InvalidSetting(
+                description: "the encryption key (\(origin.name("encryption.key"))) is set but empty: unset it to use the key file "
+                    + "(METASYNC_ENCRYPTION_KEY_FILE, default metasync.key), or set it to the base64 of 32 bytes (`metasync keys generate`)"
+            )
+        }
         self.encryptionKeyFile = reader.string(forKey: "metasync.encryption.key_file", default: Self.defaultEncryptionKeyFile)
         self.apiKey = reader.string(forKey: "metasync.api.key", isSecret: true)
         self.webhookVerifyToken = reader.string(forKey: "metasync.webhook.verify_token", isSecret: true)
         self.callBudget = reader.string(forKey: "metasync.call.budget", isSecret: true, default: Self.defaultCallBudget)
         let callsText = reader.string(forKey: "metasync.calls.per_hour") ?? String(Self.defaultCallsPerHour)
         guard let calls = Int(callsText), calls > 0 else {
-            throw InvalidSetting(description: "calls per hour (METASYNC_CALLS_PER_HOUR) must be a positive integer, got '\(callsText)'")
+            throw InvalidSetting(description: "calls per hour (\(origin.name("calls.per_hour"))) must be a positive integer such as 200")
         }
         self.callsPerHour = calls
         if let ttlText = reader.string(forKey: "metasync.lease.ttl") {
             guard let ttl = DurationOption(argument: ttlText)?.duration, ttl >= .seconds(3) else {
                 throw InvalidSetting(
-                    description: "sync lease TTL (METASYNC_LEASE_TTL) must be a duration of at least 3s such as 90s or 2m; got '\(ttlText)'"
+                    description: "sync lease TTL (\(origin.name("lease.ttl"))) must be a duration of at least 3s such as 90s or 2m"
                 )
             }
             self.leaseTTL = ttl
         } else {
             self.leaseTTL = Self.defaultLeaseTTL
         }
+        (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
+        try self.validateGraph(origin: origin)
+    }
 
+    private static func logging(_ reader: ConfigReader, origin: SettingOrigin) throws -> (Logger.Level, LogFormat) {
         let levelText = reader.string(forKey: "metasync.log.level", default: "info")
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw InvalidSetting(
-                description: "log level (--log-level / METASYNC_LOG_LEVEL) must be one of "
-                    + Logger.Level.allCases.map(\.rawValue).joined(separator: ", ") + "; got '\(levelText)'"
+                description: "log level (\(origin.name("log.level", flag: "--log-level"))) must be one of "
+                    + Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             )
         }
-        self.logLevel = level
         let formatText = reader.string(forKey: "metasync.log.format", default: "auto")
         guard let format = LogFormat(rawValue: formatText.lowercased()) else {
-            throw InvalidSetting(description: "log format (--log-format / METASYNC_LOG_FORMAT) must be text, json or auto; got '\(formatText)'")
+            throw InvalidSetting(description: "log format (\(origin.name("log.format", flag: "--log-format"))) must be text, json or auto")
         }
-        self.logFormat = format
-        for (name, url) in [("Graph URL (--graph-url / METASYNC_GRAPH_URL)", self.graphURL)] {
-            guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
-                throw InvalidSetting(description: "\(name) must be an http(s) URL like https://graph.facebook.com; got '\(url)'")
-            }
+        return (level, format)
+    }
+
+    private func validateGraph(origin: SettingOrigin) throws {
+        guard let parsed = URL(string: self.graphURL), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+            throw InvalidSetting(
+                description: "Graph URL (\(origin.name("graph.url", flag: "--graph-url"))) must be an http(s) URL like https://graph.facebook.com"
+            )
         }
         guard self.graphVersion.range(of: #"^v[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil else {
             throw InvalidSetting(
-                description: "Graph version (--graph-version / METASYNC_GRAPH_VERSION) must look like v25.0; got '\(self.graphVersion)'"
+                description: "Graph version (\(origin.name("graph.version", flag: "--graph-version"))) must look like v25.0"
             )
         }
     }
@@ -100,12 +112,18 @@ extension MetaSyncSettings {
         let namedFile = options.configFile ?? environment["METASYNC_CONFIG"]
         let filePath = namedFile ?? (currentDirectory as NSString).appendingPathComponent("metasync.toml")
         var fileValues: [AbsoluteConfigKey: ConfigValue] = [:]
-        if FileManager.default.fileExists(atPath: filePath) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: filePath, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw InvalidSetting(
+                    description: "settings file \(filePath) is a directory; name a TOML file (--config PATH/metasync.toml or METASYNC_CONFIG)"
+                )
+            }
             let text: String
             do {
                 text = try String(contentsOfFile: filePath, encoding: .utf8)
             } catch {
-                throw InvalidSetting(description: "cannot read settings file \(filePath): \(error.localizedDescription)")
+                throw InvalidSetting(description: "cannot read settings file \(filePath): check that it exists, is readable and is UTF-8 text")
             }
             for (key, value) in try TOMLSubset.parse(text) {
                 fileValues[AbsoluteConfigKey(("metasync." + key).split(separator: ".").map(String.init))] = ConfigValue(
@@ -126,7 +144,31 @@ extension MetaSyncSettings {
             EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secrets)),
             InMemoryProvider(name: "metasync.toml", values: fileValues),
         ])
-        return try MetaSyncSettings(reader: reader)
+        let origin = SettingOrigin(
+            flags: Set(flags.keys.map { $0.components.dropFirst().joined(separator: ".") }),
+            environment: environment,
+            file: Set(fileValues.keys.map { $0.components.dropFirst().joined(separator: ".") })
+        )
+        return try MetaSyncSettings(reader: reader, origin: origin)
+    }
+}
+
+/// Where a setting's value came from, for errors that name the source and never the value.
+struct SettingOrigin: Sendable {
+    /// Keys (without the `metasync.` prefix, e.g. `graph.url`) set by a flag.
+    var flags: Set<String> = []
+    var environment: [String: String] = [:]
+    /// Keys set in `metasync.toml`.
+    var file: Set<String> = []
+
+    /// `--graph-url`, `METASYNC_GRAPH_URL` or `metasync.toml graph.url`, whichever supplied `key`; all of them
+    /// when none did (the default).
+    func name(_ key: String, flag: String? = nil) -> String {
+        let variable = "METASYNC_" + key.replacingOccurrences(of: ".", with: "_").uppercased()
+        if let flag, self.flags.contains(key) { return "flag \(flag)" }
+        if self.environment[variable] != nil { return "environment variable \(variable)" }
+        if self.file.contains(key) { return "metasync.toml key \(key)" }
+        return ([flag].compactMap { $0 } + [variable, "metasync.toml " + key]).joined(separator: " / ")
     }
 }
 

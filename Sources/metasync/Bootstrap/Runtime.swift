@@ -28,6 +28,33 @@ enum Runtime {
         }
     }
 
+    /// The configured encryption key opens none of the stored tokens.
+    struct WrongEncryptionKey: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Refuses to go on, in one line, when no stored token can be opened with the configured key(s) (a wrong
+    /// `METASYNC_ENCRYPTION_KEY` or key file), naming the key id the data needs; warns when only some can.
+    static func requireReadableTokens(_ store: MetaStore, logger: Logger) async throws {
+        let counts = try await store.connections.countByKeyID()
+        let available = Set(store.vault.keyIDs)
+        let missing = counts.filter { !available.contains($0.key) }
+        guard !missing.isEmpty else { return }
+        let needed = missing.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) connection\($0.value == 1 ? "" : "s"))" }
+            .joined(separator: ", ")
+        let configured = store.vault.keyIDs.joined(separator: ", ")
+        if missing.count == counts.count {
+            throw WrongEncryptionKey(
+                description: "the stored tokens need encryption key \(needed), but the configured key is \(configured): "
+                    + "set METASYNC_ENCRYPTION_KEY (or the key file) to that key (`metasync keys status` shows the ids)"
+            )
+        }
+        logger.warning(
+            "some stored tokens need another encryption key; those connections will fail",
+            metadata: ["needed_keys": "\(needed)", "configured_keys": "\(configured)"]
+        )
+    }
+
     /// A setting names a call budget backend this build cannot use.
     struct UnsupportedCallBudget: Error, CustomStringConvertible {
         var description: String

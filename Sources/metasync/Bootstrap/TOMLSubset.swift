@@ -1,6 +1,9 @@
 /// A reader for the subset of TOML that `metasync.toml` uses: `[table]` and `[table.sub]` headers,
 /// `key = value` pairs with basic strings, literal strings, integers, booleans and flat arrays of those,
 /// and `#` comments. Anything else is rejected with the line number, never silently ignored.
+///
+/// Errors name the line, the key and what was expected, never the text of a value or of an unparsable key: a
+/// malformed `secret = TopSecret123` must not print the secret.
 enum TOMLSubset {
     /// A scalar or flat array value.
     enum Value: Equatable, Sendable {
@@ -27,7 +30,10 @@ enum TOMLSubset {
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), !line.hasPrefix("[[") else {
-                    throw ParseError(line: lineNumber, message: "expected a table header like [database]")
+                    throw ParseError(
+                        line: lineNumber,
+                        message: "expected a table header alone on its line, like [database] (put key = value pairs on the lines below it)"
+                    )
                 }
                 let name = line.dropFirst().dropLast().trimmingSpaces()
                 table = try splitKey(name, line: lineNumber)
@@ -37,8 +43,8 @@ enum TOMLSubset {
                 throw ParseError(line: lineNumber, message: "expected key = value")
             }
             let key = try splitKey(line[..<equals].trimmingSpaces(), line: lineNumber)
-            let value = try parseValue(line[line.index(after: equals)...].trimmingSpaces(), line: lineNumber)
             let fullKey = (table + key).joined(separator: ".")
+            let value = try parseValue(line[line.index(after: equals)...].trimmingSpaces(), key: fullKey, line: lineNumber)
             guard result[fullKey] == nil else {
                 throw ParseError(line: lineNumber, message: "duplicate key \(fullKey)")
             }
@@ -50,36 +56,44 @@ enum TOMLSubset {
     private static func splitKey(_ text: Substring, line: Int) throws(ParseError) -> [String] {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
         for part in parts where part.isEmpty || !part.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
-            throw ParseError(line: line, message: "invalid key '\(text)'")
+            throw ParseError(
+                line: line,
+                message: "invalid key or table name (use letters, digits, '_' and '-', dotted for tables, e.g. [app] then secret = \"...\")"
+            )
         }
         return parts.map(String.init)
     }
 
-    private static func parseValue(_ text: Substring, line: Int) throws(ParseError) -> Value {
+    private static func parseValue(_ text: Substring, key: String, line: Int) throws(ParseError) -> Value {
         if text.hasPrefix("[") {
-            guard text.hasSuffix("]") else { throw ParseError(line: line, message: "unterminated array") }
+            guard text.hasSuffix("]") else { throw ParseError(line: line, message: "\(key): unterminated array (close it with ])") }
             let inner = text.dropFirst().dropLast().trimmingSpaces()
             if inner.isEmpty { return .array([]) }
             var items: [Value] = []
             for item in splitArrayItems(inner) where !item.isEmpty {
-                let value = try parseValue(item, line: line)
-                if case .array = value { throw ParseError(line: line, message: "nested arrays are not supported") }
+                let value = try parseValue(item, key: key, line: line)
+                if case .array = value { throw ParseError(line: line, message: "\(key): nested arrays are not supported") }
                 items.append(value)
             }
             return .array(items)
         }
         if text.hasPrefix("\"") {
-            guard text.count >= 2, text.hasSuffix("\"") else { throw ParseError(line: line, message: "unterminated string") }
-            return .string(try unescape(text.dropFirst().dropLast(), line: line))
+            guard text.count >= 2, text.hasSuffix("\"") else { throw ParseError(line: line, message: "\(key): unterminated string (end it with \")") }
+            return .string(try unescape(text.dropFirst().dropLast(), key: key, line: line))
         }
         if text.hasPrefix("'") {
-            guard text.count >= 2, text.hasSuffix("'") else { throw ParseError(line: line, message: "unterminated string") }
+            guard text.count >= 2, text.hasSuffix("'") else { throw ParseError(line: line, message: "\(key): unterminated string (end it with ')") }
             return .string(String(text.dropFirst().dropLast()))
         }
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
         if let int = Int(text.replacingUnderscores()) { return .int(int) }
-        throw ParseError(line: line, message: "unsupported value '\(text)' (use a quoted string, an integer, true/false or an array)")
+        if text.isEmpty { throw ParseError(line: line, message: "\(key) has no value (write \(key.split(separator: ".").last ?? "") = \"...\")") }
+        throw ParseError(
+            line: line,
+            message: "the value of \(key) is not a quoted string, an integer, true/false or an array: quote text values, e.g. "
+                + "\(key.split(separator: ".").last ?? "") = \"...\""
+        )
     }
 
     private static func splitArrayItems(_ text: Substring) -> [Substring] {
@@ -107,7 +121,7 @@ enum TOMLSubset {
         return items
     }
 
-    private static func unescape(_ text: Substring, line: Int) throws(ParseError) -> String {
+    private static func unescape(_ text: Substring, key: String, line: Int) throws(ParseError) -> String {
         var result = ""
         var iterator = text.makeIterator()
         while let character = iterator.next() {
@@ -120,7 +134,7 @@ enum TOMLSubset {
             case "\\": result.append("\\")
             case "n": result.append("\n")
             case "t": result.append("\t")
-            default: throw ParseError(line: line, message: "unsupported escape in string")
+            default: throw ParseError(line: line, message: "\(key): unsupported escape in string (use \\\", \\\\, \\n or \\t)")
             }
         }
         return result

@@ -32,6 +32,11 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Days of insights history.") var days = 30
     @Option(name: .customLong("reference-date"), help: "Anchor the generated data to this day (YYYY-MM-DD, UTC noon); default: now.")
     var referenceDate: String?
+    @Flag(
+        name: .customLong("freeze-clock"),
+        help: "Keep the sandbox's clock at --reference-date (UTC noon), so today's partial insights stop growing and repeated reads are identical."
+    )
+    var freezeClock = false
     @Option(name: .customLong("access-token"), help: "The token to accept (default: one derived from the seed, printed at start).")
     var accessToken: String?
     @Option(name: .customLong("app-id"), help: "App id for OAuth and debug_token.") var appID = "1234567890123456"
@@ -86,6 +91,9 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("Counts must not be negative.")
         }
         if let referenceDate, Self.parseDate(referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD.") }
+        if self.freezeClock && self.referenceDate == nil {
+            throw ValidationError("--freeze-clock needs --reference-date (the moment the clock stays at).")
+        }
         if let webhookURL, URLComponents(string: webhookURL).map({ ($0.scheme == "http" || $0.scheme == "https") && $0.host != nil }) != true {
             throw ValidationError("--webhook-url must be an http(s) URL such as http://127.0.0.1:8080/webhooks/meta.")
         }
@@ -111,7 +119,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let throttleRate { faults.throttle = throttleRate }
         if let dropRate { faults.dropConnection = dropRate }
         if let malformedRate { faults.malformedBody = malformedRate }
-        let configuration = SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             seed: self.seed,
             accounts: self.accounts,
             campaignsPerAccount: self.campaigns,
@@ -139,6 +147,10 @@ struct SandboxCommand: AsyncParsableCommand {
             publicBaseURL: base,
             referenceDate: self.referenceDate.flatMap(Self.parseDate)
         )
+        if self.freezeClock {
+            let frozen = configuration.referenceDate
+            configuration.now = { frozen }
+        }
         let sandbox = GraphSandbox(configuration: configuration)
         var logger = Logger(label: "metasync.sandbox")
         logger.logLevel = .info

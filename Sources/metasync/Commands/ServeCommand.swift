@@ -106,10 +106,29 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "metasync.serve")
 
         let configuration = try self.serverConfiguration(settings, environment: environment)
+        let interval = try self.scheduledSyncInterval(environment)
         let location = try DatabaseLocation(url: settings.databaseURL)
         let vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
         let database = try await MetaDatabase.open(location, logger: logger)
         let store = MetaStore(database: database, vault: vault)
+        do {
+            try await self.serve(settings, configuration: configuration, interval: interval, store: store, logger: logger)
+        } catch {
+            // The database service closes it on a normal shutdown; a failure before the services ran must close it too.
+            try? await database.close()
+            throw error
+        }
+    }
+
+    private func serve(
+        _ settings: MetaSyncSettings,
+        configuration: ServerConfiguration,
+        interval: Duration?,
+        store: MetaStore,
+        logger: Logger
+    ) async throws {
+        let database = store.database
+        let location = database.location
         try await Runtime.withCallBudget(settings, database: database, logger: logger) { budget in
             let client = Runtime.graphClient(settings, budget: budget, logger: Logger(label: "metasync.graph"))
             let engine = SyncEngine(
@@ -122,7 +141,6 @@ struct ServeCommand: AsyncParsableCommand {
             let receivesWebhooks = settings.appSecret != nil && settings.webhookVerifyToken != nil
             let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: receivesWebhooks, logger: Logger(label: "metasync.server.sync"))
             var services: [any Service] = [trigger]
-            let interval = self.syncInterval?.duration ?? environment["METASYNC_SYNC_INTERVAL"].flatMap { DurationOption(argument: $0)?.duration }
             if let interval {
                 services.append(
                     SyncLoopService(engine: engine, request: SyncRequest(), interval: interval, logger: Logger(label: "metasync.sync.loop"))
@@ -162,6 +180,16 @@ struct ServeCommand: AsyncParsableCommand {
             )
             try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
         }
+    }
+
+    /// `--sync-interval`, else `METASYNC_SYNC_INTERVAL` (empty means unset); a value that is not a duration is refused.
+    func scheduledSyncInterval(_ environment: [String: String]) throws -> Duration? {
+        if let flag = self.syncInterval { return flag.duration }
+        guard let text = environment["METASYNC_SYNC_INTERVAL"], !text.isEmpty else { return nil }
+        guard let interval = DurationOption(argument: text)?.duration, interval >= .seconds(1) else {
+            throw ValidationError("sync interval (METASYNC_SYNC_INTERVAL) must be a duration such as 90s, 15m or 1h; unset it for no scheduled sync")
+        }
+        return interval
     }
 
     /// The server settings: flags, then `METASYNC_*` variables, then defaults.

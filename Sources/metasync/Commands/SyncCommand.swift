@@ -30,10 +30,11 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .customLong("entities-only"), help: "Sync entities only, no insights.") var entitiesOnly = false
     @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.")
     var levels: LevelsOption?
-    @Option(help: "Days of insights to re-read (the attribution lookback). Default 28.") var days: Int?
+    @Option(parsing: .unconditional, help: "Days of insights to re-read (the attribution lookback), at least 1. Default 28.")
+    var days: Int?
 
     func validate() throws {
-        if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
+        if let days, days < 1 { throw ValidationError("--days must be a whole number of days, at least 1; got \(days).") }
         try self.selection.validate()
     }
 

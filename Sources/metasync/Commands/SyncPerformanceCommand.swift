@@ -21,12 +21,12 @@ struct SyncPerformanceCommand: AsyncParsableCommand {
 
     @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.")
     var levels: LevelsOption?
-    @Option(help: "Days to re-read, ending today. Default 28.") var days: Int?
+    @Option(parsing: .unconditional, help: "Days to re-read, ending today, at least 1. Default 28.") var days: Int?
     @Option(help: "First day of an explicit range (YYYY-MM-DD).") var since: String?
     @Option(help: "Last day of an explicit range (YYYY-MM-DD), inclusive.") var until: String?
 
     func validate() throws {
-        if let days, days < 1 { throw ValidationError("--days must be at least 1.") }
+        if let days, days < 1 { throw ValidationError("--days must be a whole number of days, at least 1; got \(days).") }
         if (self.since == nil) != (self.until == nil) { throw ValidationError("--since and --until go together.") }
         if self.days != nil && self.since != nil { throw ValidationError("Use either --days or --since/--until, not both.") }
         _ = try self.range()
@@ -44,6 +44,12 @@ struct SyncPerformanceCommand: AsyncParsableCommand {
             throw ValidationError("--since and --until must be days like 2026-11-01.")
         }
         guard first <= last else { throw ValidationError("--since must not be after --until.") }
+        let earliest = InsightsHistory.earliestDay(today: InsightsHistory.today())
+        guard first >= earliest else {
+            throw ValidationError(
+                "--since \(first) is older than Graph keeps insights (\(InsightsHistory.months) months): the earliest allowed day is \(earliest) (UTC; the account's time zone may move it by a day)."
+            )
+        }
         return first...last
     }
 

@@ -13,6 +13,14 @@ struct SyncInvocation {
     var selection: SyncSelectionOptions
     var levels: [PerformanceSnapshotRow.Level]?
 
+    /// Exit status of a single run: 1 when it failed, 75 (EX_TEMPFAIL: try again later) when accounts were left to
+    /// another process's lease (unless `--allow-skipped`), otherwise success.
+    static func exitCode(_ report: SyncReport, allowSkipped: Bool) -> Int32? {
+        if report.outcome == .failed { return 1 }
+        if !allowSkipped && !report.leasedElsewhere.isEmpty { return 75 }
+        return nil
+    }
+
     func run(_ request: SyncRequest) async throws {
         let settings = try MetaSyncSettings.resolve(options: self.global)
         let display = ProgressDisplay.isAvailable && !self.selection.loop ? ProgressDisplay() : nil
@@ -52,8 +60,8 @@ struct SyncInvocation {
             if let sandbox {
                 print("Sandbox served \(sandbox.sandbox.stats.graphCalls) Graph calls in \(sandbox.sandbox.stats.httpRequests) HTTP requests.")
             }
-            if report.outcome == .failed {
-                throw ExitCode(1)
+            if let code = Self.exitCode(report, allowSkipped: self.selection.allowSkipped) {
+                throw ExitCode(code)
             }
         }
     }

@@ -65,7 +65,8 @@ enum SyncRuntime {
             graphSettings.graphVersion = sandbox.sandbox.configuration.graphVersion
         }
         return try await Runtime.withStore(settings, logger: logger) { store in
-            try await Runtime.withCallBudget(settings, database: store.database, logger: logger) { budget in
+            try await Runtime.requireReadableTokens(store, logger: logger)
+            return try await Runtime.withCallBudget(settings, database: store.database, logger: logger) { budget in
                 let client = Runtime.graphClient(graphSettings, transport: sandbox?.transport, budget: budget, logger: logger)
                 let engine = SyncEngine(
                     client: client,

@@ -11,7 +11,7 @@ enum SyncSummary {
             for connection in report.connections {
                 connections.add([
                     connection.connectionID, connection.status.rawValue, String(connection.accountsDiscovered),
-                    String(connection.callsUsed), connection.message ?? "",
+                    String(connection.callsUsed), connection.error ?? connection.message ?? "",
                 ])
             }
             sections.append(connections.render())
@@ -42,7 +42,11 @@ enum SyncSummary {
             tables.add([table, String(rows)])
         }
         sections.append(tables.render())
-        sections.append("Graph calls: \(report.callsUsed)   time: \(ProgressDisplay.format(report.elapsed))   outcome: \(report.outcome.rawValue)")
+        var outcome = report.displayOutcome
+        if !report.leasedElsewhere.isEmpty {
+            outcome += " (\(report.leasedElsewhere.count) account(s) leased by another process; --allow-skipped exits 0 anyway)"
+        }
+        sections.append("Graph calls: \(report.callsUsed)   time: \(ProgressDisplay.format(report.elapsed))   outcome: \(outcome)")
         return sections.joined(separator: "\n\n")
     }
 }
