@@ -261,7 +261,7 @@ extension GraphSandbox {
             var latency = c.latency + c.latencyJitter * uJitter
             var error: GraphErrorSpec?
             var fault: SandboxFault?
-            var regainMinutes = 0
+            var regainMinutes = 0.0
 
             if let v = request.versionNumber, v < c.minimumVersion {
                 error = .deprecatedVersion
@@ -290,7 +290,7 @@ extension GraphSandbox {
                     case .tokenExpired: error = .expiredToken(at: Self.expiryText(now))
                     case .throttle(let code, let subcode, let minutes):
                         error = .throttle(code: code, subcode: subcode)
-                        regainMinutes = minutes
+                        regainMinutes = Double(minutes)
                     case .error(let status, let code, let subcode, let message, let transient):
                         error = GraphErrorSpec(status: status, code: code, subcode: subcode, message: message, isTransient: transient)
                     case .latency(let extra):
@@ -300,17 +300,20 @@ extension GraphSandbox {
                     }
                 }
             }
-            let minute = Int((now.timeIntervalSince1970 / 60).rounded(.down))
+            // Usage windows have 60 buckets: minutes of the default one-hour window, or shorter ones (tests).
+            let bucketSeconds = c.usage.bucketSeconds
+            let usageTime = c.usageNow?() ?? now
+            let minute = Int((usageTime.timeIntervalSince1970 / bucketSeconds).rounded(.down))
             if error == nil, c.usage.enforce, classification.auth != .none {
                 if s.usage.app.count(at: minute) >= c.usage.appCallsPerHour {
                     error = .throttle(code: 4, subcode: nil)
-                    regainMinutes = s.usage.app.minutesToRegain(at: minute, capacity: c.usage.appCallsPerHour)
+                    regainMinutes = Double(s.usage.app.minutesToRegain(at: minute, capacity: c.usage.appCallsPerHour)) * bucketSeconds / 60
                 } else if let a = classification.account {
                     let window = classification.insights ? s.usage.insights[a, default: .init()] : s.usage.management[a, default: .init()]
                     let capacity = classification.insights ? c.usage.insightsCallsPerHour : c.usage.accountCallsPerHour
                     if window.count(at: minute) >= capacity {
                         error = .throttle(code: classification.insights ? 80000 : 80004, subcode: 2_446_079)
-                        regainMinutes = window.minutesToRegain(at: minute, capacity: capacity)
+                        regainMinutes = Double(window.minutesToRegain(at: minute, capacity: capacity)) * bucketSeconds / 60
                     }
                 }
                 if let error { s.stats.faultsInjected["rate_limit_\(error.code)", default: 0] += 1 }
@@ -430,7 +433,7 @@ extension GraphSandbox {
         state s: SandboxState,
         classification: Classification,
         minute: Int,
-        regainMinutes: Int,
+        regainMinutes: Double,
         version: String?,
         traceID: String
     ) -> [(name: String, value: String)] {
@@ -461,9 +464,11 @@ extension GraphSandbox {
                     + "\"ads_api_access_tier\":\"standard_access\"}"
             )
         )
-        func entry(_ type: String, _ pct: Int, _ regain: Int) -> String {
-            "{\"type\":\"\(type)\",\"call_count\":\(pct),\"total_cputime\":\(pct * 3 / 5),\"total_time\":\(pct * 7 / 10),"
-                + "\"estimated_time_to_regain_access\":\(regain),\"ads_api_access_tier\":\"standard_access\"}"
+        func entry(_ type: String, _ pct: Int, _ regain: Double) -> String {
+            // Whole minutes, as Graph sends them; a window shorter than an hour (tests) announces fractions.
+            let regainText = regain == regain.rounded() ? String(Int(regain)) : Formatting.decimal(regain, places: 3)
+            return "{\"type\":\"\(type)\",\"call_count\":\(pct),\"total_cputime\":\(pct * 3 / 5),\"total_time\":\(pct * 7 / 10),"
+                + "\"estimated_time_to_regain_access\":\(regainText),\"ads_api_access_tier\":\"standard_access\"}"
         }
         var entries = [entry("ads_management", mPct, mRegain)]
         if iCount > 0 || classification.insights { entries.append(entry("ads_insights", iPct, iRegain)) }

@@ -61,6 +61,9 @@ public struct SandboxConfiguration: Sendable {
     public var referenceDate: Date
     /// The current time; inject a controllable clock in tests.
     public var now: @Sendable () -> Date
+    /// The clock of the rate-limit windows when it differs from ``now`` (tests freeze the data but let the usage
+    /// windows roll with the test clock); nil uses ``now``.
+    public var usageNow: (@Sendable () -> Date)?
 
     /// Creates a configuration; every parameter has a sensible default.
     /// - Parameter referenceDate: `nil` uses `now()` at creation.
@@ -189,6 +192,22 @@ public struct SandboxUsageLimits: Sendable, Hashable {
     /// Once a window is at 100 %, calls fail with 4 (app), 80004 or 80000 (account, subcode 2446079) until calls age
     /// out of the window. Throttled calls are not counted.
     public var enforce: Bool
+    /// The rolling window the capacities apply to (Meta's is one hour; tests use seconds, e.g. 8 calls per 30 s).
+    /// A window shorter than an hour announces `estimated_time_to_regain_access` in fractional minutes.
+    public var window: Duration = .seconds(3_600)
+
+    /// A copy with another window (nil keeps it).
+    public func window(_ window: Duration?) -> Self {
+        var copy = self
+        if let window { copy.window = window }
+        return copy
+    }
+
+    /// Seconds per bucket: the window is counted in 60 buckets.
+    var bucketSeconds: Double {
+        let seconds = Double(self.window.components.seconds) + Double(self.window.components.attoseconds) / 1e18
+        return max(seconds, 0.06) / 60
+    }
 
     /// Creates usage limits.
     public init(appCallsPerHour: Int = 100_000, accountCallsPerHour: Int = 10_000, insightsCallsPerHour: Int = 5_000, enforce: Bool = true) {

@@ -79,8 +79,28 @@ import Testing
         #expect(harness.governor.pausedUntil(account: "act_7", now: harness.clockNow) == nil)
     }
 
+    @Test func aUserLevelThrottlePausesEveryAccountOfThatTokenOnly() async throws {
+        // 17 without the ad-account subcode is the user's limit: every account reached with that token waits.
+        let transport = ScriptedTransport([.error(code: 17), .ok()])
+        let harness = Harness(transport: transport)
+        await #expect(throws: GraphClientError.self) {
+            try await harness.client.getJSON("/act_42", context: Harness.context(waitPolicy: .failFast))
+        }
+        let refused = await #expect(throws: GraphClientError.self) {
+            try await harness.client.getJSON("/act_7", context: Harness.context(account: "act_7", waitPolicy: .failFast))
+        }
+        guard case .accountPaused? = refused else {
+            Issue.record("expected accountPaused, got \(String(describing: refused))")
+            return
+        }
+        #expect(transport.requests.count == 1)
+        // Another user's token is not affected.
+        _ = try await harness.client.getJSON("/act_7", context: Harness.context(userID: "2002", account: "act_7", waitPolicy: .failFast))
+        #expect(transport.requests.count == 2)
+    }
+
     @Test func failFastThrottleThrowsAndTheNextCallForThatAccountIsRefused() async throws {
-        let transport = ScriptedTransport([.error(code: 17)])
+        let transport = ScriptedTransport([.error(code: 80_004, subcode: 2_446_079)])
         let harness = Harness(transport: transport)
         let context = Harness.context(waitPolicy: .failFast)
         await #expect(throws: GraphClientError.self) { try await harness.client.getJSON("/act_42", context: context) }

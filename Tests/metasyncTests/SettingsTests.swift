@@ -24,7 +24,14 @@ import Testing
         #expect(settings.databaseURL == "sqlite://metasync.sqlite")
         #expect(settings.graphURL == "https://graph.facebook.com")
         #expect(settings.graphVersion == "v25.0")
-        #expect(settings.callBudget == "memory")
+        // The fixed per-user cap is off unless asked for: pacing follows Meta's usage headers.
+        #expect(settings.callBudget == "off")
+        let capped = try MetaSyncSettings.resolve(
+            options: options([]),
+            environment: ["METASYNC_CALLS_PER_HOUR": "200"],
+            currentDirectory: temporaryDirectory()
+        )
+        #expect(capped.callBudget == "memory")
         #expect(settings.callsPerHour == 200)
         #expect(settings.appSecret == nil)
         #expect(settings.logLevel == .info)

@@ -11,4 +11,9 @@ struct GraphCall: Sendable {
     var handBack: (@Sendable (GraphError) -> Bool)?
 
     var endpointLabel: String { self.endpoint ?? GraphEndpointTemplate.template(for: self.path) }
+
+    /// The business use case the call counts against: the context's, else the path's.
+    func useCase(_ context: GraphCallContext) -> String {
+        context.useCase ?? GraphUseCase.of(path: self.path)
+    }
 }

@@ -30,6 +30,9 @@ public struct GraphCallContext: Sendable {
     public var waitPolicy: WaitPolicy
     /// Overrides the configured request timeout (e.g. multi-minute for sync insights).
     public var timeout: Duration?
+    /// The business use case the call counts against (`ads_insights`, `ads_management`, …); derived from the path
+    /// when nil (``GraphUseCase/of(path:)``).
+    public var useCase: String?
 
     public init(
         tokenProvider: any GraphAccessTokenProvider,

@@ -9,7 +9,14 @@ extension GraphClient {
 
         // Usage governor: a paused account waits (or fails fast); a busy one slows down once.
         governor: while true {
-            switch self.governor.admission(accountID: context.adAccountID, businessID: context.businessID, now: self.time.now()) {
+            let admission = self.governor.admission(
+                accountID: context.adAccountID,
+                businessID: context.businessID,
+                useCase: call.useCase(context),
+                userID: context.userID,
+                now: self.time.now()
+            )
+            switch admission {
             case .proceed:
                 break governor
             case .slowDown(let delay):

@@ -79,9 +79,12 @@ extension GraphClient {
                 // a blocked account again extends the block).
                 if retryClass == .throttled, context.waitPolicy == .failFast || delay > self.configuration.retry.maxTotalWait {
                     results[index] = .failure(.graph(error))
-                    if let account = context.adAccountID ?? context.businessID {
-                        self.governor.pause(account, until: self.time.now().addingTimeInterval(delay.seconds), reason: "throttled")
-                    }
+                    self.pauseForThrottle(
+                        error,
+                        delay: delay,
+                        call: GraphCall(method: requests[index].method, path: requests[index].path, parameters: requests[index].parameters),
+                        context: context
+                    )
                     continue
                 }
                 retryIndices.append(index)

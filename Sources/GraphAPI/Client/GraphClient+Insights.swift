@@ -14,6 +14,8 @@ extension GraphClient {
 
     /// Reads the state of a report job (`GET /<report_run_id>`).
     public func insightsReportStatus(_ reportRunID: String, context: GraphCallContext) async throws -> InsightsReportStatus {
+        var context = context
+        context.useCase = GraphUseCase.adsInsights
         let json = try await self.getJSON("/\(reportRunID)", context: context)
         return InsightsReportStatus(json: json, fallbackID: reportRunID)
     }

@@ -92,8 +92,8 @@ extension GraphClient {
             case .retry(let delay, let retryClass):
                 failureMetadata["retry_class"] = "\(retryClass.rawValue)"
                 failureMetadata["wait_seconds"] = "\(delay.seconds)"
-                if retryClass == .throttled, let account = context.adAccountID ?? context.businessID {
-                    self.governor.pause(account, until: self.time.now().addingTimeInterval(delay.seconds), reason: "throttled")
+                if retryClass == .throttled, let error = Self.graphErrorOf(failure) {
+                    self.pauseForThrottle(error, delay: delay, call: call, context: context)
                 }
                 if retryClass == .throttled, context.waitPolicy == .failFast {
                     self.logger.warning("graph call throttled; failing fast", metadata: failureMetadata)
@@ -114,6 +114,29 @@ extension GraphClient {
                 if retryClass == .throttled { self.metrics.waited(reason: "throttle", duration: delay) }
             }
         }
+    }
+
+    /// Pauses the scope a throttle applies to (one account and use case, the token's user, or the whole app) for
+    /// `delay`, so no other call runs into the same wall meanwhile (calling a blocked scope extends the block, §7.5).
+    func pauseForThrottle(_ error: GraphError, delay: Duration, call: GraphCall, context: GraphCallContext) {
+        let scope = GraphThrottleScope.of(
+            error,
+            accountID: context.adAccountID ?? context.businessID,
+            useCase: call.useCase(context),
+            userID: context.userID
+        )
+        let reason = "throttled (code \(error.code.map(String.init) ?? "?")\(error.subcode.map { "/\($0)" } ?? ""))"
+        self.governor.pause(scope, until: self.time.now().addingTimeInterval(delay.seconds), reason: reason)
+        let shared: String
+        switch scope {
+        case .account: return
+        case .user: shared = "token"
+        case .app: shared = "app"
+        }
+        self.logger.warning(
+            "graph throttle applies to every account of the \(shared); pausing all of them",
+            metadata: ["code": "\(error.code.map(String.init) ?? "none")", "wait_seconds": "\(delay.seconds)"]
+        )
     }
 
     private func currentToken(_ context: GraphCallContext) async throws -> GraphSecret {

@@ -1,14 +1,19 @@
 import Foundation
 import Synchronization
 
-/// Watches the usage headers of every response and paces calls per ad account (reference §7.5).
+/// Watches the usage headers of every response and paces calls by Meta's own limits (reference §7).
 ///
-/// - Above ``slowDownThresholdPercent`` (default 75 %) calls for that account are delayed, linearly more
-///   as usage approaches 100 %.
-/// - When Graph announces a regain time (`estimated_time_to_regain_access`) or a throttle error arrives,
-///   just that ad account (or business) is paused, so callers can move on to other accounts.
+/// Scopes, narrowest first:
+/// - **ad account × use case** (`ads_management`, `ads_insights`, … from `X-Business-Use-Case-Usage`, and the BUC
+///   throttles 80000–80014, 17/2446079, 613/1487742): usage above ``slowDownThresholdPercent`` (default 75 %)
+///   delays that account's calls of that use case, linearly more towards 100 %; an announced
+///   `estimated_time_to_regain_access` or a throttle pauses exactly that account and use case.
+/// - **ad account** (`X-Ad-Account-Usage`, `X-FB-Ads-Insights-Throttle`): the account's score applies to all its calls.
+/// - **user** (throttles 17, 32, 613 without a BUC subcode): every call made with that user's token.
+/// - **app** (`X-App-Usage`, throttle 4): every call of the app.
 ///
-/// One governor is shared by every client of the process. ``snapshot(now:)`` feeds `/health` and the dashboard.
+/// One governor is shared by every client of the process. ``snapshot(now:)`` feeds `/health`, `/api/rate-limits`,
+/// `metasync check` and the dashboard.
 ///
 /// ```swift
 /// if let until = governor.pausedUntil(account: "act_1") { scheduleLater(until) }
@@ -20,21 +25,34 @@ public final class GraphUsageGovernor: Sendable {
         case proceed
         /// Usage is above the threshold: wait this long first.
         case slowDown(Duration)
-        /// The account (or business) is paused until this time.
+        /// The account (or use case, user or app) is paused until this time.
         case paused(until: Date)
     }
 
-    private struct AccountState {
+    /// Who a throttle or a pause applies to.
+    public enum Scope: Sendable, Hashable {
+        /// One ad account (or business), for one use case or (`nil`) all of them.
+        case account(String, useCase: String?)
+        /// Every call made with one Meta user's token.
+        case user(String)
+        /// Every call of the app.
+        case app
+    }
+
+    struct Entry {
         var percent: Double = 0
         var pausedUntil: Date?
         var pauseReason: String?
         var updatedAt: Date?
     }
 
-    private struct State {
+    struct State {
         var appPercent: Double = 0
         var appUpdatedAt: Date?
-        var accounts: [String: AccountState] = [:]
+        var app = Entry()
+        var users: [String: Entry] = [:]
+        /// Keyed by ``entryKey(_:useCase:)``: the account number alone (account-wide), or `number#use_case`.
+        var accounts: [String: Entry] = [:]
     }
 
     /// Usage percentage above which calls slow down.
@@ -43,7 +61,7 @@ public final class GraphUsageGovernor: Sendable {
     public let maxSlowDownDelay: Duration
     /// How long a reported usage percentage counts (default 5 minutes, the ad-account score decay of reference §7.4).
     public let usageFreshness: Duration
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init(slowDownThresholdPercent: Double = 75, maxSlowDownDelay: Duration = .seconds(10), usageFreshness: Duration = .seconds(300)) {
         self.slowDownThresholdPercent = Swift.min(Swift.max(slowDownThresholdPercent, 0), 99.9)
@@ -61,6 +79,10 @@ public final class GraphUsageGovernor: Sendable {
         id.hasPrefix("act_") ? String(id.dropFirst(4)) : id
     }
 
+    static func entryKey(_ id: String, useCase: String?) -> String {
+        useCase.map { "\(Self.key(id))#\($0)" } ?? Self.key(id)
+    }
+
     /// Records the usage of one response (success or error).
     /// - Parameters:
     ///   - accountID: The ad account the call was about; account-level headers are attributed to it.
@@ -73,73 +95,92 @@ public final class GraphUsageGovernor: Sendable {
                 state.appPercent = report.appPercent
                 state.appUpdatedAt = now
             }
-            if let accountKey,
-                report.adAccount != nil || report.insightsThrottle != nil
-                    || report.businessUseCases.contains(where: { Self.key($0.objectID) == accountKey })
-            {
-                state.accounts[accountKey, default: AccountState()].percent = report.accountPercent(accountKey: accountKey)
-                state.accounts[accountKey, default: AccountState()].updatedAt = now
+            if let accountKey, report.adAccount != nil || report.insightsThrottle != nil {
+                let percent = Swift.max(report.adAccount?.utilisationPercent ?? 0, report.insightsThrottle?.accountPercent ?? 0)
+                state.accounts[accountKey, default: Entry()].percent = percent
+                state.accounts[accountKey, default: Entry()].updatedAt = now
             }
-            var otherPercents: [String: Double] = [:]
             for entry in report.businessUseCases {
-                let key = Self.key(entry.objectID)
-                if key != accountKey { otherPercents[key] = max(otherPercents[key] ?? 0, entry.maxPercent) }
+                let key = Self.entryKey(entry.objectID, useCase: entry.type)
+                state.accounts[key, default: Entry()].percent = entry.maxPercent
+                state.accounts[key, default: Entry()].updatedAt = now
                 if entry.estimatedMinutesToRegainAccess > 0 {
                     let until = now.addingTimeInterval(entry.estimatedMinutesToRegainAccess * 60)
-                    Self.extendPause(&state.accounts[key, default: AccountState()], until: until, reason: entry.type)
+                    Self.extendPause(&state.accounts[key, default: Entry()], until: until, reason: entry.type)
                 }
             }
-            for (key, percent) in otherPercents {
-                state.accounts[key, default: AccountState()].percent = percent
-                state.accounts[key, default: AccountState()].updatedAt = now
+        }
+    }
+
+    /// Pauses one ad account or business (all its use cases) until a time (a pause never shortens an existing one).
+    public func pause(_ accountID: String, until: Date, reason: String) {
+        self.pause(.account(accountID, useCase: nil), until: until, reason: reason)
+    }
+
+    /// Pauses a scope until a time (a pause never shortens an existing one).
+    public func pause(_ scope: Scope, until: Date, reason: String) {
+        self.state.withLock { state in
+            switch scope {
+            case .account(let id, let useCase):
+                Self.extendPause(&state.accounts[Self.entryKey(id, useCase: useCase), default: Entry()], until: until, reason: reason)
+            case .user(let userID):
+                Self.extendPause(&state.users[userID, default: Entry()], until: until, reason: reason)
+            case .app:
+                Self.extendPause(&state.app, until: until, reason: reason)
             }
         }
     }
 
-    /// Pauses one ad account or business until a time (a pause never shortens an existing one).
-    public func pause(_ accountID: String, until: Date, reason: String) {
+    private static func extendPause(_ entry: inout Entry, until: Date, reason: String) {
+        if let current = entry.pausedUntil, current >= until { return }
+        entry.pausedUntil = until
+        entry.pauseReason = reason
+    }
+
+    /// When calls for the account may go again (its account-wide pause, any of its use cases', the user's or the
+    /// app's, whichever ends last), or `nil` when nothing pauses it.
+    public func pausedUntil(account accountID: String, userID: String? = nil, now: Date = Date()) -> Date? {
         self.state.withLock { state in
-            Self.extendPause(&state.accounts[Self.key(accountID), default: AccountState()], until: until, reason: reason)
+            let key = Self.key(accountID)
+            var entries = state.accounts.filter { $0.key == key || $0.key.hasPrefix(key + "#") }.map(\.value)
+            entries.append(state.app)
+            if let userID, let user = state.users[userID] { entries.append(user) }
+            return entries.compactMap(\.pausedUntil).filter { $0.timeIntervalSince(now) > Self.tolerance }.max()
         }
     }
 
-    private static func extendPause(_ account: inout AccountState, until: Date, reason: String) {
-        if let current = account.pausedUntil, current >= until { return }
-        account.pausedUntil = until
-        account.pauseReason = reason
-    }
-
-    /// When the account (or business) may be called again, or `nil` when it is not paused.
-    public func pausedUntil(account accountID: String, now: Date = Date()) -> Date? {
-        self.state.withLock { state in
-            guard let until = state.accounts[Self.key(accountID)]?.pausedUntil, until.timeIntervalSince(now) > Self.tolerance else { return nil }
-            return until
-        }
-    }
-
-    /// Decides whether a call for these ids may go now.
+    /// Decides whether a call may go now.
     ///
-    /// Usage older than ``usageFreshness`` or reported before a pause ended is ignored, so a stale 100 % does not
-    /// slow calls down forever (absent headers mean nothing, reference §7.1).
-    public func admission(accountID: String?, businessID: String?, now: Date) -> Admission {
+    /// With a `useCase`, the account's other use cases do not hold it back (entity reads go on while insights are
+    /// paused); without one, every use case of the account counts. Usage older than ``usageFreshness`` or reported
+    /// before a pause ended is ignored, so a stale 100 % does not slow calls down forever (absent headers mean
+    /// nothing, reference §7.1).
+    public func admission(accountID: String?, businessID: String?, useCase: String? = nil, userID: String? = nil, now: Date) -> Admission {
         self.state.withLock { state in
-            var latestPause: Date?
+            var entries = [state.app]
+            if let userID, let user = state.users[userID] { entries.append(user) }
+            for id in [accountID, businessID].compactMap({ $0 }) {
+                let key = Self.key(id)
+                entries += state.accounts.filter { entry in
+                    entry.key == key || (useCase.map { entry.key == key + "#" + $0 } ?? entry.key.hasPrefix(key + "#"))
+                }.map(\.value)
+            }
+            if let latest = entries.compactMap(\.pausedUntil).filter({ $0.timeIntervalSince(now) > Self.tolerance }).max() {
+                return .paused(until: latest)
+            }
             var percent: Double = 0
             if let updated = state.appUpdatedAt, now.timeIntervalSince(updated) < self.usageFreshness.seconds {
                 percent = state.appPercent
             }
-            for id in [accountID, businessID].compactMap({ $0 }) {
-                guard let account = state.accounts[Self.key(id)] else { continue }
-                if let until = account.pausedUntil, until.timeIntervalSince(now) > Self.tolerance {
-                    latestPause = Swift.max(latestPause ?? until, until)
-                }
-                if let updated = account.updatedAt, now.timeIntervalSince(updated) < self.usageFreshness.seconds,
-                    account.pausedUntil.map({ updated > $0 }) ?? true
-                {
-                    percent = Swift.max(percent, account.percent)
-                }
+            // Usage reported before the last pause (of the account, its use case, the user or the app) ended is
+            // what caused it: stale once the pause is over.
+            let lastPauseEnd = entries.compactMap(\.pausedUntil).max()
+            for entry in entries {
+                guard let updated = entry.updatedAt, now.timeIntervalSince(updated) < self.usageFreshness.seconds,
+                    lastPauseEnd.map({ updated > $0 }) ?? true
+                else { continue }
+                percent = Swift.max(percent, entry.percent)
             }
-            if let latestPause { return .paused(until: latestPause) }
             guard percent > self.slowDownThresholdPercent else { return .proceed }
             // Percentages may exceed 100 while blocked (unconfirmed, reference §7.3): clamp.
             let fraction = (Swift.min(percent, 100) - self.slowDownThresholdPercent) / (100 - self.slowDownThresholdPercent)
@@ -149,25 +190,5 @@ public final class GraphUsageGovernor: Sendable {
     }
 
     /// Pauses ending within this many seconds count as over (clock arithmetic rounding).
-    private static let tolerance = 0.001
-
-    /// The current usage, for `/health` and the dashboard.
-    public func snapshot(now: Date = Date()) -> GraphUsageSnapshot {
-        self.state.withLock { state in
-            GraphUsageSnapshot(
-                appPercent: state.appPercent,
-                accounts: state.accounts.keys.sorted().map { key in
-                    let account = state.accounts[key]!
-                    let paused = account.pausedUntil.flatMap { $0 > now ? $0 : nil }
-                    return GraphUsageSnapshot.Account(
-                        id: key,
-                        percent: account.percent,
-                        pausedUntil: paused,
-                        pauseReason: paused == nil ? nil : account.pauseReason,
-                        updatedAt: account.updatedAt
-                    )
-                }
-            )
-        }
-    }
+    static let tolerance = 0.001
 }

@@ -333,7 +333,7 @@ extension SyncEngine {
         case .accountPaused(_, let retryAfter), .budgetExhausted(_, let retryAfter):
             return now.addingTimeInterval(max(retryAfter.seconds, 1))
         case .graph(let graph) where graph.classification == .throttled:
-            return self.client.governor.pausedUntil(account: run.account.id, now: now) ?? now.addingTimeInterval(60)
+            return self.client.governor.pausedUntil(account: run.account.id, userID: run.userID, now: now) ?? now.addingTimeInterval(60)
         default:
             return nil
         }

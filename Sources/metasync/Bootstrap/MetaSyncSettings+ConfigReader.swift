@@ -40,8 +40,10 @@ extension MetaSyncSettings {
         self.encryptionKeyFile = reader.string(forKey: "metasync.encryption.key_file", default: Self.defaultEncryptionKeyFile)
         self.apiKey = reader.string(forKey: "metasync.api.key", isSecret: true)
         self.webhookVerifyToken = reader.string(forKey: "metasync.webhook.verify_token", isSecret: true)
-        self.callBudget = reader.string(forKey: "metasync.call.budget", isSecret: true, default: Self.defaultCallBudget)
-        let callsText = reader.string(forKey: "metasync.calls.per_hour") ?? String(Self.defaultCallsPerHour)
+        let callsSetting = reader.string(forKey: "metasync.calls.per_hour")
+        // The fixed cap is off unless asked for: naming a backend, or just a number of calls (kept in memory).
+        self.callBudget = reader.string(forKey: "metasync.call.budget", isSecret: true) ?? (callsSetting == nil ? Self.defaultCallBudget : "memory")
+        let callsText = callsSetting ?? String(Self.defaultCallsPerHour)
         guard let calls = Int(callsText), calls > 0 else {
             throw InvalidSetting(description: "calls per hour (\(origin.name("calls.per_hour"))) must be a positive integer such as 200")
         }

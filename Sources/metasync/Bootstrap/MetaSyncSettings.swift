@@ -23,7 +23,7 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var encryptionKeyFile: String
     var apiKey: String?
     var webhookVerifyToken: String?
-    /// `memory`, `sql` or a `redis://` URL.
+    /// `off` (default), `memory`, `sql` or a `redis://` URL.
     var callBudget: String
     var callsPerHour: Int
     /// How long an account sync lease lasts without a heartbeat (renewed every third of it).
@@ -36,7 +36,8 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     /// The newest Graph version the code was tested against (reference/graph-api.md §1.1).
     static let defaultGraphVersion = "v25.0"
     static let defaultEncryptionKeyFile = "metasync.key"
-    static let defaultCallBudget = "memory"
+    /// The fixed per-user call cap is off by default: Meta sets no such limit on Marketing API calls (reference §7.2).
+    static let defaultCallBudget = "off"
     static let defaultCallsPerHour = 200
     static let defaultLeaseTTL = Duration.seconds(120)
 
@@ -51,7 +52,9 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "encryption key: \(self.encryptionKey == nil ? "key file \(self.encryptionKeyFile)" : "(set, hidden)")",
             "api key: \(secret(self.apiKey))",
             "webhook verify token: \(secret(self.webhookVerifyToken))",
-            "call budget: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
+            self.callBudget == "off"
+                ? "call cap: off (pacing follows Meta's usage headers)"
+                : "call cap: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
             "sync lease ttl: \(self.leaseTTL.components.seconds) s",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")

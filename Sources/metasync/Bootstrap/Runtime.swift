@@ -60,17 +60,20 @@ enum Runtime {
         var description: String
     }
 
-    /// Runs `body` with the per-user call budget chosen by `METASYNC_CALL_BUDGET` (`memory`, `sql`, `redis://…`),
-    /// closing it afterwards.
+    /// Runs `body` with the optional per-user call cap chosen by `METASYNC_CALL_BUDGET` (`off`, the default: pacing
+    /// follows Meta's usage headers alone; `memory`, `sql`, `redis://…`), closing it afterwards.
     ///
     /// - Parameter database: The opened, migrated database, for the `sql` backend (which shares it).
     static func withCallBudget<T: Sendable>(
         _ settings: MetaSyncSettings,
         database: MetaDatabase,
         logger: Logger,
-        _ body: (any CallBudget) async throws -> T
+        _ body: ((any CallBudget)?) async throws -> T
     ) async throws -> T {
         let choice = settings.callBudget
+        if choice == "off" {
+            return try await body(nil)
+        }
         if choice == "memory" {
             return try await body(InMemoryCallBudget(limit: settings.callsPerHour))
         }
@@ -90,7 +93,7 @@ enum Runtime {
         }
         throw UnsupportedCallBudget(
             description:
-                "call budget (METASYNC_CALL_BUDGET) must be memory, sql or redis://host:port[/db]; got '\(MetaSyncSettings.redactingPassword(choice))'"
+                "call budget (METASYNC_CALL_BUDGET) must be off, memory, sql or redis://host:port[/db]"
         )
     }
 
@@ -107,7 +110,7 @@ enum Runtime {
     static func graphClient(
         _ settings: MetaSyncSettings,
         transport: (any GraphTransport)? = nil,
-        budget: any CallBudget,
+        budget: (any CallBudget)?,
         logger: Logger
     ) -> GraphClient {
         let configuration = self.graphConfiguration(settings)

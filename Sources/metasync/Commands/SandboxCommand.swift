@@ -71,6 +71,11 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("app-calls-per-hour"), help: "App-level capacity per hour (X-App-Usage).") var appCallsPerHour = 100_000
     @Flag(name: .customLong("no-rate-limits"), help: "Report usage headers but never throttle for exceeding them.")
     var noRateLimits = false
+    @Option(
+        name: .customLong("rate-limit-window"),
+        help: "The rolling window the *-calls-per-hour capacities apply to (e.g. 30s to test pacing; default 1h)."
+    )
+    var rateLimitWindow: DurationOption?
     @Option(name: .customLong("public-url"), help: "Base URL used in paging links (default: http://<host>:<port>).")
     var publicURL: String?
     @Option(
@@ -142,7 +147,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 accountCallsPerHour: self.accountCallsPerHour,
                 insightsCallsPerHour: self.insightsCallsPerHour,
                 enforce: !self.noRateLimits
-            ),
+            ).window(self.rateLimitWindow?.duration),
             accessTokenExpiresAfterCalls: self.tokenExpiresAfterCalls,
             publicBaseURL: base,
             referenceDate: self.referenceDate.flatMap(Self.parseDate)

@@ -47,6 +47,7 @@ struct SyncHarness: Sendable {
             // run with faults and a clean run see the same Graph.
             now: { start }
         )
+        if setup.usageFollowsClock { sandboxConfiguration.usageNow = now }
         setup.sandbox(&sandboxConfiguration)
         let sandbox = GraphSandbox(configuration: sandboxConfiguration)
         var syncConfiguration = SyncConfiguration(
@@ -117,6 +118,8 @@ struct SyncSetup: Sendable {
     var sandbox: @Sendable (inout SandboxConfiguration) -> Void = { _ in }
     var sync: @Sendable (inout SyncConfiguration) -> Void = { _ in }
     var retry = GraphConfiguration.Retry()
+    /// The sandbox's rate-limit windows roll with the test clock (the data still stands still).
+    var usageFollowsClock = false
     /// The logger of the client and the engine (quiet by default).
     var logger: Logger?
 }
