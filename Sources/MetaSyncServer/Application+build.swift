@@ -1,6 +1,7 @@
 import Foundation
 import GraphAPI
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MetaStore
 import Metrics
@@ -152,8 +153,11 @@ struct MetaSyncServer: Sendable {
             logger: logger
         )
         router.addRoutes(health.endpoints, atPath: "/health")
-        let metrics = MetricsController(registry: self.dependencies.metricsRegistry).endpoints
-        router.addRoutes(self.configuration.metricsRequireAPIKey ? metrics.add(middleware: apiKey) : metrics, atPath: "/metrics")
+        // Middleware applies to the routes added after it.
+        let metrics = RouteCollection(context: AppRequestContext.self)
+        if self.configuration.metricsRequireAPIKey { metrics.add(middleware: apiKey) }
+        metrics.addRoutes(MetricsController(registry: self.dependencies.metricsRegistry).endpoints)
+        router.addRoutes(metrics, atPath: "/metrics")
         router.addRoutes(OpenAPIController().endpoints, atPath: "/openapi.yaml")
         router.addRoutes(
             WebhookController(
@@ -178,6 +182,13 @@ struct MetaSyncServer: Sendable {
             ).endpoints,
             atPath: "/meta"
         )
+        self.addConnectAndAPIRoutes(to: router, apiKey: apiKey, health: health)
+    }
+
+    /// The OAuth connect flow and the JSON API (behind `apiKey`).
+    private func addConnectAndAPIRoutes<Methods: RouterMethods>(to router: Methods, apiKey: APIKeyMiddleware, health: HealthController)
+    where Methods.Context == AppRequestContext {
+        let logger = self.dependencies.logger
         let oauth = OAuthController(
             configuration: self.configuration,
             states: OAuthStateStore(store: self.dependencies.store, lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),

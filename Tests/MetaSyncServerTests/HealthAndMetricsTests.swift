@@ -52,7 +52,11 @@ import Testing
                 #expect(json["status"] as? String == "degraded")  // one connection expired
                 let summary = try await client.execute(uri: "/health", method: .get).json()
                 #expect(summary["status"] as? String == "degraded")
-                #expect(summary["checks"] as? [String: String] == ["database": "ok", "connections": "expired", "webhook_queue": "ok", "call_budget": "ok"])
+                #expect(
+                    summary["checks"] as? [String: String] == [
+                        "database": "ok", "connections": "expired", "webhook_queue": "ok", "call_budget": "ok",
+                    ]
+                )
                 let counts = try #require(json["connection_counts"] as? [String: Int])
                 #expect(counts == ["active": 1, "expiring": 1, "expired": 1])
                 let connections = try #require(json["connections"] as? [[String: Any]])

@@ -47,13 +47,6 @@ struct APIKeyMiddleware: RouterMiddleware {
         }
     }
 
-    /// Whether `request` carries the right key (no error thrown, no failure counted): for routes that show more to
-    /// an authenticated caller.
-    func isAuthorized(_ request: Request) -> Bool {
-        guard let apiKey, let presented = Self.bearerToken(request.headers[.authorization]) else { return false }
-        return ConstantTime.equals(presented, apiKey)
-    }
-
     /// 429 with `Retry-After`.
     static func tooManyAttempts(retryAfter seconds: Int) -> APIError {
         APIError(

@@ -25,7 +25,8 @@ struct ServeHardeningOptions: ParsableArguments {
 
     @Flag(
         name: .customLong("trust-forwarded-for"),
-        help: "Take the client address for the failure limit from the last X-Forwarded-For entry (only behind a proxy that sets it). Env METASYNC_TRUST_FORWARDED_FOR=1."
+        help:
+            "Take the client address for the failure limit from the last X-Forwarded-For entry (only behind a proxy that sets it). Env METASYNC_TRUST_FORWARDED_FOR=1."
     )
     var trustForwardedFor = false
 

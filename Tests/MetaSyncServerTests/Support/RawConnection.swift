@@ -61,6 +61,16 @@ struct RawConnection: Sendable {
         return self.collector.text
     }
 
+    /// A complete `GET path` on a new connection (`Connection: close`); the whole answer, head and body, once the
+    /// server closed it (at most 10 s).
+    static func get(port: Int, _ path: String) async throws -> String {
+        let connection = try await RawConnection.open(port: port)
+        try await connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        _ = try await connection.waitUntilClosed(timeout: .seconds(10))
+        await connection.close()
+        return connection.collector.text
+    }
+
     /// Closes the connection from this side.
     func close() async {
         try? await self.channel.close()
