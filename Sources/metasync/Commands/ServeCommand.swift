@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var webhookQueueRetention: String?
 
-    @OptionGroup(title: "Limits (see docs/security.md)") var hardening: ServeHardeningOptions
+    @OptionGroup(title: "Security limits") var hardening: ServeHardeningOptions
 
     @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
     var maxWebhookBytes: Int?
