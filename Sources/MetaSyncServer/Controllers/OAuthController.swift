@@ -130,34 +130,7 @@ struct OAuthController: Sendable {
         guard let state = query["state"].map(String.init), !state.isEmpty else {
             return self.fail("Missing state", "The login dialog did not return a state value, so this request cannot be trusted.", .badRequest, retry)
         }
-        switch try await self.consume(state, request: request) {
-        case .valid:
-            break
-        case .unknown:
-            return self.fail(
-                "This link is not valid",
-                "The state value is unknown or was already used. Each connection attempt can be completed only once.",
-                .badRequest,
-                retry,
-                reason: "state_unknown"
-            )
-        case .expired:
-            return self.fail(
-                "This link expired",
-                "More than 10 minutes passed since the connection started.",
-                .badRequest,
-                retry,
-                reason: "state_expired"
-            )
-        case .wrongBrowser:
-            return self.fail(
-                "Started in another session",
-                "This connection was started by another dashboard session, or you are not signed in. Sign in, then start again from this browser.",
-                .forbidden,
-                (href: "/login?next=/connect", text: "Sign in and connect"),
-                reason: "state_wrong_session"
-            )
-        }
+        if let refusal = self.refusal(try await self.consume(state, request: request)) { return refusal }
         if let error = query["error"].map(String.init) {
             let reason = query["error_reason"].map(String.init)
             let denied = reason == "user_denied" || error == "access_denied"
@@ -199,6 +172,12 @@ struct OAuthController: Sendable {
                 reason: error.step.rawValue
             )
         }
+        try await self.storeConnection(token)
+        return Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
+    }
+
+    /// Stores (or updates) the connection of `token` and asks for its first sync (best effort).
+    private func storeConnection(_ token: ExchangedToken) async throws {
         let now = self.now()
         let existing = try await self.store.connections.list(metaUserID: token.userID).first { $0.appID == token.appID || $0.appID == nil }
         let saved = try await self.store.connections.save(
@@ -225,7 +204,39 @@ struct OAuthController: Sendable {
                 self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
             }
         }
-        return Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
+    }
+
+    /// The page for a state that cannot be used; nil for a valid (now consumed) one.
+    private func refusal(_ verdict: OAuthStateStore.Verdict) -> Response? {
+        let retry = (href: "/connect", text: "Try connecting again")
+        switch verdict {
+        case .valid:
+            return nil
+        case .unknown:
+            return self.fail(
+                "This link is not valid",
+                "The state value is unknown or was already used. Each connection attempt can be completed only once.",
+                .badRequest,
+                retry,
+                reason: "state_unknown"
+            )
+        case .expired:
+            return self.fail(
+                "This link expired",
+                "More than 10 minutes passed since the connection started.",
+                .badRequest,
+                retry,
+                reason: "state_expired"
+            )
+        case .wrongBrowser:
+            return self.fail(
+                "Started in another session",
+                "This connection was started by another dashboard session, or you are not signed in. Sign in, then start again from this browser.",
+                .forbidden,
+                (href: "/login?next=/connect", text: "Sign in and connect"),
+                reason: "state_wrong_session"
+            )
+        }
     }
 
     private func fail(

@@ -16,7 +16,7 @@ public final class OAuthStateStore: Sendable {
         case unknown
         /// Issued, but older than the lifetime (removed now).
         case expired
-        /// Issued to another browser (the cookie is missing or different); the state stays unused.
+        /// Bound to something else (another session, or none was presented); the state stays unused.
         case wrongBrowser
     }
 
