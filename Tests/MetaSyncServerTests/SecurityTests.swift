@@ -116,6 +116,8 @@ import Testing
                 #expect(metrics.text.contains(#"metasync_auth_throttled_total{surface="api"} 3"#))
             }
             #expect(trigger.received.isEmpty)
+            #expect(try await harness.store.syncRuns.recent().isEmpty)
+            #expect(try await harness.store.oauthStates.count() == 0)
             #expect(logs.all.contains { $0.message == "authentication throttled" })
             #expect(!logs.text.contains("guess-"))
             #expect(!logs.text.contains(TestHarness.apiKey))
@@ -355,5 +357,36 @@ import Testing
             #expect(try await harness.store.webhookEvents.list(limit: 10).isEmpty)
             #expect(!logs.all.contains { $0.level >= .error })
         }
+    }
+}
+
+/// The token bucket behind the failure limit, on a hand-moved clock.
+@Suite struct AuthFailureLimiterTests {
+    @Test func aBucketEmptiesAfterTheLimitAndRefillsEvenlyOverTheWindow() {
+        let limiter = AuthFailureLimiter(limit: 4, window: 60)
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+        let key = [AuthFailureLimiter.addressKey("192.0.2.1")]
+        for _ in 0..<4 {
+            #expect(limiter.retryAfter(key, now: start) == nil)
+            limiter.recordFailure(key, now: start)
+        }
+        #expect(limiter.retryAfter(key, now: start) == 15)  // one attempt back every 60 s / 4
+        #expect(limiter.retryAfter(key, now: start.addingTimeInterval(10)) == 5)
+        #expect(limiter.retryAfter(key, now: start.addingTimeInterval(15)) == nil)
+        #expect(limiter.retryAfter([AuthFailureLimiter.addressKey("192.0.2.2")], now: start) == nil)
+    }
+
+    @Test func keyPrefixesAreHashedAndShareABucket() {
+        let first = AuthFailureLimiter.prefixKey("abcdefgh-one-guess")
+        #expect(first == AuthFailureLimiter.prefixKey("abcdefgh-another-guess"))
+        #expect(first != AuthFailureLimiter.prefixKey("zbcdefgh-one-guess"))
+        #expect(!first.contains("abcdefgh"))
+    }
+
+    @Test func theTableStaysBounded() {
+        let limiter = AuthFailureLimiter(limit: 2, window: 60, capacity: 100)
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        for n in 0..<1_000 { limiter.recordFailure([AuthFailureLimiter.addressKey("10.0.\(n / 256).\(n % 256)")], now: now) }
+        #expect(limiter.bucketCount <= 100)
     }
 }

@@ -35,6 +35,9 @@ final class AuthFailureLimiter: Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// How many buckets are kept (tests).
+    var bucketCount: Int { self.buckets.withLock { $0.count } }
+
     private var rate: Double { Double(self.limit) / self.window }
 
     /// The bucket key of a client address.
@@ -54,7 +57,7 @@ final class AuthFailureLimiter: Sendable {
                 let tokens = self.refilled(bucket, now: now)
                 return tokens >= 1 ? nil : (1 - tokens) / self.rate
             }
-            return waits.max().map { max(1, Int($0.rounded(.up))) }
+            return waits.max().map { max(1, Int(($0 - 1e-6).rounded(.up))) }  // 1e-6: floating-point noise is not a second
         }
     }
 
