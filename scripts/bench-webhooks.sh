@@ -31,7 +31,7 @@ fi
 WORK=$(mktemp -d)
 export METASYNC_APP_ID=1000000000000001
 export METASYNC_APP_SECRET=bench-app-secret
-export METASYNC_API_KEY=bench-api-key
+export METASYNC_API_KEY=bench-api-key-0123456789abcdef
 export METASYNC_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 export BENCH_APP_SECRET=$METASYNC_APP_SECRET
 

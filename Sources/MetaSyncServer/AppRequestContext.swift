@@ -8,9 +8,13 @@ public struct AppRequestContext: RequestContext {
     /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
 
+    /// The peer's IP address (nil when not on a socket, e.g. in router tests); the failure limiter keys on it.
+    public let remoteAddress: String?
+
     /// A context for one request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies larger than this are refused with 413 (the webhook route applies its own, configured limit).

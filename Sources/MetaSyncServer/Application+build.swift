@@ -1,9 +1,11 @@
 import Foundation
 import GraphAPI
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MetaStore
 import Metrics
+import NIOCore
 import ServiceLifecycle
 
 /// The request context every route uses.
@@ -19,6 +21,7 @@ public typealias MetaSyncRequestContext = AppRequestContext
 /// try await app.runService()          // or: try await app.test(.router) { client in ... }
 /// ```
 public func buildApplication(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) async throws -> some ApplicationProtocol {
+    try configuration.validate()
     let server = MetaSyncServer(configuration: configuration, dependencies: dependencies)
     let router = Router(context: AppRequestContext.self)
     server.addRoutes(to: router)
@@ -26,7 +29,12 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
 
     var app = Application(
         router: router,
-        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "MetaSync"),
+        server: httpServer(configuration, metrics: dependencies.metricsFactory),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "MetaSync",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: dependencies.logger)
+        ),
         logger: dependencies.logger
     )
     // Database first; everything after it waits until the schema is migrated; the HTTP server comes last and only
@@ -53,6 +61,20 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
     return app
 }
 
+/// The HTTP/1 server with the slow-client limits: a connection that does not send a complete request header within
+/// ``ServerConfiguration/headerReadTimeout`` or stays silent for ``ServerConfiguration/idleTimeout`` is closed
+/// (`metasync_http_header_timeouts_total` counts the former).
+func httpServer(_ configuration: ServerConfiguration, metrics: any MetricsFactory) -> HTTPServerBuilder {
+    let headerTimeout = TimeAmount(configuration.headerReadTimeout)
+    let timeouts = Counter(label: "metasync_http_header_timeouts_total", factory: metrics)
+    return .http1(
+        configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HeaderReadTimeoutHandler(timeout: headerTimeout, onTimeout: { timeouts.increment() })],
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
+    )
+}
+
 /// Every route of the JSON API and the operational endpoints (all documented in `/openapi.yaml`), for documentation
 /// checks. The dashboard's HTML pages are listed by ``dashboardRoutes(_:_:)`` instead.
 public func registeredRoutes(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> [ServerRoute] {
@@ -76,6 +98,8 @@ struct MetaSyncServer: Sendable {
     let ingestor: WebhookIngestor
     let queries: ServerQueries
     let worker: WebhookWorker?
+    /// The failure limiter shared by the dashboard login and the API-key check.
+    let throttle: AuthThrottle
 
     init(configuration: ServerConfiguration, dependencies: ServerDependencies) {
         self.configuration = configuration
@@ -84,6 +108,7 @@ struct MetaSyncServer: Sendable {
         self.signal = signal
         let factory = dependencies.metricsFactory
         self.queries = ServerQueries(database: dependencies.store.database)
+        self.throttle = AuthThrottle(configuration: configuration, now: dependencies.now, metrics: factory, logger: dependencies.logger)
         self.ingestor = WebhookIngestor(
             store: dependencies.store,
             queue: configuration.webhookQueue,
@@ -116,20 +141,23 @@ struct MetaSyncServer: Sendable {
         _ = router.add(middleware: HTTPMetricsMiddleware(factory: factory))
         _ = router.add(middleware: ErrorMiddleware(logger: logger))
 
-        router.addRoutes(
-            HealthController(
-                store: self.dependencies.store,
-                queries: self.queries,
-                governor: self.dependencies.governor,
-                budget: self.dependencies.budget,
-                queue: self.configuration.webhookQueue,
-                expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
-                now: self.dependencies.now,
-                logger: logger
-            ).endpoints,
-            atPath: "/health"
+        let apiKey = APIKeyMiddleware(apiKey: self.configuration.apiKey, throttle: self.throttle)
+        let health = HealthController(
+            store: self.dependencies.store,
+            queries: self.queries,
+            governor: self.dependencies.governor,
+            budget: self.dependencies.budget,
+            queue: self.configuration.webhookQueue,
+            expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
+            now: self.dependencies.now,
+            logger: logger
         )
-        router.addRoutes(MetricsController(registry: self.dependencies.metricsRegistry).endpoints, atPath: "/metrics")
+        router.addRoutes(health.endpoints, atPath: "/health")
+        // Middleware applies to the routes added after it.
+        let metrics = RouteCollection(context: AppRequestContext.self)
+        if self.configuration.metricsRequireAPIKey { metrics.add(middleware: apiKey) }
+        metrics.addRoutes(MetricsController(registry: self.dependencies.metricsRegistry).endpoints)
+        router.addRoutes(metrics, atPath: "/metrics")
         router.addRoutes(OpenAPIController().endpoints, atPath: "/openapi.yaml")
         router.addRoutes(
             WebhookController(
@@ -145,6 +173,7 @@ struct MetaSyncServer: Sendable {
         router.addRoutes(
             PlatformCallbackController(
                 appSecret: self.configuration.appSecret,
+                maxAge: TimeInterval(self.configuration.signedRequestMaxAge.components.seconds),
                 statusURLBase: self.configuration.publicBaseURL + PlatformCallbackController.statusPath,
                 store: self.dependencies.store,
                 queries: self.queries,
@@ -153,19 +182,25 @@ struct MetaSyncServer: Sendable {
             ).endpoints,
             atPath: "/meta"
         )
-        router.addRoutes(
-            OAuthController(
-                configuration: self.configuration,
-                states: OAuthStateStore(store: self.dependencies.store, lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
-                exchanger: self.dependencies.tokenExchanger,
-                syncTrigger: self.dependencies.syncTrigger,
-                store: self.dependencies.store,
-                now: self.dependencies.now,
-                logger: logger
-            ).endpoints
+        self.addConnectAndAPIRoutes(to: router, apiKey: apiKey, health: health)
+    }
+
+    /// The OAuth connect flow and the JSON API (behind `apiKey`).
+    private func addConnectAndAPIRoutes<Methods: RouterMethods>(to router: Methods, apiKey: APIKeyMiddleware, health: HealthController)
+    where Methods.Context == AppRequestContext {
+        let logger = self.dependencies.logger
+        let oauth = OAuthController(
+            configuration: self.configuration,
+            states: OAuthStateStore(store: self.dependencies.store, lifetime: self.configuration.oauthStateLifetime, now: self.dependencies.now),
+            exchanger: self.dependencies.tokenExchanger,
+            syncTrigger: self.dependencies.syncTrigger,
+            store: self.dependencies.store,
+            sessions: DashboardSession(self.configuration),
+            now: self.dependencies.now,
+            logger: logger
         )
-        let api = RouteCollection(context: AppRequestContext.self)
-            .add(middleware: APIKeyMiddleware(apiKey: self.configuration.apiKey))
+        router.addRoutes(oauth.endpoints)
+        let api = RouteCollection(context: AppRequestContext.self).add(middleware: apiKey)
         api.addRoutes(
             APIController(
                 store: self.dependencies.store,
@@ -176,6 +211,8 @@ struct MetaSyncServer: Sendable {
                 logger: logger
             ).endpoints
         )
+        api.addRoutes(health.detailedEndpoints)
+        api.addRoutes(oauth.apiEndpoints)
         router.addRoutes(api, atPath: "/api")
     }
 
@@ -186,6 +223,7 @@ struct MetaSyncServer: Sendable {
             store: self.dependencies.store,
             governor: self.dependencies.governor,
             budget: self.dependencies.budget,
+            throttle: self.throttle,
             now: self.dependencies.now,
             logger: self.dependencies.logger
         ).addRoutes(to: router)

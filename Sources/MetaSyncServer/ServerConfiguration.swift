@@ -62,6 +62,26 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var dashboardLocale: String?
     /// How long a dashboard login lasts (default 12 hours).
     public var dashboardSessionLifetime: Duration
+    /// Failed sign-ins and API-key checks allowed per client address, and per prefix of the presented key, before
+    /// further attempts get 429 (default 10). The allowance refills evenly over ``authFailureWindow``.
+    public var authFailureLimit: Int
+    /// The window over which ``authFailureLimit`` failures are allowed (default 5 minutes).
+    public var authFailureWindow: Duration
+    /// Whether the client address of the failure limiter comes from the last `X-Forwarded-For` entry (set only behind
+    /// a proxy that appends it; default false: the socket's peer address).
+    public var trustForwardedFor: Bool
+    /// How old a `signed_request`'s `issued_at` may be (default 1 hour); older ones, and ones more than 5 minutes in
+    /// the future, are refused.
+    public var signedRequestMaxAge: Duration
+    /// How long a client may take to send a complete request header, from connecting or from the previous response
+    /// (default 10 s); then the connection is closed.
+    public var headerReadTimeout: Duration
+    /// How long a connection may stay without reads or writes (default 60 s); then it is closed.
+    public var idleTimeout: Duration
+    /// The most open connections (default 512); beyond it new connections wait in the listen backlog.
+    public var maxConnections: Int
+    /// Whether `/metrics` needs the API key (default false: public; it carries no identifiers).
+    public var metricsRequireAPIKey: Bool
 
     /// The default login dialog (reference §8.1).
     public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"
@@ -91,7 +111,15 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         webhookQueueRetention: Duration? = .seconds(7 * 86_400),
         expiringWithinDays: Int = 7,
         dashboardLocale: String? = nil,
-        dashboardSessionLifetime: Duration = .seconds(12 * 3600)
+        dashboardSessionLifetime: Duration = .seconds(12 * 3600),
+        authFailureLimit: Int = 10,
+        authFailureWindow: Duration = .seconds(300),
+        trustForwardedFor: Bool = false,
+        signedRequestMaxAge: Duration = .seconds(3600),
+        headerReadTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        maxConnections: Int = 512,
+        metricsRequireAPIKey: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -116,6 +144,36 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         self.expiringWithinDays = expiringWithinDays
         self.dashboardLocale = dashboardLocale.flatMap { $0.isEmpty ? nil : $0 }
         self.dashboardSessionLifetime = dashboardSessionLifetime
+        self.authFailureLimit = authFailureLimit
+        self.authFailureWindow = authFailureWindow
+        self.trustForwardedFor = trustForwardedFor
+        self.signedRequestMaxAge = signedRequestMaxAge
+        self.headerReadTimeout = headerReadTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+        self.metricsRequireAPIKey = metricsRequireAPIKey
+    }
+
+    /// The shortest API key accepted: a shorter one is refused at start-up (``validate()``).
+    public static let minimumAPIKeyLength = 24
+
+    /// Refuses settings the server must not run with: an API key shorter than ``minimumAPIKeyLength`` characters, or
+    /// limits and timeouts that are not positive. The message names the setting, never a secret's value.
+    public func validate() throws(ServerConfigurationError) {
+        if let apiKey, apiKey.count < Self.minimumAPIKeyLength {
+            throw ServerConfigurationError(
+                "the API key (METASYNC_API_KEY) has \(apiKey.count) characters; at least \(Self.minimumAPIKeyLength) are required "
+                    + "so it cannot be guessed. Make one with `metasync keys generate-api-key`."
+            )
+        }
+        if self.authFailureLimit < 1 { throw ServerConfigurationError("the auth failure limit must be at least 1") }
+        for (name, value) in [
+            ("auth failure window", self.authFailureWindow), ("header read timeout", self.headerReadTimeout),
+            ("idle timeout", self.idleTimeout), ("signed_request max age", self.signedRequestMaxAge),
+        ] where value <= .zero {
+            throw ServerConfigurationError("the \(name) must be positive")
+        }
+        if self.maxConnections < 1 { throw ServerConfigurationError("the connection limit must be at least 1") }
     }
 
     /// The OAuth `redirect_uri`: ``publicBaseURL`` + `/oauth/callback`.
@@ -125,5 +183,15 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         func secret(_ value: String?) -> String { value == nil ? "(not set)" : "(set, hidden)" }
         return "ServerConfiguration(host: \(self.host), port: \(self.port), public: \(self.publicBaseURL), app id: \(self.appID ?? "(not set)"), "
             + "app secret: \(secret(self.appSecret)), api key: \(secret(self.apiKey)), verify token: \(secret(self.webhookVerifyToken)))"
+    }
+}
+
+/// A setting the server refuses to start with (``ServerConfiguration/validate()``).
+public struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do.
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

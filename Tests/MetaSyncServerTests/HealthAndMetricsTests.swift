@@ -45,11 +45,18 @@ import Testing
                 now: now
             )
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(uri: "/health", method: .get)
+                let response = try await client.execute(uri: "/api/health", method: .get, headers: TestHarness.authorized)
                 #expect(response.status == .ok)
                 let json = try response.json()
                 #expect((json["database"] as? [String: Any])?["reachable"] as? Bool == true)
                 #expect(json["status"] as? String == "degraded")  // one connection expired
+                let summary = try await client.execute(uri: "/health", method: .get).json()
+                #expect(summary["status"] as? String == "degraded")
+                #expect(
+                    summary["checks"] as? [String: String] == [
+                        "database": "ok", "connections": "expired", "webhook_queue": "ok", "call_budget": "ok",
+                    ]
+                )
                 let counts = try #require(json["connection_counts"] as? [String: Int])
                 #expect(counts == ["active": 1, "expiring": 1, "expired": 1])
                 let connections = try #require(json["connections"] as? [[String: Any]])
@@ -81,7 +88,7 @@ import Testing
             var harness = base
             harness.dependencies.budget = UnreachableBudget()
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(uri: "/health", method: .get)
+                let response = try await client.execute(uri: "/api/health", method: .get, headers: TestHarness.authorized)
                 #expect(response.status == .ok)
                 let json = try response.json()
                 #expect(json["status"] as? String == "degraded")
@@ -101,7 +108,8 @@ import Testing
                 #expect(response.status == .serviceUnavailable)
                 let json = try response.json()
                 #expect(json["status"] as? String == "unavailable")
-                #expect((json["database"] as? [String: Any])?["reachable"] as? Bool == false)
+                #expect(json["ready"] as? Bool == false)
+                #expect((json["checks"] as? [String: String])?["database"] == "unreachable")
                 #expect(!response.text.lowercased().contains("select"))
             }
         }

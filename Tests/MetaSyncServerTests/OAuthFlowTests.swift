@@ -9,20 +9,17 @@ import Testing
 @testable import MetaSyncServer
 
 @Suite struct OAuthFlowTests {
-    /// Starts a flow: the dialog URL's query items and the browser cookie (`name=value`).
+    /// Signs in and starts a flow: the dialog URL's query items and the session cookie (`name=value`) it is bound to.
     private func start(_ client: some TestClientProtocol) async throws -> (query: [String: String], cookie: String) {
-        let response = try await client.execute(uri: "/connect", method: .get)
+        let cookie = try await DashboardClient.login(client)
+        let response = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
         #expect(response.status == .found)
         let location = try #require(response.headers[.location])
         let components = try #require(URLComponents(string: location))
         #expect(location.hasPrefix("https://sandbox.test/v25.0/dialog/oauth?"))
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] { query[item.name] = item.value }
-        let setCookie = try #require(response.headers[.setCookie])
-        #expect(setCookie.contains("HttpOnly"))
-        #expect(setCookie.contains("SameSite=Lax"))
-        #expect(setCookie.contains("Secure"))  // the public URL is https
-        let cookie = String(try #require(setCookie.split(separator: ";").first))
+        #expect(response.headers[.setCookie] == nil)
         return (query, cookie)
     }
 
@@ -36,7 +33,7 @@ import Testing
                 #expect(query["scope"] == "ads_read,ads_management,business_management")
                 #expect(query["response_type"] == "code")
                 #expect((query["state"]?.count ?? 0) >= 40)
-                #expect(cookie.hasPrefix("\(OAuthController.browserCookie)="))
+                #expect(cookie.hasPrefix("\(DashboardSession.cookieName)="))
                 let (second, _) = try await self.start(client)
                 #expect(second["state"] != query["state"])
             }
@@ -98,7 +95,7 @@ import Testing
     }
 
     enum BadCallback: String, CaseIterable, Sendable {
-        case noState, unknownState, noCookie, otherBrowser, expired, denied, noCode
+        case noState, unknownState, noCookie, otherSession, expired, denied, noCode
     }
 
     @Test(arguments: ServerBackend.all, BadCallback.allCases)
@@ -114,8 +111,12 @@ import Testing
                 switch kind {
                 case .noState: uri = "/oauth/callback?code=c"
                 case .unknownState: uri = "/oauth/callback?code=c&state=forged"
-                case .noCookie: headers = [:]
-                case .otherBrowser: headers = [.cookie: "\(OAuthController.browserCookie)=\(OAuthStateStore.randomToken())"]
+                case .noCookie:
+                    headers = [:]
+                    expected = .forbidden
+                case .otherSession:
+                    headers = [.cookie: try await DashboardClient.login(client)]
+                    expected = .forbidden
                 case .expired: harness.now.advance(by: 601)
                 case .denied:
                     uri = "/oauth/callback?error=access_denied&error_reason=user_denied&error_description=Permissions+error&state=\(state)"
@@ -159,7 +160,8 @@ import Testing
             var harness = harness
             harness.configuration.appID = nil
             try await harness.application().test(.router) { client in
-                let response = try await client.execute(uri: "/connect", method: .get)
+                let cookie = try await DashboardClient.login(client)
+                let response = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.text.contains("METASYNC_APP_ID"))
             }

@@ -46,12 +46,12 @@ import Testing
         let exchanger = FakeExchanger()
         try await self.withTwoProcesses(backend, exchanger: exchanger) { a, b in
             let (state, cookie) = try await a.application().test(.router) { client in
-                let response = try await client.execute(uri: "/connect", method: .get)
+                let cookie = try await DashboardClient.login(client)
+                let response = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
                 #expect(response.status == .found)
                 let location = try #require(response.headers[.location])
                 let items = URLComponents(string: location)?.queryItems ?? []
                 let state = try #require(items.first { $0.name == "state" }?.value)
-                let cookie = String(try #require(response.headers[.setCookie]?.split(separator: ";").first))
                 return (state, cookie)
             }
             let finished = try await b.application().test(.router) { client in

@@ -33,7 +33,7 @@ import Testing
             )
             try await harness.store.campaigns.upsert([CampaignRow(id: "keep", accountID: "333", syncedAt: harness.now.date)])
             let signed = try SignedRequest.sign(
-                payload: ["algorithm": "HMAC-SHA256", "issued_at": 1_291_836_800, "user_id": Seed.metaUserID],
+                payload: ["algorithm": "HMAC-SHA256", "issued_at": Int(harness.now.date.timeIntervalSince1970), "user_id": Seed.metaUserID],
                 appSecret: TestHarness.appSecret
             )
             try await harness.application().test(.router) { client in

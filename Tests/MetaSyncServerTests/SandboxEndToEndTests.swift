@@ -28,15 +28,15 @@ import Testing
         )
     }
 
-    /// Follows `/connect` to the sandbox's dialog and back; returns the callback URI and the browser cookie.
+    /// Follows `/connect` to the sandbox's dialog and back; returns the callback URI and the session cookie.
     private func authorize(
         _ client: some TestClientProtocol,
         sandbox: GraphSandbox,
         deny: Bool = false
     ) async throws -> (callback: String, cookie: String) {
-        let connect = try await client.execute(uri: "/connect", method: .get)
+        let cookie = try await DashboardClient.login(client)
+        let connect = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
         #expect(connect.status == .found)
-        let cookie = String(try #require(connect.headers[.setCookie]?.split(separator: ";").first))
         let location = try #require(connect.headers[.location])
         let dialog = try #require(URLComponents(string: location))
         var query = (dialog.queryItems ?? []).map { GraphQueryItem(name: $0.name, value: $0.value ?? "") }

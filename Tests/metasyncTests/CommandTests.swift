@@ -79,4 +79,47 @@ import Testing
         #expect(try self.configuration(["--dashboard-locale", "de_DE"]).dashboardLocale == "de_DE")
         #expect(try self.configuration([], environment: ["METASYNC_DASHBOARD_LOCALE": "fr_FR"]).dashboardLocale == "fr_FR")
     }
+
+    @Test func securityLimitsHaveDefaultsFlagsAndVariables() throws {
+        let defaults = try self.configuration([])
+        #expect(defaults.authFailureLimit == 10)
+        #expect(defaults.authFailureWindow == .seconds(300))
+        #expect(!defaults.trustForwardedFor)
+        #expect(defaults.signedRequestMaxAge == .seconds(3600))
+        #expect(defaults.headerReadTimeout == .seconds(10))
+        #expect(defaults.idleTimeout == .seconds(60))
+        #expect(defaults.maxConnections == 512)
+        #expect(!defaults.metricsRequireAPIKey)
+        let flags = try self.configuration([
+            "--auth-failure-limit", "3", "--auth-failure-window", "1m", "--trust-forwarded-for", "--signed-request-max-age", "10m",
+            "--header-timeout", "5s", "--idle-timeout", "2m", "--max-connections", "64", "--metrics-require-api-key",
+        ])
+        #expect(flags.authFailureLimit == 3 && flags.authFailureWindow == .seconds(60) && flags.trustForwardedFor)
+        #expect(flags.signedRequestMaxAge == .seconds(600) && flags.headerReadTimeout == .seconds(5) && flags.idleTimeout == .seconds(120))
+        #expect(flags.maxConnections == 64 && flags.metricsRequireAPIKey)
+        let environment = try self.configuration(
+            [],
+            environment: ["METASYNC_HEADER_TIMEOUT": "3s", "METASYNC_MAX_CONNECTIONS": "9", "METASYNC_TRUST_FORWARDED_FOR": "1"]
+        )
+        #expect(environment.headerReadTimeout == .seconds(3) && environment.maxConnections == 9 && environment.trustForwardedFor)
+        for bad in [["METASYNC_HEADER_TIMEOUT": "soon"], ["METASYNC_MAX_CONNECTIONS": "-1"], ["METASYNC_TRUST_FORWARDED_FOR": "maybe"]] {
+            #expect(throws: ValidationError.self) { try self.configuration([], environment: bad) }
+        }
+    }
+
+    @Test func aShortAPIKeyIsRefusedWithoutEchoingIt() throws {
+        let error = #expect(throws: ValidationError.self) {
+            try self.configuration([], environment: ["METASYNC_API_KEY": "dev-key-short"])
+        }
+        #expect(error?.message.contains("at least 24") == true)
+        #expect(error?.message.contains("generate-api-key") == true)
+        #expect(error?.message.contains("dev-key-short") == false)
+        #expect(try self.configuration([], environment: ["METASYNC_API_KEY": String(repeating: "k", count: 24)]).apiKey != nil)
+    }
+
+    @Test func generatedAPIKeysAreLongAndDistinct() {
+        let keys = (0..<20).map { _ in KeysCommand.GenerateAPIKey.newKey() }
+        #expect(Set(keys).count == 20)
+        #expect(keys.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
+    }
 }

@@ -5,8 +5,9 @@ import Logging
 import MetaStore
 import SyncEngine
 
-/// `GET /health`: database reachability, connection statuses, call-budget and usage-header levels per account, and
-/// the webhook queue. 200 when the database answers, 503 when it does not.
+/// `GET /health` (public): the status and a readiness detail per check, with no identifiers. `GET /api/health`
+/// (behind the API key): database reachability, connection statuses, call-budget and usage-header levels per account,
+/// and the webhook queue. Both are 200 when the database answers, 503 when it does not.
 struct HealthController: Sendable {
     let store: MetaStore
     let queries: ServerQueries
@@ -73,11 +74,56 @@ struct HealthController: Sendable {
         }
     }
 
+    /// What unauthenticated callers see: no ids, no expiry dates, no account names; only what a load balancer or an
+    /// uptime check needs.
+    struct Summary: Encodable, Sendable {
+        /// `ok`, `degraded` or `unavailable`.
+        var status: String
+        /// Whether the server can serve requests (the database answers).
+        var ready: Bool
+        /// `ok` or what needs attention, per check: `database`, `connections`, `webhook_queue`, `call_budget`.
+        var checks: [String: String]
+
+        init(_ report: Report) {
+            self.status = report.status
+            self.ready = report.database.reachable
+            self.checks = [
+                "database": report.database.reachable ? "ok" : "unreachable",
+                "connections": report.connectionCounts["expired", default: 0] > 0 ? "expired" : "ok",
+                "webhook_queue": (report.webhookQueue["dead"] ?? 0) > 0 ? "dead_letters" : "ok",
+                "call_budget": report.warnings.isEmpty ? "ok" : "unavailable",
+            ]
+        }
+    }
+
+    /// `GET /health`.
     var endpoints: RouteCollection<AppRequestContext> {
-        RouteCollection(context: AppRequestContext.self).get(use: self.check)
+        RouteCollection(context: AppRequestContext.self).get(use: self.summary)
+    }
+
+    /// `GET /api/health`, mounted behind the API key.
+    var detailedEndpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).get("health", use: self.check)
+    }
+
+    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = await self.report()
+        return try self.respond(Summary(report), reachable: report.database.reachable, request, context)
     }
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let report = await self.report()
+        return try self.respond(report, reachable: report.database.reachable, request, context)
+    }
+
+    private func respond(_ body: some Encodable, reachable: Bool, _ request: Request, _ context: AppRequestContext) throws -> Response {
+        var response = try context.responseEncoder.encode(body, from: request, context: context)
+        response.status = reachable ? .ok : .serviceUnavailable
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func report() async -> Report {
         let backend = self.store.database.kind.rawValue
         let now = self.now()
         var report = Report(
@@ -129,10 +175,7 @@ struct HealthController: Sendable {
         {
             report.status = "degraded"
         }
-        var response = try context.responseEncoder.encode(report, from: request, context: context)
-        response.status = report.database.reachable ? .ok : .serviceUnavailable
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return report
     }
 
     /// What to tell an operator when the call budget cannot be read: the Redis budget's own explanation (it names the

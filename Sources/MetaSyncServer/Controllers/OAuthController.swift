@@ -4,24 +4,25 @@ import Hummingbird
 import Logging
 import MetaStore
 
-/// The OAuth connect flow (reference §8): `GET /connect` sends the browser to Meta's login dialog with a fresh
-/// `state`; `GET /oauth/callback` checks the state, exchanges the code for a long-lived token, inspects it with
-/// `debug_token`, stores the connection (token encrypted), asks for a first sync of it, and sends the browser to the
-/// dashboard.
+/// The OAuth connect flow (reference §8): `GET /connect` (dashboard session required) or `POST /api/connect` (API key
+/// required) issues a fresh `state` and sends to Meta's login dialog; `GET /oauth/callback` checks the state,
+/// exchanges the code for a long-lived token, inspects it with `debug_token`, stores the connection (token
+/// encrypted), asks for a first sync of it, and sends the browser to the dashboard.
 ///
-/// Every failure (denied consent, bad, replayed or expired state, a code Meta rejects, any Graph error) shows a
-/// page saying what happened and stores nothing.
+/// A state is bound to what started the flow: the dashboard session (the callback must come with the same session
+/// cookie) or the API key (the state itself, handed only to the key's holder, is the capability). Only SHA-256 hashes
+/// of the bindings are stored. Every failure (no session, denied consent, bad, replayed or expired state, a state of
+/// another session, a code Meta rejects, any Graph error) shows a page saying what happened and stores nothing.
 struct OAuthController: Sendable {
     let configuration: ServerConfiguration
     let states: OAuthStateStore
     let exchanger: (any OAuthTokenExchanger)?
     let syncTrigger: (any SyncTrigger)?
     let store: MetaStore
+    /// Nil when no API key is configured: nobody can sign in, so nobody can connect.
+    let sessions: DashboardSession?
     let now: @Sendable () -> Date
     let logger: Logger
-
-    /// The cookie that binds a `state` to the browser that asked for it.
-    static let browserCookie = "metasync_oauth"
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -29,37 +30,98 @@ struct OAuthController: Sendable {
             .get("oauth/callback", use: self.callback)
     }
 
-    @Sendable func connect(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let appID = self.configuration.appID, self.configuration.appSecret != nil, self.exchanger != nil else {
-            return HTMLPage(
-                title: "Connecting is not configured",
-                message:
-                    "This MetaSync server has no Meta app id and secret (METASYNC_APP_ID, METASYNC_APP_SECRET), so it cannot connect ad accounts."
-            ).response(status: .serviceUnavailable)
+    /// `POST /api/connect`, mounted behind the API key.
+    var apiEndpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self).post("connect", use: self.apiConnect)
+    }
+
+    /// What `POST /api/connect` answers.
+    struct AuthorizeLink: ResponseEncodable, Sendable {
+        var authorizeURL: String
+        var expiresAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case authorizeURL = "authorize_url"
+            case expiresAt = "expires_at"
         }
-        let existing = request.cookies[Self.browserCookie]?.value
-        let browser = existing.flatMap { Self.isToken($0) ? $0 : nil } ?? OAuthStateStore.randomToken()
-        let state = try await self.states.issue(browser: browser)
+    }
+
+    /// The binding of a dashboard session's flows (hashed before it is stored).
+    static func sessionBinding(_ token: String) -> String { "session:" + token }
+
+    /// The binding of API-started flows (hashed before it is stored; changes with the key).
+    static func apiBinding(_ apiKey: String) -> String { "api:" + apiKey }
+
+    /// The request's session cookie when it is a valid dashboard session.
+    func validSession(_ request: Request) -> String? {
+        guard let sessions, let token = request.cookies[DashboardSession.cookieName]?.value, sessions.isValid(token, now: self.now()) else {
+            return nil
+        }
+        return token
+    }
+
+    @Sendable func connect(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = self.validSession(request) else {
+            self.logger.notice("oauth flow refused", metadata: ["reason": "no_session"])
+            if Self.prefersHTML(request) {
+                return Response(status: .seeOther, headers: [.location: "/login?next=%2Fconnect", .cacheControl: "no-store"])
+            }
+            throw APIError(
+                .unauthorized,
+                code: "unauthorized",
+                message: "Connecting needs a dashboard session (sign in at /login) or the API: POST /api/connect with the API key"
+            )
+        }
+        guard let location = try await self.authorizeURL(binding: Self.sessionBinding(session)) else { return Self.notConfiguredPage() }
+        self.logger.info("oauth flow started", metadata: ["via": "dashboard"])
+        return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    @Sendable func apiConnect(_ request: Request, context: AppRequestContext) async throws -> AuthorizeLink {
+        guard let apiKey = self.configuration.apiKey, let location = try await self.authorizeURL(binding: Self.apiBinding(apiKey)) else {
+            throw APIError.unavailable("Connecting is not configured: set METASYNC_APP_ID and METASYNC_APP_SECRET")
+        }
+        self.logger.info("oauth flow started", metadata: ["via": "api"])
+        let lifetime = TimeInterval(self.configuration.oauthStateLifetime.components.seconds)
+        return AuthorizeLink(authorizeURL: location, expiresAt: self.now().addingTimeInterval(lifetime))
+    }
+
+    /// The login dialog URL with a new state bound to `binding`; nil when OAuth is not configured.
+    private func authorizeURL(binding: String) async throws -> String? {
+        guard let appID = self.configuration.appID, self.configuration.appSecret != nil, self.exchanger != nil else { return nil }
+        let state = try await self.states.issue(browser: binding)
         let items = [
             ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
             ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
         ]
         let dialog = self.configuration.loginDialogURL
-        let location = dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
-        var response = Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
-        response.setCookie(
-            Cookie(
-                name: Self.browserCookie,
-                value: browser,
-                maxAge: Int(self.configuration.oauthStateLifetime.components.seconds),
-                path: "/",
-                secure: self.configuration.secureCookies,
-                httpOnly: true,
-                sameSite: .lax
-            )
-        )
-        self.logger.info("oauth flow started")
-        return response
+        return dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+    }
+
+    private static func notConfiguredPage() -> Response {
+        HTMLPage(
+            title: "Connecting is not configured",
+            message:
+                "This MetaSync server has no Meta app id and secret (METASYNC_APP_ID, METASYNC_APP_SECRET), so it cannot connect ad accounts."
+        ).response(status: .serviceUnavailable)
+    }
+
+    /// Whether the client is a browser (asks for HTML, or asks for nothing in particular).
+    static func prefersHTML(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return true }
+        return accept.contains("text/html") || !accept.contains("application/json")
+    }
+
+    /// Consumes `state` for this request: bound to its dashboard session, else to the API key.
+    private func consume(_ state: String, request: Request) async throws -> OAuthStateStore.Verdict {
+        var verdict = OAuthStateStore.Verdict.wrongBrowser
+        if let session = self.validSession(request) {
+            verdict = try await self.states.consume(state: state, browser: Self.sessionBinding(session))
+        }
+        if verdict == .wrongBrowser, let apiKey = self.configuration.apiKey {
+            verdict = try await self.states.consume(state: state, browser: Self.apiBinding(apiKey))
+        }
+        return verdict
     }
 
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -68,34 +130,7 @@ struct OAuthController: Sendable {
         guard let state = query["state"].map(String.init), !state.isEmpty else {
             return self.fail("Missing state", "The login dialog did not return a state value, so this request cannot be trusted.", .badRequest, retry)
         }
-        switch try await self.states.consume(state: state, browser: request.cookies[Self.browserCookie]?.value) {
-        case .valid:
-            break
-        case .unknown:
-            return self.fail(
-                "This link is not valid",
-                "The state value is unknown or was already used. Each connection attempt can be completed only once.",
-                .badRequest,
-                retry,
-                reason: "state_unknown"
-            )
-        case .expired:
-            return self.fail(
-                "This link expired",
-                "More than 10 minutes passed since the connection started.",
-                .badRequest,
-                retry,
-                reason: "state_expired"
-            )
-        case .wrongBrowser:
-            return self.fail(
-                "Started in another browser",
-                "This connection was started in a different browser (or cookies are blocked). Start again from this browser.",
-                .badRequest,
-                retry,
-                reason: "state_wrong_browser"
-            )
-        }
+        if let refusal = self.refusal(try await self.consume(state, request: request)) { return refusal }
         if let error = query["error"].map(String.init) {
             let reason = query["error_reason"].map(String.init)
             let denied = reason == "user_denied" || error == "access_denied"
@@ -137,6 +172,12 @@ struct OAuthController: Sendable {
                 reason: error.step.rawValue
             )
         }
+        try await self.storeConnection(token)
+        return Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
+    }
+
+    /// Stores (or updates) the connection of `token` and asks for its first sync (best effort).
+    private func storeConnection(_ token: ExchangedToken) async throws {
         let now = self.now()
         let existing = try await self.store.connections.list(metaUserID: token.userID).first { $0.appID == token.appID || $0.appID == nil }
         let saved = try await self.store.connections.save(
@@ -163,11 +204,39 @@ struct OAuthController: Sendable {
                 self.logger.warning("first sync of the new connection not started", metadata: ["connection_id": "\(saved.id)", "error": "\(error)"])
             }
         }
-        var response = Response(status: .seeOther, headers: [.location: self.configuration.dashboardPath, .cacheControl: "no-store"])
-        response.setCookie(
-            Cookie(name: Self.browserCookie, value: "", maxAge: 0, path: "/", secure: self.configuration.secureCookies, httpOnly: true)
-        )
-        return response
+    }
+
+    /// The page for a state that cannot be used; nil for a valid (now consumed) one.
+    private func refusal(_ verdict: OAuthStateStore.Verdict) -> Response? {
+        let retry = (href: "/connect", text: "Try connecting again")
+        switch verdict {
+        case .valid:
+            return nil
+        case .unknown:
+            return self.fail(
+                "This link is not valid",
+                "The state value is unknown or was already used. Each connection attempt can be completed only once.",
+                .badRequest,
+                retry,
+                reason: "state_unknown"
+            )
+        case .expired:
+            return self.fail(
+                "This link expired",
+                "More than 10 minutes passed since the connection started.",
+                .badRequest,
+                retry,
+                reason: "state_expired"
+            )
+        case .wrongBrowser:
+            return self.fail(
+                "Started in another session",
+                "This connection was started by another dashboard session, or you are not signed in. Sign in, then start again from this browser.",
+                .forbidden,
+                (href: "/login?next=/connect", text: "Sign in and connect"),
+                reason: "state_wrong_session"
+            )
+        }
     }
 
     private func fail(
@@ -187,10 +256,5 @@ struct OAuthController: Sendable {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~,")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-    }
-
-    /// Whether a cookie value looks like one of ours (43 base64url characters).
-    static func isToken(_ value: String) -> Bool {
-        value.count == 43 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -10,8 +11,15 @@ import NIOCore
 /// accounts discovered through them and every synced row of those accounts, and answer
 /// `{"url": <status page>, "confirmation_code": <code>}`. The request is recorded in `webhook_events` (object
 /// `deletion_request`, dedupe key `deletion:<code>`) so the status page can answer later.
+///
+/// Replays: a request whose `issued_at` is older than ``maxAge`` (or more than 5 minutes in the future, or missing) is
+/// refused with 400. The confirmation code is derived from the signed request itself (an HMAC under the app secret),
+/// so a repeat of the same request finds its recorded answer and returns the same code without deleting again or
+/// adding a row.
 struct PlatformCallbackController: Sendable {
     let appSecret: String?
+    /// The oldest `issued_at` accepted, in seconds before now.
+    let maxAge: TimeInterval
     let statusURLBase: String
     let store: MetaStore
     let queries: ServerQueries
@@ -65,9 +73,14 @@ struct PlatformCallbackController: Sendable {
             case .unsupportedAlgorithm, .badSignature: throw APIError(.forbidden, code: "invalid_signed_request", message: error.description)
             }
         }
-        let report = try await self.queries.deleteUserData(metaUserID: verified.userID)
-        let code = OAuthStateStore.randomToken().prefix(20).lowercased()
         let now = self.now()
+        try self.checkFreshness(verified, now: now, kind: kind)
+        let code = Self.confirmationCode(for: signed, appSecret: appSecret)
+        if try await self.queries.webhookEvent(dedupeKey: "deletion:\(code)") != nil {
+            self.logger.notice("platform callback repeated: answered with the recorded confirmation", metadata: ["kind": "\(kind)"])
+            return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: code)
+        }
+        let report = try await self.queries.deleteUserData(metaUserID: verified.userID)
         let record = WebhookEventRow(
             dedupeKey: "deletion:\(code)",
             object: "deletion_request",
@@ -86,7 +99,33 @@ struct PlatformCallbackController: Sendable {
                 "kind": "\(kind)", "meta_user_id": "\(verified.userID)", "connections": "\(report.connections)", "confirmation_code": "\(code)",
             ]
         )
-        return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: String(code))
+        return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: code)
+    }
+
+    /// Refuses a request without `issued_at`, older than ``maxAge``, or more than 5 minutes ahead of this clock.
+    private func checkFreshness(_ verified: SignedRequest, now: Date, kind: String) throws {
+        guard let issuedAt = verified.issuedAt else {
+            self.logger.warning("platform callback refused", metadata: ["kind": "\(kind)", "reason": "issued_at missing"])
+            throw APIError.badRequest("signed_request carries no issued_at", code: "stale_signed_request")
+        }
+        let age = now.timeIntervalSince(issuedAt)
+        guard age <= self.maxAge, age >= -300 else {
+            self.logger.warning("platform callback refused", metadata: ["kind": "\(kind)", "reason": "stale", "age_s": "\(Int(age))"])
+            throw APIError.badRequest(
+                "signed_request was issued \(Int(age)) s ago; requests older than \(Int(self.maxAge)) s (or from the future) are refused",
+                code: "stale_signed_request"
+            )
+        }
+    }
+
+    /// The confirmation code of a signed request: 20 hex digits of an HMAC-SHA256 of it under the app secret (stable
+    /// for repeats, unpredictable without the secret).
+    static func confirmationCode(for signed: String, appSecret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(("metasync-deletion-code|" + signed).utf8),
+            using: SymmetricKey(data: Data(appSecret.utf8))
+        )
+        return String(Data(mac).map { String(format: "%02x", $0) }.joined().prefix(20))
     }
 
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -19,6 +19,9 @@ extension DashboardController {
     static let disabledMessage =
         "Login is impossible: no API key is configured. METASYNC_API_KEY must be set in the server's environment (then restart metasync serve)."
     static let wrongKeyMessage = "That API key is not correct."
+    static func throttledMessage(_ seconds: Int) -> String {
+        "Too many failed sign-ins from this address. Wait \(seconds) seconds, then try again."
+    }
     static let crossSiteMessage = "This form was sent from another site and was refused. Sign in from this page."
 
     /// Whether a form POST comes from this site: no `Origin` header (not a browser form), or an `Origin` equal to the
@@ -62,8 +65,13 @@ extension DashboardController {
         guard let presented = form?.apiKey, !presented.isEmpty else {
             return self.loginPage(formatter, next: next, error: "Enter the API key.", enabled: true, status: .badRequest)
         }
+        if let wait = self.throttle.retryAfter(request, context: context, presented: presented, surface: .dashboard) {
+            var response = self.loginPage(formatter, next: next, error: Self.throttledMessage(wait), enabled: true, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         guard let apiKey = self.configuration.apiKey, ConstantTime.equals(presented, apiKey) else {
-            self.logger.notice("dashboard login refused", metadata: ["reason": "wrong_api_key"])
+            self.throttle.recordFailure(request, context: context, presented: presented, surface: .dashboard)
             return self.loginPage(formatter, next: next, error: Self.wrongKeyMessage, enabled: true, status: .unauthorized)
         }
         var response = Response(status: .seeOther, headers: [.location: next, .cacheControl: "no-store"])

@@ -25,6 +25,8 @@ struct DashboardController: Sendable {
     /// Nil when no API key is configured: nobody can log in.
     let sessions: DashboardSession?
     let renderer: DashboardRenderer
+    /// Counts and limits wrong sign-ins (shared with the API's key check).
+    let throttle: AuthThrottle
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -33,6 +35,7 @@ struct DashboardController: Sendable {
         store: MetaStore,
         governor: GraphUsageGovernor?,
         budget: (any CallBudget)?,
+        throttle: AuthThrottle,
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
@@ -42,10 +45,9 @@ struct DashboardController: Sendable {
         self.serverQueries = ServerQueries(database: store.database)
         self.governor = governor
         self.budget = budget
-        self.sessions = configuration.apiKey.map {
-            DashboardSession(apiKey: $0, lifetime: TimeInterval(configuration.dashboardSessionLifetime.components.seconds))
-        }
+        self.sessions = DashboardSession(configuration)
         self.renderer = DashboardRenderer()
+        self.throttle = throttle
         self.now = now
         self.logger = logger
     }

@@ -30,6 +30,12 @@ struct DashboardSession: Sendable {
         self.lifetime = lifetime
     }
 
+    /// The sessions of `configuration`: nil when it has no API key (nobody can sign in).
+    init?(_ configuration: ServerConfiguration) {
+        guard let apiKey = configuration.apiKey else { return nil }
+        self.init(apiKey: apiKey, lifetime: TimeInterval(configuration.dashboardSessionLifetime.components.seconds))
+    }
+
     /// A new session token valid until `now + lifetime`.
     func issue(now: Date) -> String {
         let expiry = Int64((now.timeIntervalSince1970 + self.lifetime).rounded(.down))

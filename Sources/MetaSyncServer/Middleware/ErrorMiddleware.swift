@@ -1,16 +1,25 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error into the JSON shape of ``APIError``: Hummingbird's own `HTTPError`s keep their status, anything
-/// else becomes a 500 whose details go to the log only.
+/// else becomes a 500 whose details go to the log only. Malformed framing (a `Transfer-Encoding` other than `chunked`,
+/// a body the HTTP parser rejects) is the client's error: 400, logged at notice level.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let encoding = request.headers[.transferEncoding], encoding.lowercased() != "chunked" {
+            self.logger.notice("malformed request refused", metadata: ["reason": "transfer_encoding"])
+            throw APIError.badRequest("Unsupported Transfer-Encoding: only chunked is accepted", code: "malformed_request")
+        }
         do {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPParserError {
+            self.logger.notice("malformed request refused", metadata: ["reason": "\(error)"])
+            throw APIError.badRequest("The request is malformed (\(error)): check its framing headers and body", code: "malformed_request")
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
         } catch let error as any HTTPResponseError {

@@ -1,10 +1,10 @@
 import Foundation
 import MetaStore
 
-/// OAuth `state` values: random (256 bits), single-use, expiring, and bound to the browser that started the flow
-/// (through a random cookie).
+/// OAuth `state` values: random (256 bits), single-use, expiring, and bound to what started the flow (the `browser`
+/// value: the dashboard session or the API key, see ``OAuthController``).
 ///
-/// Kept in the database (`oauth_states`, ``OAuthStateRepository``; only SHA-256 hashes of the state and the cookie),
+/// Kept in the database (`oauth_states`, ``OAuthStateRepository``; only SHA-256 hashes of the state and of its binding),
 /// so every `metasync serve` process behind a load balancer can finish a flow another one started. Consuming is
 /// atomic: a replayed state fails even when two processes race. Expired states are purged when new ones are issued.
 public final class OAuthStateStore: Sendable {
@@ -16,7 +16,7 @@ public final class OAuthStateStore: Sendable {
         case unknown
         /// Issued, but older than the lifetime (removed now).
         case expired
-        /// Issued to another browser (the cookie is missing or different); the state stays unused.
+        /// Bound to something else (another session, or none was presented); the state stays unused.
         case wrongBrowser
     }
 

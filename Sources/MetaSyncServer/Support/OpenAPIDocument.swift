@@ -10,7 +10,8 @@ enum OpenAPIDocument {
             MetaSync mirrors Meta (Facebook) advertising data into SQL. This server runs the OAuth connect flow,
             receives Meta's webhooks and platform callbacks, and serves a read API over the mirrored data.
             Every /api route needs `Authorization: Bearer <METASYNC_API_KEY>`; with no key configured the API
-            refuses every request. Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+            refuses every request. Wrong keys are limited per client address and per key prefix: once the limit is
+            reached every attempt gets 429 with Retry-After. Errors are JSON: {"error": {"code": "...", "message": "..."}}.
         servers:
           - url: /
         tags:
@@ -22,16 +23,19 @@ enum OpenAPIDocument {
           /health:
             get:
               tags: [operations]
-              summary: Database reachability, connection statuses, call budget and usage per account, webhook queue.
+              summary: Status and readiness per check, without identifiers (public). Details are at /api/health.
               responses:
-                "200": {description: The database answers (status ok or degraded)., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
-                "503": {description: The database is unreachable., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+                "200": {description: The database answers (status ok or degraded)., content: {application/json: {schema: {$ref: "#/components/schemas/HealthSummary"}}}}
+                "503": {description: The database is unreachable., content: {application/json: {schema: {$ref: "#/components/schemas/HealthSummary"}}}}
           /metrics:
             get:
               tags: [operations]
-              summary: Prometheus metrics (HTTP, Graph, webhooks, queue, refreshes).
+              summary: Prometheus metrics (HTTP, Graph, webhooks, queue, refreshes, auth failures); no identifiers in labels.
+              description: Public by default; with --metrics-require-api-key it needs the API key like /api.
               responses:
                 "200": {description: Prometheus text exposition format 0.0.4., content: {text/plain: {schema: {type: string}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /openapi.yaml:
             get:
               tags: [operations]
@@ -41,9 +45,12 @@ enum OpenAPIDocument {
           /connect:
             get:
               tags: [oauth]
-              summary: Start connecting an ad account - redirects to Meta's login dialog with a fresh single-use state.
+              summary: Start connecting an ad account - redirects to Meta's login dialog with a fresh single-use state bound to the dashboard session.
+              description: Needs the dashboard session cookie (sign in at /login). Scripts use POST /api/connect instead.
               responses:
-                "302": {description: Redirect to the login dialog; sets the browser-binding cookie.}
+                "302": {description: Redirect to the login dialog.}
+                "303": {description: "No valid session and the client accepts HTML: redirect to /login?next=/connect."}
+                "401": {description: No valid session (non-browser client)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: No app id or secret configured (HTML page).}
           /oauth/callback:
             get:
@@ -57,8 +64,8 @@ enum OpenAPIDocument {
                 - {name: error_description, in: query, schema: {type: string}}
               responses:
                 "303": {description: Connected; redirect to the dashboard.}
-                "400": {description: Missing, unknown, replayed or expired state, another browser, or no code (HTML page).}
-                "403": {description: The user denied consent (HTML page).}
+                "400": {description: Missing, unknown, replayed or expired state, or no code (HTML page).}
+                "403": {description: "The user denied consent, or the state belongs to another dashboard session (or none: sign in first) (HTML page)."}
                 "502": {description: Meta refused the code or the token exchange (HTML page).}
           /webhooks/meta:
             get:
@@ -92,7 +99,7 @@ enum OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/SignedRequest"}
               responses:
                 "200": {$ref: "#/components/responses/Deletion"}
-                "400": {description: Missing or malformed signed_request., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "400": {$ref: "#/components/responses/BadSignedRequest"}
                 "403": {description: Bad signature or algorithm., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /meta/data-deletion:
             post:
@@ -101,7 +108,7 @@ enum OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/SignedRequest"}
               responses:
                 "200": {$ref: "#/components/responses/Deletion"}
-                "400": {description: Missing or malformed signed_request., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "400": {$ref: "#/components/responses/BadSignedRequest"}
                 "403": {description: Bad signature or algorithm., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /meta/data-deletion/status:
             get:
@@ -112,6 +119,27 @@ enum OpenAPIDocument {
               responses:
                 "200": {description: HTML page saying what was deleted and when.}
                 "404": {description: Unknown confirmation code (HTML page).}
+          /api/health:
+            get:
+              tags: [api]
+              summary: Database reachability, connection statuses, call budget and usage per account, webhook queue.
+              security: [{apiKey: []}]
+              responses:
+                "200": {description: The database answers (status ok or degraded)., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+                "503": {description: The database is unreachable., content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+          /api/connect:
+            post:
+              tags: [api, oauth]
+              summary: Start connecting an ad account from a script - returns the login dialog URL with a fresh single-use state.
+              description: Open authorize_url in a browser before expires_at; the state is the capability (single use), no session needed.
+              security: [{apiKey: []}]
+              responses:
+                "200": {description: The login dialog URL., content: {application/json: {schema: {type: object, properties: {authorize_url: {type: string}, expires_at: {type: string, format: date-time}}}}}}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+                "503": {description: No app id or secret configured., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/connections:
             get:
               tags: [api]
@@ -290,11 +318,18 @@ enum OpenAPIDocument {
             Unauthorized:
               description: Missing or wrong API key.
               content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+            TooManyAttempts:
+              description: Too many failed authentication attempts from this client address or with this key prefix; wait Retry-After seconds.
+              headers: {Retry-After: {schema: {type: integer}}}
+              content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+            BadSignedRequest:
+              description: Missing or malformed signed_request, or a stale one (issued_at missing, older than the allowed age, or in the future; code stale_signed_request).
+              content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
             Disabled:
               description: No API key configured on the server.
               content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
             Deletion:
-              description: Deleted; where to see the status.
+              description: Deleted (or a repeat of an already answered request - the same code, nothing deleted again); where to see the status.
               content: {application/json: {schema: {type: object, properties: {url: {type: string}, confirmation_code: {type: string}}}}}
           schemas:
             Error:
@@ -345,6 +380,12 @@ enum OpenAPIDocument {
                       time: {type: integer}
                       changes: {type: array, items: {type: object, properties: {field: {type: string}, value: {type: object}}}}
                       changed_fields: {type: array, items: {type: string}}
+            HealthSummary:
+              type: object
+              properties:
+                status: {type: string, enum: [ok, degraded, unavailable]}
+                ready: {type: boolean}
+                checks: {type: object, additionalProperties: {type: string}, description: "database, connections, webhook_queue, call_budget: ok or what needs attention"}
             Health:
               type: object
               properties:

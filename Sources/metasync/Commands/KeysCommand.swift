@@ -3,17 +3,18 @@ import Foundation
 import Logging
 import MetaStore
 
-/// `metasync keys`: manage the key that encrypts access tokens at rest.
+/// `metasync keys`: manage the key that encrypts access tokens at rest, and make API keys.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Manage the encryption key for stored access tokens.",
+        abstract: "Manage the encryption key for stored access tokens; generate an API key.",
         discussion: """
             Tokens are encrypted with AES-256-GCM. The key comes from METASYNC_ENCRYPTION_KEY (base64, 32 bytes) or, \
             when that is unset, from the key file METASYNC_ENCRYPTION_KEY_FILE (default metasync.key), which is created \
-            with mode 0600 on first use. Every ciphertext records the id of its key.
+            with mode 0600 on first use. Every ciphertext records the id of its key. `generate-api-key` prints a \
+            random key for METASYNC_API_KEY (the server refuses keys shorter than 24 characters).
             """,
-        subcommands: [Generate.self, Rotate.self, Status.self]
+        subcommands: [Generate.self, GenerateAPIKey.self, Rotate.self, Status.self]
     )
 }
 
@@ -40,6 +41,31 @@ extension KeysCommand {
                 print(key.base64)
                 FileHandle.standardError.write(Data("key id \(key.id)\n".utf8))
             }
+        }
+    }
+
+    /// `metasync keys generate-api-key`.
+    struct GenerateAPIKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate-api-key",
+            abstract: "Print a new random API key for METASYNC_API_KEY.",
+            discussion: """
+                256 random bits from the system's secure generator, as 43 base64url characters: far above the 24 \
+                characters metasync serve requires. Nothing is stored; put the key in METASYNC_API_KEY (or [api] key) \
+                and restart the server. Changing the key signs every dashboard session out.
+                """
+        )
+
+        func run() async throws {
+            print(Self.newKey())
+        }
+
+        /// 32 random bytes as base64url without padding.
+        static func newKey() -> String {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
         }
     }
 

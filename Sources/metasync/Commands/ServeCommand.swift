@@ -23,7 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
             Settings (flag, environment variable, or metasync.toml): --database / METASYNC_DATABASE_URL, \
             METASYNC_APP_ID and METASYNC_APP_SECRET (OAuth, webhook signatures, signed_request), METASYNC_API_KEY \
             (the /api bearer key; without it the API refuses every request), METASYNC_WEBHOOK_VERIFY_TOKEN, \
-            METASYNC_ENCRYPTION_KEY. Secrets are never accepted as flags.
+            METASYNC_ENCRYPTION_KEY. Secrets are never accepted as flags. The API key must have at least 24 \
+            characters (`metasync keys generate-api-key` prints a strong one).
 
             Meta needs, in the app dashboard: redirect URI <public-url>/oauth/callback, webhook callback \
             <public-url>/webhooks/meta, deauthorize callback <public-url>/meta/deauthorize and data deletion callback \
@@ -83,6 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
     )
     var webhookQueueRetention: String?
+
+    @OptionGroup(title: "Security limits") var hardening: ServeHardeningOptions
 
     @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
     var maxWebhookBytes: Int?
@@ -234,6 +237,7 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
         }
+        try self.hardening.apply(to: &configuration, environment: environment)
         return configuration
     }
 }

@@ -33,7 +33,7 @@ final class ManualNow: Sendable {
 struct TestHarness: Sendable {
     static let appID = "4242"
     static let appSecret = "test-app-secret"
-    static let apiKey = "test-api-key-0123456789"
+    static let apiKey = "test-api-key-0123456789abcdef"
     static let verifyToken = "verify-me"
 
     let store: MetaStore

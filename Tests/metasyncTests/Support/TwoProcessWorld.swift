@@ -168,7 +168,7 @@ final class TwoProcessWorld {
         environment["METASYNC_APP_ID"] = "1234567890123456"
         environment["METASYNC_APP_SECRET"] = "sandbox-app-secret"
         environment["METASYNC_ENCRYPTION_KEY"] = Self.encryptionKey
-        environment["METASYNC_API_KEY"] = "two-process-api-key"
+        environment["METASYNC_API_KEY"] = "two-process-api-key-0123456789"
         environment["METASYNC_CALL_BUDGET"] = self.redisURL
         environment["METASYNC_CALLS_PER_HOUR"] = "\(self.callsPerHour)"
         environment["METASYNC_LEASE_TTL"] = "\(TwoProcessTests.leaseTTL.components.seconds)s"
