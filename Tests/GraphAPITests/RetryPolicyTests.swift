@@ -53,6 +53,16 @@ import Testing
         #expect(second.waited == .seconds(100))
     }
 
+    @Test func aThrottledAttemptIsNotChargedToTheCap() async throws {
+        let budget = InMemoryCallBudget(limit: 10)
+        let transport = ScriptedTransport([.error(code: 80_004, subcode: 2_446_079, headers: [(name: "Retry-After", value: "5")]), .ok()])
+        let harness = Harness(transport: transport, budget: budget)
+        _ = try await harness.client.getJSON("/act_42", context: Harness.context())
+        #expect(transport.requests.count == 2)
+        // Two HTTP requests, one refused: the cap counts one.
+        #expect(await budget.usage(userID: "1001", now: harness.clockNow).used == 1)
+    }
+
     @Test func throttleWithoutHintBacksOffExponentiallyWithJitter() async throws {
         let transport = ScriptedTransport([.error(code: 4), .error(code: 4), .ok()])
         var configuration = Harness.configuration()

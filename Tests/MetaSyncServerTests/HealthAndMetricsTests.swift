@@ -80,6 +80,8 @@ import Testing
         func usage(userID: String, now: Date) async throws -> CallBudgetUsage {
             throw RedisCallBudgetUnavailable(reason: "Could not connect to Redis at 127.0.0.1:1: connection refused", userID: userID)
         }
+
+        func refund(userID: String, cost: Int, chargedAt: Date) async throws {}
     }
 
     @Test func anUnreachableCallBudgetIsAHealthWarning() async throws {

@@ -41,6 +41,25 @@ import Testing
         #expect(throttles <= 3 * 2)
     }
 
+    @Test func aThrottleMidPagingResumesFromTheCursorAndNothingIsReadTwice() async throws {
+        var setup = Self.throttled
+        setup.sync = {
+            $0.maxAccountDeferrals = 200
+            $0.levels = [.ad]
+            $0.insightsPageSize = 40
+        }
+        let (stored, served, throttles) = try await SyncHarness.run(setup) { h in
+            try await h.connect()
+            let report = try await h.engine.sync(.performanceOnly())
+            #expect(report.outcome == .succeeded, "\(report.accounts.compactMap(\.error))")
+            let throttles = h.sandbox.stats.faultsInjected.filter { $0.key.hasPrefix("rate_limit_") }.values.reduce(0, +)
+            return (try await h.store.snapshots.all().count, h.sandbox.stats.insightsRowsServed, throttles)
+        }
+        print("pacing mid-paging: \(throttles) throttle errors, \(served) insights rows served for \(stored) stored")
+        #expect(throttles > 0)
+        #expect(served == stored)
+    }
+
     @Test func anInsightsPauseLeavesTheAccountsEntityReadsAlone() {
         let governor = GraphUsageGovernor()
         let now = Date(timeIntervalSince1970: 0)

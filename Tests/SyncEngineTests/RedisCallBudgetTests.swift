@@ -38,6 +38,18 @@ struct RedisCallBudgetTests {
         await budget.shutdown()
     }
 
+    @Test func aRefundedChargeLeavesTheWindow() async throws {
+        let budget = try self.makeBudget(limit: 3)
+        let user = self.user()
+        #expect(try await budget.acquire(userID: user, cost: 2, now: self.start) == .granted(CallBudgetUsage(used: 2, limit: 3, windowSeconds: 3600)))
+        try await budget.refund(userID: user, cost: 2, chargedAt: self.start)
+        #expect(try await budget.usage(userID: user, now: self.start + 1).used == 0)
+        #expect(
+            try await budget.acquire(userID: user, cost: 3, now: self.start + 2) == .granted(CallBudgetUsage(used: 3, limit: 3, windowSeconds: 3600))
+        )
+        await budget.shutdown()
+    }
+
     @Test func aBatchChargesItsCostAndWaitsForEnoughRoom() async throws {
         let budget = try self.makeBudget(limit: 5)
         let user = self.user()

@@ -37,6 +37,17 @@ import Testing
     }
 
     @Test(arguments: BudgetSQL.all)
+    func aRefundedChargeLeavesTheWindow(_ backend: BudgetSQL) async throws {
+        try await backend.withDatabases { databases throws in
+            let budget = SQLCallBudget(database: databases[0], configuration: .init(limit: 3))
+            #expect(try await budget.acquire(userID: "1001", cost: 2, now: self.start) == .granted(self.usage(2, 3)))
+            try await budget.refund(userID: "1001", cost: 2, chargedAt: self.start)
+            #expect(try await budget.usage(userID: "1001", now: self.start + 1) == self.usage(0, 3))
+            #expect(try await budget.acquire(userID: "1001", cost: 3, now: self.start + 2) == .granted(self.usage(3, 3)))
+        }
+    }
+
+    @Test(arguments: BudgetSQL.all)
     func aBatchChargesItsCostAndWaitsForEnoughRoom(_ backend: BudgetSQL) async throws {
         try await backend.withDatabases { databases throws in
             let budget = SQLCallBudget(database: databases[0], configuration: .init(limit: 5))

@@ -2,8 +2,16 @@ import Foundation
 import Logging
 
 extension GraphClient {
-    /// Waits (or fails fast) until the usage governor and the call budget let the call go.
-    func admit(_ call: GraphCall, context: GraphCallContext, endpoint: String, metadata: Logger.Metadata) async throws {
+    /// What the call cap charged for one attempt, so a refused attempt can be given back.
+    struct Charge: Sendable {
+        var userID: String
+        var cost: Int
+        var at: Date
+    }
+
+    /// Waits (or fails fast) until the usage governor and the call cap let the call go; returns what the cap charged.
+    @discardableResult
+    func admit(_ call: GraphCall, context: GraphCallContext, endpoint: String, metadata: Logger.Metadata) async throws -> Charge? {
         var waited: Duration = .zero
         let limit = self.configuration.limits.maxAdmissionWait
 
@@ -45,9 +53,10 @@ extension GraphClient {
         }
 
         // Call budget: charge the user, waiting for the rolling window when it is full.
-        guard let budget = self.budget, let userID = context.userID else { return }
+        guard let budget = self.budget, let userID = context.userID else { return nil }
         while true {
-            switch try await budget.acquire(userID: userID, cost: call.cost, now: self.time.now()) {
+            let now = self.time.now()
+            switch try await budget.acquire(userID: userID, cost: call.cost, now: now) {
             case .granted(let usage):
                 self.metrics.budgetUsage(usage)
                 let threshold = Int((Double(usage.limit) * self.configuration.limits.budgetWarningFraction).rounded(.up))
@@ -58,7 +67,7 @@ extension GraphClient {
                         metadata: metadata.merging(["user_id": "\(userID)", "used": "\(usage.used)", "limit": "\(usage.limit)"]) { $1 }
                     )
                 }
-                return
+                return Charge(userID: userID, cost: call.cost, at: now)
             case .exhausted(let retryAt, let usage):
                 let remaining = Duration.fromSeconds(retryAt.timeIntervalSince(self.time.now()))
                 var budgetMetadata = metadata
@@ -75,6 +84,16 @@ extension GraphClient {
                 waited += remaining
                 self.metrics.waited(reason: "budget", duration: remaining)
             }
+        }
+    }
+
+    /// Gives a refused attempt's charge back to the cap (best effort: a failed refund leaves it charged).
+    func refund(_ charge: Charge?) async {
+        guard let charge, let budget = self.budget else { return }
+        do {
+            try await budget.refund(userID: charge.userID, cost: charge.cost, chargedAt: charge.at)
+        } catch {
+            self.logger.debug("call cap refund failed", metadata: ["user_id": "\(charge.userID)"])
         }
     }
 }

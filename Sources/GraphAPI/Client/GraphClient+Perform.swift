@@ -19,7 +19,7 @@ extension GraphClient {
         while true {
             attempt += 1
             try Task.checkCancellation()
-            try await self.admit(call, context: context, endpoint: endpoint, metadata: metadata)
+            let charge = try await self.admit(call, context: context, endpoint: endpoint, metadata: metadata)
 
             let (request, attemptRedactor) = self.buildRequest(call, token: token)
             sentSecrets += attemptRedactor.secrets.filter { !sentSecrets.contains($0) }
@@ -56,6 +56,8 @@ extension GraphClient {
             }
 
             let retryClass = Self.retryClass(of: failure)
+            // Graph refused a throttled call without doing it and does not count it: neither does the cap.
+            if retryClass == .throttled { await self.refund(charge) }
             classAttempts[retryClass, default: 0] += 1
             let decision = self.policy.decide(
                 failure,

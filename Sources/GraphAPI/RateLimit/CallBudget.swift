@@ -22,6 +22,10 @@ public protocol CallBudget: Sendable {
 
     /// The user's usage right now, without charging anything.
     func usage(userID: String, now: Date) async throws -> CallBudgetUsage
+
+    /// Gives back `cost` calls charged at `chargedAt` that Graph refused without doing the work (a throttle): a
+    /// refused call counts against no cap, as Meta does not count it either.
+    func refund(userID: String, cost: Int, chargedAt: Date) async throws
 }
 
 extension CallBudget {

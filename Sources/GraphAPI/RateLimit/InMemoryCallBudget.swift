@@ -41,6 +41,15 @@ public actor InMemoryCallBudget: CallBudget {
         return .granted(CallBudgetUsage(used: updated.count, limit: self.limit, windowSeconds: self.windowSeconds))
     }
 
+    public func refund(userID: String, cost: Int, chargedAt: Date) {
+        guard var calls = self.calls[userID] else { return }
+        for _ in 0..<max(cost, 0) {
+            guard let index = calls.lastIndex(of: chargedAt) else { break }
+            calls.remove(at: index)
+        }
+        self.calls[userID] = calls.isEmpty ? nil : calls
+    }
+
     public func usage(userID: String, now: Date) -> CallBudgetUsage {
         CallBudgetUsage(used: self.prune(userID, now: now).count, limit: self.limit, windowSeconds: self.windowSeconds)
     }

@@ -91,6 +91,16 @@ public final class RedisCallBudget: CallBudget {
         """
     )
 
+    /// Removes up to `cost` calls charged at one timestamp. KEYS[1] the user's sorted set; ARGV: the charge time (ms),
+    /// cost.
+    static let refundScript = RESPScript(
+        """
+        local members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        for _, member in ipairs(members) do redis.call('ZREM', KEYS[1], member) end
+        return #members
+        """
+    )
+
     /// Creates a budget on an existing client (which the caller shuts down).
     public convenience init(
         client: RESPClient,
@@ -170,6 +180,23 @@ public final class RedisCallBudget: CallBudget {
         let usage = self.usage(used: used)
         if granted == 1 { return .granted(usage) }
         return .exhausted(retryAt: Date(timeIntervalSince1970: Double(at) / 1000), usage: usage)
+    }
+
+    /// Gives back refused calls (removes `cost` members charged at `chargedAt`). When Redis cannot be used the refund
+    /// is skipped: the calls simply stay charged until they leave the window.
+    public func refund(userID: String, cost: Int, chargedAt: Date) async throws {
+        guard cost > 0 else { return }
+        do {
+            _ = try await self.client.evalSHA(
+                Self.refundScript,
+                keys: [self.key(forUser: userID)],
+                arguments: [String(Self.milliseconds(chargedAt)), String(cost)]
+            )
+            self.recordSuccess()
+        } catch {
+            self.recordFailure(error, userID: userID)
+            await self.localBudget.refund(userID: userID, cost: cost, chargedAt: chargedAt)
+        }
     }
 
     /// The user's calls in the current window, without charging.
