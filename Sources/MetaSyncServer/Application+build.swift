@@ -206,6 +206,7 @@ struct MetaSyncServer: Sendable {
                 store: self.dependencies.store,
                 queries: self.queries,
                 syncTrigger: self.dependencies.syncTrigger,
+                governor: self.dependencies.governor,
                 webhookQueue: self.configuration.webhookQueue,
                 now: self.dependencies.now,
                 logger: logger

@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -259,6 +260,37 @@ import Testing
                 let response = try await client.execute(uri: "/api/nothing-here", method: .get, headers: TestHarness.authorized)
                 #expect(response.status == .notFound)
                 #expect(try response.json()["error"] != nil)
+            }
+        }
+    }
+}
+
+@Suite struct RateLimitAPITests {
+    @Test func rateLimitsShowEachAccountAndUseCaseWithoutSecrets() async throws {
+        try await TestHarness.with { harness in
+            let governor = try #require(harness.dependencies.governor)
+            let now = harness.now.date
+            let buc =
+                #"{"42":[{"type":"ads_insights","call_count":97,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":5},"#
+                + #"{"type":"ads_management","call_count":12,"total_cputime":3,"total_time":3,"estimated_time_to_regain_access":0}]}"#
+            governor.observe(GraphUsageReport(headers: [(name: "X-Business-Use-Case-Usage", value: buc)]), accountID: "act_42", now: now)
+            governor.recordCall(accountID: "act_42", useCase: GraphUseCase.adsInsights, now: now)
+            governor.pause(.user("1001"), until: now.addingTimeInterval(60), reason: "throttled (code 17)")
+            try await harness.application().test(.router) { client in
+                #expect(try await client.execute(uri: "/api/rate-limits", method: .get).status == .unauthorized)
+                let response = try await client.execute(uri: "/api/rate-limits", method: .get, headers: TestHarness.authorized)
+                #expect(response.status == .ok)
+                let json = try response.json()
+                let data = try #require(json["data"] as? [[String: Any]])
+                let insights = try #require(data.first { $0["use_case"] as? String == "ads_insights" })
+                #expect(insights["account_id"] as? String == "act_42")
+                #expect(insights["usage_percent"] as? Double == 97)
+                #expect(insights["paused_until"] != nil)
+                #expect(insights["calls_last_hour"] as? Int == 1)
+                let management = try #require(data.first { $0["use_case"] as? String == "ads_management" })
+                #expect(management["paused_until"] == nil)
+                #expect((json["users_paused_until"] as? [String: Any])?["1001"] != nil)
+                #expect(!response.text.contains(TestHarness.apiKey))
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphAPI
 import MetaStore
 import MetaSyncServer
 import Testing
@@ -121,5 +122,32 @@ import Testing
         let keys = (0..<20).map { _ in KeysCommand.GenerateAPIKey.newKey() }
         #expect(Set(keys).count == 20)
         #expect(keys.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
+    }
+}
+
+@Suite struct CheckUsageRenderTests {
+    @Test func checkShowsEachAccountAndUseCaseWithItsPause() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let usage = GraphUsageSnapshot(
+            appPercent: 12,
+            usersPausedUntil: ["1001": now.addingTimeInterval(60)],
+            accounts: [
+                .init(
+                    id: "42",
+                    useCase: "ads_insights",
+                    percent: 97,
+                    pausedUntil: now.addingTimeInterval(300),
+                    pauseReason: "ads_insights",
+                    updatedAt: now,
+                    callsLastHour: 7
+                ),
+                .init(id: "42", useCase: "ads_management", percent: 10, pausedUntil: nil, pauseReason: nil, updatedAt: now, callsLastHour: 3),
+            ]
+        )
+        let text = CheckCommand.renderUsage(usage, now: now)
+        #expect(text.contains("Meta rate limits: app 12 %"))
+        #expect(text.contains("user 1001 PAUSED"))
+        #expect(text.contains("act_42   ads_insights     97 %"))
+        #expect(text.contains("act_42   ads_management   10 %  -"))
     }
 }

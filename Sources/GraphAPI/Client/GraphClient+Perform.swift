@@ -21,6 +21,9 @@ extension GraphClient {
             try Task.checkCancellation()
             let charge = try await self.admit(call, context: context, endpoint: endpoint, metadata: metadata)
 
+            if let account = context.adAccountID {
+                self.governor.recordCall(accountID: account, useCase: call.useCase(context), now: self.time.now())
+            }
             let (request, attemptRedactor) = self.buildRequest(call, token: token)
             sentSecrets += attemptRedactor.secrets.filter { !sentSecrets.contains($0) }
             let redactor = GraphRedactor(secrets: sentSecrets)
@@ -218,6 +221,10 @@ extension GraphClient {
         if let app = usage.app { self.metrics.usagePercent(kind: "app", percent: app.maxPercent) }
         if let account = usage.adAccount { self.metrics.usagePercent(kind: "ad_account", percent: account.utilisationPercent) }
         if let highest = usage.businessUseCases.map(\.maxPercent).max() { self.metrics.usagePercent(kind: "business_use_case", percent: highest) }
+        // One gauge per use case (a bounded set of types, never an account id in a label).
+        for (type, entries) in Dictionary(grouping: usage.businessUseCases, by: \.type) where GraphUseCase.known.contains(type) {
+            self.metrics.usagePercent(kind: "business_use_case:\(type)", percent: entries.map(\.maxPercent).max() ?? 0)
+        }
         if let insights = usage.insightsThrottle {
             self.metrics.usagePercent(kind: "insights", percent: max(insights.appPercent, insights.accountPercent))
         }

@@ -15,7 +15,8 @@ extension GraphUsageGovernor {
                     percent: entry.percent,
                     pausedUntil: paused(entry),
                     pauseReason: paused(entry) == nil ? nil : entry.pauseReason,
-                    updatedAt: entry.updatedAt
+                    updatedAt: entry.updatedAt,
+                    callsLastHour: entry.calls.filter { now.timeIntervalSince($0) < 3_600 }.count
                 )
             }
             return GraphUsageSnapshot(

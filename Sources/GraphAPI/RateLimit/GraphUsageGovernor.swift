@@ -44,6 +44,8 @@ public final class GraphUsageGovernor: Sendable {
         var pausedUntil: Date?
         var pauseReason: String?
         var updatedAt: Date?
+        /// Send times of this process's calls in the last hour (account × use case entries only).
+        var calls: [Date] = []
     }
 
     struct State {
@@ -109,6 +111,17 @@ public final class GraphUsageGovernor: Sendable {
                     Self.extendPause(&state.accounts[key, default: Entry()], until: until, reason: entry.type)
                 }
             }
+        }
+    }
+
+    /// Counts one call sent for an account and use case (for "calls in the last hour" in the status views).
+    public func recordCall(accountID: String, useCase: String, now: Date) {
+        self.state.withLock { state in
+            let key = Self.entryKey(accountID, useCase: useCase)
+            var entry = state.accounts[key, default: Entry()]
+            entry.calls.removeAll { now.timeIntervalSince($0) >= 3_600 }
+            entry.calls.append(now)
+            state.accounts[key] = entry
         }
     }
 

@@ -16,8 +16,19 @@ public struct GraphUsageSnapshot: Sendable, Hashable, Codable {
         public var pauseReason: String?
         /// When usage was last reported.
         public var updatedAt: Date?
+        /// Calls this process sent for the account and use case in the last hour.
+        public var callsLastHour: Int
 
-        public init(id: String, useCase: String? = nil, percent: Double, pausedUntil: Date?, pauseReason: String?, updatedAt: Date?) {
+        public init(
+            id: String,
+            useCase: String? = nil,
+            percent: Double,
+            pausedUntil: Date?,
+            pauseReason: String?,
+            updatedAt: Date?,
+            callsLastHour: Int = 0
+        ) {
+            self.callsLastHour = callsLastHour
             self.id = id
             self.useCase = useCase
             self.percent = percent

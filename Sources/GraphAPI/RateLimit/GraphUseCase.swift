@@ -6,6 +6,9 @@ public enum GraphUseCase {
     /// Ad object reads and writes: campaigns, ad sets, ads, creatives, the ad account.
     public static let adsManagement = "ads_management"
 
+    /// The `type` values of `X-Business-Use-Case-Usage` (reference §7.3): the only use cases that become metric labels.
+    public static let known: Set<String> = ["ads_insights", "ads_management", "custom_audience", "instagram", "leadgen", "messenger", "pages"]
+
     /// The use case of a call by its path: insights edges count against `ads_insights`, everything else against
     /// `ads_management`. (Report-run polls set ``GraphCallContext/useCase`` explicitly: their path is a bare id.)
     public static func of(path: String) -> String {

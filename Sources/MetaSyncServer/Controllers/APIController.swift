@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import Hummingbird
 import Logging
 import MetaStore
@@ -9,6 +10,7 @@ struct APIController: Sendable {
     let store: MetaStore
     let queries: ServerQueries
     let syncTrigger: (any SyncTrigger)?
+    let governor: GraphUsageGovernor?
     let webhookQueue: String
     let now: @Sendable () -> Date
     let logger: Logger
@@ -30,6 +32,7 @@ struct APIController: Sendable {
             .get("dead-letters", use: self.listDeadLetters)
             .post("dead-letters/{id}/retry", use: self.retryDeadLetter)
             .post("sync", use: self.sync)
+            .get("rate-limits", use: self.rateLimits)
     }
 
     // MARK: - DTOs

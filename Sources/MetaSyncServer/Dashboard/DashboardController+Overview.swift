@@ -55,7 +55,14 @@ extension DashboardController {
             )
         }
 
-        let usageByAccount = Dictionary((usage?.accounts ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Per account: the highest level of its use cases and score, and the pause that ends last (with its use case).
+        let usageByAccount = Dictionary(grouping: usage?.accounts ?? [], by: \.id).mapValues { entries in
+            let paused = entries.filter { $0.pausedUntil != nil }.max { $0.pausedUntil! < $1.pausedUntil! }
+            var combined = entries.max { $0.percent < $1.percent }!
+            combined.pausedUntil = paused?.pausedUntil
+            combined.useCase = paused?.useCase
+            return combined
+        }
         var stale = 0
         let accounts = accountRows.map { row -> DashboardView.Account in
             let last = lastSyncs[row.id]
@@ -76,7 +83,10 @@ extension DashboardController {
                         label: "Highest usage header level: \(Int($0.percent.rounded())) %"
                     )
                 },
-                paused: accountUsage?.pausedUntil.map { "⏸ paused until \(formatter.dateTime($0))\($0 > now ? "" : " (over)")" },
+                paused: accountUsage?.pausedUntil.map { until in
+                    let scope = accountUsage?.useCase.map { " (\($0))" } ?? ""
+                    return "⏸ paused\(scope) until \(formatter.dateTime(until))\(until > now ? "" : " (over)")"
+                },
                 budget: row.connectionID.flatMap { budgets[$0] }
             )
         }

@@ -238,6 +238,37 @@ enum OpenAPIDocument {
               responses:
                 "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/rate-limits:
+            get:
+              tags: [api]
+              summary: "Meta's limits as this process sees them: per ad account and business use case (usage %, pause, calls in the last hour), and app- or user-wide pauses."
+              security: [{apiKey: []}]
+              responses:
+                "200":
+                  description: The usage and pauses.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [app_usage_percent, users_paused_until, data]
+                        properties:
+                          app_usage_percent: {type: number}
+                          app_paused_until: {type: string, format: date-time}
+                          users_paused_until: {type: object, additionalProperties: {type: string, format: date-time}}
+                          data:
+                            type: array
+                            items:
+                              type: object
+                              required: [account_id, usage_percent, calls_last_hour]
+                              properties:
+                                account_id: {type: string}
+                                use_case: {type: string, description: "ads_insights, ads_management, ...; absent for the account-wide score"}
+                                usage_percent: {type: number}
+                                paused_until: {type: string, format: date-time}
+                                pause_reason: {type: string}
+                                calls_last_hour: {type: integer}
+                                updated_at: {type: string, format: date-time}
+                "401": {$ref: "#/components/responses/Unauthorized"}
           /api/webhook-events:
             get:
               tags: [api]

@@ -54,8 +54,31 @@ struct CheckCommand: AsyncParsableCommand {
             }
             for problem in connection.problems { lines.append("  PROBLEM: \(problem)") }
         }
+        lines.append(Self.renderUsage(report.usage, now: Date()))
         for problem in report.problems { lines.append("PROBLEM: \(problem)") }
         lines.append(report.isUsable ? "OK: ready to sync." : "NOT READY: fix the problems above, then run `metasync check` again.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Meta's limits as seen so far: app usage and pauses, then per ad account and use case.
+    static func renderUsage(_ usage: GraphUsageSnapshot, now: Date) -> String {
+        var lines = ["Meta rate limits: app \(Int(usage.appPercent.rounded())) %" + (usage.appPausedUntil.map { ", app PAUSED until \($0)" } ?? "")]
+        for (user, until) in usage.usersPausedUntil.sorted(by: { $0.key < $1.key }) {
+            lines.append("  user \(user) PAUSED until \(until) (a user-level throttle: every account of that token waits)")
+        }
+        let scopes = usage.accounts.filter { $0.updatedAt != nil || $0.callsLastHour > 0 || $0.pausedUntil != nil }
+        guard !scopes.isEmpty else { return lines.joined(separator: "\n") }
+        var table = TextTable(
+            ["account", "use case", "usage", "paused until", "calls last hour"],
+            alignments: [.left, .left, .right, .left, .right]
+        )
+        for scope in scopes {
+            table.add([
+                "act_" + scope.id, scope.useCase ?? "(account score)", "\(Int(scope.percent.rounded())) %",
+                scope.pausedUntil.map { ISO8601DateFormatter().string(from: $0) } ?? "-", String(scope.callsLastHour),
+            ])
+        }
+        lines.append(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         return lines.joined(separator: "\n")
     }
 }
