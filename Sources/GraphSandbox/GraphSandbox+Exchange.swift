@@ -456,7 +456,9 @@ extension GraphSandbox {
         let mRegain = classification.insights ? 0 : regainMinutes
         let iRegain = classification.insights ? regainMinutes : 0
         let utilisation = c.usage.accountCallsPerHour > 0 ? Double(mCount) * 100 / Double(c.usage.accountCallsPerHour) : 0
-        let reset = mCount == 0 ? 0 : max(1, min(300, Int(utilisation * 3)))
+        // Seconds until the score decays: up to 300 s for the one-hour window, scaled down with a shorter one (tests).
+        let windowScale = c.usage.bucketSeconds * 60 / 3_600
+        let reset = mCount == 0 ? 0 : max(1, min(300, Int((utilisation * 3 * windowScale).rounded(.up))))
         headers.append(
             (
                 "X-Ad-Account-Usage",

@@ -19,5 +19,6 @@ extension BenchCommand {
         SandboxBenchCommand.self,
         SyncBench.self,
         BudgetBench.self,
+        PacingBench.self,
     ]
 }
