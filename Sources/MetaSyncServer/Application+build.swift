@@ -172,6 +172,7 @@ struct MetaSyncServer: Sendable {
                 queries: self.queries,
                 syncTrigger: self.dependencies.syncTrigger,
                 webhookQueue: self.configuration.webhookQueue,
+                primaryConversion: self.configuration.primaryConversion,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints

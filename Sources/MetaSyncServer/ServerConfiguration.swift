@@ -1,4 +1,5 @@
 import Foundation
+import MetaStore
 
 /// Settings of the MetaSync HTTP server, with safe defaults.
 ///
@@ -62,6 +63,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var dashboardLocale: String?
     /// How long a dashboard login lasts (default 12 hours).
     public var dashboardSessionLifetime: Duration
+    /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (default purchase; setting
+    /// `sync.primary_conversion`).
+    public var primaryConversion: PrimaryConversion = .purchase
 
     /// The default login dialog (reference §8.1).
     public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"

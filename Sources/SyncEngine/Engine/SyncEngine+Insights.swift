@@ -195,7 +195,14 @@ extension SyncEngine {
             }
             resumed = false
             let now = self.time.now()
-            let rows = page.items.compactMap { InsightsMapper.row($0, level: level, account: account, syncedAt: now) }
+            var rows: [PerformanceSnapshotRow] = []
+            var actions: [PerformanceActionRow] = []
+            rows.reserveCapacity(page.items.count)
+            for item in page.items {
+                guard let row = InsightsMapper.row(item, level: level, account: account, syncedAt: now) else { continue }
+                rows.append(row)
+                actions += InsightsMapper.actions(item, snapshot: row)
+            }
             let done = page.after == nil
             if done { progress.doneUntil = max(progress.doneUntil ?? range.upperBound, range.upperBound) }
             let state = InsightsStreamState(
@@ -210,6 +217,7 @@ extension SyncEngine {
             )
             try await self.store.commitPage(
                 snapshots: rows,
+                actions: actions,
                 checkpoint: SyncCheckpoint(
                     accountID: account.accountID,
                     stream: progress.stream,
@@ -221,6 +229,7 @@ extension SyncEngine {
             )
             progress.rows += rows.count
             context.run.addRows(rows.count, table: PerformanceSnapshotRow.tableName)
+            context.run.addRows(actions.count, table: PerformanceActionRow.tableName)
             context.report(.page, stream: progress.stream, rows: progress.rows)
             if done { return }
             after = page.after
@@ -234,6 +243,8 @@ extension SyncEngine {
             .setting("fields", InsightsMapper.fields(level: level).joined(separator: ","))
             .setting("level", level.rawValue)
             .setting("time_increment", "1")
+            .setting("action_attribution_windows", self.configuration.attributionWindows.joined(separator: ","))
+            .setting("use_unified_attribution_setting", "true")
             .timeRange(GraphTimeRange(since: range.lowerBound.description, until: range.upperBound.description))
         if let kind = EntityKind(rawValue: level.rawValue) {
             // Deleted and archived objects keep their stats; without this filter level-`ad` reads omit them (§3.7).
