@@ -243,9 +243,12 @@ extension SyncEngine {
             .setting("fields", InsightsMapper.fields(level: level).joined(separator: ","))
             .setting("level", level.rawValue)
             .setting("time_increment", "1")
-            .setting("action_attribution_windows", self.configuration.attributionWindows.joined(separator: ","))
-            .setting("use_unified_attribution_setting", "true")
             .timeRange(GraphTimeRange(since: range.lowerBound.description, until: range.upperBound.description))
+        if !self.configuration.attributionWindows.isEmpty {
+            // Windows ride on the same request: each action object gains one key per window (reference §4.3).
+            parameters = parameters.setting("action_attribution_windows", self.configuration.attributionWindows.joined(separator: ","))
+                .setting("use_unified_attribution_setting", "true")
+        }
         if let kind = EntityKind(rawValue: level.rawValue) {
             // Deleted and archived objects keep their stats; without this filter level-`ad` reads omit them (§3.7).
             parameters = parameters.filtering([GraphFilter.in("\(kind.rawValue).effective_status", kind.allEffectiveStatuses)])
