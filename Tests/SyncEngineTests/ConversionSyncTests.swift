@@ -88,7 +88,10 @@ import Testing
                             let id = "\(ad)|\(day)|\(type)|\(window)"
                             expected.insert(id)
                             let row = stored[id]
-                            #expect((isValue ? row?.value : row?.count)?.stringValue == ExactDecimal(exactly: number.stringValue)?.stringValue, "\(id)")
+                            #expect(
+                                (isValue ? row?.value : row?.count)?.stringValue == ExactDecimal(exactly: number.stringValue)?.stringValue,
+                                "\(id)"
+                            )
                         }
                     }
                 }

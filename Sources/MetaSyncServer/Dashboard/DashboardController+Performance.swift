@@ -51,6 +51,11 @@ extension DashboardController {
         return APIController.windows.contains(text) ? text : PerformanceActionRow.defaultWindow
     }
 
+    /// The `window` item of a link: left out for the default window, so default links stay as they were.
+    static func windowItem(_ window: String) -> (String, String?) {
+        ("window", window == PerformanceActionRow.defaultWindow ? nil : window)
+    }
+
     /// The insights filter of a page: a level of an account over the range, with the page's window and the
     /// server's primary conversion.
     func filter(level: PerformanceSnapshotRow.Level, accountID: String, _ range: DayRange, _ window: String) -> DashboardQueries.InsightFilter {
@@ -109,7 +114,10 @@ extension DashboardController {
             TableEntry(
                 id: id,
                 name: campaigns[id]?.name ?? id,
-                href: Self.href("/campaigns/\(id)", [("since", range.since.description), ("until", range.until.description), ("window", window)]),
+                href: Self.href(
+                    "/campaigns/\(id)",
+                    [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]
+                ),
                 status: .delivery(campaigns[id]?.effectiveStatus),
                 totals: totals
             )
@@ -256,7 +264,7 @@ extension DashboardController {
                 TableEntry(
                     id: child.id,
                     name: child.name,
-                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description), ("window", window)]),
+                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]),
                     status: .delivery(child.status),
                     totals: perChild[child.id] ?? PerformanceTotals()
                 )
@@ -421,11 +429,16 @@ extension DashboardController {
             DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
             DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
             DashboardView.Total(metric: "purchases", label: "Purchases", text: count(total.purchases), value: Self.exact(total.purchases)),
-            DashboardView.Total(metric: "purchase_value", label: "Purchase value", text: money(total.purchaseValue), value: Self.exact(total.purchaseValue)),
+            DashboardView.Total(
+                metric: "purchase_value",
+                label: "Purchase value",
+                text: money(total.purchaseValue),
+                value: Self.exact(total.purchaseValue)
+            ),
             DashboardView.Total(metric: "cpa", label: "CPA", text: total.cpa.map(money) ?? "—", value: total.cpa.map(Self.exact) ?? ""),
             DashboardView.Total(metric: "roas", label: "ROAS", text: total.roas.map(Self.roasText) ?? "—", value: total.roas.map(Self.exact) ?? ""),
         ]
-        let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), ("window", window)]
+        let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), Self.windowItem(window)]
         let presets = [7, 28, 90].map { length -> DashboardView.Link in
             let since = range.until.adding(days: -(length - 1))
             return DashboardView.Link(
@@ -475,7 +488,7 @@ extension DashboardController {
                     path,
                     [
                         ("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
-                        ("dir", ascending ? "asc" : "desc"), ("window", window),
+                        ("dir", ascending ? "asc" : "desc"), Self.windowItem(window),
                     ]
                 ),
                 arrow: current ? (sort.ascending ? "▲" : "▼") : nil,

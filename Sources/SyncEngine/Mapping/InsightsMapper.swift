@@ -85,7 +85,11 @@ enum InsightsMapper {
                     guard let decimal = EntityMapper.decimal(number) else { continue }
                     let actionKey = ActionKey(type: type, window: window)
                     if merged[actionKey] == nil { order.append(actionKey) }
-                    if isValue { merged[actionKey, default: (nil, nil)].value = decimal } else { merged[actionKey, default: (nil, nil)].count = decimal }
+                    if isValue {
+                        merged[actionKey, default: (nil, nil)].value = decimal
+                    } else {
+                        merged[actionKey, default: (nil, nil)].count = decimal
+                    }
                 }
             }
         }

@@ -39,7 +39,9 @@ struct SyncBench: AsyncParsableCommand {
         var logger = Logger(label: "metasync.bench.sync")
         logger.logLevel = .critical
         let windows = try self.attributionWindows == "none" ? [] : AttributionWindows.parse(self.attributionWindows)
-        print("attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)")
+        print(
+            "attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)"
+        )
         print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
         if self.only == "all" || self.only == "w30" {
             for latency in [0, 150] {
