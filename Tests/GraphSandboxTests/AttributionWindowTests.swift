@@ -73,4 +73,23 @@ import Testing
         for key in ["value", "1d_click", "7d_click", "28d_click"] { #expect(Self.number(now, key) == Self.number(before, key) + 3, "\(key)") }
         #expect(Self.number(now, "1d_view") == Self.number(before, "1d_view"))
     }
+
+    @Test func theAdminEndpointAddsLateConversionsForAnotherProcess() async throws {
+        let sandbox = Fixture.sandbox()
+        let rows = try await sandbox.collect("/v25.0/\(sandbox.firstAccount)/insights", Self.query).items
+        let row = try #require(rows.first { Self.action($0, "actions", "omni_purchase") != nil })
+        let ad = try #require(row["ad_id"]?.stringValue)
+        let day = try #require(row["date_start"]?.stringValue)
+        let calls = sandbox.stats.graphCalls
+        let reply = await sandbox.send(.post, "/__late_conversions", [("ad_id", ad), ("day", day), ("purchases", "2")], token: nil)
+        #expect(reply.status == 200)
+        #expect(sandbox.stats.graphCalls == calls)
+        let after = try await sandbox.collect("/v25.0/\(sandbox.firstAccount)/insights", Self.query).items
+        let changed = try #require(after.first { $0["ad_id"]?.stringValue == ad && $0["date_start"]?.stringValue == day })
+        let before = try #require(Self.action(row, "actions", "omni_purchase"))
+        #expect(Self.number(try #require(Self.action(changed, "actions", "omni_purchase")), "28d_click") == Self.number(before, "28d_click") + 2)
+        #expect(await sandbox.send(.post, "/__late_conversions", [("ad_id", "1"), ("day", day), ("purchases", "2")], token: nil).status == 404)
+        #expect(await sandbox.send(.post, "/__late_conversions", [("ad_id", ad)], token: nil).status == 400)
+        #expect(await sandbox.send(.get, "/__late_conversions", [("ad_id", ad), ("day", day), ("purchases", "2")], token: nil).status == 400)
+    }
 }

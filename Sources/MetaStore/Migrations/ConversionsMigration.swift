@@ -42,11 +42,20 @@ enum ConversionsMigration {
 /// under several of them, so they are never summed); leads likewise `lead`, `onsite_conversion.lead_grouped`,
 /// `offsite_conversion.fb_pixel_lead`. Ratios are rounded to 4 decimal places (so both backends agree) and NULL
 /// when their divisor is zero or missing.
+///
+/// The windows come from a fixed list (every window the sync stores) crossed with the snapshot rows and kept when the
+/// row has actions under it, so the view stays a plain join: a filter on `account_id`, `level` or `date_start` uses the
+/// snapshot table's indexes and every action look-up is a primary-key probe.
 enum PerformanceConversionsView {
     /// Purchase action types in order of preference (reference §4.3; Ads Manager's "Purchases" is `omni_purchase`).
     static let purchaseTypes = ["omni_purchase", "offsite_conversion.fb_pixel_purchase", "purchase"]
     /// Lead action types in order of preference.
     static let leadTypes = ["lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"]
+    /// Every `attribution_window` the sync writes (`default` and the window keys the mapper recognises).
+    static let windows = [
+        "default", "1d_click", "7d_click", "28d_click", "1d_view", "1d_ev", "dda", "7d_view", "28d_view", "skan_click", "skan_view",
+        "skan_click_second_postback",
+    ]
 
     static func createStatement(for kind: SQLBackendKind) -> String {
         // SQLite keeps exact decimals as TEXT: arithmetic needs a number, the result goes back to text like the
@@ -63,40 +72,32 @@ enum PerformanceConversionsView {
             "CASE WHEN \(alias)1.action_type IS NOT NULL THEN \(alias)1.\(column) "
                 + "WHEN \(alias)2.action_type IS NOT NULL THEN \(alias)2.\(column) ELSE \(alias)3.\(column) END"
         }
+        func sameRow(_ alias: String) -> String {
+            "\(alias).level = s.level AND \(alias).object_id = s.object_id AND \(alias).date_start = s.date_start "
+                + "AND \(alias).date_stop = s.date_stop AND \(alias).breakdown_key = s.breakdown_key AND \(alias).attribution_window = w.column1"
+        }
         func join(_ alias: String, _ type: String) -> String {
-            """
-            LEFT JOIN performance_actions \(alias) ON \(alias).level = w.level AND \(alias).object_id = w.object_id \
-            AND \(alias).date_start = w.date_start AND \(alias).date_stop = w.date_stop \
-            AND \(alias).breakdown_key = w.breakdown_key AND \(alias).attribution_window = w.attribution_window \
-            AND \(alias).action_type = '\(type)'
-            """
+            "LEFT JOIN performance_actions \(alias) ON \(sameRow(alias)) AND \(alias).action_type = '\(type)'"
         }
         let joins = (0..<3).map { join("p\($0 + 1)", Self.purchaseTypes[$0]) } + (0..<3).map { join("l\($0 + 1)", Self.leadTypes[$0]) }
+        let purchases = "COALESCE(\(pick("p", "count")), 0)"
+        let value = pick("p", "value")
+        let leads = "COALESCE(\(pick("l", "count")), 0)"
+        let windows = Self.windows.map { "('\($0)')" }.joined(separator: ", ")
         return """
             CREATE VIEW performance_conversions AS
             SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
-                s.breakdown_key, s.currency, s.attribution_setting, c.attribution_window, s.spend,
-                c.purchases, c.purchase_value,
-                \(ratio("s.spend", "c.purchases")) AS cost_per_purchase,
-                \(ratio("c.purchase_value", "s.spend")) AS roas,
-                c.leads,
-                \(ratio("s.spend", "c.leads")) AS cost_per_lead
+                s.breakdown_key, s.currency, s.attribution_setting, w.column1 AS attribution_window, s.spend,
+                \(purchases) AS purchases,
+                \(value) AS purchase_value,
+                \(ratio("s.spend", purchases)) AS cost_per_purchase,
+                \(ratio(value, "s.spend")) AS roas,
+                \(leads) AS leads,
+                \(ratio("s.spend", leads)) AS cost_per_lead
             FROM performance_snapshots s
-            JOIN (
-                SELECT w.level, w.object_id, w.account_id, w.date_start, w.date_stop, w.breakdown_key, w.attribution_window,
-                    COALESCE(\(pick("p", "count")), 0) AS purchases,
-                    \(pick("p", "value")) AS purchase_value,
-                    COALESCE(\(pick("l", "count")), 0) AS leads
-                FROM (
-                    SELECT level, object_id, account_id, date_start, date_stop, breakdown_key, 'default' AS attribution_window
-                    FROM performance_snapshots
-                    UNION
-                    SELECT level, object_id, account_id, date_start, date_stop, breakdown_key, attribution_window
-                    FROM performance_actions
-                ) w
-                \(joins.joined(separator: "\n    "))
-            ) c ON c.account_id = s.account_id AND c.level = s.level AND c.object_id = s.object_id AND c.date_start = s.date_start
-                AND c.date_stop = s.date_stop AND c.breakdown_key = s.breakdown_key
+            CROSS JOIN (VALUES \(windows)) w
+            \(joins.joined(separator: "\n"))
+            WHERE w.column1 = 'default' OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))
             """
     }
 }
