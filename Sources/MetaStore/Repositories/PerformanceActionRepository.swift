@@ -13,7 +13,7 @@ public struct PerformanceActionRepository: Sendable {
     let executor: StoreExecutor
 
     /// Snapshot keys per `DELETE` statement (5 binds each).
-    static let keysPerStatement = 500
+    static let keysPerStatement = 100
 
     private var rows: EntityRepository<PerformanceActionRow> { EntityRepository(executor: self.executor) }
 
@@ -21,25 +21,29 @@ public struct PerformanceActionRepository: Sendable {
     /// when called on one): an action type or window that a re-read no longer reports is deleted, not left behind.
     public func replace(snapshots: [PerformanceSnapshotRow.Key], with actions: [PerformanceActionRow]) async throws {
         guard !snapshots.isEmpty || !actions.isEmpty else { return }
-        let keys = Array(Set(snapshots).union(actions.map(\.snapshotKey)))
+        try await self.delete(snapshots: Set(snapshots).union(actions.map(\.snapshotKey)))
+        try await self.rows.upsert(actions)
+    }
+
+    private func delete(snapshots keys: Set<PerformanceSnapshotRow.Key>) async throws {
+        let keys = Array(keys)
         try await self.executor.write { sql in
             for chunk in keys.chunked(Self.keysPerStatement) {
                 try await sql.raw(Self.deleteStatement(chunk)).run()
             }
         }
-        try await self.rows.upsert(actions)
     }
 
-    /// `DELETE … WHERE (level, object_id, date_start, date_stop, breakdown_key) IN (VALUES (…), …)`: a row-value
-    /// look-up on the primary key's prefix, the same text on SQLite and PostgreSQL.
+    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ?) OR …`:
+    /// one primary-key prefix search per snapshot row on both backends (SQLite plans a row-value `IN (VALUES …)` as a
+    /// full scan, which would make every page's delete read the whole table).
     static func deleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
         var query: SQLQueryString = "DELETE FROM \(ident: PerformanceActionRow.tableName) WHERE "
-        query += "(level, object_id, date_start, date_stop, breakdown_key) IN (VALUES "
         for (index, key) in keys.enumerated() {
-            if index > 0 { query += ", " }
-            query += "(\(bind: key.level.rawValue), \(bind: key.objectID), \(bind: key.dateStart), \(bind: key.dateStop), \(bind: key.breakdownKey))"
+            if index > 0 { query += " OR " }
+            query += "(level = \(bind: key.level.rawValue) AND object_id = \(bind: key.objectID) AND date_start = \(bind: key.dateStart)"
+            query += " AND date_stop = \(bind: key.dateStop) AND breakdown_key = \(bind: key.breakdownKey))"
         }
-        query += ")"
         return query
     }
 

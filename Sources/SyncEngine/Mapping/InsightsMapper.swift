@@ -68,10 +68,15 @@ enum InsightsMapper {
     /// `action_values`; Graph's unlabelled `value` is window `default`, each window key (`1d_click`, …) its own row
     /// (reference §4.3). Entries that are not decimals are skipped.
     static func actions(_ json: JSONValue, snapshot: PerformanceSnapshotRow) -> [PerformanceActionRow] {
-        var merged: [ActionKey: (count: ExactDecimal?, value: ExactDecimal?)] = [:]
-        var order: [ActionKey] = []
+        var rows: [PerformanceActionRow] = []
+        var index: [ActionKey: Int] = [:]
         for (field, isValue) in [("actions", false), ("action_values", true)] {
-            for item in json[field]?.arrayValue ?? [] {
+            guard let items = json[field]?.arrayValue else { continue }
+            if !isValue {
+                rows.reserveCapacity(items.count * 5)
+                index.reserveCapacity(items.count * 5)
+            }
+            for item in items {
                 guard let type = item["action_type"]?.stringValue, let members = item.objectValue else { continue }
                 for (key, number) in members {
                     let window: String
@@ -84,30 +89,31 @@ enum InsightsMapper {
                     }
                     guard let decimal = EntityMapper.decimal(number) else { continue }
                     let actionKey = ActionKey(type: type, window: window)
-                    if merged[actionKey] == nil { order.append(actionKey) }
-                    if isValue {
-                        merged[actionKey, default: (nil, nil)].value = decimal
+                    let position: Int
+                    if let known = index[actionKey] {
+                        position = known
                     } else {
-                        merged[actionKey, default: (nil, nil)].count = decimal
+                        position = rows.count
+                        index[actionKey] = position
+                        rows.append(
+                            PerformanceActionRow(
+                                level: snapshot.level,
+                                objectID: snapshot.objectID,
+                                accountID: snapshot.accountID,
+                                dateStart: snapshot.dateStart,
+                                dateStop: snapshot.dateStop,
+                                breakdownKey: snapshot.breakdownKey,
+                                actionType: type,
+                                attributionWindow: window,
+                                currency: snapshot.currency
+                            )
+                        )
                     }
+                    if isValue { rows[position].value = decimal } else { rows[position].count = decimal }
                 }
             }
         }
-        return order.map { key in
-            PerformanceActionRow(
-                level: snapshot.level,
-                objectID: snapshot.objectID,
-                accountID: snapshot.accountID,
-                dateStart: snapshot.dateStart,
-                dateStop: snapshot.dateStop,
-                breakdownKey: snapshot.breakdownKey,
-                actionType: key.type,
-                attributionWindow: key.window,
-                count: merged[key]?.count,
-                value: merged[key]?.value,
-                currency: snapshot.currency
-            )
-        }
+        return rows
     }
 
     private struct ActionKey: Hashable {
