@@ -221,6 +221,87 @@ def money_en_us(value, currency):
     return symbols[currency] + text if currency in symbols else None
 
 
+def conversions_check(page, checks, db, base, account_path, account_id, level, shots):
+    """Picks 7d_click in the window selector and compares the purchase figures with the view performance_conversions."""
+    page.goto(base + account_path)
+    page.submit_and_wait(
+        "document.querySelector('select[name=window]').value = '7d_click';"
+        "document.querySelector('form.range').submit()"
+    )
+    shown = json.loads(
+        page.evaluate(
+            "JSON.stringify({"
+            "search: location.search,"
+            "since: document.querySelector('input[name=since]').value,"
+            "until: document.querySelector('input[name=until]').value,"
+            "selected: document.querySelector('select[name=window]').value,"
+            "totals: Object.fromEntries([...document.querySelectorAll('dl.totals dd')].map(d => [d.dataset.metric, d.dataset.value])),"
+            "purchases: [...document.querySelectorAll('figure.chart[data-metric=purchases] circle.pt')].map(c => [c.dataset.day, c.dataset.value]),"
+            "roasPoints: document.querySelectorAll('figure.chart[data-metric=roas] circle.pt').length,"
+            "cpaPoints: document.querySelectorAll('figure.chart[data-metric=cpa] circle.pt').length,"
+            "columns: [...document.querySelectorAll('table[data-table=campaigns] tbody tr:first-child td[data-metric]')].map(t => t.dataset.metric),"
+            "links: [...document.querySelectorAll('table[data-table=campaigns] tbody tr a')].slice(0, 3).map(a => a.getAttribute('href'))})"
+        )
+    )
+    checks.expect(
+        "window=7d_click" in shown["search"] and shown["selected"] == "7d_click",
+        "the window selector submits and keeps 7d_click",
+        shown["search"],
+    )
+    days = day_range(shown["since"], shown["until"])
+    per_day = {}
+    spend = Decimal(0)
+    value = Decimal(0)
+    for day, row_spend, purchases, purchase_value in db.execute(
+        "SELECT date_start, spend, purchases, purchase_value FROM performance_conversions WHERE account_id=? AND level=? "
+        "AND attribution_window='7d_click' AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+        (account_id, level, shown["since"], shown["until"]),
+    ):
+        per_day[day] = per_day.get(day, Decimal(0)) + Decimal(str(purchases or 0))
+        spend += Decimal(str(row_spend or 0))
+        value += Decimal(str(purchase_value or 0))
+    total = sum(per_day.values(), Decimal(0))
+    checks.expect(total > 0, "the sandbox reports purchases under 7d_click", str(total))
+    checks.expect(
+        Decimal(shown["totals"].get("purchases") or "-1") == total,
+        "total purchases under 7d_click equal performance_conversions",
+        "%s vs %s" % (shown["totals"].get("purchases"), total),
+    )
+    if spend > 0:
+        roas = (value / spend).quantize(Decimal("0.000001"))
+        checks.expect(
+            abs(Decimal(shown["totals"].get("roas") or "0") - roas) <= Decimal("0.000001"),
+            "ROAS under 7d_click equals purchase value / spend from the view",
+            "%s vs %s" % (shown["totals"].get("roas"), roas),
+        )
+    if total > 0:
+        cpa = (spend / total).quantize(Decimal("0.000001"))
+        checks.expect(
+            abs(Decimal(shown["totals"].get("cpa") or "0") - cpa) <= Decimal("0.000001"),
+            "CPA under 7d_click equals spend / purchases from the view",
+            "%s vs %s" % (shown["totals"].get("cpa"), cpa),
+        )
+    points = {day: Decimal(v or "0") for day, v in shown["purchases"]}
+    checks.expect(
+        points == {day: per_day.get(day, Decimal(0)) for day in days},
+        "every purchases chart point equals the view's daily sum",
+    )
+    checks.expect(
+        shown["roasPoints"] == len(days) and shown["cpaPoints"] == len(days), "ROAS and CPA charts have one point per day"
+    )
+    checks.expect(
+        all(m in shown["columns"] for m in ["purchases", "cpa", "roas"]),
+        "the campaigns table has purchases, CPA and ROAS columns",
+        str(shown["columns"]),
+    )
+    checks.expect(
+        bool(shown["links"]) and all("window=7d_click" in (h or "") for h in shown["links"]),
+        "drill-down links keep the window",
+        str(shown["links"]),
+    )
+    print("screenshot: " + page.screenshot(os.path.join(shots, "account-7d-click.png")))
+
+
 def main():
     # SIGTERM (the shell script's trap, CI's timeout) unwinds through `finally`, which closes Chromium.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -424,6 +505,9 @@ def main():
             "%s vs %s" % (drill["spend"], per_campaign.get(campaign_id)),
         )
         print("screenshot: " + page.screenshot(os.path.join(shots, "campaign.png")))
+
+        # 6b. Attribution window selector: purchases, CPA and ROAS under 7-day click equal performance_conversions.
+        conversions_check(page, checks, db, base, account_path, account[1], level, shots)
 
         # 7. Sync runs: failures with Meta's message and fbtrace_id.
         page.goto(base + "/sync-runs?outcome=failed")

@@ -24,6 +24,9 @@ extension GraphSandbox {
             self.resetStats()
             return SandboxExchange(reply: .response(Self.jsonResponse(200, .object([JSONMember("success", .bool(true))]))), latency: .zero)
         }
+        if components == ["__late_conversions"] {
+            return SandboxExchange(reply: .response(self.lateConversions(SandboxRequest(raw))), latency: .zero)
+        }
         self.state.withLock { $0.stats.httpRequests += 1 }
         let request = SandboxRequest(raw)
         if components == ["dialog", "oauth"] {
@@ -42,6 +45,23 @@ extension GraphSandbox {
                 latency: result.latency
             )
         }
+    }
+
+    /// `POST /__late_conversions?ad_id=…&day=YYYY-MM-DD&purchases=N`: ``addLateConversions(adID:day:purchases:)`` for a
+    /// sandbox running in another process (between two syncs); not counted as a Graph call.
+    func lateConversions(_ request: SandboxRequest) -> GraphHTTPResponse {
+        guard request.method == .post, let ad = request.parameter("ad_id"), let day = request.parameter("day"),
+            let purchases = request.parameter("purchases").flatMap(Int.init)
+        else {
+            return Self.jsonResponse(
+                400,
+                .object([JSONMember("error", .string("POST /__late_conversions needs ad_id, day (YYYY-MM-DD) and purchases (an integer)"))])
+            )
+        }
+        guard self.addLateConversions(adID: ad, day: day, purchases: purchases) else {
+            return Self.jsonResponse(404, .object([JSONMember("error", .string("unknown ad \(ad) or invalid day \(day)"))]))
+        }
+        return Self.jsonResponse(200, .object([JSONMember("success", .bool(true))]))
     }
 
     static func jsonResponse(_ status: Int, _ value: SandboxJSON) -> GraphHTTPResponse {

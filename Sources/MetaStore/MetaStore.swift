@@ -50,6 +50,10 @@ public struct MetaStore: Sendable {
     public var ads: EntityRepository<AdRow> { EntityRepository(executor: self.executor) }
     /// `performance_snapshots`.
     public var snapshots: EntityRepository<PerformanceSnapshotRow> { EntityRepository(executor: self.executor) }
+    /// `performance_actions` (actions per insights row, action type and attribution window).
+    public var actions: PerformanceActionRepository { PerformanceActionRepository(executor: self.executor) }
+    /// The view `performance_conversions` (purchases, value, CPA, ROAS and leads per insights row and window).
+    public var conversions: ConversionReads { ConversionReads(executor: self.executor) }
     /// `sync_state`.
     public var syncState: SyncStateRepository { SyncStateRepository(executor: self.executor) }
     /// `sync_runs`.
@@ -81,13 +85,15 @@ public struct MetaStore: Sendable {
 
     /// Writes one page of a sync and its checkpoint in one transaction (the easy path for the sync engine).
     ///
-    /// Any of the row arrays may be empty; `checkpoint` nil writes rows only.
+    /// Any of the row arrays may be empty; `checkpoint` nil writes rows only. `actions` belong to `snapshots`: when
+    /// given (even empty), the stored actions of every snapshot row of the page are replaced by them.
     public func commitPage(
         accounts: [AdAccountRow] = [],
         campaigns: [CampaignRow] = [],
         adSets: [AdSetRow] = [],
         ads: [AdRow] = [],
         snapshots: [PerformanceSnapshotRow] = [],
+        actions: [PerformanceActionRow]? = nil,
         checkpoint: SyncCheckpoint?
     ) async throws {
         if let checkpoint { try SyncStateRepository.validate(checkpoint) }
@@ -97,13 +103,14 @@ public struct MetaStore: Sendable {
             try await tx.adSets.upsert(adSets)
             try await tx.ads.upsert(ads)
             try await tx.snapshots.upsert(snapshots)
+            if let actions { try await tx.actions.replace(snapshots: snapshots.map(\.upsertKey), with: actions) }
             if let checkpoint { try await tx.syncState.save(checkpoint) }
         }
     }
 
     /// Every table of the schema, in documentation order.
     public static let tables = [
-        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "performance_snapshots", "sync_runs", "sync_state",
+        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "performance_snapshots", "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states",
     ]
 
@@ -119,7 +126,7 @@ public struct MetaStore: Sendable {
     }
 
     /// A SHA-256 over every row of the mirrored tables (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
-    /// `performance_snapshots`) in key order, leaving out `excludedColumns` (by default the bookkeeping times
+    /// `performance_snapshots`, `performance_actions`) in key order, leaving out `excludedColumns` (by default the bookkeeping times
     /// `first_seen_at` and `synced_at`), so "sync twice = identical data" is one comparison.
     public func digest(excludingColumns excludedColumns: Set<String> = ["first_seen_at", "synced_at"]) async throws -> String {
         var hasher = SHA256()
@@ -135,6 +142,7 @@ public struct MetaStore: Sendable {
         try add(try await self.adSets.all())
         try add(try await self.ads.all())
         try add(try await self.snapshots.all())
+        try add(try await self.actions.all())
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

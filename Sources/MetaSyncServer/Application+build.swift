@@ -208,6 +208,7 @@ struct MetaSyncServer: Sendable {
                 syncTrigger: self.dependencies.syncTrigger,
                 governor: self.dependencies.governor,
                 webhookQueue: self.configuration.webhookQueue,
+                primaryConversion: self.configuration.primaryConversion,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints

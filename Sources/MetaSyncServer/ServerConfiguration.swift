@@ -1,4 +1,5 @@
 import Foundation
+import MetaStore
 
 /// Settings of the MetaSync HTTP server, with safe defaults.
 ///
@@ -82,6 +83,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var maxConnections: Int
     /// Whether `/metrics` needs the API key (default false: public; it carries no identifiers).
     public var metricsRequireAPIKey: Bool
+    /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (default purchase; setting
+    /// `sync.primary_conversion`).
+    public var primaryConversion: PrimaryConversion = .purchase
 
     /// The default login dialog (reference §8.1).
     public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"

@@ -109,7 +109,33 @@ import Testing
         snapshot.actionValues = json
         snapshot.costPerActionType = json
         snapshot.raw = json
+        snapshot.attributionSetting = "7d_click_1d_view"
         try Self.check(snapshot)
+        try Self.check(
+            PerformanceActionRow(
+                level: .ad,
+                objectID: "a",
+                accountID: "1",
+                dateStart: snapshot.dateStart,
+                dateStop: snapshot.dateStop,
+                actionType: "omni_purchase",
+                attributionWindow: "7d_click",
+                count: "3",
+                value: "41.25",
+                currency: "USD"
+            )
+        )
+        try Self.check(
+            PerformanceActionRow(
+                level: .ad,
+                objectID: "a",
+                accountID: "1",
+                dateStart: snapshot.dateStart,
+                dateStop: snapshot.dateStop,
+                actionType: "lead",
+                attributionWindow: "default"
+            )
+        )
         try Self.check(SyncCheckpoint(accountID: "1", stream: "ads", watermark: T.t0, cursor: "c", state: json, runID: "r", updatedAt: T.t0))
         try Self.check(SyncCheckpoint(accountID: "1", stream: "ads", updatedAt: T.t0))
         try Self.check(SyncRunRow(kind: "full", connectionID: "c", accountID: "1", startedAt: T.t0, finishedAt: T.t0, error: "e"))

@@ -11,7 +11,7 @@ import Testing
 
 @Suite struct DashboardPageTests {
     /// Runs `body` with a seeded harness, a client and a session cookie.
-    private func withDashboard(
+    func withDashboard(
         on backend: ServerBackend = .sqlite,
         configure: (inout TestHarness) -> Void = { _ in },
         _ body: @Sendable @escaping (TestHarness, any TestClientProtocol, String) async throws -> Void

@@ -350,10 +350,16 @@ struct InsightsEngine: Sendable {
         var clicks = 0
         var linkClicks = 0
         var spendMinor = 0
-        var purchases = 0
-        var purchaseValueMinor = 0
         var landingPageViews = 0
         var postEngagement = 0
+        /// Purchases and leads per attribution slot (``ConversionModel``): 0 is the unlabelled `value`.
+        var conversions = [ConversionModel.Counts](repeating: .init(), count: ConversionModel.windows.count + 1)
+        /// The attribution setting of the ad sets merged; `mixed` once they differ.
+        var attributionSetting: String?
+
+        /// Purchases under the ad sets' own attribution settings (Graph's unlabelled `value`).
+        var purchases: Int { self.conversions[0].purchases }
+        var purchaseValueMinor: Int { self.conversions[0].valueMinor }
 
         /// Reach is not additive: people overlap across ads and days, so the aggregate shrinks with the number of
         /// ad-days merged (and a naive sum of campaign rows visibly overstates the account's reach).
@@ -381,8 +387,23 @@ struct InsightsEngine: Sendable {
         let clicks = Int((Double(impressions) * node.ctr * (0.7 + 0.6 * u3)).rounded())
         let linkClicks = Int((Double(clicks) * 0.82).rounded())
         let spend = Int((Double(impressions) * node.cpmMinor / 1000 * (0.85 + 0.3 * u4)).rounded())
-        var purchases = Int((Double(linkClicks) * node.conversionRate * (0.6 + 0.8 * u1)).rounded())
-        if let extra = self.world.lateConversions[ad]?[day] { purchases += extra }
+        let purchases = Int((Double(linkClicks) * node.conversionRate * (0.6 + 0.8 * u1)).rounded())
+        let adset = self.world.nodes[node.adsetIndex]
+        let setting = ConversionModel.setting(seed: self.world.seed, adsetSeq: adset.seq)
+        let leadAd = node.objective == "OUTCOME_LEADS" || adset.optimizationGoal == "LEAD_GENERATION"
+        ConversionModel.add(
+            into: &t.conversions,
+            seed: self.world.seed,
+            seq: node.seq,
+            day: day,
+            setting: setting,
+            base: purchases,
+            late: self.world.lateConversions[ad]?[day] ?? 0,
+            leadBase: leadAd ? Int((Double(linkClicks) * node.conversionRate * 1.6 * (0.6 + 0.8 * u2)).rounded()) : 0,
+            orderValueMinor: node.orderValueMinor
+        )
+        // Unconfirmed: the value Graph reports for rows merging ad sets with different settings; "mixed" assumed.
+        t.attributionSetting = t.attributionSetting.map { $0 == setting ? $0 : "mixed" } ?? setting
         t.impressions += impressions
         t.reachSum += reach
         t.reachMax = max(t.reachMax, reach)
@@ -390,8 +411,6 @@ struct InsightsEngine: Sendable {
         t.clicks += clicks
         t.linkClicks += linkClicks
         t.spendMinor += spend
-        t.purchases += purchases
-        t.purchaseValueMinor += purchases * node.orderValueMinor
         t.landingPageViews += Int((Double(linkClicks) * 0.74).rounded())
         t.postEngagement += clicks + impressions / 40
     }
@@ -431,6 +450,7 @@ struct InsightsEngine: Sendable {
 
     private static let actionTypes = [
         "link_click", "landing_page_view", "post_engagement", "page_engagement", "offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase",
+        "lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead",
     ]
 
     private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> SandboxJSON {
@@ -443,28 +463,36 @@ struct InsightsEngine: Sendable {
         let reach = t.reach
         func money(_ minor: Double) -> String { Formatting.decimal(minor / Double(offset), places: offset == 1 ? 0 : 2) }
         func ratio(_ v: Double) -> String { Formatting.decimal(v, places: 6) }
-        func counts(_ type: String) -> Int {
+        let slots = q.attributionWindows.compactMap { w in ConversionModel.slot(w).map { (w, $0) } }
+        /// The count of an action type in an attribution slot (engagement actions are click-through: the same in
+        /// every click window, absent in view windows).
+        func counts(_ type: String, _ slot: Int = 0) -> Int {
+            if let conversion = ConversionModel.count(type, t.conversions[slot]) { return conversion }
+            guard slot == 0 || ConversionModel.windows[slot - 1].hasSuffix("click") || slot == ConversionModel.windows.count else { return 0 }
             switch type {
-            case "link_click": t.linkClicks
-            case "landing_page_view": t.landingPageViews
-            case "post_engagement", "page_engagement": t.postEngagement
-            default: t.purchases
+            case "link_click": return t.linkClicks
+            case "landing_page_view": return t.landingPageViews
+            default: return t.postEngagement
             }
         }
-        func actionList(_ values: (String) -> Double?, asMoney: Bool) -> SandboxJSON? {
+        func actionList(_ values: (String, Int) -> Double?, asMoney: Bool) -> SandboxJSON? {
             var list: [SandboxJSON] = []
+            let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
             for type in Self.actionTypes {
-                guard let v = values(type), v > 0 else { continue }
-                let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
+                let v = values(type, 0) ?? 0
                 var item = [JSONMember("action_type", .string(type)), JSONMember("value", .string(text(v)))]
-                for w in q.attributionWindows {
-                    let factor: Double = ["1d_click": 0.62, "7d_click": 1, "28d_click": 1.12, "1d_view": 0.18, "dda": 0.95][w] ?? 1
-                    let scaled = asMoney ? v * factor : (v * factor).rounded()
-                    if scaled > 0 { item.append(JSONMember(w, .string(text(scaled)))) }
+                var any = v > 0
+                for (w, slot) in slots {
+                    guard let scaled = values(type, slot), scaled > 0 else { continue }
+                    item.append(JSONMember(w, .string(text(scaled))))
+                    any = true
                 }
-                list.append(.object(item))
+                if any { list.append(.object(item)) }
             }
             return list.isEmpty ? nil : .array(list)
+        }
+        func purchaseValue(_ type: String, _ slot: Int) -> Double? {
+            ConversionModel.valueMinor(type, t.conversions[slot]).map { Double($0) / Double(offset) }
         }
         func ancestor(_ kind: SandboxNodeKind) -> SandboxNode? {
             guard let node, let level, level >= kind else { return nil }
@@ -489,7 +517,7 @@ struct InsightsEngine: Sendable {
             case .objective: value = ancestor(.campaign).map { .string($0.objective) }
             case .optimization_goal: value = ancestor(.adset).map { .string($0.optimizationGoal) }
             case .buying_type: value = ancestor(.campaign).map { _ in .string("AUCTION") }
-            case .attribution_setting: value = .string("7d_click_1d_view")
+            case .attribution_setting: value = t.attributionSetting.map { .string($0) }
             case .created_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.createdTime, in: account.timeZone))) }
             case .updated_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.updatedTime, in: account.timeZone))) }
             case .date_start, .date_stop: value = nil
@@ -508,15 +536,14 @@ struct InsightsEngine: Sendable {
             case .ctr: value = t.impressions > 0 ? .string(ratio(Double(t.clicks) / Double(t.impressions) * 100)) : nil
             case .unique_ctr: value = reach > 0 ? .string(ratio(Double(t.clicks) * 0.93 / Double(reach) * 100)) : nil
             case .inline_link_click_ctr: value = t.impressions > 0 ? .string(ratio(Double(t.linkClicks) / Double(t.impressions) * 100)) : nil
-            case .actions: value = actionList({ Double(counts($0)) }, asMoney: false)
-            case .conversions: value = actionList({ $0.contains("purchase") ? Double(t.purchases) : nil }, asMoney: false)
-            case .outbound_clicks: value = actionList({ $0 == "link_click" ? Double(t.linkClicks) * 0.9 : nil }, asMoney: false)
-            case .action_values, .conversion_values:
-                value = actionList({ $0.contains("purchase") ? Double(t.purchaseValueMinor) / Double(offset) : nil }, asMoney: true)
+            case .actions: value = actionList({ Double(counts($0, $1)) }, asMoney: false)
+            case .conversions: value = actionList({ $0.contains("purchase") ? Double(counts($0, $1)) : nil }, asMoney: false)
+            case .outbound_clicks: value = actionList({ $0 == "link_click" ? (Double(counts($0, $1)) * 0.9).rounded() : nil }, asMoney: false)
+            case .action_values, .conversion_values: value = actionList(purchaseValue, asMoney: true)
             case .cost_per_action_type, .cost_per_conversion:
                 value = actionList(
-                    { type in
-                        let c = counts(type)
+                    { type, slot in
+                        let c = counts(type, slot)
                         return c > 0 && (kind == .cost_per_action_type || type.contains("purchase")) ? spendMajor / Double(c) : nil
                     },
                     asMoney: true

@@ -32,6 +32,9 @@ public struct PerformanceSnapshotRow: MirroredRow {
     public var breakdowns: JSONText?
     /// The account currency of the money columns.
     public var currency: String?
+    /// The row's attribution setting as Graph reports it (e.g. `7d_click_1d_view`), which the unlabelled `value` of
+    /// its actions follows; nil when Graph sent none.
+    public var attributionSetting: String?
     public var impressions: Int?
     public var clicks: Int?
     public var uniqueClicks: Int?
@@ -74,6 +77,7 @@ public struct PerformanceSnapshotRow: MirroredRow {
         breakdownKey: String = "",
         breakdowns: JSONText? = nil,
         currency: String? = nil,
+        attributionSetting: String? = nil,
         impressions: Int? = nil,
         clicks: Int? = nil,
         uniqueClicks: Int? = nil,
@@ -103,6 +107,7 @@ public struct PerformanceSnapshotRow: MirroredRow {
         self.breakdownKey = breakdownKey
         self.breakdowns = breakdowns
         self.currency = currency
+        self.attributionSetting = attributionSetting
         self.impressions = impressions
         self.clicks = clicks
         self.uniqueClicks = uniqueClicks
@@ -132,7 +137,9 @@ public struct PerformanceSnapshotRow: MirroredRow {
         case dateStart = "date_start"
         case dateStop = "date_stop"
         case breakdownKey = "breakdown_key"
-        case breakdowns, currency, impressions, clicks
+        case breakdowns, currency
+        case attributionSetting = "attribution_setting"
+        case impressions, clicks
         case uniqueClicks = "unique_clicks"
         case inlineLinkClicks = "inline_link_clicks"
         case reach, frequency, spend, cpc, cpm, cpp, ctr, actions
@@ -162,6 +169,7 @@ extension PerformanceSnapshotRow {
             ColumnValue(self.breakdownKey),
             ColumnValue(self.breakdowns),
             ColumnValue(self.currency),
+            ColumnValue(self.attributionSetting),
             ColumnValue(self.impressions),
             ColumnValue(self.clicks),
             ColumnValue(self.uniqueClicks),

@@ -3,7 +3,7 @@ import Foundation
 /// A row of `sync_state`: where a stream of one ad account stands (watermark and paging checkpoint).
 ///
 /// A *stream* is one thing synced per account, e.g. `campaigns`, `adsets`, `ads`, `insights.ad`. Save it in the
-/// same transaction as the page it describes (``MetaStore/commitPage(campaigns:adSets:ads:snapshots:checkpoint:)``),
+/// same transaction as the page it describes (``MetaStore/commitPage(accounts:campaigns:adSets:ads:snapshots:actions:checkpoint:)``),
 /// so a crash resumes exactly after the last committed page.
 public struct SyncCheckpoint: MirroredRow {
     public static let tableName = "sync_state"

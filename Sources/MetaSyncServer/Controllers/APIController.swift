@@ -12,6 +12,7 @@ struct APIController: Sendable {
     let syncTrigger: (any SyncTrigger)?
     let governor: GraphUsageGovernor?
     let webhookQueue: String
+    let primaryConversion: PrimaryConversion
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -152,12 +153,13 @@ struct APIController: Sendable {
         return try await self.page(AdRow.self, table: AdRow.tableName, filters: filters, query: query)
     }
 
-    @Sendable func listInsights(_ request: Request, context: AppRequestContext) async throws -> Page<PerformanceSnapshotRow> {
+    @Sendable func listInsights(_ request: Request, context: AppRequestContext) async throws -> Page<InsightDTO> {
         let query = try ListQuery(request)
         let level = query.single("level")
         if let level, PerformanceSnapshotRow.Level(rawValue: level) == nil {
             throw APIError.badRequest("level must be one of account, campaign, adset, ad", code: "invalid_parameter")
         }
+        let window = try Self.window(query)
         let since = try query.day("since")
         let until = try query.day("until")
         if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
@@ -176,7 +178,11 @@ struct APIController: Sendable {
             limit: query.limit
         )
         let next = result.hasMore ? Cursor.encode(String(offset + result.rows.count)) : nil
-        return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
+        let conversions = try await self.conversions(of: result.rows, window: window)
+        let data = result.rows.map { row in
+            InsightDTO(row: row, conversions: conversions[row.upsertKey].map { ConversionsDTO($0, primary: self.primaryConversion) })
+        }
+        return Page(data: data, paging: .init(nextCursor: next, limit: query.limit))
     }
 
     @Sendable func listSyncRuns(_ request: Request, context: AppRequestContext) async throws -> ListResponse<SyncRunRow> {

@@ -5,7 +5,7 @@ import MetaStore
 extension DashboardController {
     /// A column a metrics table can be sorted by (`?sort=`), with `?dir=asc|desc`.
     enum SortKey: String, CaseIterable, Sendable {
-        case name, status, spend, impressions, clicks, ctr, cpc, cpm, conversions
+        case name, status, spend, impressions, clicks, ctr, cpc, cpm, conversions, purchases, cpa, roas
 
         var label: String {
             switch self {
@@ -18,11 +18,14 @@ extension DashboardController {
             case .cpc: return "CPC"
             case .cpm: return "CPM"
             case .conversions: return "Conversions"
+            case .purchases: return "Purchases"
+            case .cpa: return "CPA"
+            case .roas: return "ROAS"
             }
         }
 
-        /// Names and statuses sort A→Z first, figures largest first.
-        var defaultAscending: Bool { self == .name || self == .status }
+        /// Names and statuses sort A→Z first, CPA cheapest first, other figures largest first.
+        var defaultAscending: Bool { self == .name || self == .status || self == .cpa }
     }
 
     /// The request's sort (default: spend, largest first).
@@ -39,6 +42,27 @@ extension DashboardController {
             default: self.ascending = self.key.defaultAscending
             }
         }
+    }
+
+    /// The attribution window of the purchase, CPA and ROAS figures (`?window=`, default `default`: each ad set's own
+    /// attribution setting, as in Ads Manager); an unknown value falls back to the default.
+    static func window(_ request: Request) -> String {
+        let text = request.uri.queryParameters["window"].map(String.init) ?? PerformanceActionRow.defaultWindow
+        return APIController.windows.contains(text) ? text : PerformanceActionRow.defaultWindow
+    }
+
+    /// The `window` item of a link: left out for the default window, so default links stay as they were.
+    static func windowItem(_ window: String) -> (String, String?) {
+        ("window", window == PerformanceActionRow.defaultWindow ? nil : window)
+    }
+
+    /// The insights filter of a page: a level of an account over the range, with the page's window and the
+    /// server's primary conversion.
+    func filter(level: PerformanceSnapshotRow.Level, accountID: String, _ range: DayRange, _ window: String) -> DashboardQueries.InsightFilter {
+        var filter = DashboardQueries.InsightFilter(level: level, accountID: accountID, days: range.closed)
+        filter.window = window
+        filter.primary = self.configuration.primaryConversion
+        return filter
     }
 
     /// One row of a metrics table before formatting.
@@ -59,10 +83,11 @@ extension DashboardController {
         guard let account = try await self.findAccount(id) else { return self.notFound("Ad account \(id)", formatter) }
         let range = try await self.range(request, accountID: account.accountID)
         let sort = Sort(request)
+        let window = Self.window(request)
         let levels = try await self.queries.levels(accountID: account.accountID, days: range.closed)
         let source = [PerformanceSnapshotRow.Level.account, .campaign, .adset, .ad].first { levels.contains($0) }
         let rows =
-            try await source.asyncMap { try await self.queries.insights(.init(level: $0, accountID: account.accountID, days: range.closed)) } ?? []
+            try await source.asyncMap { try await self.queries.insights(self.filter(level: $0, accountID: account.accountID, range, window)) } ?? []
         let path = "/accounts/\(account.id)"
         let performance = self.performance(
             rows: rows,
@@ -70,6 +95,7 @@ extension DashboardController {
             currency: account.currency,
             path: path,
             sort: sort,
+            window: window,
             sourceNote: source.map { "Figures from \($0.rawValue)-level daily insights in \(account.currency ?? "the account currency")." } ?? "",
             formatter: formatter
         )
@@ -77,7 +103,7 @@ extension DashboardController {
             source == .campaign
             ? rows
             : levels.contains(.campaign)
-                ? try await self.queries.insights(.init(level: .campaign, accountID: account.accountID, days: range.closed)) : []
+                ? try await self.queries.insights(self.filter(level: .campaign, accountID: account.accountID, range, window)) : []
         let campaigns = Dictionary(
             try await self.store.campaigns.list(accountID: account.accountID).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a }
@@ -88,7 +114,10 @@ extension DashboardController {
             TableEntry(
                 id: id,
                 name: campaigns[id]?.name ?? id,
-                href: Self.href("/campaigns/\(id)", [("since", range.since.description), ("until", range.until.description)]),
+                href: Self.href(
+                    "/campaigns/\(id)",
+                    [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]
+                ),
                 status: .delivery(campaigns[id]?.effectiveStatus),
                 totals: totals
             )
@@ -103,6 +132,7 @@ extension DashboardController {
             path: path,
             range: range,
             sort: sort,
+            window: window,
             empty: levels.contains(.campaign) || levels.isEmpty
                 ? "No campaign delivered in this range." : "No campaign-level insights in this range (sync with --levels campaign).",
             formatter: formatter
@@ -208,29 +238,33 @@ extension DashboardController {
     ) async throws -> Response {
         let range = try await self.range(request, accountID: object.accountID)
         let sort = Sort(request)
+        let window = Self.window(request)
         let currency = account?.currency
-        let rows = try await self.queries.insights(.init(level: kind.level, accountID: object.accountID, days: range.closed, objectID: object.id))
+        var own = self.filter(level: kind.level, accountID: object.accountID, range, window)
+        own.objectID = object.id
+        let rows = try await self.queries.insights(own)
         let performance = self.performance(
             rows: rows,
             range: range,
             currency: currency,
             path: kind.path,
             sort: sort,
+            window: window,
             sourceNote: "Figures from \(kind.level.rawValue)-level daily insights in \(currency ?? "the account currency").",
             formatter: formatter
         )
         var table: DashboardView.MetricsTable?
         if let children {
-            let childRows = try await self.queries.insights(
-                .init(level: children.level, accountID: object.accountID, days: range.closed, parent: (children.parentColumn, object.id))
-            )
+            var childFilter = self.filter(level: children.level, accountID: object.accountID, range, window)
+            childFilter.parent = (children.parentColumn, object.id)
+            let childRows = try await self.queries.insights(childFilter)
             var perChild: [String: PerformanceTotals] = [:]
             for row in childRows { perChild[row.objectID, default: PerformanceTotals()].add(row) }
             let entries = children.rows.map { child in
                 TableEntry(
                     id: child.id,
                     name: child.name,
-                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description)]),
+                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]),
                     status: .delivery(child.status),
                     totals: perChild[child.id] ?? PerformanceTotals()
                 )
@@ -244,6 +278,7 @@ extension DashboardController {
                 path: kind.path,
                 range: range,
                 sort: sort,
+                window: window,
                 empty: "No \(children.caption.lowercased()) synced for this \(kind.label.lowercased()).",
                 formatter: formatter
             )
@@ -288,6 +323,7 @@ extension DashboardController {
         currency: String?,
         path: String,
         sort: Sort,
+        window: String,
         sourceNote: String,
         formatter: DashboardFormatter
     ) -> DashboardView.Performance {
@@ -353,6 +389,32 @@ extension DashboardController {
                 dayLabel: formatter.shortDay
             ),
         ]
+        let conversionCharts = [
+            SVGChart(
+                metric: "purchases",
+                title: "Purchases (\(Self.windowLabel(window)))",
+                summary: count(total.purchases),
+                inputs: series({ $0.purchases }, format: count),
+                axis: { formatter.decimal(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "cpa",
+                title: "CPA",
+                summary: total.cpa.map(money) ?? "—",
+                inputs: series({ $0.cpa }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "roas",
+                title: "ROAS",
+                summary: total.roas.map(Self.roasText) ?? "—",
+                inputs: series({ $0.roas }, format: Self.roasText),
+                axis: { Self.roasText(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+        ]
         let totals = [
             DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
             DashboardView.Total(
@@ -366,8 +428,17 @@ extension DashboardController {
             DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
             DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
             DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
+            DashboardView.Total(metric: "purchases", label: "Purchases", text: count(total.purchases), value: Self.exact(total.purchases)),
+            DashboardView.Total(
+                metric: "purchase_value",
+                label: "Purchase value",
+                text: money(total.purchaseValue),
+                value: Self.exact(total.purchaseValue)
+            ),
+            DashboardView.Total(metric: "cpa", label: "CPA", text: total.cpa.map(money) ?? "—", value: total.cpa.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "roas", label: "ROAS", text: total.roas.map(Self.roasText) ?? "—", value: total.roas.map(Self.exact) ?? ""),
         ]
-        let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc")]
+        let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), Self.windowItem(window)]
         let presets = [7, 28, 90].map { length -> DashboardView.Link in
             let since = range.until.adding(days: -(length - 1))
             return DashboardView.Link(
@@ -381,12 +452,14 @@ extension DashboardController {
             until: range.until.description,
             days: range.count,
             rangeText: "\(formatter.day(range.since)) – \(formatter.day(range.until)), \(range.count) days",
-            hidden: sortItems.compactMap { name, value in value.map { DashboardView.Hidden(name: name, value: $0) } },
+            hidden: sortItems.filter { $0.0 != "window" }.compactMap { name, value in value.map { DashboardView.Hidden(name: name, value: $0) } },
+            windows: APIController.windows.map { DashboardView.Option(value: $0, label: Self.windowLabel($0), selected: $0 == window) },
             presets: presets,
             hasData: !rows.isEmpty,
             totals: totals,
-            charts: charts,
-            sourceNote: sourceNote,
+            charts: charts + conversionCharts,
+            sourceNote: sourceNote
+                + " Purchases, CPA (per \(self.configuration.primaryConversion.rawValue)) and ROAS under \(Self.windowLabel(window)) attribution.",
             emptyMessage: "No insights in this range. Pick other days, or run metasync sync-performance."
         )
     }
@@ -401,6 +474,7 @@ extension DashboardController {
         path: String,
         range: DayRange,
         sort: Sort,
+        window: String,
         empty: String,
         formatter: DashboardFormatter
     ) -> DashboardView.MetricsTable {
@@ -414,7 +488,7 @@ extension DashboardController {
                     path,
                     [
                         ("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
-                        ("dir", ascending ? "asc" : "desc"),
+                        ("dir", ascending ? "asc" : "desc"), Self.windowItem(window),
                     ]
                 ),
                 arrow: current ? (sort.ascending ? "▲" : "▼") : nil,
@@ -438,6 +512,9 @@ extension DashboardController {
                     DashboardView.Cell(metric: "cpc", text: t.cpc.map(money) ?? "—", value: t.cpc.map(Self.exact) ?? ""),
                     DashboardView.Cell(metric: "cpm", text: t.cpm.map(money) ?? "—", value: t.cpm.map(Self.exact) ?? ""),
                     DashboardView.Cell(metric: "conversions", text: formatter.decimal(t.conversions), value: Self.exact(t.conversions)),
+                    DashboardView.Cell(metric: "purchases", text: formatter.decimal(t.purchases), value: Self.exact(t.purchases)),
+                    DashboardView.Cell(metric: "cpa", text: t.cpa.map(money) ?? "—", value: t.cpa.map(Self.exact) ?? ""),
+                    DashboardView.Cell(metric: "roas", text: t.roas.map(Self.roasText) ?? "—", value: t.roas.map(Self.exact) ?? ""),
                 ]
             )
         }
@@ -464,6 +541,9 @@ extension DashboardController {
             case .cpc: return entry.totals.cpc
             case .cpm: return entry.totals.cpm
             case .conversions: return entry.totals.conversions
+            case .purchases: return entry.totals.purchases
+            case .cpa: return entry.totals.cpa
+            case .roas: return entry.totals.roas
             case .name, .status: return nil
             }
         }
@@ -483,6 +563,28 @@ extension DashboardController {
             if order != .orderedSame { return sort.ascending ? order == .orderedAscending : order == .orderedDescending }
             if a.name != b.name { return a.name < b.name }
             return a.id < b.id
+        }
+    }
+
+    /// A ROAS as text: two decimals and `×` (purchase value per unit of spend).
+    static func roasText(_ value: Decimal) -> String {
+        var input = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &input, 2, .plain)
+        return String(format: "%.2f×", NSDecimalNumber(decimal: rounded).doubleValue)
+    }
+
+    /// A window as the selector shows it.
+    static func windowLabel(_ window: String) -> String {
+        switch window {
+        case PerformanceActionRow.defaultWindow: "ad set setting"
+        case "1d_click": "1-day click"
+        case "7d_click": "7-day click"
+        case "28d_click": "28-day click"
+        case "1d_view": "1-day view"
+        case "1d_ev": "1-day engaged view"
+        case "dda": "data-driven"
+        default: window
         }
     }
 

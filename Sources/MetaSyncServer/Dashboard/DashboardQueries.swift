@@ -22,6 +22,11 @@ struct DashboardQueries: Sendable {
         var spendValue: Decimal = 0
         /// The row's conversions (``PerformanceTotals/conversions(in:)``), parsed once after reading.
         var conversions: Decimal = 0
+        /// Purchases, purchase value and primary conversions under the filter's attribution window
+        /// (`performance_conversions`), set after reading.
+        var purchases: Decimal = 0
+        var purchaseValue: Decimal = 0
+        var primaryConversions: Decimal = 0
 
         enum CodingKeys: String, CodingKey {
             case objectID = "object_id"
@@ -42,6 +47,10 @@ struct DashboardQueries: Sendable {
         var days: ClosedRange<CalendarDay>
         var objectID: String?
         var parent: (column: String, id: String)?
+        /// The attribution window of the purchase figures (`default`: each ad set's own setting).
+        var window = PerformanceActionRow.defaultWindow
+        /// The conversion behind CPA.
+        var primary = PrimaryConversion.purchase
     }
 
     /// Daily (single-day, no-breakdown) insights rows matching `filter`, ordered by day.
@@ -57,14 +66,47 @@ struct DashboardQueries: Sendable {
             if let objectID = filter.objectID { builder.where("object_id", .equal, SQLBind(objectID)) }
             if let parent = filter.parent { builder.where(SQLColumn(parent.column), .equal, SQLBind(parent.id)) }
             let rows = try await builder.orderBy("date_start").orderBy("object_id").all(decoding: InsightRow.self)
+            let conversions = try await self.conversions(filter)
             return rows.map { row in
                 var row = row
-                row.spendValue = row.spend.flatMap { Decimal(string: $0.stringValue, locale: Self.posix) } ?? 0
+                row.spendValue = Self.decimal(row.spend) ?? 0
                 row.conversions = PerformanceTotals.conversions(in: row.actions)
                 row.actions = nil
+                if let converted = conversions[DayObject(day: row.dateStart, objectID: row.objectID)] {
+                    row.purchases = Self.decimal(converted.purchases) ?? 0
+                    row.purchaseValue = Self.decimal(converted.purchaseValue) ?? 0
+                    row.primaryConversions = Self.decimal(filter.primary.count(converted)) ?? 0
+                }
                 return row
             }
         }
+    }
+
+    private struct DayObject: Hashable {
+        var day: CalendarDay
+        var objectID: String
+    }
+
+    /// The `performance_conversions` rows of the same daily rows under the filter's window, by day and object.
+    private func conversions(_ filter: InsightFilter) async throws -> [DayObject: ConversionReads.Row] {
+        let rows = try await ConversionReads(database: self.database).list(
+            ConversionReads.Filter(
+                accountID: filter.accountID,
+                level: filter.level,
+                window: filter.window,
+                days: filter.days,
+                objectIDs: filter.objectID.map { [$0] } ?? [],
+                parent: filter.parent,
+                dailyOnly: true
+            )
+        )
+        var out: [DayObject: ConversionReads.Row] = [:]
+        for row in rows { out[DayObject(day: row.dateStart, objectID: row.objectID)] = row }
+        return out
+    }
+
+    private static func decimal(_ value: ExactDecimal?) -> Decimal? {
+        value.flatMap { Decimal(string: $0.stringValue, locale: Self.posix) }
     }
 
     /// Decimal strings in the database always use `.`.

@@ -130,6 +130,8 @@ enum DashboardTemplates {
         <form class="range" method="get">
         <label>From<input type="date" name="since" value="{{since}}" required></label>
         <label>To<input type="date" name="until" value="{{until}}" required></label>
+        <label>Attribution<select name="window" data-window-select>\
+        {{#windows}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/windows}}</select></label>
         {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
         <button type="submit">Show</button>
         </form>

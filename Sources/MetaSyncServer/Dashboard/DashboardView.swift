@@ -63,12 +63,21 @@ enum DashboardView {
         var days: Int
         var rangeText: String
         var hidden: [Hidden]
+        /// The attribution windows of the purchase, CPA and ROAS figures (the window selector).
+        var windows: [Option]
         var presets: [Link]
         var hasData: Bool
         var totals: [Total]
         var charts: [SVGChart]
         var sourceNote: String
         var emptyMessage: String
+    }
+
+    /// An option of a `<select>`.
+    struct Option: Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
     }
 
     struct Column: Sendable {

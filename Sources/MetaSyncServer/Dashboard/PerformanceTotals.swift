@@ -12,6 +12,10 @@ struct PerformanceTotals: Sendable, Equatable {
     var clicks = 0
     /// Purchases plus leads (see ``conversions(in:)``).
     var conversions: Decimal = 0
+    /// Purchases, purchase value (major units) and primary conversions under the page's attribution window.
+    var purchases: Decimal = 0
+    var purchaseValue: Decimal = 0
+    var primaryConversions: Decimal = 0
     /// Insights rows added.
     var rows = 0
 
@@ -21,6 +25,9 @@ struct PerformanceTotals: Sendable, Equatable {
         self.impressions += row.impressions ?? 0
         self.clicks += row.clicks ?? 0
         self.conversions += row.conversions
+        self.purchases += row.purchases
+        self.purchaseValue += row.purchaseValue
+        self.primaryConversions += row.primaryConversions
         self.rows += 1
     }
 
@@ -30,6 +37,9 @@ struct PerformanceTotals: Sendable, Equatable {
         self.impressions += other.impressions
         self.clicks += other.clicks
         self.conversions += other.conversions
+        self.purchases += other.purchases
+        self.purchaseValue += other.purchaseValue
+        self.primaryConversions += other.primaryConversions
         self.rows += other.rows
     }
 
@@ -40,9 +50,14 @@ struct PerformanceTotals: Sendable, Equatable {
     /// Cost per 1,000 impressions; nil without impressions.
     var cpm: Decimal? { self.impressions > 0 ? self.spend * 1000 / Decimal(self.impressions) : nil }
 
-    /// The action types counted as purchases, most inclusive first: only the first one present in a row counts (Meta
-    /// reports the same purchase under several types).
-    static let purchaseTypes = ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"]
+    /// Cost per primary conversion; nil without conversions.
+    var cpa: Decimal? { self.primaryConversions > 0 ? self.spend / self.primaryConversions : nil }
+    /// Return on ad spend (purchase value ÷ spend); nil without spend.
+    var roas: Decimal? { self.spend > 0 ? self.purchaseValue / self.spend : nil }
+
+    /// The action types counted as purchases, in the order of `performance_conversions`: only the first one present
+    /// in a row counts (Meta reports the same purchase under several types).
+    static let purchaseTypes = ["omni_purchase", "offsite_conversion.fb_pixel_purchase", "purchase"]
     /// The action types counted as leads, most inclusive first (same rule).
     static let leadTypes = ["lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"]
 

@@ -145,7 +145,7 @@ struct ServerQueries: Sendable {
                 try await sql.delete(from: table).where(SQLColumn(column), .in, SQLBind.group(values)).run()
                 if before > 0 { counts[table, default: 0] += before }
             }
-            for table in ["campaigns", "ad_sets", "ads", "performance_snapshots", "sync_state"] {
+            for table in ["campaigns", "ad_sets", "ads", "performance_snapshots", "performance_actions", "sync_state"] {
                 try await delete(table, where: "account_id", in: numeric)
             }
             try await delete("sync_runs", where: "connection_id", in: connectionIDs)

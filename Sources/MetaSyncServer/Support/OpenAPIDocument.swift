@@ -213,7 +213,13 @@ enum OpenAPIDocument {
           /api/insights:
             get:
               tags: [api]
-              summary: Insights rows (performance_snapshots), ordered by day.
+              summary: Insights rows (performance_snapshots), ordered by day, each with its conversions, CPA and ROAS under one attribution window.
+              description: |
+                The account, campaign, ad set and ad performance endpoint (choose with `level`). Every row carries
+                `conversions` for the `window` asked for (from the view performance_conversions; null when the row has
+                no data under that window): purchases (omni_purchase, else offsite_conversion.fb_pixel_purchase, else
+                purchase, never summed), purchase value, cost per purchase, ROAS, leads and cost per lead, and
+                `conversions` / `conversion_value` / `cpa` for the server's primary conversion (sync.primary_conversion).
               security: [{apiKey: []}]
               parameters:
                 - {name: level, in: query, schema: {type: string, enum: [account, campaign, adset, ad]}}
@@ -221,10 +227,19 @@ enum OpenAPIDocument {
                 - {$ref: "#/components/parameters/account"}
                 - {name: since, in: query, schema: {type: string, format: date}}
                 - {name: until, in: query, schema: {type: string, format: date}}
+                - {name: window, in: query, description: "Attribution window of `conversions`: default (each ad set's own attribution setting, as in Ads Manager) or a synced window.", schema: {type: string, default: default, enum: [default, 1d_click, 7d_click, 28d_click, 1d_view, 1d_ev, dda]}}
                 - {$ref: "#/components/parameters/limit"}
                 - {$ref: "#/components/parameters/cursor"}
               responses:
-                "200": {$ref: "#/components/responses/Page"}
+                "200":
+                  description: A page of insights rows with their conversions.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        properties:
+                          data: {type: array, items: {$ref: "#/components/schemas/InsightRow"}}
+                          paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
           /api/sync-runs:
@@ -363,6 +378,34 @@ enum OpenAPIDocument {
               description: Deleted (or a repeat of an already answered request - the same code, nothing deleted again); where to see the status.
               content: {application/json: {schema: {type: object, properties: {url: {type: string}, confirmation_code: {type: string}}}}}
           schemas:
+            InsightRow:
+              type: object
+              description: Every column of performance_snapshots (see docs/schema.md), plus conversions.
+              additionalProperties: true
+              properties:
+                level: {type: string}
+                object_id: {type: string}
+                date_start: {type: string, format: date}
+                date_stop: {type: string, format: date}
+                spend: {type: string, nullable: true, description: Exact decimal, major currency units.}
+                attribution_setting: {type: string, nullable: true, example: 7d_click_1d_view}
+                conversions: {allOf: [{$ref: "#/components/schemas/Conversions"}], nullable: true}
+            Conversions:
+              type: object
+              description: One row of the view performance_conversions. Decimals are strings; ratios have 4 decimal places and are null when the divisor is 0.
+              properties:
+                window: {type: string, example: 7d_click}
+                attribution_setting: {type: string, nullable: true}
+                primary_conversion: {type: string, enum: [purchase, lead]}
+                conversions: {type: string, description: Purchases or leads (the primary conversion).}
+                conversion_value: {type: string, nullable: true, description: Purchase value (null for leads).}
+                cpa: {type: string, nullable: true, description: Spend per primary conversion.}
+                roas: {type: string, nullable: true, description: Purchase value per unit of spend.}
+                purchases: {type: string}
+                purchase_value: {type: string, nullable: true}
+                cost_per_purchase: {type: string, nullable: true}
+                leads: {type: string}
+                cost_per_lead: {type: string, nullable: true}
             Error:
               type: object
               properties:

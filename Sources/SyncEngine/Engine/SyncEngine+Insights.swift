@@ -275,7 +275,14 @@ extension SyncEngine {
             }
             resumed = false
             let now = self.time.now()
-            let rows = page.items.compactMap { InsightsMapper.row($0, level: level, account: account, syncedAt: now) }
+            var rows: [PerformanceSnapshotRow] = []
+            var actions: [PerformanceActionRow] = []
+            rows.reserveCapacity(page.items.count)
+            for item in page.items {
+                guard let row = InsightsMapper.row(item, level: level, account: account, syncedAt: now) else { continue }
+                rows.append(row)
+                actions += InsightsMapper.actions(item, snapshot: row)
+            }
             let done = page.after == nil
             if done { progress.doneUntil = max(progress.doneUntil ?? range.upperBound, range.upperBound) }
             let state = InsightsStreamState(
@@ -290,6 +297,7 @@ extension SyncEngine {
             )
             try await self.store.commitPage(
                 snapshots: rows,
+                actions: actions,
                 checkpoint: SyncCheckpoint(
                     accountID: account.accountID,
                     stream: progress.stream,
@@ -301,6 +309,7 @@ extension SyncEngine {
             )
             progress.rows += rows.count
             context.run.addRows(rows.count, table: PerformanceSnapshotRow.tableName)
+            context.run.addRows(actions.count, table: PerformanceActionRow.tableName)
             context.report(.page, stream: progress.stream, rows: progress.rows)
             if done { return }
             after = page.after
@@ -315,6 +324,11 @@ extension SyncEngine {
             .setting("level", level.rawValue)
             .setting("time_increment", "1")
             .timeRange(GraphTimeRange(since: range.lowerBound.description, until: range.upperBound.description))
+        if !self.configuration.attributionWindows.isEmpty {
+            // Windows ride on the same request: each action object gains one key per window (reference §4.3).
+            parameters = parameters.setting("action_attribution_windows", self.configuration.attributionWindows.joined(separator: ","))
+                .setting("use_unified_attribution_setting", "true")
+        }
         if let kind = EntityKind(rawValue: level.rawValue) {
             // Deleted and archived objects keep their stats; without this filter level-`ad` reads omit them (§3.7).
             parameters = parameters.filtering([GraphFilter.in("\(kind.rawValue).effective_status", kind.allEffectiveStatuses)])

@@ -5,9 +5,10 @@ import MetaStore
 /// Maps insights rows (reference §4.3) to `performance_snapshots`: counts as integers, money as exact major-unit
 /// decimals in the account currency, action lists kept as sent.
 enum InsightsMapper {
-    /// The explicit fields of a level: the ids up to the level, the metrics the table keeps, and the action lists.
-    /// No `breakdowns`, no `action_breakdowns` beyond Graph's default and no attribution windows, so the numbers
-    /// match Ads Manager (values follow each ad set's attribution setting, reference §4.6).
+    /// The explicit fields of a level: the ids up to the level, the metrics the table keeps, the action lists and
+    /// `attribution_setting`. No `breakdowns` and no `action_breakdowns` beyond Graph's default; the attribution
+    /// windows are a separate parameter (``SyncEngine`` adds `action_attribution_windows`), and the unlabelled `value`
+    /// follows each ad set's attribution setting as in Ads Manager (reference §4.6).
     static func fields(level: PerformanceSnapshotRow.Level) -> [String] {
         var ids = ["account_id"]
         switch level {
@@ -18,7 +19,7 @@ enum InsightsMapper {
         }
         return ids + [
             "date_start", "date_stop", "impressions", "clicks", "unique_clicks", "inline_link_clicks", "reach", "frequency", "spend", "cpc",
-            "cpm", "cpp", "ctr", "actions", "action_values", "cost_per_action_type",
+            "cpm", "cpp", "ctr", "actions", "action_values", "cost_per_action_type", "attribution_setting",
         ]
     }
 
@@ -43,6 +44,7 @@ enum InsightsMapper {
             dateStart: start,
             dateStop: stop,
             currency: account.currency,
+            attributionSetting: json["attribution_setting"]?.stringValue,
             impressions: EntityMapper.int(json["impressions"]),
             clicks: EntityMapper.int(json["clicks"]),
             uniqueClicks: EntityMapper.int(json["unique_clicks"]),
@@ -60,6 +62,63 @@ enum InsightsMapper {
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
+    }
+
+    /// The actions of an insights row per action type and window: `count` from `actions`, `value` from
+    /// `action_values`; Graph's unlabelled `value` is window `default`, each window key (`1d_click`, …) its own row
+    /// (reference §4.3). Entries that are not decimals are skipped.
+    static func actions(_ json: JSONValue, snapshot: PerformanceSnapshotRow) -> [PerformanceActionRow] {
+        var rows: [PerformanceActionRow] = []
+        var index: [ActionKey: Int] = [:]
+        for (field, isValue) in [("actions", false), ("action_values", true)] {
+            guard let items = json[field]?.arrayValue else { continue }
+            if !isValue {
+                rows.reserveCapacity(items.count * 5)
+                index.reserveCapacity(items.count * 5)
+            }
+            for item in items {
+                guard let type = item["action_type"]?.stringValue, let members = item.objectValue else { continue }
+                for (key, number) in members {
+                    let window: String
+                    if key == "value" {
+                        window = PerformanceActionRow.defaultWindow
+                    } else if AttributionWindows.recognised.contains(key) {
+                        window = key
+                    } else {
+                        continue
+                    }
+                    guard let decimal = EntityMapper.decimal(number) else { continue }
+                    let actionKey = ActionKey(type: type, window: window)
+                    let position: Int
+                    if let known = index[actionKey] {
+                        position = known
+                    } else {
+                        position = rows.count
+                        index[actionKey] = position
+                        rows.append(
+                            PerformanceActionRow(
+                                level: snapshot.level,
+                                objectID: snapshot.objectID,
+                                accountID: snapshot.accountID,
+                                dateStart: snapshot.dateStart,
+                                dateStop: snapshot.dateStop,
+                                breakdownKey: snapshot.breakdownKey,
+                                actionType: type,
+                                attributionWindow: window,
+                                currency: snapshot.currency
+                            )
+                        )
+                    }
+                    if isValue { rows[position].value = decimal } else { rows[position].count = decimal }
+                }
+            }
+        }
+        return rows
+    }
+
+    private struct ActionKey: Hashable {
+        var type: String
+        var window: String
     }
 
     private static func list(_ value: JSONValue?) -> JSONText? {

@@ -19,6 +19,10 @@ public struct SyncConfiguration: Sendable {
     public var backfillDays: Int
     /// Graph keeps insights for 37 months (error 3018 beyond it); ranges are clamped to it.
     public static let maxHistoryMonths = 37
+    /// Attribution windows asked for in every insights request (`action_attribution_windows`, default
+    /// ``AttributionWindows/defaults``); they ride on the same request, so they cost no call. Setting
+    /// `sync.attribution_windows` (validated by ``AttributionWindows/parse(_:)``).
+    public var attributionWindows: [String]
     /// Insights levels synced when a request names none (default campaign, ad set, ad).
     public var levels: [PerformanceSnapshotRow.Level]
     /// A token expiring within this margin is exchanged before a connection syncs (default 5 minutes).
@@ -91,6 +95,7 @@ public struct SyncConfiguration: Sendable {
         self.lookbackDays = max(lookbackDays, 1)
         self.backfillDays = max(backfillDays, 1)
         self.levels = levels
+        self.attributionWindows = AttributionWindows.defaults
         self.tokenRefreshMargin = tokenRefreshMargin
         self.expiringWarning = expiringWarning
         self.tokenCheckInterval = tokenCheckInterval

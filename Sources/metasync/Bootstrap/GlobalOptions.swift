@@ -43,4 +43,23 @@ struct GlobalOptions: ParsableArguments {
         help: ArgumentHelp("text, json, or auto (text on a terminal, JSON otherwise). Env METASYNC_LOG_FORMAT.", valueName: "format")
     )
     var logFormat: String?
+
+    @Option(
+        name: .customLong("attribution-windows"),
+        help: ArgumentHelp(
+            "Insights attribution windows, comma-separated (1d_click, 7d_click, 28d_click, 1d_view, 1d_ev, dda). "
+                + "Env METASYNC_SYNC_ATTRIBUTION_WINDOWS. Default 1d_click,7d_click,28d_click,1d_view.",
+            valueName: "windows"
+        )
+    )
+    var attributionWindows: String?
+
+    @Option(
+        name: .customLong("primary-conversion"),
+        help: ArgumentHelp(
+            "The conversion behind CPA and ROAS in the API and dashboard: purchase or lead. Env METASYNC_SYNC_PRIMARY_CONVERSION.",
+            valueName: "conversion"
+        )
+    )
+    var primaryConversion: String?
 }

@@ -1,6 +1,8 @@
 import Configuration
 import Foundation
 import Logging
+import MetaStore
+import SyncEngine
 
 extension MetaSyncSettings {
     /// A settings problem the user must fix; the message names the setting and what is wrong.
@@ -23,6 +25,10 @@ extension MetaSyncSettings {
     ///   - `metasync.call.budget` (`METASYNC_CALL_BUDGET`: `memory`, `sql` or `redis://…`, default `memory`)
     ///   - `metasync.calls.per_hour` (`METASYNC_CALLS_PER_HOUR`, default 200)
     ///   - `metasync.lease.ttl` (`METASYNC_LEASE_TTL`: account sync lease TTL such as `90s` or `2m`, default `2m`)
+    ///   - `metasync.sync.attribution_windows` (`METASYNC_SYNC_ATTRIBUTION_WINDOWS`, `--attribution-windows`: comma list,
+    ///     default `1d_click,7d_click,28d_click,1d_view`; `7d_view`/`28d_view` are refused, Meta stopped returning them)
+    ///   - `metasync.sync.primary_conversion` (`METASYNC_SYNC_PRIMARY_CONVERSION`, `--primary-conversion`: `purchase` or
+    ///     `lead`, default `purchase`)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
     init(reader: ConfigReader, origin: SettingOrigin = SettingOrigin()) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
@@ -58,8 +64,27 @@ extension MetaSyncSettings {
         } else {
             self.leaseTTL = Self.defaultLeaseTTL
         }
+        (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
         try self.validateGraph(origin: origin)
+    }
+
+    private static func conversions(_ reader: ConfigReader, origin: SettingOrigin) throws -> ([String], PrimaryConversion) {
+        let windowsText = reader.string(forKey: "metasync.sync.attribution_windows") ?? AttributionWindows.defaults.joined(separator: ",")
+        let windows: [String]
+        do {
+            windows = try AttributionWindows.parse(windowsText)
+        } catch {
+            throw InvalidSetting(description: "attribution windows (\(origin.name("sync.attribution_windows", flag: "--attribution-windows"))): \(error)")
+        }
+        let conversionText = reader.string(forKey: "metasync.sync.primary_conversion", default: PrimaryConversion.purchase.rawValue)
+        guard let conversion = PrimaryConversion(rawValue: conversionText.lowercased()) else {
+            throw InvalidSetting(
+                description: "primary conversion (\(origin.name("sync.primary_conversion", flag: "--primary-conversion"))) must be one of "
+                    + PrimaryConversion.allCases.map(\.rawValue).joined(separator: ", ")
+            )
+        }
+        return (windows, conversion)
     }
 
     private static func logging(_ reader: ConfigReader, origin: SettingOrigin) throws -> (Logger.Level, LogFormat) {
@@ -110,6 +135,8 @@ extension MetaSyncSettings {
         put("metasync.graph.version", options.graphVersion)
         put("metasync.log.level", options.logLevel)
         put("metasync.log.format", options.logFormat)
+        put("metasync.sync.attribution_windows", options.attributionWindows)
+        put("metasync.sync.primary_conversion", options.primaryConversion)
 
         let namedFile = options.configFile ?? environment["METASYNC_CONFIG"]
         let filePath = namedFile ?? (currentDirectory as NSString).appendingPathComponent("metasync.toml")

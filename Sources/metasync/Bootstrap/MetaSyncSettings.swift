@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetaStore
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
@@ -30,6 +31,10 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var leaseTTL: Duration
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    /// Attribution windows of insights requests (`sync.attribution_windows`).
+    var attributionWindows: [String]
+    /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (`sync.primary_conversion`).
+    var primaryConversion: PrimaryConversion
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"
@@ -56,6 +61,8 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
                 ? "call cap: off (pacing follows Meta's usage headers)"
                 : "call cap: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
             "sync lease ttl: \(self.leaseTTL.components.seconds) s",
+            "attribution windows: \(self.attributionWindows.joined(separator: ","))",
+            "primary conversion: \(self.primaryConversion.rawValue)",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }

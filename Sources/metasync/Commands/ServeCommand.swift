@@ -226,6 +226,7 @@ struct ServeCommand: AsyncParsableCommand {
             maxWebhookBodyBytes: self.maxWebhookBytes ?? 1 << 20,
             dashboardLocale: self.dashboardLocale ?? env("METASYNC_DASHBOARD_LOCALE")
         )
+        configuration.primaryConversion = settings.primaryConversion
         if let text = self.webhookQueueRetention ?? env("METASYNC_WEBHOOK_QUEUE_RETENTION") {
             if text == "off" {
                 configuration.webhookQueueRetention = nil

@@ -29,9 +29,19 @@ struct SyncBench: AsyncParsableCommand {
     @Option(name: .long, help: "Days of insights history and backfill.")
     var days = 30
 
+    @Option(
+        name: .long,
+        help: "Attribution windows of the insights requests (comma list), or 'none' to request none (Graph's default value only)."
+    )
+    var attributionWindows = AttributionWindows.defaults.joined(separator: ",")
+
     func run() async throws {
         var logger = Logger(label: "metasync.bench.sync")
         logger.logLevel = .critical
+        let windows = try self.attributionWindows == "none" ? [] : AttributionWindows.parse(self.attributionWindows)
+        print(
+            "attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)"
+        )
         print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
         if self.only == "all" || self.only == "w30" {
             for latency in [0, 150] {
@@ -39,6 +49,7 @@ struct SyncBench: AsyncParsableCommand {
                     shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
                     levels: [.ad],
                     latency: .milliseconds(latency),
+                    windows: windows,
                     logger: logger
                 )
                 Self.printLine("W30 1×10×5×4 ad, \(latency) ms", result)
@@ -46,7 +57,14 @@ struct SyncBench: AsyncParsableCommand {
         }
         if self.only == "all" || self.only == "w1" {
             let shape = Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days)
-            let engine = try await Self.engineRun(shape: shape, levels: [.campaign, .adset, .ad], latency: .zero, logger: logger, incremental: true)
+            let engine = try await Self.engineRun(
+                shape: shape,
+                levels: [.campaign, .adset, .ad],
+                latency: .zero,
+                windows: windows,
+                logger: logger,
+                incremental: true
+            )
             Self.printLine("W1 1×50×10×5 all levels, engine", engine)
             if let incremental = engine.incremental { Self.printLine("W1 incremental, no change (entities)", incremental) }
             if let rerun = engine.rerun { Self.printLine("W1 incremental + 28-day lookback", rerun) }
@@ -59,6 +77,7 @@ struct SyncBench: AsyncParsableCommand {
                 shape: Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days),
                 levels: [.campaign, .adset, .ad],
                 latency: .zero,
+                windows: windows,
                 logger: logger
             )
             Self.printLine("memory: W1 rows", one)
@@ -66,6 +85,7 @@ struct SyncBench: AsyncParsableCommand {
                 shape: Shape(accounts: 10, campaigns: 50, adsets: 10, ads: 5, days: self.days),
                 levels: [.campaign, .adset, .ad],
                 latency: .zero,
+                windows: windows,
                 logger: logger
             )
             Self.printLine("memory: 10×W1 rows (10 accounts)", ten)
@@ -90,6 +110,8 @@ struct SyncBench: AsyncParsableCommand {
         var peakMB: Double?
         /// Time spent inside the sandbox transport (simulated Graph, latency included).
         var graphTime: Duration?
+        /// `performance_actions` rows written (not part of ``rows``).
+        var actionRows = 0
         var incremental: Box?
         var rerun: Box?
     }
@@ -113,7 +135,7 @@ struct SyncBench: AsyncParsableCommand {
         self.printLine(name, calls: result.calls, bound: result.bound, wall: result.wall, rows: result.rows, peakMB: result.peakMB)
         if let graph = result.graphTime {
             let seconds = Double(graph.components.seconds) + Double(graph.components.attoseconds) / 1e18
-            print(String(format: "    (time inside the simulated Graph: %.3f s)", seconds))
+            print(String(format: "    (time inside the simulated Graph: %.3f s; performance_actions rows: %d)", seconds, result.actionRows))
         }
     }
 
@@ -166,6 +188,7 @@ struct SyncBench: AsyncParsableCommand {
         shape: Shape,
         levels: [PerformanceSnapshotRow.Level],
         latency: Duration,
+        windows: [String],
         logger: Logger,
         incremental: Bool = false
     ) async throws -> Result {
@@ -177,12 +200,13 @@ struct SyncBench: AsyncParsableCommand {
         return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
             try await Migrator.standard.migrate(db, logger: logger)
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
-            let configuration = SyncConfiguration(
+            var configuration = SyncConfiguration(
                 backfillDays: shape.days,
                 levels: levels,
                 appID: sandbox.configuration.appID,
                 appSecret: GraphSecret(sandbox.configuration.appSecret)
             )
+            configuration.attributionWindows = windows
             let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
             let engine = SyncEngine(
                 client: self.client(sandbox, transport: timing, logger: logger),
@@ -206,9 +230,10 @@ struct SyncBench: AsyncParsableCommand {
                 calls: sandbox.stats.graphCalls,
                 bound: try await self.lowerBound(store: store, levels: levels),
                 wall: wall,
-                rows: report.rowsByTable.values.reduce(0, +),
+                rows: Self.rows(report),
                 peakMB: peak,
-                graphTime: timing.elapsed - graphBefore
+                graphTime: timing.elapsed - graphBefore,
+                actionRows: report.rowsByTable[PerformanceActionRow.tableName] ?? 0
             )
             if incremental {
                 sandbox.resetStats()
@@ -218,7 +243,7 @@ struct SyncBench: AsyncParsableCommand {
                     calls: sandbox.stats.graphCalls,
                     bound: 4,
                     wall: quickStart.duration(to: clock.now),
-                    rows: quick.rowsByTable.values.reduce(0, +)
+                    rows: Self.rows(quick)
                 )
                 sandbox.resetStats()
                 let rerunStart = clock.now
@@ -227,11 +252,16 @@ struct SyncBench: AsyncParsableCommand {
                     calls: sandbox.stats.graphCalls,
                     bound: nil,
                     wall: rerunStart.duration(to: clock.now),
-                    rows: rerun.rowsByTable.values.reduce(0, +)
+                    rows: Self.rows(rerun)
                 )
             }
             return result
         }
+    }
+
+    /// Rows written, without `performance_actions` (so rows/s compares with runs before actions were unpacked).
+    static func rows(_ report: SyncReport) -> Int {
+        report.rowsByTable.filter { $0.key != PerformanceActionRow.tableName }.values.reduce(0, +)
     }
 
     /// Σ⌈rows / 500⌉ (at least 1) over discovery, every account's entity edges and insights levels.

@@ -1,0 +1,104 @@
+/// Migration 6: conversions per attribution window.
+///
+/// - `performance_snapshots.attribution_setting`: the row's attribution setting as Graph reports it.
+/// - `performance_actions`: one row per insights row × `action_type` × attribution window (`default` for Graph's
+///   unlabelled `value`), `count` from `actions`, `value` from `action_values`. On SQLite a `WITHOUT ROWID` table: the
+///   rows live in the primary-key b-tree (one b-tree insert per row instead of two; ~27 rows per insights row).
+/// - the view `performance_conversions`: per snapshot row and attribution window, spend, purchases, purchase value,
+///   cost per purchase, ROAS, leads and cost per lead (see `docs/schema.md`).
+enum ConversionsMigration {
+    static let migration = Migration(version: 6, name: "conversions") { kind in
+        [
+            "ALTER TABLE performance_snapshots ADD COLUMN attribution_setting TEXT",
+            DDL.render(
+                """
+                CREATE TABLE performance_actions (
+                    level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad')),
+                    object_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    date_start {date} NOT NULL,
+                    date_stop {date} NOT NULL,
+                    breakdown_key TEXT NOT NULL DEFAULT '',
+                    action_type TEXT NOT NULL,
+                    attribution_window TEXT NOT NULL,
+                    count {dec},
+                    value {dec},
+                    currency TEXT,
+                    PRIMARY KEY (level, object_id, date_start, date_stop, breakdown_key, action_type, attribution_window)
+                )
+                """ + (kind == .sqlite ? " WITHOUT ROWID" : ""),
+                for: kind
+            ),
+            "CREATE INDEX performance_actions_account_day ON performance_actions (account_id, date_start)",
+            PerformanceConversionsView.createStatement(for: kind),
+        ]
+    }
+}
+
+/// The SQL of the view `performance_conversions`, one text for both backends apart from number casts.
+///
+/// One row per snapshot row × attribution window: the `default` window for every snapshot row, plus every window
+/// stored in `performance_actions` for that row. Purchases use the first purchase type present for the row and
+/// window, in the order `omni_purchase`, `offsite_conversion.fb_pixel_purchase`, `purchase` (Meta reports one purchase
+/// under several of them, so they are never summed); leads likewise `lead`, `onsite_conversion.lead_grouped`,
+/// `offsite_conversion.fb_pixel_lead`. Ratios are rounded to 4 decimal places (so both backends agree) and NULL
+/// when their divisor is zero or missing.
+///
+/// The windows come from a fixed list (every window the sync stores) crossed with the snapshot rows and kept when the
+/// row has actions under it, so the view stays a plain join: a filter on `account_id`, `level` or `date_start` uses the
+/// snapshot table's indexes and every action look-up is a primary-key probe.
+enum PerformanceConversionsView {
+    /// Purchase action types in order of preference (reference §4.3; Ads Manager's "Purchases" is `omni_purchase`).
+    static let purchaseTypes = ["omni_purchase", "offsite_conversion.fb_pixel_purchase", "purchase"]
+    /// Lead action types in order of preference.
+    static let leadTypes = ["lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"]
+    /// Every `attribution_window` the sync writes (`default` and the window keys the mapper recognises).
+    static let windows = [
+        "default", "1d_click", "7d_click", "28d_click", "1d_view", "1d_ev", "dda", "7d_view", "28d_view", "skan_click", "skan_view",
+        "skan_click_second_postback",
+    ]
+
+    static func createStatement(for kind: SQLBackendKind) -> String {
+        // SQLite keeps exact decimals as TEXT: arithmetic needs a number, the result goes back to text like the
+        // other decimal columns. PostgreSQL computes in NUMERIC.
+        func number(_ expression: String) -> String {
+            kind == .sqlite ? "CAST(\(expression) AS REAL)" : "(\(expression))"
+        }
+        func ratio(_ numerator: String, _ denominator: String) -> String {
+            let value = "ROUND(\(number(numerator)) / \(number(denominator)), 4)"
+            let rounded = kind == .sqlite ? "CAST(\(value) AS TEXT)" : value
+            return "CASE WHEN \(number(denominator)) > 0 AND \(numerator) IS NOT NULL THEN \(rounded) END"
+        }
+        func pick(_ alias: String, _ column: String) -> String {
+            "CASE WHEN \(alias)1.action_type IS NOT NULL THEN \(alias)1.\(column) "
+                + "WHEN \(alias)2.action_type IS NOT NULL THEN \(alias)2.\(column) ELSE \(alias)3.\(column) END"
+        }
+        func sameRow(_ alias: String) -> String {
+            "\(alias).level = s.level AND \(alias).object_id = s.object_id AND \(alias).date_start = s.date_start "
+                + "AND \(alias).date_stop = s.date_stop AND \(alias).breakdown_key = s.breakdown_key AND \(alias).attribution_window = w.column1"
+        }
+        func join(_ alias: String, _ type: String) -> String {
+            "LEFT JOIN performance_actions \(alias) ON \(sameRow(alias)) AND \(alias).action_type = '\(type)'"
+        }
+        let joins = (0..<3).map { join("p\($0 + 1)", Self.purchaseTypes[$0]) } + (0..<3).map { join("l\($0 + 1)", Self.leadTypes[$0]) }
+        let purchases = "COALESCE(\(pick("p", "count")), 0)"
+        let value = pick("p", "value")
+        let leads = "COALESCE(\(pick("l", "count")), 0)"
+        let windows = Self.windows.map { "('\($0)')" }.joined(separator: ", ")
+        return """
+            CREATE VIEW performance_conversions AS
+            SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
+                s.breakdown_key, s.currency, s.attribution_setting, w.column1 AS attribution_window, s.spend,
+                \(purchases) AS purchases,
+                \(value) AS purchase_value,
+                \(ratio("s.spend", purchases)) AS cost_per_purchase,
+                \(ratio(value, "s.spend")) AS roas,
+                \(leads) AS leads,
+                \(ratio("s.spend", leads)) AS cost_per_lead
+            FROM performance_snapshots s
+            CROSS JOIN (VALUES \(windows)) w
+            \(joins.joined(separator: "\n"))
+            WHERE w.column1 = 'default' OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))
+            """
+    }
+}

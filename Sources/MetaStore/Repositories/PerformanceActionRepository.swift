@@ -1,0 +1,60 @@
+import Foundation
+import SQLKit
+
+/// `performance_actions`: the actions of insights rows per action type and attribution window.
+///
+/// ```swift
+/// try await store.transaction { tx in
+///     try await tx.snapshots.upsert(rows)
+///     try await tx.actions.replace(snapshots: rows.map(\.upsertKey), with: actions)  // deleted actions disappear
+/// }
+/// ```
+public struct PerformanceActionRepository: Sendable {
+    let executor: StoreExecutor
+
+    /// Snapshot keys per `DELETE` statement (5 binds each).
+    static let keysPerStatement = 100
+
+    private var rows: EntityRepository<PerformanceActionRow> { EntityRepository(executor: self.executor) }
+
+    /// Replaces every stored action of the snapshot rows `snapshots` with `actions`, in one transaction (the caller's,
+    /// when called on one): an action type or window that a re-read no longer reports is deleted, not left behind.
+    public func replace(snapshots: [PerformanceSnapshotRow.Key], with actions: [PerformanceActionRow]) async throws {
+        guard !snapshots.isEmpty || !actions.isEmpty else { return }
+        try await self.delete(snapshots: Set(snapshots).union(actions.map(\.snapshotKey)))
+        try await self.rows.upsert(actions)
+    }
+
+    private func delete(snapshots keys: Set<PerformanceSnapshotRow.Key>) async throws {
+        let keys = Array(keys)
+        try await self.executor.write { sql in
+            for chunk in keys.chunked(Self.keysPerStatement) {
+                try await sql.raw(Self.deleteStatement(chunk)).run()
+            }
+        }
+    }
+
+    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ?) OR …`:
+    /// one primary-key prefix search per snapshot row on both backends (SQLite plans a row-value `IN (VALUES …)` as a
+    /// full scan, which would make every page's delete read the whole table).
+    static func deleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
+        var query: SQLQueryString = "DELETE FROM \(ident: PerformanceActionRow.tableName) WHERE "
+        for (index, key) in keys.enumerated() {
+            if index > 0 { query += " OR " }
+            query += "(level = \(bind: key.level.rawValue) AND object_id = \(bind: key.objectID) AND date_start = \(bind: key.dateStart)"
+            query += " AND date_stop = \(bind: key.dateStop) AND breakdown_key = \(bind: key.breakdownKey))"
+        }
+        return query
+    }
+
+    /// All rows, ordered by key.
+    public func all() async throws -> [PerformanceActionRow] { try await self.rows.all() }
+
+    /// The rows of an ad account (numeric id), ordered by key.
+    public func list(accountID: String) async throws -> [PerformanceActionRow] {
+        try await self.rows.list(where: "account_id", equals: accountID)
+    }
+
+    /// The number of rows.
+    public func count() async throws -> Int { try await self.rows.count() }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import MetaStore
+import Testing
+
+/// `performance_actions` (replace on re-read) and the view `performance_conversions`, on SQLite and PostgreSQL.
+@Suite struct ConversionsTests {
+    static func action(
+        _ snapshot: PerformanceSnapshotRow,
+        _ type: String,
+        _ window: String,
+        count: ExactDecimal?,
+        value: ExactDecimal? = nil
+    ) -> PerformanceActionRow {
+        PerformanceActionRow(
+            level: snapshot.level,
+            objectID: snapshot.objectID,
+            accountID: snapshot.accountID,
+            dateStart: snapshot.dateStart,
+            dateStop: snapshot.dateStop,
+            actionType: type,
+            attributionWindow: window,
+            count: count,
+            value: value,
+            currency: snapshot.currency
+        )
+    }
+
+    @Test(arguments: TestBackend.all)
+    func aReReadReplacesTheRowsActionsAndDeletesVanishedOnes(_ backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let first = Fixtures.snapshot(1)
+            let second = Fixtures.snapshot(2)
+            try await store.commitPage(
+                snapshots: [first, second],
+                actions: [
+                    Self.action(first, "omni_purchase", "default", count: "3", value: "30.5"),
+                    Self.action(first, "omni_purchase", "7d_click", count: "2", value: "20"),
+                    Self.action(first, "lead", "default", count: "1"),
+                    Self.action(second, "link_click", "default", count: "9"),
+                ],
+                checkpoint: nil
+            )
+            #expect(try await store.actions.count() == 4)
+            // Re-read of the first row only: its lead vanished and its 7d_click purchases changed.
+            try await store.commitPage(
+                snapshots: [first],
+                actions: [
+                    Self.action(first, "omni_purchase", "default", count: "3", value: "30.5"),
+                    Self.action(first, "omni_purchase", "7d_click", count: "4", value: "41.25"),
+                ],
+                checkpoint: nil
+            )
+            let rows = try await store.actions.all()
+            #expect(rows.count == 3)
+            #expect(!rows.contains { $0.actionType == "lead" })
+            #expect(rows.first { $0.objectID == "ad1" && $0.attributionWindow == "7d_click" }?.value == "41.25")
+            #expect(rows.contains { $0.objectID == "ad2" && $0.actionType == "link_click" })
+            // A page whose rows lost every action clears them.
+            try await store.commitPage(snapshots: [second], actions: [], checkpoint: nil)
+            #expect(try await store.actions.list(accountID: "1001").allSatisfy { $0.objectID == "ad1" })
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func theViewPicksOnePurchaseTypeAndComputesCPAAndROAS(_ backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            var paid = Fixtures.snapshot(1)
+            paid.spend = "100"
+            paid.attributionSetting = "7d_click_1d_view"
+            var idle = Fixtures.snapshot(2)
+            idle.spend = "0"
+            try await store.commitPage(
+                snapshots: [paid, idle],
+                actions: [
+                    // Default window: all three purchase types (the same 3 purchases), leads under two types.
+                    Self.action(paid, "omni_purchase", "default", count: "3", value: "300"),
+                    Self.action(paid, "offsite_conversion.fb_pixel_purchase", "default", count: "2", value: "200"),
+                    Self.action(paid, "purchase", "default", count: "3", value: "300"),
+                    Self.action(paid, "lead", "default", count: "4"),
+                    Self.action(paid, "onsite_conversion.lead_grouped", "default", count: "1"),
+                    // 7d_click: no omni_purchase, so the pixel purchase counts (not the larger `purchase`).
+                    Self.action(paid, "offsite_conversion.fb_pixel_purchase", "7d_click", count: "2", value: "150"),
+                    Self.action(paid, "purchase", "7d_click", count: "5", value: "500"),
+                    // 1d_view: only `purchase`.
+                    Self.action(paid, "purchase", "1d_view", count: "1", value: "50"),
+                    Self.action(paid, "offsite_conversion.fb_pixel_lead", "1d_view", count: "2"),
+                ],
+                checkpoint: nil
+            )
+            let rows = try await store.conversions.list(.init(accountID: "1001"))
+            func row(_ object: String, _ window: String) -> ConversionReads.Row? {
+                rows.first { $0.objectID == object && $0.attributionWindow == window }
+            }
+            #expect(rows.count == 4)
+            let d = try #require(row("ad1", "default"))
+            #expect(d.purchases == "3" && d.purchaseValue == "300" && d.costPerPurchase == "33.3333" && d.roas == "3")
+            #expect(d.leads == "4" && d.costPerLead == "25" && d.attributionSetting == "7d_click_1d_view" && d.spend == "100")
+            let click = try #require(row("ad1", "7d_click"))
+            #expect(click.purchases == "2" && click.purchaseValue == "150" && click.costPerPurchase == "50" && click.roas == "1.5")
+            #expect(click.leads == "0" && click.costPerLead == nil)
+            let view = try #require(row("ad1", "1d_view"))
+            #expect(view.purchases == "1" && view.purchaseValue == "50" && view.costPerPurchase == "100" && view.roas == "0.5")
+            #expect(view.leads == "2" && view.costPerLead == "50")
+            let none = try #require(row("ad2", "default"))
+            #expect(none.purchases == "0" && none.purchaseValue == nil && none.costPerPurchase == nil && none.roas == nil)
+            let filtered = try await store.conversions.list(.init(accountID: "1001", level: .ad, window: "7d_click", objectIDs: ["ad1"]))
+            #expect(filtered == [click])
+            #expect(try await store.conversions.windows(accountID: "1001") == ["1d_view", "7d_click", "default"])
+        }
+    }
+}
