@@ -63,6 +63,9 @@ public struct SyncConfiguration: Sendable {
     public var leaseTTL: Duration
     /// Who holds the leases this engine takes: unique per process (default ``SyncLeaseHolder/process``).
     public var leaseHolder: String
+    /// Read creatives and their media with the entities (default true). Only `metasync bench sync` turns it off, to
+    /// measure what creatives cost; it is not a user setting.
+    public var syncsCreatives: Bool
 
     public init(
         concurrency: Int = 4,
@@ -105,6 +108,7 @@ public struct SyncConfiguration: Sendable {
         self.usesLeases = true
         self.leaseTTL = .seconds(120)
         self.leaseHolder = SyncLeaseHolder.process
+        self.syncsCreatives = true
     }
 
     /// The heartbeat period of a lease: a third of ``leaseTTL`` (at least 10 ms).

@@ -1,0 +1,127 @@
+import Foundation
+import GraphAPI
+import GraphSandbox
+import MetaStore
+import SyncEngine
+import Testing
+
+@Suite struct CreativeSyncTests {
+    /// A raw Graph read with the sandbox user's token (what Graph answers, independent of the mapper).
+    static func raw(_ h: SyncHarness, _ path: String, fields: String) async throws -> [JSONValue] {
+        let context = GraphCallContext(tokenProvider: GraphStaticTokenProvider(GraphSecret(h.sandbox.accessToken)))
+        let json = try await h.client.getJSON(path, parameters: GraphParameters().setting("fields", fields).setting("limit", "1000"), context: context)
+        return json["data"]?.arrayValue ?? []
+    }
+
+    @Test func firstSyncMirrorsCreativesImagesAndVideosAsGraphReturnsThem() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let report = try await h.engine.sync(.entitiesOnly())
+            #expect(report.outcome == .succeeded)
+            for account in h.sandbox.accountIDs {
+                let numeric = String(account.dropFirst(4))
+                let raw = try await Self.raw(h, "/\(account)/adcreatives", fields: "id,object_story_spec,link_url,url_tags,video_id,asset_feed_spec")
+                let stored = try await h.store.adCreatives.list(accountID: numeric)
+                #expect(Set(stored.map(\.id)) == Set(raw.compactMap { $0["id"]?.stringValue }))
+                #expect(!raw.isEmpty)
+                // Every stored ad's creative is stored.
+                for ad in try await h.store.ads.list(accountID: numeric) {
+                    #expect(stored.contains { $0.id == ad.creativeID }, "creative of ad \(ad.id)")
+                }
+                for item in raw {
+                    let row = try #require(stored.first { $0.id == item["id"]?.stringValue })
+                    let spec = item["object_story_spec"]
+                    let expected =
+                        item["link_url"]?.stringValue ?? spec?["link_data"]?["link"]?.stringValue
+                        ?? spec?["video_data"]?["call_to_action"]?["value"]?["link"]?.stringValue ?? spec?["template_data"]?["link"]?.stringValue
+                    #expect(row.linkURL == expected)
+                    #expect(row.linkURL != nil)
+                    #expect(row.urlTags == item["url_tags"]?.stringValue)
+                    #expect(row.videoID == item["video_id"]?.stringValue)
+                    #expect((row.assetFeedSpec != nil) == (item["asset_feed_spec"] != nil))
+                }
+                #expect(raw.contains { $0["video_id"] != nil })
+                #expect(raw.contains { $0["asset_feed_spec"] != nil })
+                #expect(raw.contains { $0["url_tags"]?.stringValue?.contains("utm_source=") == true })
+                let images = try await Self.raw(h, "/\(account)/adimages", fields: "hash,url,width,height,name")
+                let storedImages = try await h.store.adImages.list(where: "account_id", equals: numeric)
+                #expect(Set(storedImages.map(\.hash)) == Set(images.compactMap { $0["hash"]?.stringValue }))
+                #expect(storedImages.allSatisfy { $0.width != nil && $0.url != nil })
+                let videos = try await Self.raw(h, "/\(account)/advideos", fields: "id,title,length,picture")
+                let storedVideos = try await h.store.adVideos.list(where: "account_id", equals: numeric)
+                #expect(Set(storedVideos.map(\.id)) == Set(videos.compactMap { $0["id"]?.stringValue }))
+                let first = try #require(videos.first)
+                #expect(storedVideos.first { $0.id == first["id"]?.stringValue }?.length?.stringValue == first["length"]?.stringValue)
+            }
+        }
+    }
+
+    @Test func creativesCostOnePagedCallAndMediaOneCallPerAccount() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let accounts = h.sandbox.accountIDs.count
+            #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == accounts)
+            #expect(h.sandbox.stats.calls("GET /act_{id}") == accounts)  // adimages + advideos nested in one read
+            #expect(h.sandbox.stats.calls("GET /?ids") == 0)
+            h.sandbox.resetStats()
+            _ = try await h.engine.sync(.entitiesOnly())
+            // Nothing new: the creatives edge again, no media read.
+            #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == accounts)
+            #expect(h.sandbox.stats.calls("GET /act_{id}") == 0)
+        }
+    }
+
+    @Test func creativesMissingFromTheEdgeAreReadByIDInOneRequest() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ads = try #require(h.sandbox.inventory(account: account)).ads
+            let hidden = try ads.prefix(3).map { try #require(h.sandbox.creativeID(ofAd: $0.id)) }
+            let gone = try #require(h.sandbox.creativeID(ofAd: try #require(ads.last).id))
+            for id in hidden { h.sandbox.hideCreative(id) }
+            h.sandbox.hideCreative(gone, gone: true)
+            let report = try await h.engine.sync(.entitiesOnly())
+            #expect(report.outcome == .succeeded)
+            for id in hidden { #expect(try await h.store.adCreatives.get(id: id) != nil) }
+            #expect(try await h.store.adCreatives.get(id: gone) == nil)
+            // One multi-id request for the 4 ids (rejected with #803 for the gone one), then the same ids as one batch:
+            // never one request per creative.
+            #expect(h.sandbox.stats.calls("GET /?ids") == 4)
+            #expect(h.sandbox.stats.batchRequests == 1)
+            #expect(h.sandbox.stats.batchOperations == 4)
+            h.sandbox.resetStats()
+            _ = try await h.engine.sync(.entitiesOnly())
+            // The gone id is remembered: the next run asks for nothing by id.
+            #expect(h.sandbox.stats.calls("GET /?ids") == 0)
+            #expect(h.sandbox.stats.batchRequests == 0)
+        }
+    }
+
+    @Test func refreshingAnAdRefreshesItsCreative() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first).id
+            let creativeID = try #require(h.sandbox.creativeID(ofAd: ad))
+            // A rename keeps the creative: only the ad is read.
+            #expect(h.sandbox.update(objectID: ad, name: "Renamed ad"))
+            h.sandbox.resetStats()
+            let renamed = try await h.engine.refresh([RefreshTarget(id: ad, kind: .ad)], accountID: account)
+            #expect(renamed.rowsByTable["ad_creatives"] == nil)
+            #expect(h.sandbox.stats.httpRequests == 1)
+            // The ad now points at a creative the store does not hold as its creative (as after a creative swap).
+            var stored = try #require(try await h.store.ads.get(id: ad))
+            stored.creativeID = "1"
+            try await h.store.ads.upsert([stored])
+            h.sandbox.resetStats()
+            let report = try await h.engine.refresh([RefreshTarget(id: ad, kind: .ad)], accountID: account)
+            #expect(report.rowsByTable["ads"] == 1)
+            #expect(report.rowsByTable["ad_creatives"] == 1)
+            #expect(h.sandbox.stats.httpRequests == 2)
+            #expect(try await h.store.ads.get(id: ad)?.creativeID == creativeID)
+            #expect(try await h.store.adCreatives.get(id: creativeID)?.name == "Creative for Renamed ad")
+        }
+    }
+}
