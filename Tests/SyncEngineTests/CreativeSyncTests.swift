@@ -78,7 +78,8 @@ import Testing
             let account = try #require(h.sandbox.accountIDs.first)
             let ads = try #require(h.sandbox.inventory(account: account)).ads
             let hidden = try ads.prefix(3).map { try #require(h.sandbox.creativeID(ofAd: $0.id)) }
-            let gone = try #require(h.sandbox.creativeID(ofAd: try #require(ads.last).id))
+            let lastAd = try #require(ads.last)
+            let gone = try #require(h.sandbox.creativeID(ofAd: lastAd.id))
             for id in hidden { h.sandbox.hideCreative(id) }
             h.sandbox.hideCreative(gone, gone: true)
             let report = try await h.engine.sync(.entitiesOnly())

@@ -162,7 +162,8 @@ extension SyncEngine {
         for ad in ads {
             guard let creativeID = ad.creativeID, !ids.contains(creativeID) else { continue }
             let before = try await self.store.ads.get(id: ad.id)?.creativeID
-            if before != creativeID || (try await self.store.adCreatives.get(id: creativeID)) == nil { ids.append(creativeID) }
+            let stored = try await self.store.adCreatives.get(id: creativeID)
+            if before != creativeID || stored == nil { ids.append(creativeID) }
         }
         return ids
     }
