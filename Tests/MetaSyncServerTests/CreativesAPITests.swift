@@ -69,7 +69,8 @@ enum CreativeSeed {
                 #expect(video["ad_ids"] as? [String] == ["a2"])
                 let spring = data[1]
                 #expect(spring["spend"] as? String == "7.5")
-                #expect(spring["cpa"] is NSNull)
+                #expect(spring["cpa"] == nil)  // no purchases: no CPA (the key is left out)
+                #expect(spring["roas"] as? String == "0")
                 #expect(spring["link_with_utm"] as? String == "https://shop.example.com/spring?utm_source=facebook&utm_campaign=spring")
                 #expect(json["since"] as? String == "2026-03-01")
 

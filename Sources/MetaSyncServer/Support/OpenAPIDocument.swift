@@ -205,7 +205,7 @@ enum OpenAPIDocument {
               summary: Creatives of an ad account ranked by their ads' spend, ROAS, CPA or CTR over a date range.
               description: |
                 Sums the ad-level daily insights of every stored ad using each creative. Money and ratios are exact
-                decimal strings; ctr is in percent; cpa and roas are null without purchases or spend. Purchases use
+                decimal strings; ctr is in percent; cpa, roas and ctr are left out without purchases, spend or impressions. Purchases use
                 Meta's purchase action types (omni_purchase, else offsite_conversion.fb_pixel_purchase, else purchase).
               security: [{apiKey: []}]
               parameters:
