@@ -127,7 +127,8 @@ public struct MetaStore: Sendable {
 
     /// Every table of the schema, in documentation order.
     public static let tables = [
-        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots", "sync_runs", "sync_state",
+        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
+        "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states",
     ]
 

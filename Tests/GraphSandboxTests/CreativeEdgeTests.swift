@@ -5,12 +5,22 @@ import Testing
 @testable import GraphSandbox
 
 @Suite struct CreativeEdgeTests {
-    static let fields = "id,name,title,body,object_type,status,call_to_action_type,image_hash,video_id,url_tags,link_url,object_story_spec,asset_feed_spec"
+    static let fields =
+        "id,name,title,body,object_type,status,call_to_action_type,image_hash,video_id,url_tags,link_url,object_story_spec,asset_feed_spec"
 
     @Test func everyAdsCreativeIsPagedWithFieldSelection() async throws {
         let sandbox = Fixture.sandbox()
         let account = sandbox.firstAccount
-        let ads = try await sandbox.collect("/v25.0/\(account)/ads", [("fields", "creative"), ("limit", "500"), ("effective_status", #"["ACTIVE","PAUSED","ARCHIVED","DELETED","CAMPAIGN_PAUSED","ADSET_PAUSED","PENDING_REVIEW","DISAPPROVED","WITH_ISSUES"]"#)]).items
+        let ads = try await sandbox.collect(
+            "/v25.0/\(account)/ads",
+            [
+                ("fields", "creative"), ("limit", "500"),
+                (
+                    "effective_status",
+                    #"["ACTIVE","PAUSED","ARCHIVED","DELETED","CAMPAIGN_PAUSED","ADSET_PAUSED","PENDING_REVIEW","DISAPPROVED","WITH_ISSUES"]"#
+                ),
+            ]
+        ).items
         let (creatives, pages) = try await sandbox.collect("/v25.0/\(account)/adcreatives", [("fields", Self.fields), ("limit", "10")])
         #expect(pages == (creatives.count + 9) / 10)
         let ids = creatives.compactMap { $0["id"]?.stringValue }
@@ -54,11 +64,15 @@ import Testing
     @Test func imagesAndVideosCoverTheCreativesMediaAlsoNestedInOneAccountRead() async throws {
         let sandbox = Fixture.sandbox()
         let account = sandbox.firstAccount
-        let creatives = try await sandbox.collect("/v25.0/\(account)/adcreatives", [("fields", "image_hash,video_id,asset_feed_spec"), ("limit", "500")]).items
+        let creatives = try await sandbox.collect(
+            "/v25.0/\(account)/adcreatives",
+            [("fields", "image_hash,video_id,asset_feed_spec"), ("limit", "500")]
+        ).items
         let images = try await sandbox.collect("/v25.0/\(account)/adimages", [("fields", "hash,url,width,height,name"), ("limit", "3")]).items
         let videos = try await sandbox.collect("/v25.0/\(account)/advideos", [("fields", "id,title,length,picture"), ("limit", "500")]).items
         let hashes = Set(images.compactMap { $0["hash"]?.stringValue })
-        let used = creatives.compactMap { $0["image_hash"]?.stringValue }
+        let used =
+            creatives.compactMap { $0["image_hash"]?.stringValue }
             + creatives.flatMap { ($0["asset_feed_spec"]?["images"]?.arrayValue ?? []).compactMap { $0["hash"]?.stringValue } }
         #expect(Set(used) == hashes)
         #expect(images.allSatisfy { ($0["width"]?.intValue ?? 0) > 0 && $0["url"]?.stringValue?.hasPrefix("https://") == true })

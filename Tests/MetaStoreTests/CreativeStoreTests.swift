@@ -43,7 +43,9 @@ import Testing
             )
         }
         if let value {
-            row.actionValues = JSONText(rawValue: #"[{"action_type":"omni_purchase","value":"\#(value)"},{"action_type":"purchase","value":"\#(value)"}]"#)
+            row.actionValues = JSONText(
+                rawValue: #"[{"action_type":"omni_purchase","value":"\#(value)"},{"action_type":"purchase","value":"\#(value)"}]"#
+            )
         }
         return row
     }

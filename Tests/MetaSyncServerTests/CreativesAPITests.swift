@@ -18,21 +18,46 @@ enum CreativeSeed {
         try await store.ads.upsert(ads)
         try await store.adCreatives.upsert([
             AdCreativeRow(
-                id: "cr1", accountID: "111", name: "Spring", title: "Save <20%>", body: "Shop the spring range", objectType: "SHARE",
-                status: "ACTIVE", callToActionType: "SHOP_NOW", thumbnailURL: "https://media.example.invalid/cr1.jpg",
-                urlTags: "utm_source=facebook&utm_campaign=spring", linkURL: "https://shop.example.com/spring", syncedAt: now
+                id: "cr1",
+                accountID: "111",
+                name: "Spring",
+                title: "Save <20%>",
+                body: "Shop the spring range",
+                objectType: "SHARE",
+                status: "ACTIVE",
+                callToActionType: "SHOP_NOW",
+                thumbnailURL: "https://media.example.invalid/cr1.jpg",
+                urlTags: "utm_source=facebook&utm_campaign=spring",
+                linkURL: "https://shop.example.com/spring",
+                syncedAt: now
             ),
             AdCreativeRow(
-                id: "cr2", accountID: "111", name: "Video", title: "Watch", objectType: "VIDEO", status: "ACTIVE",
-                callToActionType: "LEARN_MORE", videoID: "v1", linkURL: "https://shop.example.com/video", syncedAt: now
+                id: "cr2",
+                accountID: "111",
+                name: "Video",
+                title: "Watch",
+                objectType: "VIDEO",
+                status: "ACTIVE",
+                callToActionType: "LEARN_MORE",
+                videoID: "v1",
+                linkURL: "https://shop.example.com/video",
+                syncedAt: now
             ),
             AdCreativeRow(id: "cr3", accountID: "111", name: "Unused", syncedAt: now),
         ])
         let day = try CalendarDay("2026-03-03")
         try await store.snapshots.upsert([
             PerformanceSnapshotRow(
-                level: .ad, objectID: "a2", accountID: "111", adID: "a2", dateStart: day, dateStop: day, currency: "USD",
-                impressions: 1000, clicks: 40, spend: ExactDecimal("20"),
+                level: .ad,
+                objectID: "a2",
+                accountID: "111",
+                adID: "a2",
+                dateStart: day,
+                dateStop: day,
+                currency: "USD",
+                impressions: 1000,
+                clicks: 40,
+                spend: ExactDecimal("20"),
                 actions: JSONText(
                     rawValue: #"[{"action_type":"omni_purchase","value":"2"},{"action_type":"purchase","value":"2"},"#
                         + #"{"action_type":"offsite_conversion.fb_pixel_purchase","value":"2"}]"#
@@ -79,7 +104,10 @@ enum CreativeSeed {
                 let (_, first) = try await Self.get(client, "/api/creatives?account_id=111&since=2026-03-01&until=2026-03-05&limit=2")
                 #expect((first["data"] as? [[String: Any]])?.count == 2)
                 let cursor = try #require((first["paging"] as? [String: Any])?["next_cursor"] as? String)
-                let (_, second) = try await Self.get(client, "/api/creatives?account_id=111&since=2026-03-01&until=2026-03-05&limit=2&cursor=\(cursor)")
+                let (_, second) = try await Self.get(
+                    client,
+                    "/api/creatives?account_id=111&since=2026-03-01&until=2026-03-05&limit=2&cursor=\(cursor)"
+                )
                 #expect((second["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["cr3"])
             }
         }

@@ -20,7 +20,9 @@ import Testing
 
     /// The ids of the cards in page order.
     static func cardIDs(_ html: String) -> [String] {
-        html.components(separatedBy: "<article class=\"creative\" data-id=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        html.components(separatedBy: "<article class=\"creative\" data-id=\"").dropFirst().compactMap {
+            $0.split(separator: "\"").first.map(String.init)
+        }
     }
 
     @Test func galleryShowsEveryCreativeWithFiguresAndSortsOnTheServer() async throws {
@@ -39,7 +41,11 @@ import Testing
             #expect(video.contains(#"data-metric="roas" data-value="5""#))
             #expect(video.contains(#"data-metric="cpa" data-value="10""#))
             #expect(video.contains(#"role="img" aria-label="Video creative: Watch""#))  // no picture: a labelled placeholder
-            let byCPA = try await DashboardClient.page(client, "/accounts/act_111/creatives?since=2026-03-01&until=2026-03-05&sort=cpa", cookie: cookie)
+            let byCPA = try await DashboardClient.page(
+                client,
+                "/accounts/act_111/creatives?since=2026-03-01&until=2026-03-05&sort=cpa",
+                cookie: cookie
+            )
             #expect(Self.cardIDs(byCPA.text) == ["cr2", "cr1", "cr3"])
             let byCTR = try await DashboardClient.page(
                 client,

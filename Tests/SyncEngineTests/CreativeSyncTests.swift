@@ -9,7 +9,11 @@ import Testing
     /// A raw Graph read with the sandbox user's token (what Graph answers, independent of the mapper).
     static func raw(_ h: SyncHarness, _ path: String, fields: String) async throws -> [JSONValue] {
         let context = GraphCallContext(tokenProvider: GraphStaticTokenProvider(GraphSecret(h.sandbox.accessToken)))
-        let json = try await h.client.getJSON(path, parameters: GraphParameters().setting("fields", fields).setting("limit", "1000"), context: context)
+        let json = try await h.client.getJSON(
+            path,
+            parameters: GraphParameters().setting("fields", fields).setting("limit", "1000"),
+            context: context
+        )
         return json["data"]?.arrayValue ?? []
     }
 

@@ -61,7 +61,11 @@ public struct CreativePerformanceReadModel: Sendable {
         return try await self.performance(of: [creative], accountID: creative.accountID, days: days).first
     }
 
-    private func performance(of creatives: [AdCreativeRow], accountID: String, days: ClosedRange<CalendarDay>) async throws
+    private func performance(
+        of creatives: [AdCreativeRow],
+        accountID: String,
+        days: ClosedRange<CalendarDay>
+    ) async throws
         -> [CreativePerformance]
     {
         let ads = try await EntityRepository<AdRow>(executor: self.executor).list(accountID: accountID)

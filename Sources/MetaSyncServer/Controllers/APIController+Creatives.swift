@@ -155,7 +155,9 @@ extension APIController {
         let until = try query.day("until")
         if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
         let latest = try await DashboardQueries(database: self.store.database).latestDay(accountID: accountID)
-        let end = until ?? since.map { max($0, latest ?? $0) } ?? latest ?? CalendarDay(daysSince1970: Int((self.now().timeIntervalSince1970 / 86_400).rounded(.down)))
+        let end =
+            until ?? since.map { max($0, latest ?? $0) } ?? latest
+            ?? CalendarDay(daysSince1970: Int((self.now().timeIntervalSince1970 / 86_400).rounded(.down)))
         let start = since ?? end.adding(days: -(DayRange.defaultDays - 1))
         guard end.daysSince1970 - start.daysSince1970 < DayRange.maximumDays else {
             throw APIError.badRequest("the range since…until must not exceed \(DayRange.maximumDays) days", code: "invalid_parameter")

@@ -89,8 +89,10 @@ extension DashboardController {
                 label: label,
                 href: Self.href(
                     path,
-                    [("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
-                     ("dir", nextAscending ? "asc" : "desc")]
+                    [
+                        ("since", range.since.description), ("until", range.until.description), ("sort", key.rawValue),
+                        ("dir", nextAscending ? "asc" : "desc"),
+                    ]
                 ),
                 current: current,
                 arrow: current ? (ascending ? "▲" : "▼") : nil
@@ -136,7 +138,12 @@ extension DashboardController {
             .init(label: "Spend", metric: "spend", value: "\(entry.spend)", text: money(entry.spend)),
             .init(label: "CTR", metric: "ctr", value: entry.ctr.map { "\($0)" } ?? "", text: entry.ctr.map(formatter.percent) ?? dash),
             .init(label: "CPA", metric: "cpa", value: entry.cpa.map { "\($0)" } ?? "", text: entry.cpa.map(money) ?? dash),
-            .init(label: "ROAS", metric: "roas", value: entry.roas.map { "\($0)" } ?? "", text: entry.roas.map { formatter.decimal($0) + "×" } ?? dash),
+            .init(
+                label: "ROAS",
+                metric: "roas",
+                value: entry.roas.map { "\($0)" } ?? "",
+                text: entry.roas.map { formatter.decimal($0) + "×" } ?? dash
+            ),
         ]
         let link = creative.taggedLinkURL
         return DashboardView.CreativeCard(

@@ -15,8 +15,9 @@ struct SyncBench: AsyncParsableCommand {
         abstract: "Sync sandbox workloads (W30, W1, incremental, memory at W1 and 10×W1) and print calls, bound, time, rows/s, peak memory.",
         discussion: """
             Each workload runs the SyncEngine against the in-process GraphSandbox (SandboxTransport, no sockets) into a \
-            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge (adcreatives included, plus one media read) and every \
-            insights level (at least one call each). The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
+            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge (adcreatives \
+            included, plus one media read) and every insights level (at least one call each). W30 also runs without \
+            creatives, to show what they cost. The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
             /{campaign}/adsets per campaign, /{adset}/ads per ad set, /{object}/insights per object and level (limit 100 \
             everywhere); it only counts calls. Peak memory is VmHWM, reset before each workload (/proc/self/clear_refs). \
             Use a release build.
@@ -255,7 +256,8 @@ struct SyncBench: AsyncParsableCommand {
                 let creatives = try await Self.count(sql, table: "ad_creatives", accountID: account.accountID, level: nil)
                 if creatives > 0 {
                     bound += pages(creatives)
-                    let media = try await Self.count(sql, table: "ad_images", accountID: account.accountID, level: nil)
+                    let media =
+                        try await Self.count(sql, table: "ad_images", accountID: account.accountID, level: nil)
                         + Self.count(sql, table: "ad_videos", accountID: account.accountID, level: nil)
                     if media > 0 { bound += 1 }
                 }
