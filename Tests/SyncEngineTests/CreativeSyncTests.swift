@@ -129,4 +129,23 @@ import Testing
             #expect(try await h.store.adCreatives.get(id: creativeID)?.name == "Creative for Renamed ad")
         }
     }
+
+    @Test func aCreativeLevelTargetIsReadInOneRequest() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ads = try #require(h.sandbox.inventory(account: account)).ads.prefix(2)
+            let ids = try ads.map { try #require(h.sandbox.creativeID(ofAd: $0.id)) }
+            _ = try await h.engine.sync(.entitiesOnly())
+            var stale = try #require(try await h.store.adCreatives.get(id: ids[0]))
+            let name = stale.name
+            stale.name = "stale"
+            try await h.store.adCreatives.upsert([stale])
+            h.sandbox.resetStats()
+            let report = try await h.engine.refresh(ids.map { RefreshTarget(id: $0, kind: .creative) }, accountID: account)
+            #expect(report.rowsByTable["ad_creatives"] == 2)
+            #expect(h.sandbox.stats.httpRequests == 1)
+            #expect(try await h.store.adCreatives.get(id: ids[0])?.name == name)
+        }
+    }
 }

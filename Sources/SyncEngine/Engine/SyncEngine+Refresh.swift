@@ -65,6 +65,13 @@ extension SyncEngine {
                     }
                 }
             }
+            var seenCreatives = Set<String>()
+            let creativeIDs = targets.filter { $0.kind == .creative && seenCreatives.insert($0.id).inserted }.map(\.id)
+            if !creativeIDs.isEmpty {
+                let creatives = try await self.refreshCreatives(creativeIDs, account: account, caller: caller)
+                if creatives.rows > 0 { rowsByTable[AdCreativeRow.tableName, default: 0] += creatives.rows }
+                missing += creatives.missing
+            }
         } catch {
             try? await self.store.syncRuns.finish(
                 id: run.id,
