@@ -60,7 +60,7 @@ import Testing
         }
     }
 
-    @Test func creativesCostOnePagedCallAndMediaOneCallPerAccount() async throws {
+    @Test func creativesCostOnePagedCallAndMediaOneCallPerAccountThenNothingForADay() async throws {
         try await SyncHarness.run { h in
             try await h.connect()
             _ = try await h.engine.sync(.entitiesOnly())
@@ -70,9 +70,19 @@ import Testing
             #expect(h.sandbox.stats.calls("GET /?ids") == 0)
             h.sandbox.resetStats()
             _ = try await h.engine.sync(.entitiesOnly())
-            // Nothing new: the creatives edge again, no media read.
+            // Nothing new within a day of the full read: no creatives call at all, no media read.
+            #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == 0)
+            #expect(h.sandbox.stats.calls("GET /act_{id}") == 0)
+            #expect(h.sandbox.stats.calls("GET /?ids") == 0)
+            // A day later the edge is read again in full (renames, status changes), still one call per account.
+            await h.advance(.seconds(86_400))
+            h.sandbox.resetStats()
+            _ = try await h.engine.sync(.entitiesOnly())
             #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == accounts)
             #expect(h.sandbox.stats.calls("GET /act_{id}") == 0)
+            h.sandbox.resetStats()
+            _ = try await h.engine.sync(.entitiesOnly(full: true))
+            #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == accounts)
         }
     }
 
@@ -146,6 +156,23 @@ import Testing
             #expect(report.rowsByTable["ad_creatives"] == 2)
             #expect(h.sandbox.stats.httpRequests == 1)
             #expect(try await h.store.adCreatives.get(id: ids[0])?.name == name)
+        }
+    }
+
+    @Test func betweenFullReadsTheCreativesOfNewAdsAreReadByID() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let adSet = try #require(h.sandbox.inventory(account: account)?.adsets.first).id
+            await h.advance(.seconds(3600))
+            let ad = try #require(h.sandbox.addAd(adsetID: adSet, name: "New ad"))
+            let creativeID = try #require(h.sandbox.creativeID(ofAd: ad))
+            h.sandbox.resetStats()
+            _ = try await h.engine.sync(.entitiesOnly())
+            #expect(h.sandbox.stats.calls("GET /act_{id}/adcreatives") == 0)
+            #expect(h.sandbox.stats.calls("GET /?ids") == 1)
+            #expect(try await h.store.adCreatives.get(id: creativeID)?.name == "Creative for New ad")
         }
     }
 }

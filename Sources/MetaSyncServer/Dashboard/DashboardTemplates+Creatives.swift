@@ -38,17 +38,20 @@ extension DashboardTemplates {
 
     /// Styles of the gallery and cards (appended to the page's style sheet).
     static let creativeCSS = """
-        .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.8rem}
+        .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,17rem),1fr));gap:.8rem}
         .creative{display:flex;gap:.7rem;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.6rem;margin:.6rem 0}
-        .gallery .creative{margin:0}
+        .gallery .creative{margin:0;flex-direction:column}
         .creative .thumb{width:160px;height:160px;object-fit:cover;border-radius:6px;background:#e4e6eb;flex:none;
-        display:flex;align-items:center;justify-content:center;color:var(--muted);font-size:.8rem}
+        display:flex;align-items:center;justify-content:center;color:var(--muted);font-size:.8rem;overflow:hidden}
+        .gallery .creative .thumb{width:100%;height:auto;aspect-ratio:1.91/1}
         .creative .cbody{min-width:0;flex:1} .creative h3{font-size:1rem;margin:0 0 .3rem}
-        .creative .excerpt{margin:.2rem 0;overflow-wrap:anywhere} .clink{overflow-wrap:anywhere;font-size:.85rem}
-        .cfig{display:grid;grid-template-columns:repeat(4,1fr);gap:.3rem;margin:.4rem 0}
+        .creative .excerpt{margin:.2rem 0;overflow-wrap:anywhere} .creative .muted{overflow-wrap:anywhere}
+        .clink{overflow-wrap:anywhere;font-size:.85rem}
+        .cfig{display:grid;grid-template-columns:repeat(auto-fit,minmax(4.2rem,1fr));gap:.3rem;margin:.4rem 0}
         .cfig div{background:var(--bg);border-radius:6px;padding:.2rem .4rem} .cfig dt{font-size:.75rem;color:var(--muted)}
-        .cfig dd{margin:0;font-variant-numeric:tabular-nums}
+        .cfig dd{margin:0;font-variant-numeric:tabular-nums;white-space:nowrap}
         .cta{border:1px solid var(--line);border-radius:4px;padding:0 .3rem} .sortbar a{margin-right:.6rem}
         .sortbar a[aria-current]{font-weight:700}
+        @media (max-width:40rem){.creative{flex-direction:column}.creative .thumb{width:100%;height:auto;aspect-ratio:1.91/1}}
         """
 }

@@ -15,10 +15,13 @@ extension SyncEngine {
 
     /// Reads an account's creatives and the media they use, after its ads:
     ///
-    /// 1. `/act_X/adcreatives`, paged, explicit fields, every run in full. AdCreative has no `updated_time` field and the
-    ///    edge documents no parameters ([sdk]: `AdAccount.get_ad_creatives` takes none), so `updated_time` filtering is
-    ///    unconfirmed and not used: a full read is the safe strategy, and one page (``SyncConfiguration/entityPageSize``)
-    ///    covers the common account. Each page commits with its checkpoint (the `after` cursor), so a crash resumes.
+    /// 1. `/act_X/adcreatives`, paged, explicit fields, in full. AdCreative has no `updated_time` field and the edge
+    ///    documents no parameters ([sdk]: `AdAccount.get_ad_creatives` takes none), so `updated_time` filtering is
+    ///    unconfirmed and not used. Instead the full read happens on the first sync, on `--full`, and when the last one
+    ///    is older than ``SyncConfiguration/creativesFullReadInterval`` (a day): a creative's content cannot change (a
+    ///    new creative is a new id), so in between step 2 picks up the creatives of new ads. One page
+    ///    (``SyncConfiguration/entityPageSize``) covers the common account. Each page commits with its checkpoint (the
+    ///    `after` cursor), so a crash resumes.
     /// 2. Creatives that stored ads refer to but the edge did not return (deleted, another account's) are read by id in
     ///    multi-id requests (`/?ids=a,b,…`, up to ``SyncConfiguration/refreshChunkSize`` ids per request), never one
     ///    call each; ids Graph no longer knows are remembered in the checkpoint and not asked for again.
@@ -29,7 +32,11 @@ extension SyncEngine {
         let account = context.run.account
         let checkpoint = try await self.store.syncState.load(accountID: account.accountID, stream: Self.creativesStream)
         let known = (try? checkpoint?.state?.decode(CreativeStreamState.self))?.gone ?? []
-        try await self.readCreativeEdge(context, checkpoint: checkpoint)
+        var watermark = checkpoint?.watermark
+        let interval = self.configuration.creativesFullReadInterval.seconds
+        if context.request.full || checkpoint?.cursor != nil || watermark.map({ self.time.now().timeIntervalSince($0) >= interval }) ?? true {
+            watermark = try await self.readCreativeEdge(context, checkpoint: checkpoint)
+        }
         try context.checkStop()
         let missing = try await self.store.adCreatives.missingReferencedIDs(accountID: account.accountID).filter { !known.contains($0) }
         var gone = known
@@ -50,7 +57,7 @@ extension SyncEngine {
                 SyncCheckpoint(
                     accountID: account.accountID,
                     stream: Self.creativesStream,
-                    watermark: self.time.now(),
+                    watermark: watermark,
                     state: state,
                     runID: context.run.runID,
                     updatedAt: self.time.now()
@@ -63,8 +70,9 @@ extension SyncEngine {
         }
     }
 
-    /// `/act_X/adcreatives` page by page, each page with its checkpoint.
-    private func readCreativeEdge(_ context: StreamContext, checkpoint: SyncCheckpoint?) async throws {
+    /// `/act_X/adcreatives` page by page, each page with its checkpoint; returns when the read finished (the new
+    /// watermark).
+    private func readCreativeEdge(_ context: StreamContext, checkpoint: SyncCheckpoint?) async throws -> Date {
         let account = context.run.account
         let stream = Self.creativesStream
         var after = checkpoint?.cursor
@@ -105,7 +113,7 @@ extension SyncEngine {
             rowsInStream += rows.count
             context.run.addRows(rows.count, table: AdCreativeRow.tableName)
             context.report(done ? .finished : .page, stream: stream, rows: rowsInStream)
-            if done { break }
+            if done { return now }
             after = page.after
             try context.checkStop()
         }

@@ -63,6 +63,10 @@ public struct SyncConfiguration: Sendable {
     public var leaseTTL: Duration
     /// Who holds the leases this engine takes: unique per process (default ``SyncLeaseHolder/process``).
     public var leaseHolder: String
+    /// How long a full read of `/act_X/adcreatives` stays fresh (default 24 h). Within it an incremental sync reads only
+    /// the creatives new ads point at (by id), since AdCreative has no `updated_time` to filter on; `--full` always reads
+    /// the edge.
+    public var creativesFullReadInterval: Duration
     /// Read creatives and their media with the entities (default true). Only `metasync bench sync` turns it off, to
     /// measure what creatives cost; it is not a user setting.
     public var syncsCreatives: Bool
@@ -109,6 +113,7 @@ public struct SyncConfiguration: Sendable {
         self.leaseTTL = .seconds(120)
         self.leaseHolder = SyncLeaseHolder.process
         self.syncsCreatives = true
+        self.creativesFullReadInterval = .seconds(86_400)
     }
 
     /// The heartbeat period of a lease: a third of ``leaseTTL`` (at least 10 ms).

@@ -223,7 +223,7 @@ struct SyncBench: AsyncParsableCommand {
                 let quick = try await engine.sync(.entitiesOnly())
                 result.incremental = Box(
                     calls: sandbox.stats.graphCalls,
-                    bound: 4 + (creatives ? shape.accounts : 0),
+                    bound: 4,
                     wall: quickStart.duration(to: clock.now),
                     rows: quick.rowsByTable.values.reduce(0, +)
                 )
