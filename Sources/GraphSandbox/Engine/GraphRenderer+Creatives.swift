@@ -102,8 +102,6 @@ extension GraphRenderer {
         let cta = Self.ctas[pick(75, Self.ctas.count)]
         let link = "https://shop.example.com/p/\(node.seq)"
         let pageID = String(100_000_000_000 + Int(world.seed % 1000))
-        let hashes = world.imageHashes(ofAd: i)
-        let format = world.creativeFormat(ofAd: i)
         let campaign = world.nodes[node.campaignIndex]
         let urlTags: String? =
             SandboxRandom.unit(world.seed, UInt64(node.seq), 76) < 0.7
@@ -122,9 +120,21 @@ extension GraphRenderer {
             JSONMember("effective_object_story_id", .string("\(pageID)_\(700_000 + node.seq)")),
         ]
         if let urlTags { members.append(JSONMember("url_tags", .string(urlTags))) }
-        switch format {
+        members += self.formatMembers(ofAd: i, story: (pageID, title, body, link, cta, callToAction))
+        return members
+    }
+
+    /// The members that differ by format: video (`video_data`), single image (`link_data`) or carousel (`asset_feed_spec`).
+    private func formatMembers(
+        ofAd i: Int,
+        story: (pageID: String, title: String, body: String, link: String, cta: String, callToAction: SandboxJSON)
+    ) -> [JSONMember] {
+        let (pageID, title, body, link, cta, callToAction) = story
+        let hashes = self.world.imageHashes(ofAd: i)
+        var members: [JSONMember] = []
+        switch self.world.creativeFormat(ofAd: i) {
         case .video:
-            let videoID = world.videoID(ofAd: i)!
+            let videoID = self.world.videoID(ofAd: i)!
             let poster = "\(Self.mediaHost)/videos/\(videoID).jpg"
             members += [
                 JSONMember("object_type", .string("VIDEO")), JSONMember("video_id", .string(videoID)),

@@ -176,7 +176,22 @@ extension SyncEngine {
         return ids
     }
 
-    /// Reads creatives by id (webhook-driven refresh of their ads) in multi-id requests and stores them.
+    /// Reads creatives by id (targeted refresh) in multi-id requests and stores them; adds the rows written to
+    /// `rowsByTable` and returns the ids Graph does not know.
+    func refreshCreatives(
+        _ ids: [String],
+        account: AdAccountRow,
+        caller: GraphCaller,
+        rowsByTable: inout [String: Int]
+    ) async throws
+        -> [String]
+    {
+        let result = try await self.refreshCreatives(ids, account: account, caller: caller)
+        if result.rows > 0 { rowsByTable[AdCreativeRow.tableName, default: 0] += result.rows }
+        return result.missing
+    }
+
+    /// Reads creatives by id in multi-id requests and stores them.
     func refreshCreatives(_ ids: [String], account: AdAccountRow, caller: GraphCaller) async throws -> (rows: Int, missing: [String]) {
         var written = 0
         var missing: [String] = []

@@ -58,20 +58,12 @@ extension SyncEngine {
                     let stale = try await self.creativesToRefresh(rows.ads)
                     try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: nil)
                     if rows.count > 0 { rowsByTable[kind.table, default: 0] += rows.count }
-                    if !stale.isEmpty {
-                        let creatives = try await self.refreshCreatives(stale, account: account, caller: caller)
-                        if creatives.rows > 0 { rowsByTable[AdCreativeRow.tableName, default: 0] += creatives.rows }
-                        missing += creatives.missing
-                    }
+                    missing += try await self.refreshCreatives(stale, account: account, caller: caller, rowsByTable: &rowsByTable)
                 }
             }
             var seenCreatives = Set<String>()
             let creativeIDs = targets.filter { $0.kind == .creative && seenCreatives.insert($0.id).inserted }.map(\.id)
-            if !creativeIDs.isEmpty {
-                let creatives = try await self.refreshCreatives(creativeIDs, account: account, caller: caller)
-                if creatives.rows > 0 { rowsByTable[AdCreativeRow.tableName, default: 0] += creatives.rows }
-                missing += creatives.missing
-            }
+            missing += try await self.refreshCreatives(creativeIDs, account: account, caller: caller, rowsByTable: &rowsByTable)
         } catch {
             try? await self.store.syncRuns.finish(
                 id: run.id,
