@@ -44,7 +44,18 @@ extension SyncEngine {
         while start < missing.count {
             let chunk = Array(missing[start..<min(start + self.configuration.refreshChunkSize, missing.count)])
             start += chunk.count
-            let (objects, notFound) = try await self.readObjects(chunk, fields: CreativeMapper.creativeFields, caller: context.caller)
+            var objects: [JSONValue] = []
+            var notFound: [String] = []
+            do {
+                (objects, notFound) = try await self.readObjects(chunk, fields: CreativeMapper.creativeFields, caller: context.caller)
+            } catch GraphClientError.graph(let error) where error.classification == .permission {
+                // Another account's creative the token may not read: remembered as gone, the account's sync goes on.
+                self.logger.notice(
+                    "creatives not readable by id; skipped",
+                    metadata: ["account_id": "\(account.id)", "ids": "\(chunk.count)", "code": "\(error.code ?? 0)"]
+                )
+                notFound = chunk
+            }
             let now = self.time.now()
             let rows = objects.compactMap { CreativeMapper.creative($0, account: account, syncedAt: now) }
             try await self.store.commitCreativesPage(creatives: rows, checkpoint: nil)
