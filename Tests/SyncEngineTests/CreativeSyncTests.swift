@@ -175,4 +175,35 @@ import Testing
             #expect(try await h.store.adCreatives.get(id: creativeID)?.name == "Creative for New ad")
         }
     }
+
+    /// Answers multi-id reads (`/?ids=`) with a permission error (#200), as Graph does for another account's objects.
+    struct DenyingMultiIDTransport: GraphTransport {
+        let base: any GraphTransport
+
+        func send(_ request: GraphHTTPRequest, timeout: Duration) async throws -> GraphHTTPResponse {
+            guard request.query.contains(where: { $0.name == "ids" }) else { return try await self.base.send(request, timeout: timeout) }
+            let body =
+                #"{"error":{"message":"(#200) Requires permission to access this object","type":"OAuthException","code":200,"fbtrace_id":"T"}}"#
+            return GraphHTTPResponse(status: 403, body: Array(body.utf8))
+        }
+    }
+
+    @Test func creativesTheTokenMayNotReadAreSkippedAndRemembered() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first).id
+            let hidden = try #require(h.sandbox.creativeID(ofAd: ad))
+            h.sandbox.hideCreative(hidden)
+            let engine = h.engine(over: DenyingMultiIDTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock)))
+            let report = try await engine.sync(.entitiesOnly())
+            #expect(report.outcome == .succeeded, "\(report.accounts.compactMap(\.error))")
+            #expect(try await h.store.adCreatives.get(id: hidden) == nil)
+            let state = try #require(try await h.store.syncState.load(accountID: String(account.dropFirst(4)), stream: "adcreatives")?.state)
+            #expect(state.rawValue.contains(hidden))
+            h.sandbox.resetStats()
+            _ = try await engine.sync(.entitiesOnly())
+            #expect(h.sandbox.stats.calls("GET /?ids") == 0)
+        }
+    }
 }
