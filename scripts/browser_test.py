@@ -301,6 +301,61 @@ def conversions_check(page, checks, db, base, account_path, account_id, level, s
     )
     print("screenshot: " + page.screenshot(os.path.join(shots, "account-7d-click.png")))
 
+def check_creatives(page, db, base, account, since, until, shots, checks):
+    """The creative gallery: every creative, figures equal the database, server-side sorting, UTM links, the ad page."""
+    path = "/accounts/%s/creatives?since=%s&until=%s" % (account[0], since, until)
+    page.goto(base + path)
+    cards_js = (
+        "JSON.stringify([...document.querySelectorAll('article.creative')].map(a => ({id: a.dataset.id,"
+        "img: (a.querySelector('img.thumb') || {}).alt || (a.querySelector('[role=img]') || {getAttribute: () => ''}).getAttribute('aria-label'),"
+        "link: (a.querySelector('.clink a') || {}).href || '',"
+        "m: Object.fromEntries([...a.querySelectorAll('dd[data-metric]')].map(d => [d.dataset.metric, d.dataset.value]))})))"
+    )
+    cards = json.loads(page.evaluate(cards_js))
+    stored = {r[0]: r for r in db.execute(
+        "SELECT id, link_url, url_tags FROM ad_creatives WHERE account_id=?", (account[1],))}
+    checks.expect(len(cards) == min(60, len(stored)) and len(cards) > 0, "the gallery shows every creative", "%d of %d" % (len(cards), len(stored)))
+    spend = {}
+    for creative_id, value in db.execute(
+        "SELECT a.creative_id, s.spend FROM performance_snapshots s JOIN ads a ON a.id = s.object_id WHERE s.account_id=? "
+        "AND s.level='ad' AND s.breakdown_key='' AND s.date_start>=? AND s.date_start<=? AND s.date_stop=s.date_start",
+        (account[1], since, until),
+    ):
+        spend[creative_id] = spend.get(creative_id, Decimal(0)) + Decimal(value or "0")
+    shown = {c["id"]: Decimal(c["m"].get("spend") or "0") for c in cards}
+    checks.expect(
+        all(shown[i] == spend.get(i, Decimal(0)) for i in shown), "every card's spend equals the database's ad-level sum"
+    )
+    checks.expect(
+        [shown[c["id"]] for c in cards] == sorted(shown.values(), reverse=True), "cards are sorted by spend, highest first"
+    )
+    checks.expect(all(c["img"] for c in cards), "every thumbnail has alt text (or a labelled placeholder)")
+    tagged = [c for c in cards if stored[c["id"]][2]]
+    checks.expect(
+        bool(tagged) and all(c["link"].endswith(stored[c["id"]][2]) for c in tagged),
+        "links carry the creative's UTM url_tags",
+        str([c["link"] for c in tagged[:2]]),
+    )
+    page.submit_and_wait("document.querySelector('nav.sortbar a[data-sort=cpa]').click()")
+    by_cpa = json.loads(page.evaluate(cards_js))
+    cpas = [Decimal(c["m"]["cpa"]) for c in by_cpa if c["m"].get("cpa")]
+    checks.expect(
+        "sort=cpa" in page.evaluate("location.search") and cpas == sorted(cpas) and len(cpas) > 0,
+        "sorting by CPA puts the cheapest purchase first",
+        str(cpas[:5]),
+    )
+    print("screenshot: " + page.screenshot(os.path.join(shots, "creatives.png")))
+    page.viewport(390, 900, True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    checks.expect(width <= 400, "the gallery fits a 390 px wide phone screen", "scrollWidth %s" % width)
+    page.viewport(1280, 900)
+    ad = db.execute(
+        "SELECT id, creative_id FROM ads WHERE account_id=? AND creative_id IS NOT NULL ORDER BY id LIMIT 1", (account[1],)
+    ).fetchone()
+    page.goto(base + "/ads/" + ad[0])
+    shown_creative = page.evaluate("(document.querySelector('article.creative') || {dataset: {}}).dataset.id || ''")
+    checks.expect(shown_creative == ad[1], "the ad page shows the ad's creative", "%s vs %s" % (shown_creative, ad[1]))
+
 
 def main():
     # SIGTERM (the shell script's trap, CI's timeout) unwinds through `finally`, which closes Chromium.
@@ -508,6 +563,8 @@ def main():
 
         # 6b. Attribution window selector: purchases, CPA and ROAS under 7-day click equal performance_conversions.
         conversions_check(page, checks, db, base, account_path, account[1], level, shots)
+        # 6c. The creative gallery and the ad page's creative.
+        check_creatives(page, db, base, account, shown["since"], shown["until"], shots, checks)
 
         # 7. Sync runs: failures with Meta's message and fbtrace_id.
         page.goto(base + "/sync-runs?outcome=failed")

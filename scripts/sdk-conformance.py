@@ -15,6 +15,7 @@ from datetime import datetime
 
 from facebook_business.adobjects.adaccount import AdAccount
 from facebook_business.adobjects.adaccountuser import AdAccountUser
+from facebook_business.adobjects.adcreative import AdCreative
 from facebook_business.adobjects.adreportrun import AdReportRun
 from facebook_business.adobjects.campaign import Campaign
 from facebook_business.api import FacebookAdsApi, FacebookRequestError, FacebookSession
@@ -154,6 +155,43 @@ def _():
     error = failures[0].error()
     expect(isinstance(error, FacebookRequestError) and error.api_error_code() == 100, f"failure error {error}")
     expect(after["batch_operations"] - before["batch_operations"] == 2, "each batch operation counts as a call")
+
+
+CREATIVE_FIELDS = [
+    "id", "account_id", "name", "title", "body", "object_type", "status", "call_to_action_type", "image_hash", "image_url",
+    "thumbnail_url", "video_id", "url_tags", "link_url", "effective_object_story_id", "object_story_spec", "asset_feed_spec",
+]
+
+
+@check("get_ad_creatives pages every ad's creative with the SDK's AdCreative fields (video, carousel, UTM tags)")
+def _():
+    ads = list(account.get_ads(fields=["creative"], params={"limit": 500, "effective_status": ALL_STATUSES + ["ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED"]}))
+    before = calls("GET /act_{id}/adcreatives")
+    creatives = list(account.get_ad_creatives(fields=CREATIVE_FIELDS, params={"limit": 7}))
+    pages = calls("GET /act_{id}/adcreatives") - before
+    ids = [c["id"] for c in creatives]
+    expect(all(isinstance(c, AdCreative) for c in creatives), "items are not AdCreative objects")
+    expect(len(ids) == len(set(ids)), "duplicate creatives across pages")
+    expect({a["creative"]["id"] for a in ads} <= set(ids), "an ad's creative is missing from the edge")
+    expect(pages == -(-len(ids) // 7), f"{pages} pages for {len(ids)} creatives at limit 7")
+    expect(set(CREATIVE_FIELDS) >= set(creatives[0].keys()), f"unexpected fields {set(creatives[0].keys()) - set(CREATIVE_FIELDS)}")
+    videos = [c for c in creatives if c.get("video_id")]
+    carousels = [c for c in creatives if c.get("asset_feed_spec")]
+    expect(videos and carousels, f"{len(videos)} video and {len(carousels)} carousel creatives")
+    expect(all(c["object_story_spec"]["video_data"]["video_id"] == c["video_id"] for c in videos), "video_data.video_id differs")
+    expect(any("utm_source=" in (c.get("url_tags") or "") for c in creatives), "no UTM url_tags")
+    expect(all(c["status"] in AdCreative.Status.__dict__.values() for c in creatives), "status outside the SDK's enum")
+    one = AdCreative(ids[0]).api_get(fields=["name", "title"])
+    expect(one["name"] == creatives[0]["name"] and set(one.keys()) == {"id", "name", "title"}, f"node read {dict(one)}")
+
+
+@check("get_ad_images / get_ad_videos list the media the creatives use")
+def _():
+    creatives = list(account.get_ad_creatives(fields=["image_hash", "video_id"], params={"limit": 500}))
+    images = {i["hash"] for i in account.get_ad_images(fields=["hash", "url", "width", "height", "name"], params={"limit": 500})}
+    videos = {v["id"] for v in account.get_ad_videos(fields=["id", "title", "length", "picture"], params={"limit": 500})}
+    expect({c["image_hash"] for c in creatives if c.get("image_hash")} <= images, "an image hash is missing from adimages")
+    expect({c["video_id"] for c in creatives if c.get("video_id")} <= videos, "a video is missing from advideos")
 
 
 @check("FacebookRequestError carries code 190 for a bad token")

@@ -179,6 +179,9 @@ extension GraphSandbox {
         } else if let run = state.reportRuns[first] {
             head = "/{report_run}"
             account = run.accountIndex
+        } else if let ad = world.creativeAd(first) {
+            head = "/{creative}"
+            account = world.nodes[ad].accountIndex
         } else if first.hasPrefix("act_") {
             head = "/act_{id}"
         } else {

@@ -41,6 +41,9 @@ extension GraphSandbox {
                         nextQuery: r.parameters
                     )
                 )
+            case "adcreatives", "adimages", "advideos":
+                guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
+                return .json(try renderer.mediaEdge(c[1], account: a, field: nil))
             case "insights":
                 return try self.insights(r, pre: pre, account: a, scopeNode: nil, basePath: "/\(account.id)/insights", renderer: &renderer, now: now)
             case "subscribed_apps":
@@ -86,6 +89,10 @@ extension GraphSandbox {
                 throw GraphErrorSpec.nonexistingField(c[1], nodeType: node.kind.graphTypeName)
             }
         }
+        if let ad = world.creativeAd(first) {
+            guard c.count == 1, r.method == .get else { throw GraphErrorSpec.unsupportedPost(first) }
+            return .json(try renderer.renderCreative(ofAd: ad, renderer.selection()))
+        }
         if let run = self.state.withLock({ $0.reportRuns[first] }) {
             return try self.reportRunRoute(r, run: run, renderer: &renderer, now: now)
         }
@@ -118,7 +125,7 @@ extension GraphSandbox {
         }
         let ids = idsText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let world = renderer.world
-        let missing = ids.filter { world.index[$0] == nil && $0 != "me" && $0 != world.userID }
+        let missing = ids.filter { world.index[$0] == nil && world.creativeAd($0) == nil && $0 != "me" && $0 != world.userID }
         if !missing.isEmpty {
             throw GraphErrorSpec(code: 803, message: "(#803) Some of the aliases you requested do not exist: \(missing.joined(separator: ","))")
         }
@@ -128,7 +135,12 @@ extension GraphSandbox {
             switch world.index[id] {
             case .account(let a)?: members.append(JSONMember(id, try renderer.renderAccount(a, selection)))
             case .node(let i)?: members.append(JSONMember(id, try renderer.renderNode(i, selection)))
-            case nil: members.append(JSONMember(id, try renderer.renderUser(selection)))
+            case nil:
+                if let ad = world.creativeAd(id) {
+                    members.append(JSONMember(id, try renderer.renderCreative(ofAd: ad, selection)))
+                } else {
+                    members.append(JSONMember(id, try renderer.renderUser(selection)))
+                }
             }
         }
         return .json(.object(members))

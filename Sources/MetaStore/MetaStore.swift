@@ -48,6 +48,14 @@ public struct MetaStore: Sendable {
     public var adSets: EntityRepository<AdSetRow> { EntityRepository(executor: self.executor) }
     /// `ads`.
     public var ads: EntityRepository<AdRow> { EntityRepository(executor: self.executor) }
+    /// `ad_creatives`.
+    public var adCreatives: EntityRepository<AdCreativeRow> { EntityRepository(executor: self.executor) }
+    /// `ad_images`.
+    public var adImages: EntityRepository<AdImageRow> { EntityRepository(executor: self.executor) }
+    /// `ad_videos`.
+    public var adVideos: EntityRepository<AdVideoRow> { EntityRepository(executor: self.executor) }
+    /// Creatives ranked by their ads' performance (``CreativePerformanceReadModel``).
+    public var creativePerformance: CreativePerformanceReadModel { CreativePerformanceReadModel(executor: self.executor) }
     /// `performance_snapshots`.
     public var snapshots: EntityRepository<PerformanceSnapshotRow> { EntityRepository(executor: self.executor) }
     /// `performance_actions` (actions per insights row, action type and attribution window).
@@ -108,9 +116,26 @@ public struct MetaStore: Sendable {
         }
     }
 
+    /// Writes one page of creatives (and/or media) and its checkpoint in one transaction.
+    public func commitCreativesPage(
+        creatives: [AdCreativeRow] = [],
+        images: [AdImageRow] = [],
+        videos: [AdVideoRow] = [],
+        checkpoint: SyncCheckpoint?
+    ) async throws {
+        if let checkpoint { try SyncStateRepository.validate(checkpoint) }
+        try await self.transaction { tx in
+            try await tx.adCreatives.upsert(creatives)
+            try await tx.adImages.upsert(images)
+            try await tx.adVideos.upsert(videos)
+            if let checkpoint { try await tx.syncState.save(checkpoint) }
+        }
+    }
+
     /// Every table of the schema, in documentation order.
     public static let tables = [
-        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "performance_snapshots", "performance_actions", "sync_runs", "sync_state",
+        "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
+        "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states",
     ]
 
@@ -125,8 +150,8 @@ public struct MetaStore: Sendable {
         }
     }
 
-    /// A SHA-256 over every row of the mirrored tables (`ad_accounts`, `campaigns`, `ad_sets`, `ads`,
-    /// `performance_snapshots`, `performance_actions`) in key order, leaving out `excludedColumns` (by default the bookkeeping times
+    /// A SHA-256 over every row of the mirrored tables (`ad_accounts`, `campaigns`, `ad_sets`, `ads`, `ad_creatives`,
+    /// `ad_images`, `ad_videos`, `performance_snapshots`, `performance_actions`) in key order, leaving out `excludedColumns` (by default the bookkeeping times
     /// `first_seen_at` and `synced_at`), so "sync twice = identical data" is one comparison.
     public func digest(excludingColumns excludedColumns: Set<String> = ["first_seen_at", "synced_at"]) async throws -> String {
         var hasher = SHA256()
@@ -141,6 +166,9 @@ public struct MetaStore: Sendable {
         try add(try await self.campaigns.all())
         try add(try await self.adSets.all())
         try add(try await self.ads.all())
+        try add(try await self.adCreatives.all())
+        try add(try await self.adImages.all())
+        try add(try await self.adVideos.all())
         try add(try await self.snapshots.all())
         try add(try await self.actions.all())
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -140,5 +140,11 @@ import Testing
         try Self.check(SyncCheckpoint(accountID: "1", stream: "ads", updatedAt: T.t0))
         try Self.check(SyncRunRow(kind: "full", connectionID: "c", accountID: "1", startedAt: T.t0, finishedAt: T.t0, error: "e"))
         try Self.check(SyncRunRow(kind: "full", startedAt: T.t0))
+        try Self.check(CreativeStoreTests.creative("c1", hash: "h", video: "v"))
+        try Self.check(AdCreativeRow(id: "c2", accountID: "1", syncedAt: T.t0))
+        try Self.check(AdImageRow(accountID: "1", hash: "h", name: "n", url: "u", width: 1, height: 2, raw: json, syncedAt: T.t0))
+        try Self.check(AdImageRow(accountID: "1", hash: "h", syncedAt: T.t0))
+        try Self.check(AdVideoRow(id: "v", accountID: "1", title: "t", length: "1.5", picture: "p", raw: json, syncedAt: T.t0))
+        try Self.check(AdVideoRow(id: "v", accountID: "1", syncedAt: T.t0))
     }
 }

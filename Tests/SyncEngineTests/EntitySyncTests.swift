@@ -84,7 +84,7 @@ import Testing
             h.sandbox.resetStats()
             let report = try await h.engine.sync(.entitiesOnly())
             #expect(report.outcome == .succeeded)
-            #expect(h.sandbox.stats.graphCalls == 4)
+            #expect(h.sandbox.stats.graphCalls == 4)  // discovery and the 3 entity edges (creatives: read in full daily)
             #expect(try await h.store.campaigns.get(id: renamed)?.name == "Renamed campaign")
             #expect(try await h.store.ads.get(id: deleted)?.effectiveStatus == "DELETED")
             #expect(try await h.store.adSets.get(id: archived)?.effectiveStatus == "ARCHIVED")

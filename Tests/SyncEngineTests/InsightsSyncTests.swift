@@ -74,6 +74,8 @@ import Testing
             func pages(_ rows: Int) -> Int { max(1, (rows + 499) / 500) }
             var bound = pages(try await h.store.adAccounts.count())
             bound += pages(try await h.store.campaigns.count()) + pages(try await h.store.adSets.count()) + pages(try await h.store.ads.count())
+            // Creatives: their edge, and one read of both media edges (images and videos nested in one account read).
+            bound += pages(try await h.store.adCreatives.count()) + 1
             let snapshots = try await h.store.snapshots.all()
             for level in [PerformanceSnapshotRow.Level.campaign, .adset, .ad] {
                 bound += pages(snapshots.filter { $0.level == level }.count)

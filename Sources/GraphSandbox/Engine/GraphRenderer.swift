@@ -29,7 +29,7 @@ struct GraphRenderer {
     static let accountFields: Set<String> = [
         "id", "account_id", "name", "currency", "timezone_name", "timezone_id", "timezone_offset_hours_utc", "account_status", "disable_reason",
         "amount_spent", "balance", "spend_cap", "min_daily_budget", "created_time", "business", "owner", "is_personal", "age", "capabilities",
-        "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights",
+        "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights", "adcreatives", "adimages", "advideos",
     ]
     static let campaignFields: Set<String> = [
         "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy", "daily_budget",
@@ -133,6 +133,8 @@ struct GraphRenderer {
                 )
             case "insights":
                 value = try self.nestedInsights(account: a, scopeNode: nil, field: field, basePath: "/\(account.id)/insights")
+            case "adcreatives", "adimages", "advideos":
+                value = try self.mediaEdge(field.name, account: a, field: field)
             default: value = nil
             }
             if let value { members.append(JSONMember(field.name, value)) }

@@ -16,6 +16,10 @@ struct SandboxWorld: Sendable {
     var lateConversions: [Int: [Int: Int]] = [:]
     /// The first day with insights data in each account's zone (reference day − days).
     var firstDataDay: [Int] = []
+    /// Creatives left out of `/act_X/adcreatives` (as if removed from the library or owned by another account) but still
+    /// readable by id, and creatives that no longer exist at all (see `GraphSandbox+Creatives.swift`).
+    var hiddenCreatives: Set<String> = []
+    var goneCreatives: Set<String> = []
     let seed: UInt64
     let userID: String
     let userName: String

@@ -214,3 +214,41 @@ extension EntityRepository where Row == PerformanceSnapshotRow {
         }
     }
 }
+
+extension EntityRepository where Row == AdCreativeRow {
+    /// The creative with this Graph id, if stored.
+    public func get(id: String) async throws -> AdCreativeRow? { try await self.list(where: "id", equals: id).first }
+    /// The creatives of an ad account (numeric id), ordered by id.
+    public func list(accountID: String) async throws -> [AdCreativeRow] { try await self.list(where: "account_id", equals: accountID) }
+
+    /// The creative ids that stored ads of an account (numeric id) refer to but `ad_creatives` lacks (deleted creatives,
+    /// creatives of another account), ordered.
+    public func missingReferencedIDs(accountID: String) async throws -> [String] {
+        try await self.executor.read { sql in
+            let rows = try await sql.raw(
+                """
+                SELECT DISTINCT a.creative_id AS id FROM ads a LEFT JOIN ad_creatives c ON c.id = a.creative_id \
+                WHERE a.account_id = \(bind: accountID) AND a.creative_id IS NOT NULL AND c.id IS NULL ORDER BY a.creative_id
+                """
+            ).all()
+            return try rows.map { try $0.decode(column: "id", as: String.self) }
+        }
+    }
+
+    /// Whether creatives of an account (numeric id) refer to an image hash missing from `ad_images` or a video missing
+    /// from `ad_videos` (then the media edges are worth a read).
+    public func referencesMissingMedia(accountID: String) async throws -> Bool {
+        try await self.executor.read { sql in
+            let rows = try await sql.raw(
+                """
+                SELECT c.id FROM ad_creatives c \
+                LEFT JOIN ad_images i ON i.account_id = c.account_id AND i.hash = c.image_hash \
+                LEFT JOIN ad_videos v ON v.id = c.video_id \
+                WHERE c.account_id = \(bind: accountID) \
+                AND ((c.image_hash IS NOT NULL AND i.hash IS NULL) OR (c.video_id IS NOT NULL AND v.id IS NULL)) LIMIT 1
+                """
+            ).all()
+            return !rows.isEmpty
+        }
+    }
+}

@@ -28,6 +28,7 @@ struct APIController: Sendable {
             .get("adsets", use: self.listAdSets)
             .get("ads", use: self.listAds)
             .get("insights", use: self.listInsights)
+            .get("creatives", use: self.listCreatives)
             .get("sync-runs", use: self.listSyncRuns)
             .get("webhook-events", use: self.listWebhookEvents)
             .get("dead-letters", use: self.listDeadLetters)

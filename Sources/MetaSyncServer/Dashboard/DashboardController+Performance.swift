@@ -218,7 +218,8 @@ extension DashboardController {
             account: account,
             crumbs: crumbs,
             details: [ad.creativeID.map { "creative \($0)" }].compactMap { $0 },
-            children: nil
+            children: nil,
+            creative: try await self.creativeCard(for: ad, request: request, currency: account?.currency, formatter: formatter)
         )
     }
 
@@ -234,7 +235,8 @@ extension DashboardController {
         children: (
             level: PerformanceSnapshotRow.Level, caption: String, kind: String, parentColumn: String,
             rows: [(id: String, name: String, status: String?, path: String)]
-        )?
+        )?,
+        creative: DashboardView.CreativeCard? = nil
     ) async throws -> Response {
         let range = try await self.range(request, accountID: object.accountID)
         let sort = Sort(request)
@@ -302,7 +304,8 @@ extension DashboardController {
             status: .delivery(object.status),
             details: details,
             performance: performance,
-            table: table
+            table: table,
+            creative: creative
         )
         return self.renderer.render("object", page)
     }

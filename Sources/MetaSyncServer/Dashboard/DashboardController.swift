@@ -13,7 +13,8 @@ import MetaStore
 /// | `POST /logout` | clears the session cookie |
 /// | `GET /` | overview: connections, accounts, gauges, recent runs, dead letters |
 /// | `GET /accounts/{id}` | account performance: totals, daily charts, top campaigns (`since`, `until`, `sort`, `dir`) |
-/// | `GET /campaigns/{id}`, `/adsets/{id}`, `/ads/{id}` | drill-down, each with its chart, status and children |
+/// | `GET /accounts/{id}/creatives` | creative gallery with spend, CTR, CPA, ROAS (`since`, `until`, `sort`, `dir`) |
+/// | `GET /campaigns/{id}`, `/adsets/{id}`, `/ads/{id}` | drill-down, each with its chart, status and children (ads: their creative) |
 /// | `GET /sync-runs` | sync run history (`outcome`, `page`) |
 struct DashboardController: Sendable {
     let configuration: ServerConfiguration
@@ -65,6 +66,7 @@ struct DashboardController: Sendable {
             .add(middleware: DashboardAuthMiddleware<AppRequestContext>(sessions: self.sessions, now: self.now))
         pages.get("/", use: self.overview)
         pages.get("accounts/{id}", use: self.account)
+        pages.get("accounts/{id}/creatives", use: self.creatives)
         pages.get("campaigns/{id}", use: self.campaign)
         pages.get("adsets/{id}", use: self.adSet)
         pages.get("ads/{id}", use: self.ad)

@@ -21,9 +21,10 @@ struct DashboardRenderer: Sendable {
         self.library = library
     }
 
-    /// No script at all, styles inline only, forms only to this origin, never framed.
+    /// No script at all, styles inline only, images only inline or over HTTPS (creative thumbnails from Meta's CDN),
+    /// forms only to this origin, never framed.
     static let contentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The page `template` rendered with `model`.
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -19,6 +19,8 @@ enum DashboardTemplates {
         "object": object,
         "syncRuns": syncRuns,
         "message": message,
+        "creativeCard": creativeCard,
+        "creatives": creatives,
     ]
 
     static let css = """
@@ -97,7 +99,7 @@ enum DashboardTemplates {
         <html lang="{{chrome.lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex"><link rel="icon" href="data:,">
         <title>{{chrome.title}} · MetaSync</title><style>
-        """ + css + """
+        """ + css + creativeCSS + """
             </style></head>
             <body>
             <header class="top"><a class="brand" href="/">MetaSync</a>
@@ -269,6 +271,7 @@ enum DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › {{name}}</p>
         <h1>{{name}}</h1>
         <p class="meta">{{id}} · {{currency}} · {{timezone}} · {{>status}}</p>
+        <p><a href="/accounts/{{id}}/creatives" data-link="creatives">Creative gallery</a></p>
         {{#performance}}{{>performance}}{{/performance}}
         {{#table}}{{>metrics}}{{/table}}
         {{>foot}}
@@ -280,6 +283,7 @@ enum DashboardTemplates {
         <p class="crumbs">{{#crumbs}}<a href="{{href}}">{{label}}</a> › {{/crumbs}}{{name}}</p>
         <h1>{{name}}</h1>
         <p class="meta">{{kindLabel}} {{id}} · {{>status}}{{#details}} · {{.}}{{/details}}</p>
+        {{#creative}}<section aria-label="Creative"><h2>Creative</h2>{{>creativeCard}}</section>{{/creative}}
         {{#performance}}{{>performance}}{{/performance}}
         {{#table}}{{>metrics}}{{/table}}
         {{>foot}}

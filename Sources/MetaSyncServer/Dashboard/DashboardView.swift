@@ -215,6 +215,8 @@ enum DashboardView {
         var details: [String]
         var performance: Performance
         var table: MetricsTable?
+        /// The ad's creative (ad pages only).
+        var creative: CreativeCard? = nil
     }
 
     struct SyncRunsPage: Sendable {

@@ -3,11 +3,11 @@ import Logging
 import MetaStore
 import SyncEngine
 
-/// ``ObjectRefresher`` over the sync engine: resolves each webhook target to a campaign, ad set or ad of a
+/// ``ObjectRefresher`` over the sync engine: resolves each webhook target to a campaign, ad set, ad or creative of a
 /// connected account and re-reads them with the engine's multi-id refresh (one request per 50 ids).
 ///
 /// A target whose level the webhook did not give (e.g. `ad_recommendations`) is looked up in the mirrored tables;
-/// creatives, unknown objects and accounts no connection can see are skipped (logged), not retried.
+/// unknown objects and accounts no connection can see are skipped (logged), not retried.
 public struct EngineObjectRefresher: ObjectRefresher {
     private let engine: SyncEngine
     private let store: MetaStore
@@ -55,7 +55,7 @@ public struct EngineObjectRefresher: ObjectRefresher {
         case .campaign: kind = .campaign
         case .adSet: kind = .adset
         case .ad: kind = .ad
-        case .creative: return nil
+        case .creative: kind = .creative
         case .unknown: kind = nil
         }
         // The webhook said everything: no look-up.
@@ -67,6 +67,8 @@ public struct EngineObjectRefresher: ObjectRefresher {
             stored = (.adset, row.accountID)
         } else if let row = try await self.store.ads.get(id: target.objectID) {
             stored = (.ad, row.accountID)
+        } else if let row = try await self.store.adCreatives.get(id: target.objectID) {
+            stored = (.creative, row.accountID)
         } else {
             stored = nil
         }

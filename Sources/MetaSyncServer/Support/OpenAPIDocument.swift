@@ -242,6 +242,28 @@ enum OpenAPIDocument {
                           paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/creatives:
+            get:
+              tags: [api]
+              summary: Creatives of an ad account ranked by their ads' spend, ROAS, CPA or CTR over a date range.
+              description: |
+                Sums the ad-level daily insights of every stored ad using each creative. Money and ratios are exact
+                decimal strings; ctr is in percent; cpa, roas and ctr are left out without purchases, spend or impressions. Purchases use
+                Meta's purchase action types (omni_purchase, else offsite_conversion.fb_pixel_purchase, else purchase).
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
+                - {name: since, in: query, schema: {type: string, format: date}, description: Default 27 days before until.}
+                - {name: until, in: query, schema: {type: string, format: date}, description: Default the latest day with insights.}
+                - {name: sort, in: query, schema: {type: string, enum: [spend, roas, cpa, ctr], default: spend}}
+                - {name: dir, in: query, schema: {type: string, enum: [asc, desc], default: desc}}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {description: One page of creatives., content: {application/json: {schema: {$ref: "#/components/schemas/CreativePage"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/sync-runs:
             get:
               tags: [api]
@@ -440,6 +462,44 @@ enum OpenAPIDocument {
                 last_error: {type: string}
                 created_at: {type: string, format: date-time}
                 updated_at: {type: string, format: date-time}
+            CreativePage:
+              type: object
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Creative"}}
+                since: {type: string, format: date}
+                until: {type: string, format: date}
+                sort: {type: string}
+                dir: {type: string}
+                paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
+            Creative:
+              type: object
+              properties:
+                id: {type: string}
+                account_id: {type: string}
+                name: {type: string, nullable: true}
+                title: {type: string, nullable: true}
+                body: {type: string, nullable: true}
+                object_type: {type: string, nullable: true}
+                status: {type: string, nullable: true}
+                call_to_action_type: {type: string, nullable: true}
+                image_hash: {type: string, nullable: true}
+                image_url: {type: string, nullable: true}
+                thumbnail_url: {type: string, nullable: true}
+                preview_url: {type: string, nullable: true}
+                video_id: {type: string, nullable: true}
+                url_tags: {type: string, nullable: true}
+                link_url: {type: string, nullable: true}
+                link_with_utm: {type: string, nullable: true}
+                ad_ids: {type: array, items: {type: string}}
+                currency: {type: string, nullable: true}
+                spend: {type: string}
+                impressions: {type: integer}
+                clicks: {type: integer}
+                ctr: {type: string, nullable: true}
+                purchases: {type: string}
+                purchase_value: {type: string}
+                cpa: {type: string, nullable: true}
+                roas: {type: string, nullable: true}
             WebhookNotification:
               type: object
               required: [object, entry]

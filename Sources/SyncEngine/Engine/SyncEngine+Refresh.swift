@@ -6,6 +6,9 @@ import MetaStore
 extension SyncEngine {
     /// Re-reads only the given objects and upserts them (webhook-driven freshness).
     ///
+    /// A refreshed ad whose creative changed (another `creative.id` than stored) or is not stored yet gets its creative
+    /// read too, in one more multi-id request per chunk (creatives' content cannot be edited in Meta: a new creative
+    /// is a new id, so an unchanged id needs no read).
     /// Ids of one kind are coalesced into multi-id reads, `GET /?ids=a,b,…&fields=…` (up to
     /// ``SyncConfiguration/refreshChunkSize`` ids per request: one HTTP request instead of one per object; Meta
     /// counts one call per id). When Graph rejects a multi-id read because an id no longer exists (#803), the chunk
@@ -52,10 +55,15 @@ extension SyncEngine {
                     let (objects, gone) = try await self.readObjects(chunk, kind: kind, caller: caller)
                     missing += gone
                     let rows = EntityMapper.rows(objects, kind: kind, account: account, syncedAt: self.time.now())
+                    let stale = try await self.creativesToRefresh(rows.ads)
                     try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: nil)
                     if rows.count > 0 { rowsByTable[kind.table, default: 0] += rows.count }
+                    missing += try await self.refreshCreatives(stale, account: account, caller: caller, rowsByTable: &rowsByTable)
                 }
             }
+            var seenCreatives = Set<String>()
+            let creativeIDs = targets.filter { $0.kind == .creative && seenCreatives.insert($0.id).inserted }.map(\.id)
+            missing += try await self.refreshCreatives(creativeIDs, account: account, caller: caller, rowsByTable: &rowsByTable)
         } catch {
             try? await self.store.syncRuns.finish(
                 id: run.id,
@@ -86,7 +94,12 @@ extension SyncEngine {
 
     /// One multi-id read; on #803 (an id is gone) the same ids as one batch. Returns the objects and the ids not found.
     func readObjects(_ ids: [String], kind: EntityKind, caller: GraphCaller) async throws -> ([JSONValue], [String]) {
-        let fields = GraphParameters().fields(kind.fields)
+        try await self.readObjects(ids, fields: kind.fields, caller: caller)
+    }
+
+    /// ``readObjects(_:kind:caller:)`` with explicit fields (creatives).
+    func readObjects(_ ids: [String], fields selection: GraphFields, caller: GraphCaller) async throws -> ([JSONValue], [String]) {
+        let fields = GraphParameters().fields(selection)
         do {
             let json = try await caller.get("/", parameters: fields.setting("ids", ids.joined(separator: ",")), cost: ids.count)
             let objects = ids.compactMap { json[$0] }

@@ -289,6 +289,11 @@ extension SyncEngine {
                     try await self.syncEntities(kind, streamContext)
                     run.markFinished(kind.stream)
                 }
+                if self.configuration.syncsCreatives, !run.isFinished(Self.creativesStream) {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                    try await self.syncCreatives(streamContext)
+                    run.markFinished(Self.creativesStream)
+                }
             }
             if request.performance {
                 for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {

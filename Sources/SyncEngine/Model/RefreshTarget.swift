@@ -7,6 +7,8 @@ public struct RefreshTarget: Sendable, Hashable {
     /// The kind of object, which decides the fields read and the table written.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case campaign, adset, ad
+        /// An ad creative (`ad_creatives`), e.g. from an `in_process_ad_objects` change with level `CREATIVE`.
+        case creative
     }
 
     /// Graph id.

@@ -70,6 +70,13 @@ public struct SyncConfiguration: Sendable {
     /// Whether a lease holder is a dead process of this host, whose lease is taken over at once instead of after its
     /// expiry (default ``SyncLeaseHolder/isGone(_:localHost:current:currentPID:)``; tests inject their own).
     public var leaseHolderIsGone: @Sendable (String) -> Bool
+    /// How long a full read of `/act_X/adcreatives` stays fresh (default 24 h). Within it an incremental sync reads only
+    /// the creatives new ads point at (by id), since AdCreative has no `updated_time` to filter on; `--full` always reads
+    /// the edge.
+    public var creativesFullReadInterval: Duration
+    /// Read creatives and their media with the entities (default true). Only `metasync bench sync` turns it off, to
+    /// measure what creatives cost; it is not a user setting.
+    public var syncsCreatives: Bool
 
     public init(
         concurrency: Int = 4,
@@ -114,6 +121,8 @@ public struct SyncConfiguration: Sendable {
         self.leaseTTL = .seconds(120)
         self.leaseHolder = SyncLeaseHolder.process
         self.leaseHolderIsGone = { SyncLeaseHolder.isGone($0) }
+        self.syncsCreatives = true
+        self.creativesFullReadInterval = .seconds(86_400)
     }
 
     /// The heartbeat period of a lease: a third of ``leaseTTL`` (at least 10 ms).

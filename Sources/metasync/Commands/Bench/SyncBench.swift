@@ -15,8 +15,9 @@ struct SyncBench: AsyncParsableCommand {
         abstract: "Sync sandbox workloads (W30, W1, incremental, memory at W1 and 10×W1) and print calls, bound, time, rows/s, peak memory.",
         discussion: """
             Each workload runs the SyncEngine against the in-process GraphSandbox (SandboxTransport, no sockets) into a \
-            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge and every \
-            insights level (at least one call each). The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
+            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge (adcreatives \
+            included, plus one media read) and every insights level (at least one call each). W30 also runs without \
+            creatives, to show what they cost. The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
             /{campaign}/adsets per campaign, /{adset}/ads per ad set, /{object}/insights per object and level (limit 100 \
             everywhere); it only counts calls. Peak memory is VmHWM, reset before each workload (/proc/self/clear_refs). \
             Use a release build.
@@ -45,14 +46,19 @@ struct SyncBench: AsyncParsableCommand {
         print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
         if self.only == "all" || self.only == "w30" {
             for latency in [0, 150] {
-                let result = try await Self.engineRun(
-                    shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
-                    levels: [.ad],
-                    latency: .milliseconds(latency),
-                    windows: windows,
-                    logger: logger
-                )
-                Self.printLine("W30 1×10×5×4 ad, \(latency) ms", result)
+                // First as the product was before this round (no attribution windows, no creatives), then with both: the
+                // same build's figures, so the cost of windows and creatives is the difference.
+                for full in [false, true] {
+                    let result = try await Self.engineRun(
+                        shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
+                        levels: [.ad],
+                        latency: .milliseconds(latency),
+                        windows: full ? windows : [],
+                        logger: logger,
+                        creatives: full
+                    )
+                    Self.printLine("W30 1×10×5×4 ad, \(latency) ms" + (full ? "" : ", no windows/creatives"), result)
+                }
             }
         }
         if self.only == "all" || self.only == "w1" {
@@ -190,7 +196,8 @@ struct SyncBench: AsyncParsableCommand {
         latency: Duration,
         windows: [String],
         logger: Logger,
-        incremental: Bool = false
+        incremental: Bool = false,
+        creatives: Bool = true
     ) async throws -> Result {
         let sandbox = self.sandbox(shape, latency: latency)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-syncbench-\(UUID().uuidString).sqlite").path
@@ -207,6 +214,7 @@ struct SyncBench: AsyncParsableCommand {
                 appSecret: GraphSecret(sandbox.configuration.appSecret)
             )
             configuration.attributionWindows = windows
+            configuration.syncsCreatives = creatives
             let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
             let engine = SyncEngine(
                 client: self.client(sandbox, transport: timing, logger: logger),
@@ -264,7 +272,8 @@ struct SyncBench: AsyncParsableCommand {
         report.rowsByTable.filter { $0.key != PerformanceActionRow.tableName }.values.reduce(0, +)
     }
 
-    /// Σ⌈rows / 500⌉ (at least 1) over discovery, every account's entity edges and insights levels.
+    /// Σ⌈rows / 500⌉ (at least 1) over discovery, every account's entity edges (creatives included, plus one media read)
+    /// and insights levels.
     static func lowerBound(store: MetaStore, levels: [PerformanceSnapshotRow.Level]) async throws -> Int {
         func pages(_ rows: Int) -> Int { max(1, (rows + 499) / 500) }
         let accounts = try await store.adAccounts.all()
@@ -273,6 +282,15 @@ struct SyncBench: AsyncParsableCommand {
             try await store.database.withSQL { sql in
                 for table in ["campaigns", "ad_sets", "ads"] {
                     bound += pages(try await Self.count(sql, table: table, accountID: account.accountID, level: nil))
+                }
+                // Creatives: their edge, and one read of both media edges when there is any media.
+                let creatives = try await Self.count(sql, table: "ad_creatives", accountID: account.accountID, level: nil)
+                if creatives > 0 {
+                    bound += pages(creatives)
+                    let media =
+                        try await Self.count(sql, table: "ad_images", accountID: account.accountID, level: nil)
+                        + Self.count(sql, table: "ad_videos", accountID: account.accountID, level: nil)
+                    if media > 0 { bound += 1 }
                 }
                 for level in levels {
                     bound += pages(try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: level.rawValue))
