@@ -212,6 +212,22 @@ public final class GraphSandbox: Sendable {
         }
     }
 
+    /// Makes `token` (default: ``accessToken``) expire `days` from now, and optionally its data access after
+    /// `dataAccessDays`: `debug_token` then reports them, for "expiring" tests.
+    public func makeAccessTokenExpiring(_ token: String? = nil, inDays days: Double, dataAccessDays: Double? = nil) {
+        let now = self.configuration.now()
+        self.state.withLock { s in
+            let key = token ?? self.accessToken
+            s.tokens[key]?.expiresAt = now.addingTimeInterval(days * 86_400)
+            if let dataAccessDays { s.tokens[key]?.dataAccessExpiresAt = now.addingTimeInterval(dataAccessDays * 86_400) }
+        }
+    }
+
+    /// The `config_id` of the login dialogs opened so far, in order (nil for classic `scope` dialogs).
+    public var loginDialogConfigIDs: [String?] {
+        self.state.withLock { s in s.codes.values.sorted { $0.issuedAt < $1.issuedAt }.map(\.configID) }
+    }
+
     /// Revokes `token` entirely (calls then fail with 190 "Invalid OAuth access token").
     public func revokeAccessToken(_ token: String) {
         _ = self.state.withLock { $0.tokens.removeValue(forKey: token) }

@@ -207,6 +207,7 @@ struct MetaSyncServer: Sendable {
                 queries: self.queries,
                 syncTrigger: self.dependencies.syncTrigger,
                 webhookQueue: self.configuration.webhookQueue,
+                expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints

@@ -38,6 +38,7 @@ enum SyncRuntime {
     ) -> SyncConfiguration {
         var configuration = SyncConfiguration()
         configuration.leaseTTL = settings.leaseTTL
+        configuration.expiringWarning = .seconds(settings.tokenExpiringDays * 86_400)
         if let levels { configuration.levels = levels }
         if let concurrency { configuration.concurrency = max(concurrency, 1) }
         if let sandbox {
