@@ -118,7 +118,7 @@ import Testing
 }
 
 @Suite struct TokenLifecycleSandboxTests {
-    private static func debug(_ sandbox: GraphSandbox, _ token: String) async throws -> JSONValue {
+    private static func debug(_ sandbox: GraphSandbox, _ token: String) async throws -> SandboxJSON {
         let response = await sandbox.send(.get, "/v25.0/debug_token", [("input_token", token)], token: sandbox.appAccessToken)
         return try #require(response.json?["data"])
     }
@@ -142,7 +142,7 @@ import Testing
         let expiring = try await Self.debug(sandbox, user)
         #expect(expiring["expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 5 * 86_400)
         #expect(expiring["data_access_expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 2 * 86_400)
-        #expect(expiring["is_valid"]?.boolValue == true)
+        #expect(expiring["is_valid"] == .bool(true))
     }
 
     @Test func theDialogAcceptsAFacebookLoginForBusinessConfigID() async throws {

@@ -173,7 +173,8 @@ import Testing
     private func start(_ client: some TestClientProtocol) async throws -> (query: [String: String], cookie: String) {
         let cookie = try await DashboardClient.login(client)
         let response = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
-        let components = try #require(URLComponents(string: try #require(response.headers[.location])))
+        let location = try #require(response.headers[.location])
+        let components = try #require(URLComponents(string: location))
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] { query[item.name] = item.value }
         return (query, cookie)

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import GraphAPI
 import Logging
 
 extension MetaSyncSettings {
