@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import GraphAPI
 import MetaSyncServer
-@testable import MetaStore
 import SyncEngine
 import Testing
 
+@testable import MetaStore
 @testable import metasync
 
 @Suite struct TokenSettingsTests {

@@ -175,7 +175,8 @@ extension SyncEngine {
     /// or long-lived token cannot be extended that way); the connection is marked `expired` and the hook throws, so
     /// that connection's other accounts stop without spending calls while other connections go on.
     func tokenRejected(connectionID: String, error: GraphError) async throws -> String {
-        let reason = "The token was rejected by Graph (code \(error.code ?? 190)\(error.subcode.map { ", subcode \($0)" } ?? "")). "
+        let reason =
+            "The token was rejected by Graph (code \(error.code ?? 190)\(error.subcode.map { ", subcode \($0)" } ?? "")). "
             + "Reconnect the account (the login flow replaces the token in place)."
         try await self.markConnectionExpired(connectionID, reason: reason)
         throw ConnectionTokenProvider.Unusable(reason: reason)

@@ -134,7 +134,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 let rows = report.rowsByTable.values.reduce(0, +)
                 print("Purged \(report.accounts.count) ad account(s) and \(rows) mirrored row(s).")
                 if !report.keptAccounts.isEmpty {
-                    print("Kept \(report.keptAccounts.count) ad account(s) another connection reaches: \(report.keptAccounts.joined(separator: ", ")).")
+                    print(
+                        "Kept \(report.keptAccounts.count) ad account(s) another connection reaches: \(report.keptAccounts.joined(separator: ", "))."
+                    )
                 }
             }
         }
@@ -153,7 +155,9 @@ struct ConnectionsCommand: AsyncParsableCommand {
             ])
             switch status {
             case .expiring:
-                notes.append("\(row.id): expiring \(row.renewBy.map { ExpiryText.describe($0) } ?? "soon") — re-connect it (dashboard /connect, or `connections add` with a new token).")
+                notes.append(
+                    "\(row.id): expiring \(row.renewBy.map { ExpiryText.describe($0) } ?? "soon") — re-connect it (dashboard /connect, or `connections add` with a new token)."
+                )
             case .expired, .revoked:
                 notes.append("\(row.id): \(status.rawValue)\(row.statusReason.map { " — \($0)" } ?? "") Re-connect it to resume its accounts.")
             case .active:
