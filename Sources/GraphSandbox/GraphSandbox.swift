@@ -33,11 +33,13 @@ public final class GraphSandbox: Sendable {
         let token = configuration.accessToken ?? Self.derivedToken(seed: configuration.seed)
         self.accessToken = token
         var state = SandboxState(world: SandboxWorld(configuration: configuration), rng: SandboxRandom(seed: configuration.seed ^ 0x5EED_FA17))
+        // A system user's token by default (no expiry); a long-lived user token with `accessTokenExpiresInDays`.
+        let expiresInDays = configuration.accessTokenExpiresInDays
         state.tokens[token] = SandboxState.Token(
-            type: "SYSTEM_USER",
+            type: expiresInDays == nil ? "SYSTEM_USER" : "USER",
             userID: state.world.userID,
             issuedAt: configuration.referenceDate.addingTimeInterval(-86_400 * 10),
-            expiresAt: nil,
+            expiresAt: expiresInDays.map { configuration.now().addingTimeInterval($0 * 86_400) },
             scopes: ["ads_read", "ads_management", "business_management", "public_profile"]
         )
         self.state = Mutex(state)

@@ -145,6 +145,14 @@ import Testing
         #expect(expiring["is_valid"] == .bool(true))
     }
 
+    @Test func theConfiguredTokenCanBeAnExpiringUserToken() async throws {
+        let sandbox = Fixture.sandbox { $0.accessTokenExpiresInDays = 3 }
+        let data = try await Self.debug(sandbox, sandbox.accessToken)
+        #expect(data["type"]?.stringValue == "USER")
+        #expect(data["expires_at"]?.intValue == Int(Fixture.reference.timeIntervalSince1970) + 3 * 86_400)
+        #expect((data["data_access_expires_at"]?.intValue ?? 0) > 0)
+    }
+
     @Test func theDialogAcceptsAFacebookLoginForBusinessConfigID() async throws {
         let sandbox = Fixture.sandbox()
         let c = sandbox.configuration
