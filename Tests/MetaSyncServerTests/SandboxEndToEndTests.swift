@@ -92,6 +92,34 @@ import Testing
         }
     }
 
+    @Test(arguments: ServerBackend.all)
+    func aFacebookLoginForBusinessReconnectKeepsTheConnectionIDAgainstTheSandbox(backend: ServerBackend) async throws {
+        let now = ManualNow(Date())
+        let sandbox = Self.sandbox(now: now)
+        try await TestHarness.with(backend: backend, exchanger: Self.exchanger(sandbox)) { base in
+            var harness = base
+            harness.configuration.oauthConfigID = "1122334455"
+            let store = base.store
+            try await harness.application().test(.router) { client in
+                let (first, cookie) = try await self.authorize(client, sandbox: sandbox)
+                #expect(try await client.execute(uri: first, method: .get, headers: [.cookie: cookie]).status == .seeOther)
+                let connected = try #require(try await store.connections.all().first)
+                let firstToken = try await store.connections.accessToken(connectionID: connected.id)
+                now.advance(by: 55 * 86_400)
+                // Re-connect: the same Meta user runs the flow again.
+                let (second, secondCookie) = try await self.authorize(client, sandbox: sandbox)
+                #expect(try await client.execute(uri: second, method: .get, headers: [.cookie: secondCookie]).status == .seeOther)
+                let connections = try await store.connections.all()
+                #expect(connections.map(\.id) == [connected.id])
+                #expect(try await store.connections.accessToken(connectionID: connected.id) != firstToken)
+                #expect((connections.first?.expiresAt ?? .distantPast) > now.date.addingTimeInterval(59 * 86_400))
+            }
+            #expect(sandbox.loginDialogConfigIDs == ["1122334455", "1122334455"])
+            // Per flow: the code exchange and the short-lived → long-lived exchange; a stored token is never re-exchanged.
+            #expect(sandbox.stats.calls("GET /oauth/access_token") == 4)
+        }
+    }
+
     @Test func anOAuthConnectSyncsAndSubscribesTheNewAccountsToWebhooks() async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
