@@ -38,7 +38,8 @@ public struct GraphOAuthTokenExchanger: OAuthTokenExchanger {
             throw OAuthExchangeError(step: .codeExchange, message: "Meta returned no access token")
         }
         // Only a short-lived token is exchanged (reference §8.3): a Facebook Login for Business configuration may hand
-        // out a long-lived or non-expiring token directly, and re-exchanging that would not extend it.
+        // out a long-lived or non-expiring token directly, and re-exchanging that is not known to extend it
+        // (unconfirmed, reference §8.3). Whether `expires_in` is absent for non-expiring tokens is unconfirmed too (§8.2).
         let shortLifetime = short["expires_in"]?.int64Value ?? 0
         guard shortLifetime > 0, shortLifetime <= 86_400 else {
             return try await self.inspect(token: shortToken, expiresIn: shortLifetime, secrets: [code, shortToken])

@@ -12,7 +12,7 @@ extension SyncEngine {
     ///    type, expiry, data-access expiry and scopes.
     /// 2. A short-lived user token (a lifetime of at most a day, see ``isShortLived(expiresAt:issuedAt:now:)``) is
     ///    exchanged for a long-lived one when the app id and secret are configured. A long-lived token is stored as it
-    ///    is, even close to its expiry: re-exchanging it does not extend it (reference §8.3).
+    ///    is, even close to its expiry: that re-exchanging it extends it is unconfirmed, so it is not relied on (reference §8.3).
     /// 3. The token is stored encrypted; an existing connection of the same Meta user and app is updated in place
     ///    (same id), so re-adding a token never duplicates a connection.
     ///

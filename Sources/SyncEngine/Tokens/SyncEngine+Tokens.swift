@@ -11,8 +11,9 @@ extension SyncEngine {
     ///   data-access expiry and scopes;
     /// - otherwise: no call at all.
     ///
-    /// A stored token is never exchanged here: Meta does not extend a long-lived user token by re-exchanging it
-    /// (reference §8.3), so the only way to renew one is the login flow (a re-connect replaces the token in place).
+    /// A stored token is never exchanged here: that re-exchanging a long-lived user token extends it is unconfirmed
+    /// (reference §8.3: do not rely on it), so the way to renew one is the login flow (a re-connect replaces the token
+    /// in place).
     /// A token past its expiry, or one Graph calls invalid, marks the connection `expired` with the reason (only
     /// that connection's accounts stop); one that expires (or loses data access) within
     /// ``SyncConfiguration/expiringWarning`` (default 7 days) marks it `expiring` with a warning. Expired and revoked
@@ -172,8 +173,9 @@ extension SyncEngine {
     }
 
     /// The rejection hook of a run's token provider: a 190 mid-run. The stored token is not exchanged (a rejected
-    /// or long-lived token cannot be extended that way); the connection is marked `expired` and the hook throws, so
-    /// that connection's other accounts stop without spending calls while other connections go on.
+    /// token cannot be, and a long-lived one is not known to be extended that way); the connection is marked
+    /// `expired` and the hook throws, so that connection's other accounts stop without spending calls while other
+    /// connections go on.
     func tokenRejected(connectionID: String, error: GraphError) async throws -> String {
         let reason =
             "The token was rejected by Graph (code \(error.code ?? 190)\(error.subcode.map { ", subcode \($0)" } ?? "")). "

@@ -19,7 +19,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
             discussion: """
                 The token is checked with debug_token (app id and secret from METASYNC_APP_ID / METASYNC_APP_SECRET), \
                 exchanged for a long-lived one when it is short-lived (hours) and the app secret is known, encrypted \
-                with the vault key, and stored. A long-lived token is never re-exchanged (Meta does not extend it): \
+                with the vault key, and stored. A long-lived token is never re-exchanged (Meta does not document that it extends it): \
                 before it expires, add a new token (or re-connect through `metasync serve`) and the same connection \
                 is updated in place. For production, use a system-user token (it does not expire). Example:
 
