@@ -69,21 +69,7 @@ extension SyncEngine {
         let dataAccessExpiresAt = facts.map(\.dataAccessExpiresAt) ?? row.dataAccessExpiresAt
         let (status, message) = self.lifecycleStatus(expiresAt: expiresAt, dataAccessExpiresAt: dataAccessExpiresAt, now: now)
         if let facts {
-            row = try await self.store.connections.save(
-                id: row.id,
-                metaUserID: facts.userID ?? row.metaUserID,
-                appID: facts.appID ?? row.appID,
-                accessToken: token,
-                tokenType: facts.type ?? row.tokenType,
-                expiresAt: expiresAt,
-                dataAccessExpiresAt: dataAccessExpiresAt,
-                issuedAt: facts.issuedAt ?? row.issuedAt,
-                scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
-                status: status,
-                statusReason: message,
-                lastCheckedAt: now,
-                now: now
-            )
+            row = try await self.save(facts, of: row, token: token, status: status, message: message, now: now)
         } else if status != row.status || message != row.statusReason {
             try await self.store.connections.updateStatus(id: row.id, status: status, reason: message, now: now)
         }
@@ -96,6 +82,32 @@ extension SyncEngine {
         state.dataAccessExpiresAt = dataAccessExpiresAt
         state.scopes = facts?.scopes ?? row.scopeList
         return state
+    }
+
+    /// Stores what `debug_token` said about a connection's (unchanged) token, with its judged status.
+    private func save(
+        _ facts: TokenFacts,
+        of row: MetaConnectionRow,
+        token: String,
+        status: MetaConnectionRow.Status,
+        message: String?,
+        now: Date
+    ) async throws -> MetaConnectionRow {
+        try await self.store.connections.save(
+            id: row.id,
+            metaUserID: facts.userID ?? row.metaUserID,
+            appID: facts.appID ?? row.appID,
+            accessToken: token,
+            tokenType: facts.type ?? row.tokenType,
+            expiresAt: facts.expiresAt,
+            dataAccessExpiresAt: facts.dataAccessExpiresAt,
+            issuedAt: facts.issuedAt ?? row.issuedAt,
+            scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
+            status: status,
+            statusReason: message,
+            lastCheckedAt: now,
+            now: now
+        )
     }
 
     /// `active`, or `expiring` with a warning when the token or data access ends within the warning period.
