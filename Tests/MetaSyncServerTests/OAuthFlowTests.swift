@@ -255,6 +255,12 @@ import Testing
                 #expect(query["scope"] == nil)
                 #expect(query["response_type"] == "code")
                 #expect(query["override_default_response_type"] == "true")
+                #expect(query["auth_type"] == nil)
+                let cookie = try await DashboardClient.login(client)
+                let renew = try await client.execute(uri: "/connect?reauthorize=1", method: .get, headers: [.cookie: cookie])
+                let location = try #require(renew.headers[.location])
+                #expect(location.contains("auth_type=reauthorize"))
+                #expect(location.contains("config_id=987654321"))
             }
         }
     }

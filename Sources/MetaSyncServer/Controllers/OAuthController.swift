@@ -72,7 +72,11 @@ struct OAuthController: Sendable {
                 message: "Connecting needs a dashboard session (sign in at /login) or the API: POST /api/connect with the API key"
             )
         }
-        guard let location = try await self.authorizeURL(binding: Self.sessionBinding(session)) else { return Self.notConfiguredPage() }
+        // `?reauthorize=1` (the banner of a connection whose data access lapses) asks Meta to renew data access.
+        let reauthorize = request.uri.queryParameters["reauthorize"] == "1"
+        guard let location = try await self.authorizeURL(binding: Self.sessionBinding(session), reauthorize: reauthorize) else {
+            return Self.notConfiguredPage()
+        }
         self.logger.info("oauth flow started", metadata: ["via": "dashboard"])
         return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }
@@ -87,7 +91,7 @@ struct OAuthController: Sendable {
     }
 
     /// The login dialog URL with a new state bound to `binding`; nil when OAuth is not configured.
-    private func authorizeURL(binding: String) async throws -> String? {
+    private func authorizeURL(binding: String, reauthorize: Bool = false) async throws -> String? {
         guard let appID = self.configuration.appID, self.configuration.appSecret != nil, self.exchanger != nil else { return nil }
         let state = try await self.states.issue(browser: binding)
         var items = [("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state)]
@@ -98,6 +102,8 @@ struct OAuthController: Sendable {
         } else {
             items += [("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code")]
         }
+        // Data access lapses separately from the token; the dialog renews it with auth_type=reauthorize (reference §8.3).
+        if reauthorize { items.append(("auth_type", "reauthorize")) }
         let dialog = self.configuration.loginDialogURL
         return dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
     }

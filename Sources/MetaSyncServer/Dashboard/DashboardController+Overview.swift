@@ -135,7 +135,14 @@ extension DashboardController {
         case .revoked:
             text = "\(who) was revoked (the app was removed on Facebook); its mirrored data is kept. Re-connect to resume."
         }
-        return DashboardView.TokenBanner(id: row.id, kind: status == .expiring ? "notice" : "error", text: text, href: "/connect")
+        // When data access lapses first, the dialog is asked to renew it (auth_type=reauthorize).
+        let dataAccessFirst = row.dataAccessExpiresAt.map { access in row.expiresAt.map { access < $0 } ?? true } ?? false
+        return DashboardView.TokenBanner(
+            id: row.id,
+            kind: status == .expiring ? "notice" : "error",
+            text: text,
+            href: status == .expiring && dataAccessFirst ? "/connect?reauthorize=1" : "/connect"
+        )
     }
 
     /// The UTC calendar day of a moment.
