@@ -30,23 +30,29 @@ extension GraphSandbox {
             return .json(.object([JSONMember("access_token", .string(self.appAccessToken)), JSONMember("token_type", .string("bearer"))]))
         case "fb_exchange_token":
             guard let old = r.parameter("fb_exchange_token") else { throw GraphErrorSpec.invalidParameter("Missing fb_exchange_token parameter.") }
-            let token: String = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> String in
+            let (token, lifetime) = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> (String, Int) in
                 guard let record = s.tokens[old] else { throw GraphErrorSpec.invalidToken }
                 if let expires = record.expiresAt, expires <= now { throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires)) }
+                // Exchanging a token that is already long-lived is not known to extend it (reference §8.3,
+                // unconfirmed): the sandbox answers with a token that keeps the old expiry, so a client that
+                // "refreshes" this way gains nothing, and its tests can see it.
+                let extended = now.addingTimeInterval(TimeInterval(Self.longLivedSeconds))
+                let alreadyLong = record.expiresAt.map { $0.timeIntervalSince(record.issuedAt) > 86_400 } ?? false
+                let expiresAt = alreadyLong ? (record.expiresAt ?? extended) : extended
                 let token = self.newToken(&s, kind: "LL")
                 s.tokens[token] = SandboxState.Token(
                     type: record.type == "SYSTEM_USER" ? "SYSTEM_USER" : "USER",
                     userID: record.userID,
                     issuedAt: now,
-                    expiresAt: now.addingTimeInterval(TimeInterval(Self.longLivedSeconds)),
+                    expiresAt: expiresAt,
                     scopes: record.scopes
                 )
-                return token
+                return (token, Int(expiresAt.timeIntervalSince(now)))
             }
             return .json(
                 .object([
                     JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
-                    JSONMember("expires_in", .int(Self.longLivedSeconds)),
+                    JSONMember("expires_in", .int(lifetime)),
                 ])
             )
         default:

@@ -89,6 +89,10 @@ import Testing
         #expect(await sandbox.send(.get, "/v25.0/me", token: "SHORT").errorSubcode == 463)
         #expect(await sandbox.send(.get, "/v25.0/me", token: long).status == 200)
         #expect(await sandbox.send(.get, "/v25.0/oauth/access_token", query, token: nil).errorCode == 190)
+        // Re-exchanging the long-lived token does not extend it.
+        let again = [("grant_type", "fb_exchange_token"), ("client_id", c.appID), ("client_secret", c.appSecret), ("fb_exchange_token", long)]
+        let reexchanged = await sandbox.send(.get, "/v25.0/oauth/access_token", again, token: nil)
+        #expect(reexchanged.json?["expires_in"]?.intValue == 5_183_944 - 7_200)
     }
 
     @Test func clientCredentialsAndDebugToken() async throws {
