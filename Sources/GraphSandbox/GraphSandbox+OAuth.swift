@@ -30,23 +30,29 @@ extension GraphSandbox {
             return .json(.object([JSONMember("access_token", .string(self.appAccessToken)), JSONMember("token_type", .string("bearer"))]))
         case "fb_exchange_token":
             guard let old = r.parameter("fb_exchange_token") else { throw GraphErrorSpec.invalidParameter("Missing fb_exchange_token parameter.") }
-            let token: String = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> String in
+            let (token, lifetime) = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> (String, Int) in
                 guard let record = s.tokens[old] else { throw GraphErrorSpec.invalidToken }
                 if let expires = record.expiresAt, expires <= now { throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires)) }
+                // Exchanging a token that is already long-lived is not known to extend it (reference §8.3,
+                // unconfirmed): the sandbox answers with a token that keeps the old expiry, so a client that
+                // "refreshes" this way gains nothing, and its tests can see it.
+                let extended = now.addingTimeInterval(TimeInterval(Self.longLivedSeconds))
+                let alreadyLong = record.expiresAt.map { $0.timeIntervalSince(record.issuedAt) > 86_400 } ?? false
+                let expiresAt = alreadyLong ? (record.expiresAt ?? extended) : extended
                 let token = self.newToken(&s, kind: "LL")
                 s.tokens[token] = SandboxState.Token(
                     type: record.type == "SYSTEM_USER" ? "SYSTEM_USER" : "USER",
                     userID: record.userID,
                     issuedAt: now,
-                    expiresAt: now.addingTimeInterval(TimeInterval(Self.longLivedSeconds)),
+                    expiresAt: expiresAt,
                     scopes: record.scopes
                 )
-                return token
+                return (token, Int(expiresAt.timeIntervalSince(now)))
             }
             return .json(
                 .object([
                     JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
-                    JSONMember("expires_in", .int(Self.longLivedSeconds)),
+                    JSONMember("expires_in", .int(lifetime)),
                 ])
             )
         default:
@@ -121,7 +127,7 @@ extension GraphSandbox {
         data += [
             JSONMember("type", .string(record.type)),
             JSONMember("application", .string("MetaSync Sandbox App")),
-            JSONMember("data_access_expires_at", .int(record.type == "SYSTEM_USER" ? 0 : Int(record.issuedAt.timeIntervalSince1970) + 90 * 86_400)),
+            JSONMember("data_access_expires_at", .int(Self.dataAccessExpiry(of: record))),
             JSONMember("expires_at", .int(record.expiresAt.map { Int($0.timeIntervalSince1970) } ?? 0)),
             JSONMember("is_valid", .bool(!expired)),
             JSONMember("issued_at", .int(Int(record.issuedAt.timeIntervalSince1970))),
@@ -143,6 +149,13 @@ extension GraphSandbox {
         return .json(.object([JSONMember("data", .object(data))]))
     }
 
+    /// `data_access_expires_at` of a token: 0 for system users (never), else the test's value or 90 days after issue.
+    static func dataAccessExpiry(of record: SandboxState.Token) -> Int {
+        if record.type == "SYSTEM_USER" { return 0 }
+        if let date = record.dataAccessExpiresAt { return Int(date.timeIntervalSince1970) }
+        return Int(record.issuedAt.timeIntervalSince1970) + 90 * 86_400
+    }
+
     /// The login-dialog stand-in (`GET /vNN.0/dialog/oauth`): redirects at once to `redirect_uri` with `code` and
     /// `state` (`…?code=…&state=…#_=_`), or with the denial parameters when configured to deny or when the request
     /// carries `sandbox_action=deny`.
@@ -158,6 +171,12 @@ extension GraphSandbox {
         guard let redirect = r.parameter("redirect_uri"), redirect.hasPrefix("http") else {
             return page(400, "URL blocked: the redirect_uri is missing or not an absolute URL.")
         }
+        // Facebook Login for Business sends config_id instead of scope (reference §8.1); the sandbox grants the same
+        // permissions either way, and refuses a config_id that is not a numeric id.
+        let configID = r.parameter("config_id")
+        if let configID, configID.isEmpty || !configID.allSatisfy(\.isNumber) {
+            return page(400, "Invalid config_id: use the numeric id of a Facebook Login for Business configuration.")
+        }
         let state = r.parameter("state")
         var items: [(String, String)]
         if self.configuration.loginDialogDenies || r.parameter("sandbox_action") == "deny" {
@@ -168,7 +187,7 @@ extension GraphSandbox {
                 let code =
                     "AQ" + String(SandboxRandom.hash(self.configuration.seed, UInt64(serial), 201), radix: 36)
                     + String(SandboxRandom.hash(self.configuration.seed, UInt64(serial), 202), radix: 36)
-                s.codes[code] = SandboxState.Code(redirectURI: redirect, issuedAt: now, used: false)
+                s.codes[code] = SandboxState.Code(redirectURI: redirect, issuedAt: now, used: false, configID: configID)
                 return code
             }
             items = [("code", code)]

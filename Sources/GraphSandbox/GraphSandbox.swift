@@ -33,11 +33,13 @@ public final class GraphSandbox: Sendable {
         let token = configuration.accessToken ?? Self.derivedToken(seed: configuration.seed)
         self.accessToken = token
         var state = SandboxState(world: SandboxWorld(configuration: configuration), rng: SandboxRandom(seed: configuration.seed ^ 0x5EED_FA17))
+        // A system user's token by default (no expiry); a long-lived user token with `accessTokenExpiresInDays`.
+        let expiresInDays = configuration.accessTokenExpiresInDays
         state.tokens[token] = SandboxState.Token(
-            type: "SYSTEM_USER",
+            type: expiresInDays == nil ? "SYSTEM_USER" : "USER",
             userID: state.world.userID,
             issuedAt: configuration.referenceDate.addingTimeInterval(-86_400 * 10),
-            expiresAt: nil,
+            expiresAt: expiresInDays.map { configuration.now().addingTimeInterval($0 * 86_400) },
             scopes: ["ads_read", "ads_management", "business_management", "public_profile"]
         )
         self.state = Mutex(state)
@@ -210,6 +212,22 @@ public final class GraphSandbox: Sendable {
         self.state.withLock { s in
             s.tokens[token ?? self.accessToken]?.expiresAt = when
         }
+    }
+
+    /// Makes `token` (default: ``accessToken``) expire `days` from now, and optionally its data access after
+    /// `dataAccessDays`: `debug_token` then reports them, for "expiring" tests.
+    public func makeAccessTokenExpiring(_ token: String? = nil, inDays days: Double, dataAccessDays: Double? = nil) {
+        let now = self.configuration.now()
+        self.state.withLock { s in
+            let key = token ?? self.accessToken
+            s.tokens[key]?.expiresAt = now.addingTimeInterval(days * 86_400)
+            if let dataAccessDays { s.tokens[key]?.dataAccessExpiresAt = now.addingTimeInterval(dataAccessDays * 86_400) }
+        }
+    }
+
+    /// The `config_id` of the login dialogs opened so far, in order (nil for classic `scope` dialogs).
+    public var loginDialogConfigIDs: [String?] {
+        self.state.withLock { s in s.codes.values.sorted { $0.issuedAt < $1.issuedAt }.map(\.configID) }
     }
 
     /// Revokes `token` entirely (calls then fail with 190 "Invalid OAuth access token").

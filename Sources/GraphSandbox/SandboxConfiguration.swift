@@ -48,6 +48,10 @@ public struct SandboxConfiguration: Sendable {
     public var usage: SandboxUsageLimits
     /// After this many Graph calls the configured access token expires (190/463), to test expiry mid-run.
     public var accessTokenExpiresAfterCalls: Int?
+    /// When set, the configured access token is a long-lived *user* token that expires this many days after start
+    /// (its data access 90 days after issue) instead of a non-expiring system-user token: for "expiring" demos and
+    /// tests. Default nil.
+    public var accessTokenExpiresInDays: Double? = nil
     /// The newest Graph version, reported in `facebook-api-version` for unversioned calls.
     public var graphVersion: String
     /// Versions below `v<minimumVersion>.0` fail with 2635 (deprecated Ads API version).

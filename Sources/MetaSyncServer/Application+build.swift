@@ -209,6 +209,7 @@ struct MetaSyncServer: Sendable {
                 governor: self.dependencies.governor,
                 webhookQueue: self.configuration.webhookQueue,
                 primaryConversion: self.configuration.primaryConversion,
+                expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints

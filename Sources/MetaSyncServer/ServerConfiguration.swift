@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     public var loginDialogURL: String
     /// The permissions asked for (default `ads_read,ads_management,business_management`).
     public var oauthScopes: [String]
+    /// A Facebook Login for Business configuration id (reference §8.1): when set the login dialog sends `config_id`
+    /// (the configuration names the permissions and the token type) instead of `scope`. Default nil (classic scopes).
+    public var oauthConfigID: String?
     /// How long an OAuth `state` stays valid (default 10 minutes).
     public var oauthStateLifetime: Duration
     /// Where the browser goes after a successful connection (default `/`, the dashboard).
@@ -56,7 +59,8 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     /// How long acknowledged (`done`) webhook queue items are kept before the worker deletes them (default 7 days;
     /// `nil` keeps them forever). The events themselves stay in `webhook_events`.
     public var webhookQueueRetention: Duration?
-    /// Days before token expiry at which a connection counts as `expiring` in `/health` (default 7).
+    /// Days before token (or data-access) expiry at which a connection counts as `expiring` in `/health`, the API and
+    /// the dashboard banner (default 7; `token.expiring_days`).
     public var expiringWithinDays: Int
     /// The locale of the dashboard's numbers, money and dates (e.g. `de_DE`); nil (default) uses the browser's
     /// `Accept-Language`, then `en_US`.
@@ -136,6 +140,7 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
         self.loginDialogURL = loginDialogURL
         self.oauthScopes = oauthScopes
         self.oauthStateLifetime = oauthStateLifetime
+        self.oauthConfigID = nil
         self.dashboardPath = dashboardPath
         self.secureCookies = secureCookies ?? self.publicBaseURL.lowercased().hasPrefix("https://")
         self.maxWebhookBodyBytes = maxWebhookBodyBytes

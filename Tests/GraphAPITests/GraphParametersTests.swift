@@ -59,6 +59,9 @@ import Testing
         let defaults = GraphConfiguration(environment: ["METASYNC_GRAPH_URL": ""])
         #expect(defaults.baseURL == "https://graph.facebook.com")
         #expect(defaults.version == "v25.0")
-        #expect(defaults.proofMode == .timestamped)
+        #expect(defaults.proofMode == .classic)
+        #expect(GraphConfiguration.ProofMode(setting: "plain") == .classic)
+        #expect(GraphConfiguration.ProofMode(setting: "Timestamped") == .timestamped)
+        #expect(GraphConfiguration.ProofMode(setting: "hmac") == nil)
     }
 }

@@ -15,10 +15,11 @@ import Testing
         )
     }
 
-    @Test func everyCallCarriesTokenAndTimestampedProof() async throws {
+    @Test func timestampedProofIsOptIn() async throws {
         let transport = ScriptedTransport()
         var configuration = Harness.configuration()
         configuration.version = "v25.0"
+        configuration.proofMode = .timestamped
         let client = GraphClient(
             configuration: configuration,
             transport: transport,
@@ -36,10 +37,10 @@ import Testing
         #expect(request.parameter("appsecret_proof") == "0943656144c8dc500e0b0eebc514e5d58337c0422ce9d3d0b61978e650c96b45")
     }
 
-    @Test func classicProofAndPostFormBody() async throws {
+    @Test func plainProofByDefaultAndPostFormBody() async throws {
         let transport = ScriptedTransport([.ok(#"{"success":true}"#)])
-        var configuration = Harness.configuration()
-        configuration.proofMode = .classic
+        let configuration = Harness.configuration()
+        #expect(configuration.proofMode == .classic)
         let client = GraphClient(configuration: configuration, transport: transport, budget: nil, metrics: RecordingMetrics())
         let answer = try await client.post("/120200000000001", parameters: ["status": "PAUSED"], context: Harness.context())
         #expect(answer["success"] == .bool(true))

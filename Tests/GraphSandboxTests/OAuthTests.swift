@@ -89,6 +89,10 @@ import Testing
         #expect(await sandbox.send(.get, "/v25.0/me", token: "SHORT").errorSubcode == 463)
         #expect(await sandbox.send(.get, "/v25.0/me", token: long).status == 200)
         #expect(await sandbox.send(.get, "/v25.0/oauth/access_token", query, token: nil).errorCode == 190)
+        // Re-exchanging the long-lived token does not extend it.
+        let again = [("grant_type", "fb_exchange_token"), ("client_id", c.appID), ("client_secret", c.appSecret), ("fb_exchange_token", long)]
+        let reexchanged = await sandbox.send(.get, "/v25.0/oauth/access_token", again, token: nil)
+        #expect(reexchanged.json?["expires_in"]?.intValue == 5_183_944 - 7_200)
     }
 
     @Test func clientCredentialsAndDebugToken() async throws {
@@ -114,5 +118,74 @@ import Testing
         #expect(expired.json?["data"]?["is_valid"] == .bool(false))
         #expect(expired.json?["data"]?["error"]?["subcode"]?.intValue == 463)
         #expect(await sandbox.send(.get, "/v25.0/me", token: appToken).status == 400)
+    }
+}
+
+@Suite struct TokenLifecycleSandboxTests {
+    private static func debug(_ sandbox: GraphSandbox, _ token: String) async throws -> SandboxJSON {
+        let response = await sandbox.send(.get, "/v25.0/debug_token", [("input_token", token)], token: sandbox.appAccessToken)
+        return try #require(response.json?["data"])
+    }
+
+    @Test func debugTokenReportsExpiriesFaithfullyForUserAndSystemUserTokens() async throws {
+        let sandbox = Fixture.sandbox()
+        let now = sandbox.configuration.now()
+        // The configured token is a system user's: neither the token nor its data access expires (0 = never).
+        let system = try await Self.debug(sandbox, sandbox.accessToken)
+        #expect(system["type"]?.stringValue == "SYSTEM_USER")
+        #expect(system["expires_at"]?.intValue == 0)
+        #expect(system["data_access_expires_at"]?.intValue == 0)
+        let user = "EAAuserfordebugtokentest0000000000000000000"
+        sandbox.registerAccessToken(user, expiresAt: now.addingTimeInterval(60 * 86_400))
+        let fresh = try await Self.debug(sandbox, user)
+        #expect(fresh["type"]?.stringValue == "USER")
+        #expect(fresh["expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 60 * 86_400)
+        #expect(fresh["data_access_expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 90 * 86_400)
+        // A test can make it "expiring": both numbers move, and the token stays valid until then.
+        sandbox.makeAccessTokenExpiring(user, inDays: 5, dataAccessDays: 2)
+        let expiring = try await Self.debug(sandbox, user)
+        #expect(expiring["expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 5 * 86_400)
+        #expect(expiring["data_access_expires_at"]?.intValue == Int(now.timeIntervalSince1970) + 2 * 86_400)
+        #expect(expiring["is_valid"] == .bool(true))
+    }
+
+    @Test func theConfiguredTokenCanBeAnExpiringUserToken() async throws {
+        let sandbox = Fixture.sandbox { $0.accessTokenExpiresInDays = 3 }
+        let data = try await Self.debug(sandbox, sandbox.accessToken)
+        #expect(data["type"]?.stringValue == "USER")
+        #expect(data["expires_at"]?.intValue == Int(Fixture.reference.timeIntervalSince1970) + 3 * 86_400)
+        #expect((data["data_access_expires_at"]?.intValue ?? 0) > 0)
+    }
+
+    @Test func theDialogAcceptsAFacebookLoginForBusinessConfigID() async throws {
+        let sandbox = Fixture.sandbox()
+        let c = sandbox.configuration
+        let redirect = "https://app.example/oauth/callback"
+        let dialog = await sandbox.send(
+            .get,
+            "/v25.0/dialog/oauth",
+            [
+                ("client_id", c.appID), ("redirect_uri", redirect), ("state", "s"), ("config_id", "123456789"), ("response_type", "code"),
+                ("override_default_response_type", "true"),
+            ],
+            token: nil
+        )
+        #expect(dialog.status == 302)
+        let code = try #require(OAuthTests.code(from: dialog.header("Location") ?? ""))
+        #expect(sandbox.loginDialogConfigIDs == ["123456789"])
+        let token = await sandbox.send(
+            .get,
+            "/v25.0/oauth/access_token",
+            [("client_id", c.appID), ("client_secret", c.appSecret), ("redirect_uri", redirect), ("code", code)],
+            token: nil
+        )
+        #expect(token.json?["access_token"]?.stringValue != nil)
+        let bad = await sandbox.send(
+            .get,
+            "/v25.0/dialog/oauth",
+            [("client_id", c.appID), ("redirect_uri", redirect), ("config_id", "not-a-number")],
+            token: nil
+        )
+        #expect(bad.status == 400)
     }
 }

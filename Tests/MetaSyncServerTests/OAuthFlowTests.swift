@@ -168,3 +168,100 @@ import Testing
         }
     }
 }
+
+@Suite struct TokenLifecycleServerTests {
+    private func start(_ client: some TestClientProtocol) async throws -> (query: [String: String], cookie: String) {
+        let cookie = try await DashboardClient.login(client)
+        let response = try await client.execute(uri: "/connect", method: .get, headers: [.cookie: cookie])
+        let location = try #require(response.headers[.location])
+        let components = try #require(URLComponents(string: location))
+        var query: [String: String] = [:]
+        for item in components.queryItems ?? [] { query[item.name] = item.value }
+        return (query, cookie)
+    }
+
+    /// A connection of Meta user 10001 (the fake exchanger's user) whose token expires in 3 days, with an account.
+    private static func seedExpiring(_ harness: TestHarness, status: MetaConnectionRow.Status = .active) async throws {
+        try await harness.store.connections.save(
+            id: "conn-old",
+            metaUserID: "10001",
+            appID: TestHarness.appID,
+            accessToken: "EAAB-old-token",
+            tokenType: "USER",
+            expiresAt: harness.now.date.addingTimeInterval(3 * 86_400),
+            dataAccessExpiresAt: nil,
+            scopes: ["ads_read"],
+            status: status,
+            now: harness.now.date
+        )
+        try await harness.store.adAccounts.upsert([
+            AdAccountRow(id: "act_111", accountID: "111", connectionID: "conn-old", name: "Acme", syncedAt: harness.now.date)
+        ])
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func anExpiringTokenShowsInTheAPIAndAsADashboardBanner(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend, exchanger: FakeExchanger()) { harness in
+            try await Self.seedExpiring(harness)
+            try await harness.application().test(.router) { client in
+                let api = try await client.execute(uri: "/api/connections", method: .get, headers: TestHarness.authorized)
+                let item = try #require((try api.json()["data"] as? [[String: Any]])?.first)
+                // Stored as active, judged now: it expires within the 7-day warning.
+                #expect(item["status"] as? String == "expiring")
+                #expect(item["reconnect_url"] as? String == "/connect")
+                #expect(item["renew_by"] as? String != nil)
+                #expect(!api.text.contains("EAAB"))
+                let cookie = try await DashboardClient.login(client)
+                let page = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+                #expect(page.text.contains(#"data-banner="token" data-id="conn-old""#))
+                #expect(page.text.contains("Re-connect"))
+            }
+        }
+    }
+
+    @Test(arguments: ServerBackend.all, [MetaConnectionRow.Status.active, .revoked])
+    func reconnectReplacesTheTokenInPlaceKeepingTheConnectionAndItsAccounts(
+        backend: ServerBackend,
+        before: MetaConnectionRow.Status
+    ) async throws {
+        try await TestHarness.with(backend: backend, exchanger: FakeExchanger()) { harness in
+            try await Self.seedExpiring(harness, status: before)
+            try await harness.application().test(.router) { client in
+                let (query, cookie) = try await self.start(client)
+                let response = try await client.execute(
+                    uri: "/oauth/callback?code=again&state=\(query["state"] ?? "")",
+                    method: .get,
+                    headers: [.cookie: cookie]
+                )
+                #expect(response.status == .seeOther)
+            }
+            let connections = try await harness.store.connections.all()
+            #expect(connections.map(\.id) == ["conn-old"])
+            #expect(connections.first?.status == .active)
+            #expect(connections.first?.expiresAt == Date(timeIntervalSince1970: 1_785_000_000))
+            #expect(try await harness.store.connections.accessToken(connectionID: "conn-old") == "EAAB-long-lived-secret-token")
+            #expect(try await harness.store.adAccounts.all().map(\.connectionID) == ["conn-old"])
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func facebookLoginForBusinessSendsConfigIDInsteadOfScope(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend, exchanger: FakeExchanger()) { base in
+            var harness = base
+            harness.configuration.oauthConfigID = "987654321"
+            try await harness.application().test(.router) { client in
+                let (query, _) = try await self.start(client)
+                #expect(query["config_id"] == "987654321")
+                #expect(query["scope"] == nil)
+                #expect(query["response_type"] == "code")
+                #expect(query["override_default_response_type"] == "true")
+                #expect(query["auth_type"] == nil)
+                let cookie = try await DashboardClient.login(client)
+                let renew = try await client.execute(uri: "/connect?reauthorize=1", method: .get, headers: [.cookie: cookie])
+                let location = try #require(renew.headers[.location])
+                #expect(location.contains("auth_type=reauthorize"))
+                #expect(location.contains("config_id=987654321"))
+            }
+        }
+    }
+}

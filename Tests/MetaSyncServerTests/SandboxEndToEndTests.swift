@@ -92,6 +92,34 @@ import Testing
         }
     }
 
+    @Test(arguments: ServerBackend.all)
+    func aFacebookLoginForBusinessReconnectKeepsTheConnectionIDAgainstTheSandbox(backend: ServerBackend) async throws {
+        let now = ManualNow(Date())
+        let sandbox = Self.sandbox(now: now)
+        try await TestHarness.with(backend: backend, exchanger: Self.exchanger(sandbox)) { base in
+            var harness = base
+            harness.configuration.oauthConfigID = "1122334455"
+            let store = base.store
+            try await harness.application().test(.router) { client in
+                let (first, cookie) = try await self.authorize(client, sandbox: sandbox)
+                #expect(try await client.execute(uri: first, method: .get, headers: [.cookie: cookie]).status == .seeOther)
+                let connected = try #require(try await store.connections.all().first)
+                let firstToken = try await store.connections.accessToken(connectionID: connected.id)
+                now.advance(by: 55 * 86_400)
+                // Re-connect: the same Meta user runs the flow again.
+                let (second, secondCookie) = try await self.authorize(client, sandbox: sandbox)
+                #expect(try await client.execute(uri: second, method: .get, headers: [.cookie: secondCookie]).status == .seeOther)
+                let connections = try await store.connections.all()
+                #expect(connections.map(\.id) == [connected.id])
+                #expect(try await store.connections.accessToken(connectionID: connected.id) != firstToken)
+                #expect((connections.first?.expiresAt ?? .distantPast) > now.date.addingTimeInterval(59 * 86_400))
+            }
+            #expect(sandbox.loginDialogConfigIDs == ["1122334455", "1122334455"])
+            // Per flow: the code exchange and the short-lived → long-lived exchange; a stored token is never re-exchanged.
+            #expect(sandbox.stats.calls("GET /oauth/access_token") == 4)
+        }
+    }
+
     @Test func anOAuthConnectSyncsAndSubscribesTheNewAccountsToWebhooks() async throws {
         let now = ManualNow(Date())
         let sandbox = Self.sandbox(now: now)
@@ -297,6 +325,66 @@ import Testing
             let newRuns = try await base.store.syncRuns.recent(limit: 100).dropLast(runsBefore)
             #expect(!newRuns.isEmpty)
             #expect(newRuns.allSatisfy { $0.kind == "refresh" })
+        }
+    }
+}
+
+/// Webhook targets of objects not stored yet are fetched (or kept in the queue), never dropped.
+@Suite struct WebhookUnstoredObjectTests {
+    @Test(arguments: ServerBackend.all)
+    func objectsOfUnknownKindNotYetStoredAreFetchedAndAccountsNotYetStoredAreRetried(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { base in
+            let sandbox = GraphSandbox(
+                configuration: SandboxConfiguration(
+                    seed: 12,
+                    accounts: 2,
+                    campaignsPerAccount: 2,
+                    adsetsPerCampaign: 2,
+                    adsPerAdset: 2,
+                    days: 3,
+                    appID: TestHarness.appID,
+                    appSecret: TestHarness.appSecret,
+                    now: base.now.closure
+                )
+            )
+            let engine = SyncEngine(
+                client: GraphClient(
+                    configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
+                    transport: SandboxTransport(sandbox: sandbox),
+                    now: base.now.closure,
+                    budget: nil,
+                    logger: TestHarness.logger
+                ),
+                store: base.store,
+                configuration: SyncConfiguration(backfillDays: 3, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
+                now: base.now.closure,
+                logger: TestHarness.logger
+            )
+            let connection = try await engine.registerConnection(accessToken: sandbox.accessToken)
+            let accounts = sandbox.accountIDs
+            let inventory = try #require(sandbox.inventory(account: accounts[0]))
+            // Only the account is stored (no sync ran): none of its objects is.
+            try await base.store.adAccounts.upsert([
+                AdAccountRow(id: accounts[0], accountID: String(accounts[0].dropFirst(4)), connectionID: connection.id, syncedAt: base.now.date)
+            ])
+            let ad = try #require(inventory.ads.first)
+            let adSet = try #require(inventory.adsets.first)
+            let refresher = EngineObjectRefresher(engine: engine, store: base.store, logger: TestHarness.logger)
+            // ad_recommendations name objects without their kind.
+            let refreshed = try await refresher.refresh(
+                [WebhookTarget(objectID: ad.id, level: .unknown), WebhookTarget(objectID: adSet.id, level: .unknown)],
+                accountID: accounts[0]
+            )
+            #expect(refreshed == 2)
+            #expect(try await base.store.ads.get(id: ad.id)?.name == ad.name)
+            #expect(try await base.store.adSets.get(id: adSet.id)?.name == adSet.name)
+
+            // An account no sync has discovered yet: the items stay queued for a retry instead of being dropped.
+            let other = try #require(sandbox.inventory(account: accounts[1])?.ads.first)
+            await #expect(throws: EngineObjectRefresher.AccountNotYetStored.self) {
+                _ = try await refresher.refresh([WebhookTarget(objectID: other.id, level: .ad)], accountID: accounts[1])
+            }
+            #expect(try await base.store.ads.get(id: other.id) == nil)
         }
     }
 }

@@ -265,7 +265,12 @@ import Testing
                 var attackers: [RawConnection] = []
                 for _ in 0..<40 {
                     let connection = try await RawConnection.open(port: port)
-                    try await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                    do {
+                        try await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                    } catch {
+                        // On a loaded machine the server may already have cut an early attacker (its header timeout
+                        // ran out while the others connected): that is the behaviour under test, not a failure.
+                    }
                     attackers.append(connection)
                 }
                 // More attackers than connection slots: a real client (on a new connection: the test client's own

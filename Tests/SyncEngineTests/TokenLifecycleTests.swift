@@ -25,15 +25,18 @@ import Testing
         }
     }
 
-    @Test func aRejectedTokenMidRunIsRefreshedOnceAndTheRunGoesOn() async throws {
+    @Test func aRejectedTokenMidRunMarksTheConnectionExpiredWithoutAnExchange() async throws {
         try await SyncHarness.run { h in
             try await h.connect()
+            let before = h.sandbox.stats.calls("GET /oauth/access_token")
             h.sandbox.enqueueFault(.tokenExpired, matching: "/campaigns", count: 1)
             let report = try await h.engine.sync(.entitiesOnly())
-            #expect(report.outcome == .succeeded)
-            let stored = try await h.store.connections.accessToken(connectionID: "conn-1")
-            #expect(stored != h.sandbox.accessToken)
-            #expect(try await h.store.connections.get(id: "conn-1")?.status == .active)
+            #expect(report.outcome != .succeeded)
+            #expect(h.sandbox.stats.calls("GET /oauth/access_token") == before)
+            #expect(try await h.store.connections.accessToken(connectionID: "conn-1") == h.sandbox.accessToken)
+            let row = try #require(try await h.store.connections.get(id: "conn-1"))
+            #expect(row.status == .expired)
+            #expect(row.statusReason?.contains("Reconnect") == true)
         }
     }
 
@@ -48,17 +51,55 @@ import Testing
         }
     }
 
-    @Test func aTokenExpiringWithinTheMarginIsExchangedBeforeTheSync() async throws {
+    @Test func aLongLivedTokenIsNeverReExchangedEvenDaysBeforeItsExpiry() async throws {
+        try await SyncHarness.run { h in
+            // Long-lived (issued now, 2 days left after a 60-day life is simulated by a 2-day lifetime > 1 day).
+            let long = "EAAlonglivedtokenforthetestsuite0000000000000"
+            h.sandbox.registerAccessToken(long, expiresAt: SyncHarness.start.addingTimeInterval(2 * 86_400))
+            let row = try await h.engine.registerConnection(accessToken: long, connectionID: "conn-1")
+            #expect(row.status == .expiring)
+            let state = try await h.engine.ensureConnectionAccessToken(connectionID: "conn-1")
+            #expect(state.status == .expiring)
+            let report = try await h.engine.sync(.entitiesOnly())
+            #expect(report.outcome == .succeeded)
+            await h.advance(.seconds(3 * 86_400))
+            let after = try await h.engine.ensureConnectionAccessToken(connectionID: "conn-1")
+            #expect(after.status == .expired)
+            #expect(after.callsUsed == 0)
+            // Not once: not at registration, not before the sync, not near or after the expiry.
+            #expect(h.sandbox.stats.calls("GET /oauth/access_token") == 0)
+            #expect(try await h.store.connections.accessToken(connectionID: "conn-1") == long)
+        }
+    }
+
+    @Test func aShortLivedTokenIsExchangedOnceAtRegistration() async throws {
         try await SyncHarness.run { h in
             let short = "EAAshortlivedtokenforthetestsuite000000000000"
-            h.sandbox.registerAccessToken(short, expiresAt: SyncHarness.start.addingTimeInterval(120))
-            try await h.engine.registerConnection(accessToken: short, connectionID: "conn-1", exchangeShortLived: false)
-            let state = try await h.engine.ensureConnectionAccessToken(connectionID: "conn-1")
-            #expect(state.exchanged)
-            #expect(state.checked)
-            #expect(state.status == .active)
-            #expect((state.expiresAt ?? .distantPast) > SyncHarness.start.addingTimeInterval(50 * 86_400))
+            h.sandbox.registerAccessToken(short, expiresAt: SyncHarness.start.addingTimeInterval(7_200))
+            let row = try await h.engine.registerConnection(accessToken: short, connectionID: "conn-1")
+            #expect(row.status == .active)
+            #expect((row.expiresAt ?? .distantPast) > SyncHarness.start.addingTimeInterval(50 * 86_400))
             #expect(try await h.store.connections.accessToken(connectionID: "conn-1") != short)
+            _ = try await h.engine.sync(.entitiesOnly())
+            #expect(h.sandbox.stats.calls("GET /oauth/access_token") == 1)
+        }
+    }
+
+    @Test func anExpiringTokenOrDataAccessShowsInCheck() async throws {
+        try await SyncHarness.run { h in
+            let user = "EAAusertokenwithdataaccessexpiry00000000000000"
+            h.sandbox.registerAccessToken(user, expiresAt: SyncHarness.start.addingTimeInterval(50 * 86_400))
+            try await h.engine.registerConnection(accessToken: user, connectionID: "conn-1")
+            #expect(try await h.engine.check().connections.first?.status == .active)
+            h.sandbox.makeAccessTokenExpiring(user, inDays: 40, dataAccessDays: 3)
+            let report = try await h.engine.check()
+            let connection = try #require(report.connections.first)
+            #expect(connection.status == .expiring)
+            #expect(report.isUsable)
+            #expect(connection.dataAccessExpiresAt == SyncHarness.start.addingTimeInterval(3 * 86_400))
+            #expect(connection.warnings.first?.contains("Data access expires") == true)
+            #expect(connection.warnings.first?.contains("Re-connect") == true)
+            #expect(try await h.store.connections.get(id: "conn-1")?.status == .expiring)
         }
     }
 
@@ -71,7 +112,6 @@ import Testing
             #expect(row.statusReason?.contains("expires") == true)
             let state = try await h.engine.ensureConnectionAccessToken(connectionID: "conn-1")
             #expect(state.status == .expiring)
-            #expect(!state.exchanged)
             #expect(state.callsUsed == 0)
         }
     }

@@ -10,10 +10,20 @@
 public struct GraphConfiguration: Sendable {
     /// How `appsecret_proof` is computed (reference §1.3).
     public enum ProofMode: String, Sendable, Hashable {
-        /// `HMAC-SHA256(app_secret, access_token + "|" + unix_time)` sent with `appsecret_time` (the current doc form).
+        /// `HMAC-SHA256(app_secret, access_token + "|" + unix_time)` sent with `appsecret_time` (the secure-requests
+        /// page's time-stamped form; opt-in with `graph.appsecret_proof = timestamped`).
         case timestamped
-        /// `HMAC-SHA256(app_secret, access_token)` (what the official SDK still sends).
+        /// `HMAC-SHA256(app_secret, access_token)`: the documented plain form, what the official SDK sends (the default).
         case classic
+
+        /// Parses a setting value: `plain` (or `classic`) or `timestamped`; nil for anything else.
+        public init?(setting: String) {
+            switch setting.lowercased() {
+            case "plain", "classic": self = .classic
+            case "timestamped": self = .timestamped
+            default: return nil
+            }
+        }
     }
 
     /// Limits of the retry policy.
@@ -82,7 +92,7 @@ public struct GraphConfiguration: Sendable {
     public var version: String
     /// The app secret; when set every call carries `appsecret_proof`.
     public var appSecret: GraphSecret?
-    /// The proof form; time-stamped by default.
+    /// The proof form; the plain form (``ProofMode/classic``) by default.
     public var proofMode: ProofMode
     /// Deadline of one HTTP exchange.
     public var requestTimeout: Duration
@@ -104,7 +114,7 @@ public struct GraphConfiguration: Sendable {
         baseURL: String = GraphConfiguration.defaultBaseURL,
         version: String = GraphConfiguration.defaultVersion,
         appSecret: GraphSecret? = nil,
-        proofMode: ProofMode = .timestamped,
+        proofMode: ProofMode = .classic,
         requestTimeout: Duration = .seconds(120),
         retry: Retry = Retry(),
         limits: Limits = Limits(),

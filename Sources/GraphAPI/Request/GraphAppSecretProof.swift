@@ -10,8 +10,9 @@ public enum GraphAppSecretProof {
     ///   - unixTime: Seconds since 1970, used by the time-stamped form. Time-stamped proofs expire after 5 minutes,
     ///     so they are computed per attempt.
     public static func parameters(token: String, secret: String, mode: GraphConfiguration.ProofMode, unixTime: Int64) -> [GraphQueryItem] {
-        // Whether the classic form is still accepted under "Require App Secret" is unconfirmed (reference §1.3, §12);
-        // the time-stamped form is the default for that reason.
+        // The plain form is the documented one and what the official SDK sends, so it is the default. Whether Meta
+        // still accepts it under "Require App Secret" on every app is unconfirmed (reference §1.3, §12); the
+        // time-stamped form stays available behind the `graph.appsecret_proof` setting.
         switch mode {
         case .classic:
             return [GraphQueryItem(name: "appsecret_proof", value: self.hmacHex(key: secret, message: token))]

@@ -10,6 +10,9 @@ struct SandboxState: Sendable {
         /// `nil` = never expires.
         var expiresAt: Date?
         var scopes: [String]
+        /// Data-access expiry set by a test; by default 90 days after `issuedAt` for user tokens, none for system
+        /// users (reference §8.3–8.4).
+        var dataAccessExpiresAt: Date?
     }
 
     /// An OAuth authorization code from the login-dialog stand-in.
@@ -17,6 +20,8 @@ struct SandboxState: Sendable {
         var redirectURI: String
         var issuedAt: Date
         var used: Bool
+        /// The Facebook Login for Business `config_id` the dialog was opened with (nil: classic `scope`).
+        var configID: String? = nil
     }
 
     /// A scripted fault waiting for a matching call.

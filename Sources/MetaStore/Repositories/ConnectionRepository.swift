@@ -55,6 +55,9 @@ public struct ConnectionRepository: Sendable {
         guard let row = try await self.get(id: connectionID) else {
             throw MetaStoreError.notFound("no connection \(connectionID)")
         }
+        guard !row.tokenCiphertext.isEmpty else {
+            throw MetaStoreError.notFound("connection \(connectionID) has no token (revoked); reconnect it")
+        }
         return try self.vault.open(SealedToken(ciphertext: row.tokenCiphertext, keyID: row.tokenKeyID), context: row.id)
     }
 
@@ -102,8 +105,9 @@ public struct ConnectionRepository: Sendable {
     /// - Returns: the number of tokens re-encrypted.
     public func reencryptAll(with vault: TokenVault, now: Date) async throws -> Int {
         try await self.executor.write { sql in
-            let rows = try await sql.select().column("*").from(MetaConnectionRow.tableName).orderBy("id")
-                .all(decoding: MetaConnectionRow.self)
+            // Revoked connections have no token left to re-encrypt.
+            let rows = try await sql.select().column("*").from(MetaConnectionRow.tableName).where("token_ciphertext", .notEqual, SQLBind(""))
+                .orderBy("id").all(decoding: MetaConnectionRow.self)
             for row in rows {
                 let sealed = try vault.reseal(SealedToken(ciphertext: row.tokenCiphertext, keyID: row.tokenKeyID), context: row.id)
                 try await sql.update(MetaConnectionRow.tableName)
@@ -117,11 +121,12 @@ public struct ConnectionRepository: Sendable {
         }
     }
 
-    /// How many stored tokens each key id encrypted (to check a rotation finished).
+    /// How many stored tokens each key id encrypted (to check a rotation finished); revoked connections (no token)
+    /// are not counted.
     public func countByKeyID() async throws -> [String: Int] {
         try await self.executor.read { sql in
             let rows = try await sql.select().column("token_key_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(MetaConnectionRow.tableName).groupBy("token_key_id").all()
+                .from(MetaConnectionRow.tableName).where("token_ciphertext", .notEqual, SQLBind("")).groupBy("token_key_id").all()
             var counts: [String: Int] = [:]
             for row in rows {
                 counts[try row.decode(column: "token_key_id", as: String.self)] = try row.decode(column: "n", as: Int.self)

@@ -88,3 +88,32 @@ extension MetaConnectionRow {
         ]
     }
 }
+
+extension MetaConnectionRow {
+    /// The status now, as every surface shows it (`metasync connections list`, the API, `/health`, the dashboard):
+    /// `revoked` and `expired` as stored; otherwise `expired` once the token's expiry has passed, `expiring` when the
+    /// token or its data access ends within `expiringWithin` seconds, else `active`.
+    public func currentStatus(now: Date, expiringWithin: TimeInterval) -> Status {
+        switch self.status {
+        case .revoked, .expired: return self.status
+        case .active, .expiring:
+            return Self.status(expiresAt: self.expiresAt, dataAccessExpiresAt: self.dataAccessExpiresAt, now: now, expiringWithin: expiringWithin)
+        }
+    }
+
+    /// The status of a usable token with these expiries: `expired` past `expiresAt`, `expiring` when the token or its
+    /// data access ends within `expiringWithin` seconds, else `active`.
+    public static func status(expiresAt: Date?, dataAccessExpiresAt: Date?, now: Date, expiringWithin: TimeInterval) -> Status {
+        if let expiresAt, expiresAt <= now { return .expired }
+        let horizon = now.addingTimeInterval(expiringWithin)
+        if let expiresAt, expiresAt <= horizon { return .expiring }
+        if let dataAccessExpiresAt, dataAccessExpiresAt <= horizon { return .expiring }
+        return .active
+    }
+
+    /// The earlier of the token's expiry and its data-access expiry: when the connection stops working unless the
+    /// user logs in again (nil: neither expires).
+    public var renewBy: Date? {
+        [self.expiresAt, self.dataAccessExpiresAt].compactMap { $0 }.min()
+    }
+}

@@ -13,6 +13,8 @@ struct APIController: Sendable {
     let governor: GraphUsageGovernor?
     let webhookQueue: String
     let primaryConversion: PrimaryConversion
+    /// Seconds before token (or data-access) expiry at which a connection shows as `expiring`.
+    let expiringWithin: TimeInterval
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -40,6 +42,10 @@ struct APIController: Sendable {
     // MARK: - DTOs
 
     /// A connection as the API shows it: never the token, its ciphertext or its key id.
+    ///
+    /// `status` is judged now (``MetaConnectionRow/currentStatus(now:expiringWithin:)``); `reconnect_url` is set when
+    /// the connection needs the login flow again (`expiring`, `expired`, `revoked`): re-running it for the same Meta
+    /// user replaces the token in place, keeping the id and the accounts.
     struct ConnectionDTO: Encodable, Sendable {
         var id: String
         var metaUserID: String
@@ -47,6 +53,8 @@ struct APIController: Sendable {
         var tokenType: String
         var status: String
         var statusReason: String?
+        var renewBy: Date?
+        var reconnectURL: String?
         var expiresAt: Date?
         var dataAccessExpiresAt: Date?
         var scopes: [String]
@@ -54,13 +62,16 @@ struct APIController: Sendable {
         var createdAt: Date
         var updatedAt: Date
 
-        init(_ row: MetaConnectionRow) {
+        init(_ row: MetaConnectionRow, now: Date, expiringWithin: TimeInterval) {
             self.id = row.id
             self.metaUserID = row.metaUserID
             self.appID = row.appID
             self.tokenType = row.tokenType
-            self.status = row.status.rawValue
+            let status = row.currentStatus(now: now, expiringWithin: expiringWithin)
+            self.status = status.rawValue
             self.statusReason = row.statusReason
+            self.renewBy = row.renewBy
+            self.reconnectURL = status == .active ? nil : "/connect"
             self.expiresAt = row.expiresAt
             self.dataAccessExpiresAt = row.dataAccessExpiresAt
             self.scopes = row.scopeList
@@ -76,6 +87,8 @@ struct APIController: Sendable {
             case tokenType = "token_type"
             case status
             case statusReason = "status_reason"
+            case renewBy = "renew_by"
+            case reconnectURL = "reconnect_url"
             case expiresAt = "expires_at"
             case dataAccessExpiresAt = "data_access_expires_at"
             case scopes
@@ -123,7 +136,8 @@ struct APIController: Sendable {
     // MARK: - Handlers
 
     @Sendable func listConnections(_ request: Request, context: AppRequestContext) async throws -> ListResponse<ConnectionDTO> {
-        ListResponse(data: try await self.store.connections.all().map(ConnectionDTO.init))
+        let now = self.now()
+        return ListResponse(data: try await self.store.connections.all().map { ConnectionDTO($0, now: now, expiringWithin: self.expiringWithin) })
     }
 
     @Sendable func listAccounts(_ request: Request, context: AppRequestContext) async throws -> Page<AdAccountRow> {

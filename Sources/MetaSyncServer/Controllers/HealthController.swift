@@ -188,15 +188,8 @@ struct HealthController: Sendable {
         return "Call budget unavailable (\(type(of: error))): Graph calls may be refused until it is reachable (check METASYNC_CALL_BUDGET)."
     }
 
-    /// A connection's status now: `revoked` and `expired` as stored; otherwise judged from its expiry.
+    /// A connection's status now (``MetaConnectionRow/currentStatus(now:expiringWithin:)``).
     static func status(of row: MetaConnectionRow, now: Date, expiringWithin: TimeInterval) -> MetaConnectionRow.Status {
-        switch row.status {
-        case .revoked, .expired: return row.status
-        case .active, .expiring:
-            guard let expiresAt = row.expiresAt else { return .active }
-            if expiresAt <= now { return .expired }
-            if expiresAt.timeIntervalSince(now) <= expiringWithin { return .expiring }
-            return .active
-        }
+        row.currentStatus(now: now, expiringWithin: expiringWithin)
     }
 }

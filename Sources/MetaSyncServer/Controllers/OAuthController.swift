@@ -72,7 +72,11 @@ struct OAuthController: Sendable {
                 message: "Connecting needs a dashboard session (sign in at /login) or the API: POST /api/connect with the API key"
             )
         }
-        guard let location = try await self.authorizeURL(binding: Self.sessionBinding(session)) else { return Self.notConfiguredPage() }
+        // `?reauthorize=1` (the banner of a connection whose data access lapses) asks Meta to renew data access.
+        let reauthorize = request.uri.queryParameters["reauthorize"] == "1"
+        guard let location = try await self.authorizeURL(binding: Self.sessionBinding(session), reauthorize: reauthorize) else {
+            return Self.notConfiguredPage()
+        }
         self.logger.info("oauth flow started", metadata: ["via": "dashboard"])
         return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
     }
@@ -87,13 +91,19 @@ struct OAuthController: Sendable {
     }
 
     /// The login dialog URL with a new state bound to `binding`; nil when OAuth is not configured.
-    private func authorizeURL(binding: String) async throws -> String? {
+    private func authorizeURL(binding: String, reauthorize: Bool = false) async throws -> String? {
         guard let appID = self.configuration.appID, self.configuration.appSecret != nil, self.exchanger != nil else { return nil }
         let state = try await self.states.issue(browser: binding)
-        let items = [
-            ("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state),
-            ("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code"),
-        ]
+        var items = [("client_id", appID), ("redirect_uri", self.configuration.oauthRedirectURI), ("state", state)]
+        if let configID = self.configuration.oauthConfigID {
+            // Facebook Login for Business: the configuration names the permissions and the token type; system-user
+            // configurations need response_type=code with override_default_response_type (reference §8.1).
+            items += [("config_id", configID), ("response_type", "code"), ("override_default_response_type", "true")]
+        } else {
+            items += [("scope", self.configuration.oauthScopes.joined(separator: ",")), ("response_type", "code")]
+        }
+        // Data access lapses separately from the token; the dialog renews it with auth_type=reauthorize (reference §8.3).
+        if reauthorize { items.append(("auth_type", "reauthorize")) }
         let dialog = self.configuration.loginDialogURL
         return dialog + (dialog.contains("?") ? "&" : "?") + items.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
     }
@@ -177,9 +187,19 @@ struct OAuthController: Sendable {
     }
 
     /// Stores (or updates) the connection of `token` and asks for its first sync (best effort).
+    ///
+    /// A re-connect (the flow re-run by the same Meta user, e.g. from the dashboard's "expiring" banner) replaces the
+    /// token of that user's existing connection in place: same connection id, same accounts, status judged afresh
+    /// (an `expired` or `revoked` connection becomes usable again).
     private func storeConnection(_ token: ExchangedToken) async throws {
         let now = self.now()
         let existing = try await self.store.connections.list(metaUserID: token.userID).first { $0.appID == token.appID || $0.appID == nil }
+        let status = MetaConnectionRow.status(
+            expiresAt: token.expiresAt,
+            dataAccessExpiresAt: token.dataAccessExpiresAt,
+            now: now,
+            expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400
+        )
         let saved = try await self.store.connections.save(
             id: existing?.id ?? UUID().uuidString.lowercased(),
             metaUserID: token.userID,
@@ -190,11 +210,18 @@ struct OAuthController: Sendable {
             dataAccessExpiresAt: token.dataAccessExpiresAt,
             issuedAt: token.issuedAt,
             scopes: token.scopes,
-            status: .active,
+            status: status,
+            statusReason: status == .expiring ? "The token or its data access expires within \(self.configuration.expiringWithinDays) days." : nil,
             lastCheckedAt: now,
             now: now
         )
-        self.logger.info("meta connection stored", metadata: ["connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)"])
+        self.logger.info(
+            "meta connection stored",
+            metadata: [
+                "connection_id": "\(saved.id)", "meta_user_id": "\(saved.metaUserID)", "reconnect": "\(existing != nil)",
+                "status": "\(status.rawValue)",
+            ]
+        )
         // Discover and mirror the new connection's accounts right away (best effort: the scheduled sync would too), and
         // have them deliver webhooks when this server receives them.
         if let trigger = self.syncTrigger {

@@ -7,10 +7,16 @@ import NIOCore
 
 /// Meta's deauthorize and data-deletion callbacks (reference §9.6) and the deletion status page.
 ///
-/// Both callbacks verify `signed_request`, delete the user's connections (with their encrypted tokens), the ad
-/// accounts discovered through them and every synced row of those accounts, and answer
-/// `{"url": <status page>, "confirmation_code": <code>}`. The request is recorded in `webhook_events` (object
-/// `deletion_request`, dedupe key `deletion:<code>`) so the status page can answer later.
+/// Both callbacks verify `signed_request` and answer `{"url": <status page>, "confirmation_code": <code>}`:
+///
+/// - **deauthorize** (the user removed the app): every connection of that user is marked `revoked` and its token
+///   deleted; the company's mirrored ads data stays (its accounts stop syncing until someone re-connects);
+/// - **data deletion**: exactly that user's connections and their personal data are removed
+///   (``ConnectionRepository/purge(connectionIDs:)``): the connection rows, their sync runs, and the accounts
+///   discovered through them with their mirrored rows, unless another connection reaches those accounts.
+///
+/// The request is recorded in `webhook_events` (object `deletion_request`, field `deauthorize` or `data_deletion`,
+/// dedupe key `deletion:<code>`) so the status page can answer later.
 ///
 /// Replays: a request whose `issued_at` is older than ``maxAge`` (or more than 5 minutes in the future, or missing) is
 /// refused with 400. The confirmation code is derived from the signed request itself (an HMAC under the app secret),
@@ -80,7 +86,18 @@ struct PlatformCallbackController: Sendable {
             self.logger.notice("platform callback repeated: answered with the recorded confirmation", metadata: ["kind": "\(kind)"])
             return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: code)
         }
-        let report = try await self.queries.deleteUserData(metaUserID: verified.userID)
+        let report: ConnectionPurgeReport
+        if kind == "deauthorize" {
+            let revoked = try await self.store.connections.revoke(
+                metaUserID: verified.userID,
+                reason: "The user removed the app on Facebook (deauthorize callback); the token was deleted. Mirrored data is kept.",
+                now: now
+            )
+            report = ConnectionPurgeReport(connections: revoked.count, accounts: [], rowsByTable: [:])
+        } else {
+            let ids = try await self.store.connections.list(metaUserID: verified.userID).map(\.id)
+            report = try await self.store.connections.purge(connectionIDs: ids)
+        }
         let record = WebhookEventRow(
             dedupeKey: "deletion:\(code)",
             object: "deletion_request",
@@ -94,9 +111,10 @@ struct PlatformCallbackController: Sendable {
         )
         _ = try await self.store.webhookEvents.record([record])
         self.logger.notice(
-            "meta user data deleted",
+            kind == "deauthorize" ? "meta user deauthorized: connections revoked, data kept" : "meta user data deleted",
             metadata: [
-                "kind": "\(kind)", "meta_user_id": "\(verified.userID)", "connections": "\(report.connections)", "confirmation_code": "\(code)",
+                "kind": "\(kind)", "meta_user_id": "\(verified.userID)", "connections": "\(report.connections)",
+                "accounts_removed": "\(report.accounts.count)", "confirmation_code": "\(code)",
             ]
         )
         return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: code)
@@ -136,11 +154,19 @@ struct PlatformCallbackController: Sendable {
             return HTMLPage(title: "Unknown request", message: "There is no deletion request with this confirmation code.")
                 .response(status: .notFound)
         }
-        let report = try? event.payload.decode(ServerQueries.DeletionReport.self)
-        let removed = report.map { r in
-            "\(r.connections) connection(s), \(r.accounts.count) ad account(s) and \(r.rowsByTable.values.reduce(0, +)) synced row(s) were removed."
-        }
+        let report = try? event.payload.decode(ConnectionPurgeReport.self)
         let when = event.processedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+        if event.field == "deauthorize" {
+            return HTMLPage(
+                title: "App access removed",
+                message: "Confirmation code \(code): on \(when) MetaSync revoked this Facebook user's connection and deleted its access token.",
+                detail: "\(report?.connections ?? 0) connection(s) revoked. Mirrored ads data was kept; a data deletion request removes it."
+            ).response(status: .ok)
+        }
+        let removed = report.map { r in
+            "\(r.connections) connection(s), \(r.accounts.count) ad account(s) and \(r.rowsByTable.values.reduce(0, +)) synced row(s) were removed"
+                + (r.keptAccounts.isEmpty ? "." : "; \(r.keptAccounts.count) ad account(s) reached by another connection were kept.")
+        }
         return HTMLPage(
             title: "Data deletion complete",
             message: "Confirmation code \(code): the data MetaSync held for this Facebook user was deleted on \(when).",

@@ -22,9 +22,11 @@ extension DashboardController {
         var budgets: [String: DashboardView.Gauge] = [:]
         var connections: [DashboardView.Connection] = []
         var statusCounts: [MetaConnectionRow.Status: Int] = [:]
+        var banners: [DashboardView.TokenBanner] = []
         for row in connectionRows {
             let status = HealthController.status(of: row, now: now, expiringWithin: expiringWithin)
             statusCounts[status, default: 0] += 1
+            if let banner = Self.tokenBanner(row, status: status, formatter: formatter) { banners.append(banner) }
             if let budget = self.budget, let used = try? await budget.usage(userID: row.metaUserID, now: now) {
                 budgets[row.id] = DashboardView.Gauge(
                     fraction: used.fraction,
@@ -96,7 +98,7 @@ extension DashboardController {
         for status in MetaConnectionRow.Status.allCases {
             if let count = statusCounts[status], count > 0 { summaryParts.append("\(count) \(status.rawValue)") }
         }
-        let page = DashboardView.OverviewPage(
+        var page = DashboardView.OverviewPage(
             chrome: self.chrome("Overview", formatter),
             connectionCount: connectionRows.count,
             connectionSummary: summaryParts.isEmpty ? "none yet" : summaryParts.joined(separator: ", "),
@@ -124,7 +126,33 @@ extension DashboardController {
                 )
             }
         )
+        page.tokenBanners = banners
         return self.renderer.render("overview", page)
+    }
+
+    /// The banner of a connection that needs the login flow again; nil for an active one.
+    static func tokenBanner(_ row: MetaConnectionRow, status: MetaConnectionRow.Status, formatter: DashboardFormatter) -> DashboardView.TokenBanner? {
+        let who = "Connection \(row.id.prefix(8)) (Meta user \(row.metaUserID))"
+        let text: String
+        switch status {
+        case .active:
+            return nil
+        case .expiring:
+            let when = row.renewBy.map { formatter.dateTime($0) } ?? "soon"
+            text = "\(who): the access token or its data access expires \(when). Re-connect before then to keep syncing its ad accounts."
+        case .expired:
+            text = "\(who): the access token expired; its ad accounts are not syncing. Re-connect to resume (the connection and its data stay)."
+        case .revoked:
+            text = "\(who) was revoked (the app was removed on Facebook); its mirrored data is kept. Re-connect to resume."
+        }
+        // When data access lapses first, the dialog is asked to renew it (auth_type=reauthorize).
+        let dataAccessFirst = row.dataAccessExpiresAt.map { access in row.expiresAt.map { access < $0 } ?? true } ?? false
+        return DashboardView.TokenBanner(
+            id: row.id,
+            kind: status == .expiring ? "notice" : "error",
+            text: text,
+            href: status == .expiring && dataAccessFirst ? "/connect?reauthorize=1" : "/connect"
+        )
     }
 
     /// The UTC calendar day of a moment.

@@ -216,6 +216,8 @@ enum DashboardTemplates {
 
     static let overview = """
         {{>head}}
+        {{#tokenBanners}}<p class="{{kind}}" role="alert" data-banner="token" data-id="{{id}}">{{text}} \
+        <a class="button primary" href="{{href}}">Re-connect</a></p>{{/tokenBanners}}
         <h1>Overview</h1>
         <section class="cards" aria-label="Summary">
         <div class="card" data-card="connections">Connections<b>{{connectionCount}}</b><span class="muted">{{connectionSummary}}</span></div>

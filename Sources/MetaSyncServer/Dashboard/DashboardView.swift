@@ -145,6 +145,16 @@ enum DashboardView {
         var urgent: Bool
     }
 
+    /// A banner above the overview for a connection that needs the login flow again (expiring, expired, revoked).
+    struct TokenBanner: Sendable {
+        var id: String
+        /// `notice` (expiring) or `error` (expired, revoked): the CSS class.
+        var kind: String
+        var text: String
+        /// The re-connect link: the OAuth flow, which replaces the token of the same Meta user in place.
+        var href: String
+    }
+
     struct Account: Sendable {
         var id: String
         var name: String
@@ -184,6 +194,7 @@ enum DashboardView {
         var failedRuns: Int
         var deadLetterCount: Int
         var queueSummary: String
+        var tokenBanners: [TokenBanner] = []
         var hasConnections: Bool
         var connections: [Connection]
         var hasAccounts: Bool

@@ -6,8 +6,12 @@ import SyncEngine
 /// ``ObjectRefresher`` over the sync engine: resolves each webhook target to a campaign, ad set, ad or creative of a
 /// connected account and re-reads them with the engine's multi-id refresh (one request per 50 ids).
 ///
-/// A target whose level the webhook did not give (e.g. `ad_recommendations`) is looked up in the mirrored tables;
-/// unknown objects and accounts no connection can see are skipped (logged), not retried.
+/// A target whose level the webhook did not give (e.g. `ad_recommendations`) is looked up in the mirrored tables; one
+/// not stored yet is fetched by id all the same (tried as an ad, then an ad set, then a campaign: a read of the wrong
+/// kind fails with #100 and costs a call), so it lands without waiting for the next sync. Targets of an ad account
+/// not stored yet (e.g. a connection whose first sync has not run) fail with ``AccountNotYetStored``: the queue keeps
+/// them and retries with backoff (dead-lettering them after the policy's attempts), rather than dropping them.
+/// Creatives are refreshed by id (`ad_creatives`); targets without any account are skipped (logged).
 public struct EngineObjectRefresher: ObjectRefresher {
     private let engine: SyncEngine
     private let store: MetaStore
@@ -20,35 +24,68 @@ public struct EngineObjectRefresher: ObjectRefresher {
         self.logger = logger
     }
 
+    /// The ad account of some targets is not stored yet: the work item is retried later (by then a sync may have
+    /// discovered it).
+    public struct AccountNotYetStored: Error, CustomStringConvertible {
+        public var accountID: String
+        public var description: String {
+            "ad account \(self.accountID) is not stored yet (no connection has discovered it); the targeted fetch is retried later"
+        }
+    }
+
     public func refresh(_ targets: [WebhookTarget], accountID: String?) async throws -> Int {
         var byAccount: [String: [RefreshTarget]] = [:]
+        var unresolved: [String: [String]] = [:]
         for target in targets {
-            guard let (kind, account) = try await self.resolve(target, accountID: accountID) else {
+            switch try await self.resolve(target, accountID: accountID) {
+            case .known(let kind, let account):
+                byAccount[account, default: []].append(RefreshTarget(id: target.objectID, kind: kind))
+            case .kindUnknown(let account):
+                unresolved[account, default: []].append(target.objectID)
+            case .skip:
                 self.logger.info(
-                    "webhook target skipped: not a mirrored object",
+                    "webhook target skipped: not a mirrored object, or no ad account named",
                     metadata: ["object_id": "\(target.objectID)", "level": "\(target.level.rawValue)"]
                 )
-                continue
             }
-            byAccount[account, default: []].append(RefreshTarget(id: target.objectID, kind: kind))
         }
         var refreshed = 0
-        for (account, list) in byAccount.sorted(by: { $0.key < $1.key }) {
-            do {
+        for account in Set(byAccount.keys).union(unresolved.keys).sorted() {
+            guard try await self.store.adAccounts.get(id: account.hasPrefix("act_") ? account : "act_" + account) != nil else {
+                throw AccountNotYetStored(accountID: account)
+            }
+            if let list = byAccount[account] {
                 let report = try await self.engine.refresh(list, accountID: account)
                 refreshed += list.count - report.missingIDs.count
-            } catch SyncEngineError.accountNotFound {
-                self.logger.info(
-                    "webhook targets skipped: ad account not connected",
-                    metadata: ["account_id": "\(account)", "objects": "\(list.count)"]
-                )
             }
+            if let ids = unresolved[account] { refreshed += try await self.fetchUnstored(ids, accountID: account) }
         }
         return refreshed
     }
 
+    /// Fetches objects of unknown kind that are not stored yet: as ads, then the rest as ad sets, then as campaigns.
+    private func fetchUnstored(_ ids: [String], accountID: String) async throws -> Int {
+        var remaining = ids
+        for kind in [RefreshTarget.Kind.ad, .adset, .campaign] where !remaining.isEmpty {
+            let report = try await self.engine.refresh(remaining.map { RefreshTarget(id: $0, kind: kind) }, accountID: accountID)
+            remaining = report.missingIDs
+        }
+        if !remaining.isEmpty {
+            self.logger.info("webhook targets not found on Graph", metadata: ["account_id": "\(accountID)", "objects": "\(remaining.count)"])
+        }
+        return ids.count - remaining.count
+    }
+
+    /// How a target is fetched.
+    private enum Resolution {
+        case known(RefreshTarget.Kind, String)
+        /// Not stored and the webhook did not say its kind: fetched by trying the kinds.
+        case kindUnknown(String)
+        case skip
+    }
+
     /// The engine kind and the ad account of a target, from the webhook or the mirrored tables.
-    private func resolve(_ target: WebhookTarget, accountID: String?) async throws -> (RefreshTarget.Kind, String)? {
+    private func resolve(_ target: WebhookTarget, accountID: String?) async throws -> Resolution {
         let account = target.accountID ?? accountID
         let kind: RefreshTarget.Kind?
         switch target.level {
@@ -59,7 +96,7 @@ public struct EngineObjectRefresher: ObjectRefresher {
         case .unknown: kind = nil
         }
         // The webhook said everything: no look-up.
-        if let kind, let account { return (kind, account) }
+        if let kind, let account { return .known(kind, account) }
         let stored: (kind: RefreshTarget.Kind, account: String)?
         if let row = try await self.store.campaigns.get(id: target.objectID) {
             stored = (.campaign, row.accountID)
@@ -72,7 +109,8 @@ public struct EngineObjectRefresher: ObjectRefresher {
         } else {
             stored = nil
         }
-        guard let resolvedKind = kind ?? stored?.kind, let resolvedAccount = account ?? stored?.account else { return nil }
-        return (resolvedKind, resolvedAccount)
+        guard let resolvedAccount = account ?? stored?.account else { return .skip }
+        guard let resolvedKind = kind ?? stored?.kind else { return .kindUnknown(resolvedAccount) }
+        return .known(resolvedKind, resolvedAccount)
     }
 }

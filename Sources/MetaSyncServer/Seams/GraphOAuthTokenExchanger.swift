@@ -37,6 +37,13 @@ public struct GraphOAuthTokenExchanger: OAuthTokenExchanger {
         guard let shortToken = short["access_token"]?.stringValue, !shortToken.isEmpty else {
             throw OAuthExchangeError(step: .codeExchange, message: "Meta returned no access token")
         }
+        // Only a short-lived token is exchanged (reference §8.3): a Facebook Login for Business configuration may hand
+        // out a long-lived or non-expiring token directly, and re-exchanging that is not known to extend it
+        // (unconfirmed, reference §8.3). Whether `expires_in` is absent for non-expiring tokens is unconfirmed too (§8.2).
+        let shortLifetime = short["expires_in"]?.int64Value ?? 0
+        guard shortLifetime > 0, shortLifetime <= 86_400 else {
+            return try await self.inspect(token: shortToken, expiresIn: shortLifetime, secrets: [code, shortToken])
+        }
         let long = try await self.call(
             step: .longLivedExchange,
             path: "/oauth/access_token",
@@ -49,11 +56,16 @@ public struct GraphOAuthTokenExchanger: OAuthTokenExchanger {
         guard let longToken = long["access_token"]?.stringValue, !longToken.isEmpty else {
             throw OAuthExchangeError(step: .longLivedExchange, message: "Meta returned no long-lived access token")
         }
+        return try await self.inspect(token: longToken, expiresIn: long["expires_in"]?.int64Value ?? 0, secrets: [shortToken, longToken])
+    }
+
+    /// `debug_token` of the token to store: valid, this app's, whose, and its expiries.
+    private func inspect(token longToken: String, expiresIn: Int64, secrets: [String]) async throws -> ExchangedToken {
         let debug = try await self.call(
             step: .debugToken,
             path: "/debug_token",
             query: [("input_token", longToken), ("access_token", "\(self.appID)|\(self.appSecret)")],
-            secrets: [shortToken, longToken]
+            secrets: secrets
         )
         guard let data = debug["data"] else {
             throw OAuthExchangeError(step: .debugToken, message: "debug_token returned no data")
@@ -74,8 +86,8 @@ public struct GraphOAuthTokenExchanger: OAuthTokenExchanger {
             return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
         var expiresAt = date("expires_at")
-        if expiresAt == nil, let seconds = long["expires_in"]?.int64Value, seconds > 0, let issued = date("issued_at") {
-            expiresAt = issued.addingTimeInterval(TimeInterval(seconds))
+        if expiresAt == nil, expiresIn > 0, let issued = date("issued_at") {
+            expiresAt = issued.addingTimeInterval(TimeInterval(expiresIn))
         }
         return ExchangedToken(
             accessToken: longToken,

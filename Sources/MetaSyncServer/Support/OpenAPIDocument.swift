@@ -444,8 +444,10 @@ enum OpenAPIDocument {
                 meta_user_id: {type: string}
                 app_id: {type: string, nullable: true}
                 token_type: {type: string}
-                status: {type: string, enum: [active, expiring, expired, revoked]}
+                status: {type: string, enum: [active, expiring, expired, revoked], description: "Judged now: expiring when the token or its data access ends within the warning period (token.expiring_days, default 7)"}
                 status_reason: {type: string, nullable: true}
+                renew_by: {type: string, format: date-time, nullable: true, description: "The earlier of expires_at and data_access_expires_at"}
+                reconnect_url: {type: string, nullable: true, description: "Set when not active: the login flow that replaces the token in place (same connection id and accounts)"}
                 expires_at: {type: string, format: date-time, nullable: true}
                 data_access_expires_at: {type: string, format: date-time, nullable: true}
                 scopes: {type: array, items: {type: string}}

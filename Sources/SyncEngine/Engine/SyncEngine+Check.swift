@@ -66,6 +66,12 @@ extension SyncEngine {
                 result.callsUsed = counter.value
                 return result
             }
+            if state.status == .expiring {
+                result.warnings.append(
+                    (state.message ?? "The token or its data access expires soon.")
+                        + " Re-connect (the dashboard's Re-connect link, or `metasync connections add` with a new token) keeps this connection and its accounts."
+                )
+            }
             result.missingScopes = self.configuration.requiredScopes.filter { !state.scopes.contains($0) && !state.scopes.contains("ads_management") }
             if !result.missingScopes.isEmpty {
                 result.problems.append(

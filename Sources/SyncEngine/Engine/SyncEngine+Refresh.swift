@@ -30,8 +30,8 @@ extension SyncEngine {
             throw SyncEngineError.connectionUnusable(connectionID: connectionID, reason: state.message ?? state.status.rawValue)
         }
         let token = try await self.store.connections.accessToken(connectionID: connectionID)
-        let provider = ConnectionTokenProvider(connectionID: connectionID, token: token) { [self] rejected in
-            try await self.refreshStoredToken(connectionID: connectionID, rejected: rejected, counter: counter)
+        let provider = ConnectionTokenProvider(connectionID: connectionID, token: token) { [self] rejection in
+            try await self.tokenRejected(connectionID: connectionID, error: rejection)
         }
         let caller = GraphCaller(
             client: self.client,

@@ -135,8 +135,8 @@ extension SyncEngine {
                 return (summary, [])
             }
             let token = try await self.store.connections.accessToken(connectionID: connection.id)
-            let provider = ConnectionTokenProvider(connectionID: connection.id, token: token) { [self] rejected in
-                try await self.refreshStoredToken(connectionID: connection.id, rejected: rejected, counter: counter)
+            let provider = ConnectionTokenProvider(connectionID: connection.id, token: token) { [self] rejection in
+                try await self.tokenRejected(connectionID: connection.id, error: rejection)
             }
             let caller = self.caller(provider: provider, userID: connection.metaUserID, counter: counter)
             var accounts: [AdAccountRow] = []

@@ -13,8 +13,6 @@ public struct ConnectionTokenState: Sendable, Hashable {
     public var dataAccessExpiresAt: Date?
     /// Granted permissions as last learned from `debug_token`.
     public var scopes: [String]
-    /// Whether the token was exchanged (`fb_exchange_token`) during the check.
-    public var exchanged: Bool
     /// Whether `debug_token` was called during the check.
     public var checked: Bool
     /// Graph calls spent on the check.

@@ -42,6 +42,8 @@ public struct ConnectivityReport: Sendable {
         public var budget: CallBudgetUsage?
         /// What is wrong and what to do, one sentence each; empty when usable.
         public var problems: [String]
+        /// What needs doing soon without stopping the sync (e.g. the token is `expiring`: re-connect).
+        public var warnings: [String] = []
         /// Graph calls the check used.
         public var callsUsed: Int
 

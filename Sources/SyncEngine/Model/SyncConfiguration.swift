@@ -25,9 +25,8 @@ public struct SyncConfiguration: Sendable {
     public var attributionWindows: [String]
     /// Insights levels synced when a request names none (default campaign, ad set, ad).
     public var levels: [PerformanceSnapshotRow.Level]
-    /// A token expiring within this margin is exchanged before a connection syncs (default 5 minutes).
-    public var tokenRefreshMargin: Duration
-    /// A token expiring within this period marks its connection `expiring` and logs a warning (default 7 days).
+    /// A token (or its data access) expiring within this period marks its connection `expiring` and logs a warning
+    /// (default 7 days; `metasync.token.expiring_days`). Stored tokens are never exchanged to extend them.
     public var expiringWarning: Duration
     /// How often `debug_token` re-checks a stored token before a sync (default 24 hours; reference §8.3: "check at
     /// least daily"). Between checks no call is spent on it.
@@ -83,7 +82,6 @@ public struct SyncConfiguration: Sendable {
         lookbackDays: Int = 28,
         backfillDays: Int = 30,
         levels: [PerformanceSnapshotRow.Level] = [.campaign, .adset, .ad],
-        tokenRefreshMargin: Duration = .seconds(5 * 60),
         expiringWarning: Duration = .seconds(7 * 86_400),
         tokenCheckInterval: Duration = .seconds(86_400),
         watermarkOverlap: Duration = .seconds(5 * 60),
@@ -103,7 +101,6 @@ public struct SyncConfiguration: Sendable {
         self.backfillDays = max(backfillDays, 1)
         self.levels = levels
         self.attributionWindows = AttributionWindows.defaults
-        self.tokenRefreshMargin = tokenRefreshMargin
         self.expiringWarning = expiringWarning
         self.tokenCheckInterval = tokenCheckInterval
         self.watermarkOverlap = watermarkOverlap

@@ -2,10 +2,11 @@ import GraphAPI
 
 /// The access token of one connection during a sync, shared by all of its accounts.
 ///
-/// On a 190 the client calls ``refreshAccessToken(after:)``: the first caller runs the engine's refresh (an
-/// `fb_exchange_token` exchange) and every concurrent caller waits for that same refresh, so a connection is
-/// refreshed at most once per run. When the refresh fails the provider remembers it and every later call fails at
+/// On a 190 the client calls ``refreshAccessToken(after:)``: the first caller runs the engine's rejection hook
+/// (which marks the connection `expired` and throws: a stored token is never re-exchanged, reference §8.3) and every
+/// concurrent caller waits for that same outcome. The provider remembers the failure and every later call fails at
 /// once (the client reports `tokenExpired`), so the other accounts of the connection stop without spending calls.
+/// A hook that returns a token (tests) replaces the token once per run.
 actor ConnectionTokenProvider: GraphAccessTokenProvider {
     /// Thrown once the connection's token is known to be unusable.
     struct Unusable: Error, Sendable, CustomStringConvertible {
@@ -19,10 +20,10 @@ actor ConnectionTokenProvider: GraphAccessTokenProvider {
     private var refreshed = false
     private var isRefreshing = false
     private var waiters: [CheckedContinuation<String, any Error>] = []
-    private let refresh: @Sendable (String) async throws -> String
+    private let refresh: @Sendable (GraphError) async throws -> String
 
-    /// - Parameter refresh: Exchanges the given (rejected) token for a new one and stores it.
-    init(connectionID: String, token: String, refresh: @escaping @Sendable (String) async throws -> String) {
+    /// - Parameter refresh: Told of Graph's rejection; returns a replacement token or throws (the engine throws).
+    init(connectionID: String, token: String, refresh: @escaping @Sendable (GraphError) async throws -> String) {
         self.connectionID = connectionID
         self.token = token
         self.refresh = refresh
@@ -42,10 +43,9 @@ actor ConnectionTokenProvider: GraphAccessTokenProvider {
         // One refresh per run: a second 190 after a successful refresh means the new token is rejected too.
         if self.refreshed { return GraphSecret(self.token) }
         self.isRefreshing = true
-        let current = self.token
         let result: Result<String, any Error>
         do {
-            result = .success(try await self.refresh(current))
+            result = .success(try await self.refresh(error))
         } catch {
             result = .failure(error)
         }
@@ -59,7 +59,7 @@ actor ConnectionTokenProvider: GraphAccessTokenProvider {
             for waiter in waiting { waiter.resume(returning: fresh) }
             return GraphSecret(fresh)
         case .failure(let error):
-            self.failure = "token refresh failed: \(error)"
+            self.failure = "\(error)"
             for waiter in waiting { waiter.resume(throwing: error) }
             throw error
         }

@@ -10,8 +10,9 @@ extension SyncEngine {
     ///
     /// 1. `debug_token` checks the token (valid, same app when an app id is configured) and learns its owner,
     ///    type, expiry, data-access expiry and scopes.
-    /// 2. A user token that expires within ``SyncConfiguration/expiringWarning`` (a short-lived one) is exchanged
-    ///    for a long-lived one when the app id and secret are configured.
+    /// 2. A short-lived user token (a lifetime of at most a day, see ``isShortLived(expiresAt:issuedAt:now:)``) is
+    ///    exchanged for a long-lived one when the app id and secret are configured. A long-lived token is stored as it
+    ///    is, even close to its expiry: that re-exchanging it extends it is unconfirmed, so it is not relied on (reference §8.3).
     /// 3. The token is stored encrypted; an existing connection of the same Meta user and app is updated in place
     ///    (same id), so re-adding a token never duplicates a connection.
     ///
@@ -50,8 +51,9 @@ extension SyncEngine {
 
         let now = self.time.now()
         var expiresAt = facts.expiresAt
-        let horizon = now.addingTimeInterval(self.configuration.expiringWarning.seconds)
-        if exchangeShortLived, self.appAccessToken != nil, (facts.type ?? "USER") == "USER", let expiry = expiresAt, expiry <= horizon {
+        if exchangeShortLived, self.appAccessToken != nil, (facts.type ?? "USER") == "USER",
+            Self.isShortLived(expiresAt: expiresAt, issuedAt: facts.issuedAt, now: now)
+        {
             let exchanged = try await self.exchange(token: token, counter: counter)
             token = exchanged.token
             expiresAt = exchanged.expiresAt
@@ -83,5 +85,12 @@ extension SyncEngine {
             metadata: ["connection_id": "\(id)", "meta_user_id": "\(metaUserID)", "status": "\(status.rawValue)", "calls": "\(counter.value)"]
         )
         return row
+    }
+
+    /// Whether a token is short-lived ("expiring in hours", reference §8.3): its lifetime from `issued_at` (or from now
+    /// when Graph did not say) is at most a day. Long-lived tokens live ~60 days; non-expiring ones have no expiry.
+    static func isShortLived(expiresAt: Date?, issuedAt: Date?, now: Date) -> Bool {
+        guard let expiresAt else { return false }
+        return expiresAt.timeIntervalSince(issuedAt ?? now) <= 86_400
     }
 }

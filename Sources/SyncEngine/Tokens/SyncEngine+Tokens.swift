@@ -7,15 +7,17 @@ import Synchronization
 extension SyncEngine {
     /// Makes a connection's token ready to sync, spending calls only when needed:
     ///
-    /// - expiring within ``SyncConfiguration/tokenRefreshMargin`` (default 5 minutes): exchanged with
-    ///   `fb_exchange_token` (needs the app id and secret), then checked with `debug_token`;
     /// - not checked for ``SyncConfiguration/tokenCheckInterval`` (default a day): `debug_token` learns expiry,
     ///   data-access expiry and scopes;
     /// - otherwise: no call at all.
     ///
-    /// A token that is invalid, or cannot be exchanged in time, marks the connection `expired` with the reason; one
-    /// that expires (or loses data access) within ``SyncConfiguration/expiringWarning`` (default 7 days) marks it
-    /// `expiring` with a warning. Expired and revoked connections are returned as they are, without a call.
+    /// A stored token is never exchanged here: that re-exchanging a long-lived user token extends it is unconfirmed
+    /// (reference §8.3: do not rely on it), so the way to renew one is the login flow (a re-connect replaces the token
+    /// in place).
+    /// A token past its expiry, or one Graph calls invalid, marks the connection `expired` with the reason (only
+    /// that connection's accounts stop); one that expires (or loses data access) within
+    /// ``SyncConfiguration/expiringWarning`` (default 7 days) marks it `expiring` with a warning. Expired and revoked
+    /// connections are returned as they are, without a call.
     /// - Throws: ``SyncEngineError/connectionNotFound(_:)``, store errors; Graph failures other than an invalid token
     ///   (e.g. a transport failure) are thrown and leave the connection unchanged.
     @discardableResult
@@ -31,55 +33,24 @@ extension SyncEngine {
             expiresAt: row.expiresAt,
             dataAccessExpiresAt: row.dataAccessExpiresAt,
             scopes: row.scopeList,
-            exchanged: false,
             checked: false,
             callsUsed: 0,
             message: row.statusReason
         )
         if row.status == .revoked || (row.status == .expired && !forceCheck) { return state }
 
-        var token = try await self.store.connections.accessToken(connectionID: connectionID)
+        let token = try await self.store.connections.accessToken(connectionID: connectionID)
         let now = self.time.now()
         var facts: TokenFacts?
         defer { state.callsUsed = counter.value }
 
-        if let expiresAt = row.expiresAt, expiresAt.timeIntervalSince(now) <= self.configuration.tokenRefreshMargin.seconds {
-            if expiresAt <= now {
-                let reason = "The access token expired at \(Self.format(expiresAt)); an expired token cannot be exchanged. Reconnect the account."
-                return try await self.markExpired(row, reason: reason, state: state)
-            }
-            do {
-                let exchanged = try await self.exchange(token: token, counter: counter)
-                token = exchanged.token
-                row = try await self.store.connections.save(
-                    id: row.id,
-                    metaUserID: row.metaUserID,
-                    appID: row.appID,
-                    accessToken: token,
-                    tokenType: row.tokenType,
-                    expiresAt: exchanged.expiresAt,
-                    dataAccessExpiresAt: row.dataAccessExpiresAt,
-                    issuedAt: now,
-                    scopes: row.scopeList,
-                    status: row.status,
-                    statusReason: row.statusReason,
-                    lastCheckedAt: row.lastCheckedAt,
-                    now: now
-                )
-                state.exchanged = true
-                self.logger.notice("meta token exchanged", metadata: ["connection_id": "\(row.id)"])
-            } catch SyncEngineError.appCredentialsMissing {
-                self.logger.warning(
-                    "meta token expires soon and cannot be exchanged without the app id and secret",
-                    metadata: ["connection_id": "\(row.id)", "expires_at": "\(Self.format(expiresAt))"]
-                )
-            } catch let error as GraphClientError where Self.isTokenRejection(error) {
-                return try await self.markExpired(row, reason: "The token could not be exchanged: \(error). Reconnect the account.", state: state)
-            }
+        if let expiresAt = row.expiresAt, expiresAt <= now {
+            let reason = "The access token expired at \(Self.format(expiresAt)). Reconnect the account (the login flow replaces the token in place)."
+            return try await self.markExpired(row, reason: reason, state: state)
         }
 
         let lastChecked = row.lastCheckedAt ?? .distantPast
-        if forceCheck || state.exchanged || now.timeIntervalSince(lastChecked) >= self.configuration.tokenCheckInterval.seconds {
+        if forceCheck || now.timeIntervalSince(lastChecked) >= self.configuration.tokenCheckInterval.seconds {
             let checked: TokenFacts
             do {
                 checked = try await self.debugToken(token, counter: counter)
@@ -98,21 +69,7 @@ extension SyncEngine {
         let dataAccessExpiresAt = facts.map(\.dataAccessExpiresAt) ?? row.dataAccessExpiresAt
         let (status, message) = self.lifecycleStatus(expiresAt: expiresAt, dataAccessExpiresAt: dataAccessExpiresAt, now: now)
         if let facts {
-            row = try await self.store.connections.save(
-                id: row.id,
-                metaUserID: facts.userID ?? row.metaUserID,
-                appID: facts.appID ?? row.appID,
-                accessToken: token,
-                tokenType: facts.type ?? row.tokenType,
-                expiresAt: expiresAt,
-                dataAccessExpiresAt: dataAccessExpiresAt,
-                issuedAt: facts.issuedAt ?? row.issuedAt,
-                scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
-                status: status,
-                statusReason: message,
-                lastCheckedAt: now,
-                now: now
-            )
+            row = try await self.save(facts, of: row, token: token, status: status, message: message, now: now)
         } else if status != row.status || message != row.statusReason {
             try await self.store.connections.updateStatus(id: row.id, status: status, reason: message, now: now)
         }
@@ -125,6 +82,32 @@ extension SyncEngine {
         state.dataAccessExpiresAt = dataAccessExpiresAt
         state.scopes = facts?.scopes ?? row.scopeList
         return state
+    }
+
+    /// Stores what `debug_token` said about a connection's (unchanged) token, with its judged status.
+    private func save(
+        _ facts: TokenFacts,
+        of row: MetaConnectionRow,
+        token: String,
+        status: MetaConnectionRow.Status,
+        message: String?,
+        now: Date
+    ) async throws -> MetaConnectionRow {
+        try await self.store.connections.save(
+            id: row.id,
+            metaUserID: facts.userID ?? row.metaUserID,
+            appID: facts.appID ?? row.appID,
+            accessToken: token,
+            tokenType: facts.type ?? row.tokenType,
+            expiresAt: facts.expiresAt,
+            dataAccessExpiresAt: facts.dataAccessExpiresAt,
+            issuedAt: facts.issuedAt ?? row.issuedAt,
+            scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
+            status: status,
+            statusReason: message,
+            lastCheckedAt: now,
+            now: now
+        )
     }
 
     /// `active`, or `expiring` with a warning when the token or data access ends within the warning period.
@@ -181,7 +164,8 @@ extension SyncEngine {
         return TokenFacts(debugTokenResponse: json)
     }
 
-    /// `GET /oauth/access_token?grant_type=fb_exchange_token…` (reference §8.3).
+    /// `GET /oauth/access_token?grant_type=fb_exchange_token…` (reference §8.3): only for a short-lived token at
+    /// registration (see ``isShortLived(expiresAt:issuedAt:now:)``), never to "extend" a long-lived one.
     func exchange(token: String, counter: CallCounter) async throws -> (token: String, expiresAt: Date?) {
         guard let appID = self.configuration.appID, let secret = self.configuration.appSecret, let appToken = self.appAccessToken else {
             throw SyncEngineError.appCredentialsMissing("Exchanging an access token")
@@ -200,28 +184,16 @@ extension SyncEngine {
         return (fresh, expiresIn.map { self.time.now().addingTimeInterval(TimeInterval($0)) })
     }
 
-    /// The refresh hook of a run's token provider: exchange the rejected token, store the new one.
-    func refreshStoredToken(connectionID: String, rejected token: String, counter: CallCounter) async throws -> String {
-        guard let row = try await self.store.connections.get(id: connectionID) else { throw SyncEngineError.connectionNotFound(connectionID) }
-        let exchanged = try await self.exchange(token: token, counter: counter)
-        let now = self.time.now()
-        try await self.store.connections.save(
-            id: row.id,
-            metaUserID: row.metaUserID,
-            appID: row.appID,
-            accessToken: exchanged.token,
-            tokenType: row.tokenType,
-            expiresAt: exchanged.expiresAt,
-            dataAccessExpiresAt: row.dataAccessExpiresAt,
-            issuedAt: now,
-            scopes: row.scopeList,
-            status: row.status,
-            statusReason: row.statusReason,
-            lastCheckedAt: row.lastCheckedAt,
-            now: now
-        )
-        self.logger.notice("meta token refreshed after a rejection", metadata: ["connection_id": "\(connectionID)"])
-        return exchanged.token
+    /// The rejection hook of a run's token provider: a 190 mid-run. The stored token is not exchanged (a rejected
+    /// token cannot be, and a long-lived one is not known to be extended that way); the connection is marked
+    /// `expired` and the hook throws, so that connection's other accounts stop without spending calls while other
+    /// connections go on.
+    func tokenRejected(connectionID: String, error: GraphError) async throws -> String {
+        let reason =
+            "The token was rejected by Graph (code \(error.code ?? 190)\(error.subcode.map { ", subcode \($0)" } ?? "")). "
+            + "Reconnect the account (the login flow replaces the token in place)."
+        try await self.markConnectionExpired(connectionID, reason: reason)
+        throw ConnectionTokenProvider.Unusable(reason: reason)
     }
 
     static func format(_ date: Date) -> String {

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import GraphAPI
 import Logging
 import MetaStore
 import SyncEngine
@@ -24,6 +25,9 @@ extension MetaSyncSettings {
     ///   - `metasync.webhook.verify_token` (`METASYNC_WEBHOOK_VERIFY_TOKEN`, secret)
     ///   - `metasync.call.budget` (`METASYNC_CALL_BUDGET`: `memory`, `sql` or `redis://…`, default `memory`)
     ///   - `metasync.calls.per_hour` (`METASYNC_CALLS_PER_HOUR`, default 200)
+    ///   - `metasync.graph.appsecret_proof` (`METASYNC_GRAPH_APPSECRET_PROOF`: `plain`, the default, or `timestamped`)
+    ///   - `metasync.token.expiring_days` (`METASYNC_TOKEN_EXPIRING_DAYS`, default 7)
+    ///   - `metasync.oauth.config_id` (`METASYNC_OAUTH_CONFIG_ID`: a Facebook Login for Business configuration)
     ///   - `metasync.lease.ttl` (`METASYNC_LEASE_TTL`: account sync lease TTL such as `90s` or `2m`, default `2m`)
     ///   - `metasync.sync.attribution_windows` (`METASYNC_SYNC_ATTRIBUTION_WINDOWS`, `--attribution-windows`: comma list,
     ///     default `1d_click,7d_click,28d_click,1d_view`; `7d_view`/`28d_view` are refused, Meta stopped returning them)
@@ -66,6 +70,7 @@ extension MetaSyncSettings {
         }
         (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
+        (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(reader, origin: origin)
         try self.validateGraph(origin: origin)
     }
 
@@ -75,7 +80,9 @@ extension MetaSyncSettings {
         do {
             windows = try AttributionWindows.parse(windowsText)
         } catch {
-            throw InvalidSetting(description: "attribution windows (\(origin.name("sync.attribution_windows", flag: "--attribution-windows"))): \(error)")
+            throw InvalidSetting(
+                description: "attribution windows (\(origin.name("sync.attribution_windows", flag: "--attribution-windows"))): \(error)"
+            )
         }
         let conversionText = reader.string(forKey: "metasync.sync.primary_conversion", default: PrimaryConversion.purchase.rawValue)
         guard let conversion = PrimaryConversion(rawValue: conversionText.lowercased()) else {
@@ -85,6 +92,34 @@ extension MetaSyncSettings {
             )
         }
         return (windows, conversion)
+    }
+
+    /// `graph.appsecret_proof`, `token.expiring_days` and `oauth.config_id`.
+    private static func tokenSettings(
+        _ reader: ConfigReader,
+        origin: SettingOrigin
+    ) throws -> (GraphConfiguration.ProofMode, Int, String?) {
+        let proofText = reader.string(forKey: "metasync.graph.appsecret_proof", default: "plain")
+        guard let proof = GraphConfiguration.ProofMode(setting: proofText) else {
+            throw InvalidSetting(
+                description: "appsecret_proof form (\(origin.name("graph.appsecret_proof"))) must be plain (HMAC of the token, the default) "
+                    + "or timestamped (HMAC of token|time, sent with appsecret_time)"
+            )
+        }
+        let daysText = reader.string(forKey: "metasync.token.expiring_days", default: String(Self.defaultTokenExpiringDays))
+        guard let days = Int(daysText), (0...365).contains(days) else {
+            throw InvalidSetting(
+                description: "token expiring warning (\(origin.name("token.expiring_days"))) must be a whole number of days from 0 to 365, such as 7"
+            )
+        }
+        let configID = reader.string(forKey: "metasync.oauth.config_id").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let configID, configID.isEmpty || !configID.allSatisfy({ $0.isNumber }) {
+            throw InvalidSetting(
+                description: "Facebook Login for Business configuration id (\(origin.name("oauth.config_id", flag: "--oauth-config-id"))) "
+                    + "must be the numeric id shown under Facebook Login for Business > Configurations; unset it to use scopes"
+            )
+        }
+        return (proof, days, configID)
     }
 
     private static func logging(_ reader: ConfigReader, origin: SettingOrigin) throws -> (Logger.Level, LogFormat) {

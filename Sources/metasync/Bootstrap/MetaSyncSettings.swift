@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import Logging
 import MetaStore
 
@@ -27,6 +28,12 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     /// `off` (default), `memory`, `sql` or a `redis://` URL.
     var callBudget: String
     var callsPerHour: Int
+    /// How `appsecret_proof` is computed: the plain form by default, the time-stamped one on request.
+    var appSecretProof: GraphConfiguration.ProofMode
+    /// Days before a token (or its data access) expires at which its connection shows as `expiring`.
+    var tokenExpiringDays: Int
+    /// A Facebook Login for Business configuration id: the login dialog then sends `config_id` instead of `scope`.
+    var oauthConfigID: String?
     /// How long an account sync lease lasts without a heartbeat (renewed every third of it).
     var leaseTTL: Duration
     var logLevel: Logger.Level
@@ -45,6 +52,7 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     static let defaultCallBudget = "off"
     static let defaultCallsPerHour = 200
     static let defaultLeaseTTL = Duration.seconds(120)
+    static let defaultTokenExpiringDays = 7
 
     var description: String {
         func secret(_ value: String?) -> String { value == nil ? "(not set)" : "(set, hidden)" }
@@ -60,6 +68,9 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             self.callBudget == "off"
                 ? "call cap: off (pacing follows Meta's usage headers)"
                 : "call cap: \(Self.redactingPassword(self.callBudget)), \(self.callsPerHour) calls per user per hour",
+            "appsecret_proof: \(self.appSecretProof == .classic ? "plain" : "timestamped")",
+            "token expiring warning: \(self.tokenExpiringDays) days",
+            "oauth: \(self.oauthConfigID.map { "Facebook Login for Business config \($0)" } ?? "classic scopes")",
             "sync lease ttl: \(self.leaseTTL.components.seconds) s",
             "attribution windows: \(self.attributionWindows.joined(separator: ","))",
             "primary conversion: \(self.primaryConversion.rawValue)",

@@ -102,7 +102,8 @@ enum Runtime {
         GraphConfiguration(
             baseURL: settings.graphURL,
             version: settings.graphVersion,
-            appSecret: settings.appSecret.map { GraphSecret($0) }
+            appSecret: settings.appSecret.map { GraphSecret($0) },
+            proofMode: settings.appSecretProof
         )
     }
 

@@ -52,6 +52,7 @@ struct CheckCommand: AsyncParsableCommand {
             if let budget = connection.budget {
                 lines.append("  call budget: \(budget.used) of \(budget.limit) calls this hour")
             }
+            for warning in connection.warnings { lines.append("  WARNING: \(warning)") }
             for problem in connection.problems { lines.append("  PROBLEM: \(problem)") }
         }
         lines.append(Self.renderUsage(report.usage, now: Date()))

@@ -42,6 +42,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("app-id"), help: "App id for OAuth and debug_token.") var appID = "1234567890123456"
     @Option(name: .customLong("app-secret"), help: "App secret for OAuth, appsecret_proof and webhook signatures.")
     var appSecret = "sandbox-app-secret"
+    @Option(
+        name: .customLong("token-expires-in-days"),
+        help:
+            "Make the access token a long-lived user token expiring in this many days (e.g. 3 to see 'expiring'); default: a non-expiring system-user token."
+    )
+    var tokenExpiresInDays: Double?
     @Flag(name: .customLong("require-appsecret-proof"), help: "Reject calls without a valid appsecret_proof.")
     var requireAppSecretProof = false
     @Option(name: .customLong("latency-ms"), help: "Latency added to every response.") var latencyMs = 0
@@ -94,6 +100,9 @@ struct SandboxCommand: AsyncParsableCommand {
     func validate() throws {
         if self.accounts < 0 || self.campaigns < 0 || self.adsetsPerCampaign < 0 || self.adsPerAdset < 0 || self.days < 0 {
             throw ValidationError("Counts must not be negative.")
+        }
+        if let days = self.tokenExpiresInDays, !(days > 0) {
+            throw ValidationError("--token-expires-in-days must be a positive number of days such as 3.")
         }
         if let referenceDate, Self.parseDate(referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD.") }
         if self.freezeClock && self.referenceDate == nil {
@@ -156,6 +165,7 @@ struct SandboxCommand: AsyncParsableCommand {
             let frozen = configuration.referenceDate
             configuration.now = { frozen }
         }
+        configuration.accessTokenExpiresInDays = self.tokenExpiresInDays
         let sandbox = GraphSandbox(configuration: configuration)
         var logger = Logger(label: "metasync.sandbox")
         logger.logLevel = .info

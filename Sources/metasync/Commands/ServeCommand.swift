@@ -62,6 +62,15 @@ struct ServeCommand: AsyncParsableCommand {
     var scopes: String?
 
     @Option(
+        name: .customLong("oauth-config-id"),
+        help: ArgumentHelp(
+            "Facebook Login for Business configuration id: the login dialog sends config_id instead of scope. Env METASYNC_OAUTH_CONFIG_ID (metasync.toml oauth.config_id). Default: classic scopes.",
+            valueName: "id"
+        )
+    )
+    var oauthConfigID: String?
+
+    @Option(
         name: .customLong("sync-interval"),
         help: ArgumentHelp("Also sync every connection on this interval (e.g. 15m, 1h). Env METASYNC_SYNC_INTERVAL. Default: no scheduled sync.")
     )
@@ -227,6 +236,15 @@ struct ServeCommand: AsyncParsableCommand {
             dashboardLocale: self.dashboardLocale ?? env("METASYNC_DASHBOARD_LOCALE")
         )
         configuration.primaryConversion = settings.primaryConversion
+        configuration.expiringWithinDays = settings.tokenExpiringDays
+        if let configID = self.oauthConfigID ?? settings.oauthConfigID {
+            guard !configID.isEmpty, configID.allSatisfy(\.isNumber) else {
+                throw ValidationError(
+                    "Facebook Login for Business configuration id (--oauth-config-id / METASYNC_OAUTH_CONFIG_ID) must be numeric (the id shown under Facebook Login for Business > Configurations)"
+                )
+            }
+            configuration.oauthConfigID = configID
+        }
         if let text = self.webhookQueueRetention ?? env("METASYNC_WEBHOOK_QUEUE_RETENTION") {
             if text == "off" {
                 configuration.webhookQueueRetention = nil
