@@ -94,19 +94,15 @@ extension SyncEngine {
         var limit = self.configuration.entityPageSize
         context.report(.started, stream: stream, rows: 0)
         while true {
-            let page: RawPage
-            do {
-                page = try await context.caller.page(path, parameters: parameters, after: after, limit: limit, shrinking: true)
-            } catch GraphClientError.graph(let error) where resumed && error.classification == .invalidRequest {
-                self.logger.notice(
-                    "stored cursor rejected; restarting the read",
-                    metadata: ["account_id": "\(account.id)", "stream": "\(stream)", "fbtrace_id": "\(error.fbtraceID ?? "none")"]
-                )
-                resumed = false
-                after = nil
-                continue
-            }
-            resumed = false
+            let page = try await self.checkpointedPage(
+                path,
+                parameters: parameters,
+                after: &after,
+                limit: limit,
+                resumed: &resumed,
+                stream: stream,
+                context
+            )
             limit = page.limit
             let now = self.time.now()
             let rows = page.items.compactMap { CreativeMapper.creative($0, account: account, syncedAt: now) }

@@ -47,19 +47,15 @@ extension SyncEngine {
             ]
         )
         while true {
-            let page: RawPage
-            do {
-                page = try await context.caller.page(path, parameters: parameters, after: after, limit: limit, shrinking: true)
-            } catch GraphClientError.graph(let error) where resumed && error.classification == .invalidRequest {
-                self.logger.notice(
-                    "stored cursor rejected; restarting the read",
-                    metadata: ["account_id": "\(account.id)", "stream": "\(stream)", "fbtrace_id": "\(error.fbtraceID ?? "none")"]
-                )
-                resumed = false
-                after = nil
-                continue
-            }
-            resumed = false
+            let page = try await self.checkpointedPage(
+                path,
+                parameters: parameters,
+                after: &after,
+                limit: limit,
+                resumed: &resumed,
+                stream: stream,
+                context
+            )
             limit = page.limit
             let now = self.time.now()
             let rows = EntityMapper.rows(page.items, kind: kind, account: account, syncedAt: now)
@@ -81,6 +77,33 @@ extension SyncEngine {
             if done { break }
             after = page.after
             try context.checkStop()
+        }
+    }
+
+    /// One page of a checkpointed edge read from `after`; a stored cursor Graph no longer accepts (expired, or the
+    /// edge changed) restarts the read from the first page, which the upserts make harmless.
+    func checkpointedPage(
+        _ path: String,
+        parameters: GraphParameters,
+        after: inout String?,
+        limit: Int,
+        resumed: inout Bool,
+        stream: String,
+        _ context: StreamContext
+    ) async throws -> RawPage {
+        while true {
+            do {
+                let page = try await context.caller.page(path, parameters: parameters, after: after, limit: limit, shrinking: true)
+                resumed = false
+                return page
+            } catch GraphClientError.graph(let error) where resumed && error.classification == .invalidRequest {
+                self.logger.notice(
+                    "stored cursor rejected; restarting the read",
+                    metadata: ["account_id": "\(context.run.account.id)", "stream": "\(stream)", "fbtrace_id": "\(error.fbtraceID ?? "none")"]
+                )
+                resumed = false
+                after = nil
+            }
         }
     }
 }
