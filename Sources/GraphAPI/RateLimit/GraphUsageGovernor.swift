@@ -63,12 +63,20 @@ public final class GraphUsageGovernor: Sendable {
     public let maxSlowDownDelay: Duration
     /// How long a reported usage percentage counts (default 5 minutes, the ad-account score decay of reference §7.4).
     public let usageFreshness: Duration
+    /// The shortest pause of a scope whose usage reached 100 % without a regain time (default 60 s).
+    public let atLimitPause: Duration
     let state = Mutex(State())
 
-    public init(slowDownThresholdPercent: Double = 75, maxSlowDownDelay: Duration = .seconds(10), usageFreshness: Duration = .seconds(300)) {
+    public init(
+        slowDownThresholdPercent: Double = 75,
+        maxSlowDownDelay: Duration = .seconds(10),
+        usageFreshness: Duration = .seconds(300),
+        atLimitPause: Duration = .seconds(60)
+    ) {
         self.slowDownThresholdPercent = Swift.min(Swift.max(slowDownThresholdPercent, 0), 99.9)
         self.maxSlowDownDelay = maxSlowDownDelay
         self.usageFreshness = usageFreshness
+        self.atLimitPause = atLimitPause
     }
 
     /// Uses ``GraphConfiguration/Limits`` thresholds.
@@ -97,10 +105,14 @@ public final class GraphUsageGovernor: Sendable {
                 state.appPercent = report.appPercent
                 state.appUpdatedAt = now
             }
+            // At the limit (100 %) the next call would be refused: pause until the score resets
+            // (`reset_time_duration`), at least ``atLimitPause`` (reference §7.5: Airbyte pauses a minute at least).
+            let atLimitUntil = now.addingTimeInterval(Swift.max(report.adAccount?.resetTimeSeconds ?? 0, self.atLimitPause.seconds))
             if let accountKey, report.adAccount != nil || report.insightsThrottle != nil {
                 let percent = Swift.max(report.adAccount?.utilisationPercent ?? 0, report.insightsThrottle?.accountPercent ?? 0)
                 state.accounts[accountKey, default: Entry()].percent = percent
                 state.accounts[accountKey, default: Entry()].updatedAt = now
+                if percent >= 100 { Self.extendPause(&state.accounts[accountKey, default: Entry()], until: atLimitUntil, reason: "at the limit") }
             }
             for entry in report.businessUseCases {
                 let key = Self.entryKey(entry.objectID, useCase: entry.type)
@@ -109,6 +121,8 @@ public final class GraphUsageGovernor: Sendable {
                 if entry.estimatedMinutesToRegainAccess > 0 {
                     let until = now.addingTimeInterval(entry.estimatedMinutesToRegainAccess * 60)
                     Self.extendPause(&state.accounts[key, default: Entry()], until: until, reason: entry.type)
+                } else if entry.callCount >= 100 {
+                    Self.extendPause(&state.accounts[key, default: Entry()], until: atLimitUntil, reason: "\(entry.type) at the limit")
                 }
             }
         }
