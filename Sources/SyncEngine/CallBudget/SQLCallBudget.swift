@@ -95,21 +95,9 @@ public final class SQLCallBudget: CallBudget {
         return decision
     }
 
-    /// Gives back refused calls: deletes the row the charge inserted (the one of that user and time with exactly
-    /// `cost` calls; nothing when it already left the window and was swept).
+    /// Gives back refused calls (``MetaStore/CallBudgetLedger/refund(userID:cost:chargedAt:)``).
     public func refund(userID: String, cost: Int, chargedAt: Date) async throws {
-        guard cost > 0 else { return }
-        try await self.database.transaction { sql in
-            try await Self.lockUser(userID, now: chargedAt, sql: sql)
-            let row = try await sql.select().column("id").from(Self.callsTable)
-                .where("meta_user_id", .equal, SQLBind(userID))
-                .where("called_at", .equal, SQLBind(chargedAt))
-                .where("calls", .equal, SQLBind(cost))
-                .limit(1)
-                .first()
-            guard let id = try row?.decode(column: "id", as: Int.self) else { return }
-            try await sql.delete(from: Self.callsTable).where("id", .equal, SQLBind(id)).run()
-        }
+        try await CallBudgetLedger(database: self.database).refund(userID: userID, cost: cost, chargedAt: chargedAt)
     }
 
     /// The user's calls in the current window, without charging (and without locking).

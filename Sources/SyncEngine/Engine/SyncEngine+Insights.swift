@@ -21,7 +21,7 @@ extension SyncEngine {
         let checkpoint = try await self.store.syncState.load(accountID: account.accountID, stream: stream)
         let saved = (try? checkpoint?.state?.decode(InsightsStreamState.self)) ?? InsightsStreamState()
         let today = self.today(for: account)
-        let earliest = self.earliestInsightsDay(today: today, account: account)
+        let earliest = InsightsHistory.earliestDay(today: today)
         let request = context.request
         let explicit = request.range != nil || request.days != nil
         let through = saved.through.flatMap { try? CalendarDay($0) }
@@ -339,11 +339,6 @@ extension SyncEngine {
     /// Today in the account's time zone (insights days are account days, reference §4.6).
     func today(for account: AdAccountRow) -> CalendarDay {
         InsightsHistory.today(in: account.timezoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!, now: self.time.now())
-    }
-
-    /// The oldest day Graph serves: 37 months back (error 3018 beyond), plus a day of margin.
-    func earliestInsightsDay(today: CalendarDay, account: AdAccountRow) -> CalendarDay {
-        InsightsHistory.earliestDay(today: today)
     }
 
     /// Objects stored for an account at a level (the size estimate's first factor); 1 for the account level.
