@@ -157,6 +157,23 @@ private struct JSONParser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         self.index += 1
+        let start = self.index
+        // Fast path: most strings (ids, numbers as text, action types) have no escape, so they are one UTF-8 slice.
+        while self.index < self.bytes.count {
+            let byte = self.bytes[self.index]
+            if byte == UInt8(ascii: "\"") {
+                self.index += 1
+                return String(decoding: self.bytes[start..<self.index - 1], as: UTF8.self)
+            }
+            if byte < 0x20 || byte == UInt8(ascii: "\\") { break }
+            self.index += 1
+        }
+        return try self.parseEscapedString(from: start)
+    }
+
+    /// The rest of a string that has an escape (or a control character, which is an error), from its first byte.
+    mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
+        self.index = start
         var scalars = String.UnicodeScalarView()
         var runStart = self.index
         while true {

@@ -241,80 +241,103 @@ extension SyncEngine {
 
     /// Pages one read (a sync request, or a finished report run's results) from `after`; each page commits with the
     /// checkpoint that resumes after it.
+    ///
+    /// Pipelined: while a page is written, the next one is already being fetched and mapped (its cursor is known once
+    /// the page is parsed), so Graph's latency and the database write overlap. At most one page is in flight; a page
+    /// fetched ahead is never committed before the one it follows, so checkpoints and resume are unchanged.
     func pageInsights(
         _ path: String,
         range: ClosedRange<CalendarDay>,
         parameters: GraphParameters,
         after start: String?,
-        resumed wasResumed: Bool,
+        resumed: Bool,
         reportRunID: String?,
         _ progress: inout InsightsProgress,
         _ context: StreamContext
     ) async throws {
-        let account = context.run.account
-        let level = progress.level
-        let async = reportRunID != nil
-        var after = start
-        var resumed = wasResumed
-        while true {
-            let page: RawPage
-            do {
-                page = try await context.caller.page(
-                    path,
-                    parameters: parameters,
-                    after: after,
-                    limit: self.configuration.insightsPageSize,
-                    shrinking: async
-                )
-            } catch let error as GraphClientError where resumed && !Self.asksToSplit(error) && error.graphError?.classification == .invalidRequest {
-                // The stored cursor or report run is gone (runs expire after 30 days): read the chunk again.
-                self.logger.notice("stored insights position rejected; reading the range again", metadata: ["account_id": "\(account.id)"])
-                resumed = false
-                try await self.readInsightsSplitting(range, forceAsync: false, &progress, context)
-                return
-            }
-            resumed = false
-            let now = self.time.now()
-            var rows: [PerformanceSnapshotRow] = []
-            var actions: [PerformanceActionRow] = []
-            rows.reserveCapacity(page.items.count)
-            for item in page.items {
-                guard let row = InsightsMapper.row(item, level: level, account: account, syncedAt: now) else { continue }
-                rows.append(row)
-                actions += InsightsMapper.actions(item, snapshot: row)
-            }
-            let done = page.after == nil
-            if done { progress.doneUntil = max(progress.doneUntil ?? range.upperBound, range.upperBound) }
-            let state = InsightsStreamState(
-                from: progress.from,
-                through: progress.through,
-                windowSince: progress.window.lowerBound.description,
-                windowUntil: progress.window.upperBound.description,
-                doneUntil: progress.doneUntil?.description,
-                chunkSince: done ? nil : range.lowerBound.description,
-                chunkUntil: done ? nil : range.upperBound.description,
-                reportRunID: done ? nil : reportRunID
-            )
-            try await self.store.commitPage(
-                snapshots: rows,
-                actions: actions,
-                checkpoint: SyncCheckpoint(
-                    accountID: account.accountID,
-                    stream: progress.stream,
-                    cursor: done ? nil : page.after,
-                    state: try JSONText(encoding: state),
-                    runID: context.run.runID,
-                    updatedAt: now
-                )
-            )
-            progress.rows += rows.count
-            context.run.addRows(rows.count, table: PerformanceSnapshotRow.tableName)
-            context.run.addRows(actions.count, table: PerformanceActionRow.tableName)
-            context.report(.page, stream: progress.stream, rows: progress.rows)
-            if done { return }
-            after = page.after
-            try context.checkStop()
+        let read = InsightsPageRead(path: path, parameters: parameters, async: reportRunID != nil, level: progress.level)
+        var page: MappedInsightsPage
+        do {
+            page = try await self.fetchInsightsPage(read, after: start, context)
+        } catch let error as GraphClientError where resumed && !Self.asksToSplit(error) && error.graphError?.classification == .invalidRequest {
+            // The stored cursor or report run is gone (runs expire after 30 days): read the chunk again.
+            self.logger.notice("stored insights position rejected; reading the range again", metadata: ["account_id": "\(context.run.account.id)"])
+            try await self.readInsightsSplitting(range, forceAsync: false, &progress, context)
+            return
         }
+        while true {
+            let after = page.after
+            async let ahead = self.fetchInsightsPage(read, following: after, context)
+            try await self.commitInsightsPage(page, range: range, reportRunID: reportRunID, &progress, context)
+            guard after != nil else { return }
+            try context.checkStop()
+            guard let next = try await ahead else { return }
+            page = next
+        }
+    }
+
+    /// Fetches and maps one page of an insights read.
+    func fetchInsightsPage(_ read: InsightsPageRead, after: String?, _ context: StreamContext) async throws -> MappedInsightsPage {
+        let page = try await context.caller.page(
+            read.path,
+            parameters: read.parameters,
+            after: after,
+            limit: self.configuration.insightsPageSize,
+            shrinking: read.async
+        )
+        let now = self.time.now()
+        var mapped = MappedInsightsPage(after: page.after, fetchedAt: now)
+        mapped.rows.reserveCapacity(page.items.count)
+        for item in page.items {
+            guard let row = InsightsMapper.row(item, level: read.level, account: context.run.account, syncedAt: now) else { continue }
+            mapped.rows.append(row)
+            mapped.actions += InsightsMapper.actions(item, snapshot: row)
+        }
+        return mapped
+    }
+
+    /// The page after `cursor`, or nil after the last page.
+    func fetchInsightsPage(_ read: InsightsPageRead, following cursor: String?, _ context: StreamContext) async throws -> MappedInsightsPage? {
+        guard let cursor else { return nil }
+        return try await self.fetchInsightsPage(read, after: cursor, context)
+    }
+
+    /// Commits one mapped page with the checkpoint that resumes after it.
+    func commitInsightsPage(
+        _ page: MappedInsightsPage,
+        range: ClosedRange<CalendarDay>,
+        reportRunID: String?,
+        _ progress: inout InsightsProgress,
+        _ context: StreamContext
+    ) async throws {
+        let done = page.after == nil
+        if done { progress.doneUntil = max(progress.doneUntil ?? range.upperBound, range.upperBound) }
+        let state = InsightsStreamState(
+            from: progress.from,
+            through: progress.through,
+            windowSince: progress.window.lowerBound.description,
+            windowUntil: progress.window.upperBound.description,
+            doneUntil: progress.doneUntil?.description,
+            chunkSince: done ? nil : range.lowerBound.description,
+            chunkUntil: done ? nil : range.upperBound.description,
+            reportRunID: done ? nil : reportRunID
+        )
+        try await self.store.commitPage(
+            snapshots: page.rows,
+            actions: page.actions,
+            checkpoint: SyncCheckpoint(
+                accountID: context.run.account.accountID,
+                stream: progress.stream,
+                cursor: page.after,
+                state: try JSONText(encoding: state),
+                runID: context.run.runID,
+                updatedAt: page.fetchedAt
+            )
+        )
+        progress.rows += page.rows.count
+        context.run.addRows(page.rows.count, table: PerformanceSnapshotRow.tableName)
+        context.run.addRows(page.actions.count, table: PerformanceActionRow.tableName)
+        context.report(.page, stream: progress.stream, rows: progress.rows)
     }
 
     /// The request parameters of a level and range (also the parameters of its async job).
@@ -377,6 +400,23 @@ struct InsightsProgress: Sendable {
         self.window = window
         self.objects = objects
     }
+}
+
+/// What one insights read pages: its path (the insights edge, or a report run's), parameters and level.
+struct InsightsPageRead: Sendable {
+    let path: String
+    let parameters: GraphParameters
+    /// Whether the read pages a report run's results (whose page size may shrink, reference §4.4).
+    let async: Bool
+    let level: PerformanceSnapshotRow.Level
+}
+
+/// One fetched and mapped page of insights: its rows and actions, and the cursor after it (nil on the last page).
+struct MappedInsightsPage: Sendable {
+    let after: String?
+    let fetchedAt: Date
+    var rows: [PerformanceSnapshotRow] = []
+    var actions: [PerformanceActionRow] = []
 }
 
 /// A chunk to continue after a crash: its range, the `after` cursor and, for an async job, the report run id.
