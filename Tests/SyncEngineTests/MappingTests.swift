@@ -44,5 +44,14 @@ import Testing
         #expect(row.currency == "EUR")
         #expect(row.actions?.rawValue == #"[{"action_type":"link_click","value":"9"}]"#)
         #expect(row.breakdownKey == "")
+        #expect(row.raw == nil, "every standard field has a column; raw would only repeat them")
+        let kept = try #require(InsightsMapper.row(json, level: .ad, account: account, syncedAt: Date(timeIntervalSince1970: 0), keepRaw: true))
+        #expect(kept.raw?.rawValue.contains(#""spend":"14.35""#) == true)
+    }
+
+    @Test func rawInsightsJSONIsKeptOnlyForFieldsWithoutAColumn() {
+        #expect(!InsightsMapper.keepsRaw(fields: InsightsMapper.fields(level: .ad)))
+        #expect(!InsightsMapper.keepsRaw(fields: InsightsMapper.fields(level: .campaign)))
+        #expect(InsightsMapper.keepsRaw(fields: InsightsMapper.fields(level: .ad) + ["video_p25_watched_actions"]))
     }
 }

@@ -255,7 +255,13 @@ extension SyncEngine {
         _ progress: inout InsightsProgress,
         _ context: StreamContext
     ) async throws {
-        let read = InsightsPageRead(path: path, parameters: parameters, async: reportRunID != nil, level: progress.level)
+        let read = InsightsPageRead(
+            path: path,
+            parameters: parameters,
+            async: reportRunID != nil,
+            level: progress.level,
+            keepRaw: InsightsMapper.keepsRaw(fields: InsightsMapper.fields(level: progress.level))
+        )
         var page: MappedInsightsPage
         do {
             page = try await self.fetchInsightsPage(read, after: start, context)
@@ -289,7 +295,9 @@ extension SyncEngine {
         var mapped = MappedInsightsPage(after: page.after, fetchedAt: now)
         mapped.rows.reserveCapacity(page.items.count)
         for item in page.items {
-            guard let row = InsightsMapper.row(item, level: read.level, account: context.run.account, syncedAt: now) else { continue }
+            guard let row = InsightsMapper.row(item, level: read.level, account: context.run.account, syncedAt: now, keepRaw: read.keepRaw) else {
+                continue
+            }
             mapped.rows.append(row)
             mapped.actions += InsightsMapper.actions(item, snapshot: row)
         }
@@ -409,6 +417,8 @@ struct InsightsPageRead: Sendable {
     /// Whether the read pages a report run's results (whose page size may shrink, reference §4.4).
     let async: Bool
     let level: PerformanceSnapshotRow.Level
+    /// Whether rows keep their `raw` JSON (``InsightsMapper/keepsRaw(fields:)``).
+    let keepRaw: Bool
 }
 
 /// One fetched and mapped page of insights: its rows and actions, and the cursor after it (nil on the last page).
