@@ -69,7 +69,8 @@ struct InsightsEngine: Sendable {
         }
         var since: Int
         var until: Int
-        if let text = request.parameter("time_range") {
+        let ranges = try Self.singleTimeRange(request.parameter("time_ranges"))
+        if let text = request.parameter("time_range") ?? ranges {
             guard let json = JSONParser.parse(text), let s = json["since"]?.stringValue, let u = json["until"]?.stringValue else {
                 throw GraphErrorSpec.invalidParameter(
                     "Param time_range must be a JSON object with since and until, e.g. {\"since\":\"2024-01-01\",\"until\":\"2024-01-31\"}"
@@ -106,19 +107,24 @@ struct InsightsEngine: Sendable {
         if let text = request.parameter("fields"), !text.isEmpty {
             // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
             fields = Self.stringList(text).filter { !$0.isEmpty }
-            for field in fields where InsightsField(rawValue: field) == nil {
+            for field in fields where InsightsField(rawValue: field) == nil && !SDKFieldNames.adsInsights.contains(field) {
                 throw GraphErrorSpec.invalidParameter(
                     "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
                 )
             }
+            // Fields the SDK lists but the sandbox does not model are accepted and omitted, as Graph omits empty metrics.
+            fields = fields.filter { InsightsField(rawValue: $0) != nil }
         }
         if let text = request.parameter("breakdowns"), !text.isEmpty, text != "[]" {
             throw GraphErrorSpec.invalidParameter("breakdowns are not supported by the MetaSync sandbox")
         }
         if let text = request.parameter("action_breakdowns") {
-            let values = Self.stringList(text)
-            if values.contains(where: { $0 != "action_type" }) {
-                throw GraphErrorSpec.invalidParameter("action_breakdowns other than action_type are not supported by the MetaSync sandbox")
+            // Every action breakdown the SDK lists is accepted (connectors such as Airbyte's ask for `action_target_id`
+            // and `action_destination`); the sandbox splits actions by `action_type` only and omits the other keys.
+            for value in Self.stringList(text) where !SDKFieldNames.actionBreakdowns.contains(value) {
+                throw GraphErrorSpec.invalidParameter(
+                    "action_breakdowns[0] must be one of the following values: " + SDKFieldNames.actionBreakdowns.sorted().joined(separator: ", ")
+                )
             }
         }
         var windows: [String] = []
@@ -151,6 +157,19 @@ struct InsightsEngine: Sendable {
             includeDeletedRows: includeDeleted,
             filterText: request.parameter("filtering") ?? ""
         )
+    }
+
+    /// The one range of a `time_ranges` list (singer's tap-facebook sends `[{"since":…,"until":…}]`), as `time_range`
+    /// text. Several ranges are not simulated: they fail with a clear message.
+    static func singleTimeRange(_ text: String?) throws(GraphErrorSpec) -> String? {
+        guard let text else { return nil }
+        guard let list = JSONParser.parse(text)?.arrayValue, list.count == 1, case .object(let members) = list[0] else {
+            throw GraphErrorSpec.invalidParameter(
+                "time_ranges with other than exactly one {\"since\",\"until\"} object is not supported by the MetaSync sandbox"
+            )
+        }
+        let pairs = members.map { "\"\($0.key)\":\"\($0.value.stringValue ?? "")\"" }
+        return "{" + pairs.joined(separator: ",") + "}"
     }
 
     /// A JSON list of strings or a comma list.
