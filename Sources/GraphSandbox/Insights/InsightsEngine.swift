@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 
 /// Computes insights rows lazily from the seed: every ad-day's metrics are a hash of (seed, ad, day), aggregated
 /// upward on demand, so nothing is precomputed and any page can be produced directly from its offset.
@@ -112,15 +113,7 @@ struct InsightsEngine: Sendable {
                 )
             }
         }
-        if let text = request.parameter("breakdowns"), !text.isEmpty, text != "[]" {
-            throw GraphErrorSpec.invalidParameter("breakdowns are not supported by the MetaSync sandbox")
-        }
-        if let text = request.parameter("action_breakdowns") {
-            let values = Self.stringList(text)
-            if values.contains(where: { $0 != "action_type" }) {
-                throw GraphErrorSpec.invalidParameter("action_breakdowns other than action_type are not supported by the MetaSync sandbox")
-            }
-        }
+        let breakdown = try Self.parseBreakdowns(request)
         var windows: [String] = []
         if let text = request.parameter("action_attribution_windows") {
             windows = Self.stringList(text)
@@ -149,8 +142,23 @@ struct InsightsEngine: Sendable {
             attributionWindows: windows,
             filters: filters,
             includeDeletedRows: includeDeleted,
-            filterText: request.parameter("filtering") ?? ""
+            filterText: request.parameter("filtering") ?? "",
+            breakdown: breakdown
         )
+    }
+
+    /// `breakdowns` and `action_breakdowns`, validated like Graph (the sandbox serves `action_type` only).
+    static func parseBreakdowns(_ request: SandboxRequest) throws(GraphErrorSpec) -> InsightsBreakdown? {
+        var actionBreakdowns = ["action_type"]
+        if let text = request.parameter("action_breakdowns") {
+            actionBreakdowns = Self.stringList(text).filter { !$0.isEmpty }
+            if let problem = GraphBreakdowns.problem(withActionBreakdowns: actionBreakdowns) { throw GraphErrorSpec.invalidParameter(problem) }
+            if actionBreakdowns.contains(where: { $0 != "action_type" }) {
+                throw GraphErrorSpec.invalidParameter("action_breakdowns other than action_type are not supported by the MetaSync sandbox")
+            }
+        }
+        guard let text = request.parameter("breakdowns") else { return nil }
+        return try InsightsBreakdown.parse(Self.stringList(text).filter { !$0.isEmpty }, actionBreakdowns: actionBreakdowns)
     }
 
     /// A JSON list of strings or a comma list.
@@ -311,7 +319,7 @@ struct InsightsEngine: Sendable {
             guard !ads.isEmpty else { continue }
             let from = max(start, query.since)
             guard from <= lastDay else { continue }
-            let count = Self.overlapping(periods, from: from, to: lastDay).count
+            let count = Self.overlapping(periods, from: from, to: lastDay).count * (query.breakdown?.count ?? 1)
             guard count > 0 else { continue }
             objects.append((object, ads, start))
             counts.append(count)
@@ -430,9 +438,10 @@ struct InsightsEngine: Sendable {
                 continue
             }
             let from = max(entry.start, query.since)
+            let buckets = query.breakdown?.count ?? 1
             for period in plan.periods[Self.overlapping(plan.periods, from: from, to: lastDay)] {
-                if skipped < offset {
-                    skipped += 1
+                if skipped + buckets <= offset {
+                    skipped += buckets
                     continue
                 }
                 var totals = Totals()
@@ -441,8 +450,14 @@ struct InsightsEngine: Sendable {
                         self.accumulate(ad: ad, day: day, into: &totals)
                     }
                 }
-                out.append(self.render(query, object: entry.object, period: period, totals: totals))
-                if out.count == limit { return out }
+                for (bucket, part) in self.split(totals, query: query, object: entry.object, period: period).enumerated() {
+                    if skipped < offset {
+                        skipped += 1
+                        continue
+                    }
+                    out.append(self.render(query, object: entry.object, period: period, totals: part, bucket: bucket))
+                    if out.count == limit { return out }
+                }
             }
         }
         return out
@@ -453,7 +468,14 @@ struct InsightsEngine: Sendable {
         "lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead",
     ]
 
-    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> SandboxJSON {
+    /// The unbroken totals, or their split into the query's breakdown buckets (weights per object and period).
+    private func split(_ totals: Totals, query: InsightsQuery, object: Int, period: (start: Int, stop: Int)) -> [Totals] {
+        guard let breakdown = query.breakdown else { return [totals] }
+        let key = object >= 0 ? UInt64(self.world.nodes[object].seq) : UInt64.max - UInt64(query.accountIndex)
+        return breakdown.split(totals, weights: breakdown.weights(seed: self.world.seed, object: key, period: period.start))
+    }
+
+    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals, bucket: Int) -> SandboxJSON {
         let account = self.world.accounts[q.accountIndex]
         let offset = account.currencyOffset
         let node = object >= 0 ? self.world.nodes[object] : nil
@@ -478,7 +500,7 @@ struct InsightsEngine: Sendable {
         func actionList(_ values: (String, Int) -> Double?, asMoney: Bool) -> SandboxJSON? {
             var list: [SandboxJSON] = []
             let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
-            for type in Self.actionTypes {
+            for type in Self.actionTypes where !(q.breakdown?.omitsOffMetaActions ?? false && type.hasPrefix("offsite_conversion.")) {
                 let v = values(type, 0) ?? 0
                 var item = [JSONMember("action_type", .string(type)), JSONMember("value", .string(text(v)))]
                 var any = v > 0
@@ -560,6 +582,9 @@ struct InsightsEngine: Sendable {
                     : nil
             }
             if let value { members.append(JSONMember(field, value)) }
+        }
+        if let breakdown = q.breakdown {
+            for (name, value) in zip(breakdown.names, breakdown.buckets[bucket]) { members.append(JSONMember(name, .string(value))) }
         }
         members.append(JSONMember("date_start", .string(GraphDate.dayString(period.start))))
         members.append(JSONMember("date_stop", .string(GraphDate.dayString(period.stop))))
