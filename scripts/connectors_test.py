@@ -30,7 +30,7 @@ ACCOUNT = os.environ["SANDBOX_ACCOUNT"]
 START = date.fromisoformat(os.environ["START_DATE"])
 WORK = os.environ["WORK_DIR"]
 PENDING = {s for s in os.environ.get("PENDING_STREAMS", "").split(",") if s}
-PAGE = 25  # small pages, so every stream pages
+PAGE = 5  # small pages, so the object streams page too
 
 # Every effective status Graph (and Airbyte's spec) allows per object type: asking for all of them makes Graph return
 # ARCHIVED and DELETED objects too.
