@@ -68,13 +68,14 @@ def graph_count(path, params):
 
 
 def expected_counts(all_statuses, insights_since):
-    """What plain Graph reads return: objects (all statuses or Graph's default), creatives, daily ad-level insights."""
+    """What plain Graph reads return: objects of every status, creatives, daily ad-level insights (of every ad when
+    `all_statuses`, else Graph's default rows, which leave out deleted ads)."""
     until = date.today() + timedelta(days=1)
     out = {}
     for name, (_, _, target) in STREAMS.items():
         if isinstance(target, str):
             params = {"fields": "id"}
-            if all_statuses and target in STATUSES:
+            if target in STATUSES:
                 params["effective_status"] = json.dumps(STATUSES[target])
             out[name] = graph_count(f"act_{ACCOUNT}/{target}", params)
             continue
@@ -155,12 +156,14 @@ def airbyte(streams):
 
 
 def tap(streams):
-    """singer's tap-facebook with its defaults (Graph's default visibility: no ARCHIVED or DELETED objects)."""
+    """singer's tap-facebook with `include_deleted`, so it lists ARCHIVED and DELETED objects too (by `delivery_info`
+    groups); its insights requests carry no status filter, so they get Graph's default rows (none of deleted ads)."""
     config = write_json("tap-config.json", {
         "account_id": ACCOUNT,
         "access_token": TOKEN,
         "start_date": f"{START.isoformat()}T00:00:00Z",
         "insights_buffer_days": 1,
+        "include_deleted": "true",
         "result_return_limit": PAGE,
     })
     binary = os.environ["TAP_BIN"]

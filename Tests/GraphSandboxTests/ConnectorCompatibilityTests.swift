@@ -113,6 +113,41 @@ import Testing
         #expect(two.errorCode == 100)
     }
 
+    /// singer's tap-facebook with `include_deleted` lists objects in groups of `delivery_info` values; together the
+    /// groups return every object once, ARCHIVED and DELETED ones too.
+    @Test func deliveryInfoGroupsListEveryObjectOnce() async throws {
+        let sandbox = Fixture.sandbox()
+        let account = sandbox.firstAccount
+        let all = [
+            "ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "CAMPAIGN_PAUSED", "ADSET_PAUSED", "DISAPPROVED", "PENDING_REVIEW", "WITH_ISSUES",
+            "IN_PROCESS",
+        ]
+        let groups = [
+            ["active", "archived", "completed"], ["limited", "not_delivering", "deleted"],
+            ["not_published", "pending_review", "permanently_deleted"],
+            ["recently_completed", "recently_rejected", "rejected"], ["scheduled", "inactive"],
+        ]
+        for edge in ["campaigns", "adsets", "ads"] {
+            let everything = try await sandbox.collect("/v25.0/\(account)/\(edge)", [("effective_status", Self.json(all)), ("limit", "500")]).items
+            var listed: [String] = []
+            for group in groups {
+                let filter = "[{\"field\":\"\(edge.dropLast()).delivery_info\",\"operator\":\"IN\",\"value\":\(Self.json(group))}]"
+                listed += try await sandbox.collect("/v25.0/\(account)/\(edge)", [("filtering", filter), ("limit", "500")]).items.compactMap {
+                    $0["id"]?.stringValue
+                }
+            }
+            #expect(listed.sorted() == everything.compactMap { $0["id"]?.stringValue }.sorted(), "\(edge)")
+        }
+        let deleted = await sandbox.send(
+            .get,
+            "/v25.0/\(account)/ads",
+            [("filtering", "[{\"field\":\"ad.delivery_info\",\"operator\":\"IN\",\"value\":[\"deleted\"]}]"), ("fields", "effective_status")]
+        )
+        #expect(!deleted.data.isEmpty && deleted.data.allSatisfy { $0["effective_status"]?.stringValue == "DELETED" })
+    }
+
+    static func json(_ values: [String]) -> String { "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+
     @Test func reportRunAcceptsEverySDKField() async throws {
         let sandbox = Fixture.sandbox { $0.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1) }
         let created = await sandbox.send(.post, "/v25.0/\(sandbox.firstAccount)/insights", body: [("level", "campaign")])

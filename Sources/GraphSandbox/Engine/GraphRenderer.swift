@@ -314,7 +314,8 @@ struct GraphRenderer {
         var clauses: [ObjectFilter] = []
         if let text = p.filtering {
             clauses = try ObjectFilter.parse(text, kind: kind)
-            for clause in clauses where clause.field == "effective_status" && clause.target == kind {
+            // A status filter (`effective_status`, or `delivery_info`) reveals ARCHIVED and DELETED objects.
+            for clause in clauses where ["effective_status", "delivery_info"].contains(clause.field) && clause.target == kind {
                 if statusFilter == nil { statusFilter = [] }
             }
         }
