@@ -21,13 +21,27 @@ SEED=42
 echo "building metasync (no-op when up to date)" >&2
 swift build --product metasync >&2
 
+# Airbyte's connector requires Python >=3.10,<3.14: take the first interpreter on PATH in that range.
+PYTHON=
+for candidate in python3 python3.13 python3.12 python3.11 python3.10; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] < (3, 14)))'; then
+    PYTHON=$candidate
+    break
+  fi
+done
+if [ -z "$PYTHON" ]; then
+  echo "connectors-test needs Python 3.10-3.13 (Airbyte's source-facebook-marketing requires it); install one, e.g. apt-get install python3.12-venv" >&2
+  echo "0 passed, 1 failed (no suitable Python)"
+  exit 1
+fi
+
 # install VENV PACKAGE==VERSION EXECUTABLE: a venv per connector, reused while it holds that version.
 install() {
   local venv=$1 requirement=$2 executable=$3
   if [ -x "$venv/bin/$executable" ] && [ "$(cat "$venv/.requirement" 2>/dev/null)" = "$requirement" ]; then return; fi
   echo "installing $requirement into $venv" >&2
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  "$PYTHON" -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement" >&2
   echo "$requirement" >"$venv/.requirement"
 }
