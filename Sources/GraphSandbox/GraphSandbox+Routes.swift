@@ -238,11 +238,11 @@ extension GraphSandbox {
         return (fraction < 0.4 ? "Job Started" : "Job Running", min(99, Int(fraction * 100)), false)
     }
 
-    static let reportRunFields: Set<String> = [
+    static let reportRunFields: Set<String> = SDKFieldNames.adReportRun.union([
         "id", "account_id", "async_status", "async_percent_completion", "async_report_url", "date_start", "date_stop", "time_ref",
         "time_completed", "is_running", "is_bookmarked", "friendly_name", "schedule_id", "emails", "error_code", "error_message",
         "error_subcode", "error_user_title", "error_user_msg", "insights",
-    ]
+    ])
 
     func reportRunRoute(_ r: SandboxRequest, run: ReportRun, renderer: inout GraphRenderer, now: Date) throws(GraphErrorSpec) -> RouteOutcome {
         let world = renderer.world

@@ -70,13 +70,17 @@ extension SandboxWorld {
 }
 
 extension GraphRenderer {
-    static let creativeFields: Set<String> = [
+    static let creativeFields: Set<String> = SDKFieldNames.adCreative.union([
         "id", "account_id", "name", "title", "body", "object_type", "status", "call_to_action_type", "image_hash", "image_url",
         "thumbnail_url", "video_id", "url_tags", "link_url", "effective_object_story_id", "object_story_spec", "asset_feed_spec",
         "object_story_id", "actor_id", "adlabels",
-    ]
-    static let imageFields: Set<String> = ["id", "hash", "url", "permalink_url", "width", "height", "name", "status", "created_time"]
-    static let videoFields: Set<String> = ["id", "title", "length", "picture", "source", "created_time", "updated_time", "description"]
+    ])
+    static let imageFields: Set<String> = SDKFieldNames.adImage.union([
+        "id", "hash", "url", "permalink_url", "width", "height", "name", "status", "created_time",
+    ])
+    static let videoFields: Set<String> = SDKFieldNames.adVideo.union([
+        "id", "title", "length", "picture", "source", "created_time", "updated_time", "description",
+    ])
 
     private static let headlines = ["Save 20% today", "New season, new look", "Free shipping on all orders", "Try it free for 30 days"]
     private static let bodies = [

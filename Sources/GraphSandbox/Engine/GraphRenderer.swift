@@ -26,32 +26,35 @@ struct GraphRenderer {
 
     // MARK: Known fields
 
-    static let accountFields: Set<String> = [
+    // Each node type accepts the names Meta's Business SDK lists for it (``SDKFieldNames``, generated) plus the edges
+    // and fields below; the renderer answers the ones it models and omits the rest, as Graph omits unset fields.
+
+    static let accountFields: Set<String> = SDKFieldNames.adAccount.union([
         "id", "account_id", "name", "currency", "timezone_name", "timezone_id", "timezone_offset_hours_utc", "account_status", "disable_reason",
         "amount_spent", "balance", "spend_cap", "min_daily_budget", "created_time", "business", "owner", "is_personal", "age", "capabilities",
         "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights", "adcreatives", "adimages", "advideos",
-    ]
-    static let campaignFields: Set<String> = [
+    ])
+    static let campaignFields: Set<String> = SDKFieldNames.campaign.union([
         "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy", "daily_budget",
         "lifetime_budget", "budget_remaining", "spend_cap", "start_time", "stop_time", "created_time", "updated_time", "special_ad_categories",
         "special_ad_category", "special_ad_category_country", "issues_info", "pacing_type", "promoted_object", "source_campaign_id",
         "smart_promotion_type", "adlabels", "is_adset_budget_sharing_enabled", "budget_rebalance_flag", "can_use_spend_cap", "topline_id",
         "recommendations", "primary_attribution", "adsets", "ads", "insights",
-    ]
-    static let adsetFields: Set<String> = [
+    ])
+    static let adsetFields: Set<String> = SDKFieldNames.adset.union([
         "id", "account_id", "campaign_id", "campaign", "name", "status", "configured_status", "effective_status", "optimization_goal",
         "billing_event", "bid_amount", "bid_strategy", "bid_info", "bid_constraints", "daily_budget", "lifetime_budget", "budget_remaining",
         "daily_min_spend_target", "daily_spend_cap", "lifetime_min_spend_target", "lifetime_spend_cap", "start_time", "end_time",
         "created_time", "updated_time", "targeting", "promoted_object", "destination_type", "attribution_spec", "pacing_type",
         "frequency_control_specs", "learning_stage_info", "issues_info", "adset_schedule", "is_dynamic_creative", "adlabels", "recommendations",
         "review_feedback", "source_adset_id", "special_ad_categories", "ads", "insights",
-    ]
-    static let adFields: Set<String> = [
+    ])
+    static let adFields: Set<String> = SDKFieldNames.ad.union([
         "id", "account_id", "adset_id", "campaign_id", "adset", "campaign", "name", "status", "configured_status", "effective_status",
         "creative", "tracking_specs", "conversion_specs", "bid_amount", "bid_type", "bid_info", "created_time", "updated_time",
         "ad_review_feedback", "issues_info", "failed_delivery_checks", "recommendations", "adlabels", "last_updated_by_app_id",
         "preview_shareable_link", "source_ad_id", "ad_schedule_start_time", "ad_schedule_end_time", "insights",
-    ]
+    ])
     static let userFields: Set<String> = ["id", "name", "adaccounts", "first_name", "last_name"]
 
     // MARK: Nodes
@@ -311,7 +314,8 @@ struct GraphRenderer {
         var clauses: [ObjectFilter] = []
         if let text = p.filtering {
             clauses = try ObjectFilter.parse(text, kind: kind)
-            for clause in clauses where clause.field == "effective_status" && clause.target == kind {
+            // A status filter (`effective_status`, or `delivery_info`) reveals ARCHIVED and DELETED objects.
+            for clause in clauses where ["effective_status", "delivery_info"].contains(clause.field) && clause.target == kind {
                 if statusFilter == nil { statusFilter = [] }
             }
         }
@@ -463,7 +467,8 @@ struct GraphRenderer {
         var data: [SandboxJSON] = []
         let selection = field == nil ? try self.selection() : field?.children
         if start < end {
-            for a in start..<end { data.append(try self.renderAccount(a, selection ?? FieldSelection(fields: [Self.idField]))) }
+            // Without `fields`, Graph lists ad accounts with their default fields `account_id` and `id` (not `id` alone).
+            for a in start..<end { data.append(try self.renderAccount(a, selection)) }
         }
         var members = [JSONMember("data", .array(data))]
         if start < end {

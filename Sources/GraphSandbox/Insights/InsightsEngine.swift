@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 
 /// Computes insights rows lazily from the seed: every ad-day's metrics are a hash of (seed, ad, day), aggregated
 /// upward on demand, so nothing is precomputed and any page can be produced directly from its offset.
@@ -69,7 +70,8 @@ struct InsightsEngine: Sendable {
         }
         var since: Int
         var until: Int
-        if let text = request.parameter("time_range") {
+        let ranges = try Self.singleTimeRange(request.parameter("time_ranges"))
+        if let text = request.parameter("time_range") ?? ranges {
             guard let json = JSONParser.parse(text), let s = json["since"]?.stringValue, let u = json["until"]?.stringValue else {
                 throw GraphErrorSpec.invalidParameter(
                     "Param time_range must be a JSON object with since and until, e.g. {\"since\":\"2024-01-01\",\"until\":\"2024-01-31\"}"
@@ -106,21 +108,15 @@ struct InsightsEngine: Sendable {
         if let text = request.parameter("fields"), !text.isEmpty {
             // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
             fields = Self.stringList(text).filter { !$0.isEmpty }
-            for field in fields where InsightsField(rawValue: field) == nil {
+            for field in fields where InsightsField(rawValue: field) == nil && !SDKFieldNames.adsInsights.contains(field) {
                 throw GraphErrorSpec.invalidParameter(
                     "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
                 )
             }
+            // Fields the SDK lists but the sandbox does not model are accepted and omitted, as Graph omits empty metrics.
+            fields = fields.filter { InsightsField(rawValue: $0) != nil }
         }
-        if let text = request.parameter("breakdowns"), !text.isEmpty, text != "[]" {
-            throw GraphErrorSpec.invalidParameter("breakdowns are not supported by the MetaSync sandbox")
-        }
-        if let text = request.parameter("action_breakdowns") {
-            let values = Self.stringList(text)
-            if values.contains(where: { $0 != "action_type" }) {
-                throw GraphErrorSpec.invalidParameter("action_breakdowns other than action_type are not supported by the MetaSync sandbox")
-            }
-        }
+        let breakdown = try Self.parseBreakdowns(request)
         var windows: [String] = []
         if let text = request.parameter("action_attribution_windows") {
             windows = Self.stringList(text)
@@ -149,8 +145,40 @@ struct InsightsEngine: Sendable {
             attributionWindows: windows,
             filters: filters,
             includeDeletedRows: includeDeleted,
-            filterText: request.parameter("filtering") ?? ""
+            filterText: request.parameter("filtering") ?? "",
+            breakdown: breakdown
         )
+    }
+
+    /// The one range of a `time_ranges` list (singer's tap-facebook sends `[{"since":…,"until":…}]`), as `time_range`
+    /// text. Several ranges are not simulated: they fail with a clear message.
+    static func singleTimeRange(_ text: String?) throws(GraphErrorSpec) -> String? {
+        guard let text else { return nil }
+        guard let list = JSONParser.parse(text)?.arrayValue, list.count == 1, case .object(let members) = list[0] else {
+            throw GraphErrorSpec.invalidParameter(
+                "time_ranges with other than exactly one {\"since\",\"until\"} object is not supported by the MetaSync sandbox"
+            )
+        }
+        let pairs = members.map { "\"\($0.key)\":\"\($0.value.stringValue ?? "")\"" }
+        return "{" + pairs.joined(separator: ",") + "}"
+    }
+
+    /// `breakdowns` and `action_breakdowns`, validated like Graph (the sandbox serves `action_type` only).
+    static func parseBreakdowns(_ request: SandboxRequest) throws(GraphErrorSpec) -> InsightsBreakdown? {
+        var actionBreakdowns = ["action_type"]
+        if let text = request.parameter("action_breakdowns") {
+            actionBreakdowns = Self.stringList(text).filter { !$0.isEmpty }
+            // Every action breakdown the SDK lists is accepted (connectors such as Airbyte's and singer's tap ask for
+            // `action_target_id` and `action_destination`); the sandbox splits actions by `action_type` only and omits
+            // the other keys.
+            for (i, value) in actionBreakdowns.enumerated() where !SDKFieldNames.actionBreakdowns.contains(value) {
+                throw GraphErrorSpec.invalidParameter(
+                    "action_breakdowns[\(i)] must be one of the following values: " + SDKFieldNames.actionBreakdowns.sorted().joined(separator: ", ")
+                )
+            }
+        }
+        guard let text = request.parameter("breakdowns") else { return nil }
+        return try InsightsBreakdown.parse(Self.stringList(text).filter { !$0.isEmpty }, actionBreakdowns: actionBreakdowns)
     }
 
     /// A JSON list of strings or a comma list.
@@ -311,7 +339,7 @@ struct InsightsEngine: Sendable {
             guard !ads.isEmpty else { continue }
             let from = max(start, query.since)
             guard from <= lastDay else { continue }
-            let count = Self.overlapping(periods, from: from, to: lastDay).count
+            let count = Self.overlapping(periods, from: from, to: lastDay).count * (query.breakdown?.count ?? 1)
             guard count > 0 else { continue }
             objects.append((object, ads, start))
             counts.append(count)
@@ -430,9 +458,10 @@ struct InsightsEngine: Sendable {
                 continue
             }
             let from = max(entry.start, query.since)
+            let buckets = query.breakdown?.count ?? 1
             for period in plan.periods[Self.overlapping(plan.periods, from: from, to: lastDay)] {
-                if skipped < offset {
-                    skipped += 1
+                if skipped + buckets <= offset {
+                    skipped += buckets
                     continue
                 }
                 var totals = Totals()
@@ -441,8 +470,14 @@ struct InsightsEngine: Sendable {
                         self.accumulate(ad: ad, day: day, into: &totals)
                     }
                 }
-                out.append(self.render(query, object: entry.object, period: period, totals: totals))
-                if out.count == limit { return out }
+                for (bucket, part) in self.split(totals, query: query, object: entry.object, period: period).enumerated() {
+                    if skipped < offset {
+                        skipped += 1
+                        continue
+                    }
+                    out.append(self.render(query, object: entry.object, period: period, totals: part, bucket: bucket))
+                    if out.count == limit { return out }
+                }
             }
         }
         return out
@@ -453,7 +488,14 @@ struct InsightsEngine: Sendable {
         "lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead",
     ]
 
-    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals) -> SandboxJSON {
+    /// The unbroken totals, or their split into the query's breakdown buckets (weights per object and period).
+    private func split(_ totals: Totals, query: InsightsQuery, object: Int, period: (start: Int, stop: Int)) -> [Totals] {
+        guard let breakdown = query.breakdown else { return [totals] }
+        let key = object >= 0 ? UInt64(self.world.nodes[object].seq) : UInt64.max - UInt64(query.accountIndex)
+        return breakdown.split(totals, weights: breakdown.weights(seed: self.world.seed, object: key, period: period.start))
+    }
+
+    private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals, bucket: Int) -> SandboxJSON {
         let account = self.world.accounts[q.accountIndex]
         let offset = account.currencyOffset
         let node = object >= 0 ? self.world.nodes[object] : nil
@@ -478,7 +520,7 @@ struct InsightsEngine: Sendable {
         func actionList(_ values: (String, Int) -> Double?, asMoney: Bool) -> SandboxJSON? {
             var list: [SandboxJSON] = []
             let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
-            for type in Self.actionTypes {
+            for type in Self.actionTypes where !(q.breakdown?.omitsOffMetaActions ?? false && type.hasPrefix("offsite_conversion.")) {
                 let v = values(type, 0) ?? 0
                 var item = [JSONMember("action_type", .string(type)), JSONMember("value", .string(text(v)))]
                 var any = v > 0
@@ -560,6 +602,9 @@ struct InsightsEngine: Sendable {
                     : nil
             }
             if let value { members.append(JSONMember(field, value)) }
+        }
+        if let breakdown = q.breakdown {
+            for (name, value) in zip(breakdown.names, breakdown.buckets[bucket]) { members.append(JSONMember(name, .string(value))) }
         }
         members.append(JSONMember("date_start", .string(GraphDate.dayString(period.start))))
         members.append(JSONMember("date_stop", .string(GraphDate.dayString(period.stop))))

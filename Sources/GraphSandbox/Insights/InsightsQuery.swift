@@ -39,11 +39,13 @@ struct InsightsQuery: Sendable {
     var includeDeletedRows: Bool
     /// The raw `filtering` text, part of the plan cache key.
     var filterText: String = ""
+    /// The `breakdowns` buckets each row is split into (nil = unbroken rows).
+    var breakdown: InsightsBreakdown? = nil
 
     /// Identifies the rows a query produces (not their metrics), for ``InsightsPlanCache``.
     func planKey(worldVersion: Int, lastDataDay: Int) -> String {
         "\(self.accountIndex)|\(self.scopeNode ?? -1)|\(self.level?.rawValue ?? 0)|\(self.since)|\(self.until)|\(self.increment)|"
-            + "\(self.includeDeletedRows)|\(self.filterText)|\(worldVersion)|\(lastDataDay)"
+            + "\(self.includeDeletedRows)|\(self.filterText)|\(worldVersion)|\(lastDataDay)|\(self.breakdown?.names ?? [])"
     }
 
     /// The periods `[start, stop]` the range is split into.
