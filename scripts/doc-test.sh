@@ -20,7 +20,12 @@ if [ -z "${METASYNC_BIN:-}" ]; then
 fi
 BIN=$(realpath "${METASYNC_BIN:-.build/debug/metasync}")
 [ -x "$BIN" ] || { echo "doc test: $BIN is not an executable (set METASYNC_BIN)" >&2; exit 1; }
-command -v curl >/dev/null || { echo "doc test: the guide's steps use curl: apt-get install -y curl" >&2; exit 1; }
+if ! command -v curl >/dev/null 2>&1; then
+  echo "installing Debian's curl (the guide's steps use it)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends curl ca-certificates >&2
+fi
 
 WORK=$(mktemp -d)
 GROUPS_FILE="$WORK/process-groups"
