@@ -11,6 +11,7 @@
 # METASYNC_BIN (default .build/debug/metasync, built when METASYNC_BIN is unset) picks the binary.
 # Prints "doc test: N passed, 0 failed" last.
 set -euo pipefail
+if [ -n "${METASYNC_BIN:-}" ]; then METASYNC_BIN=$(realpath "$METASYNC_BIN"); fi   # relative to the caller's directory
 cd "$(dirname "$0")/.."
 
 DOC=docs/meta-app-setup.md
