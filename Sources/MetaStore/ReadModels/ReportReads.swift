@@ -102,29 +102,52 @@ public struct ReportReads: Sendable {
         public var currency: String?
     }
 
-    /// Per-bucket sums of a report (one level), largest spend first.
+    /// Per-bucket sums of a report (one level), largest spend first. Reads only the summed columns (never `raw`), and
+    /// sums exact decimals in Swift so both backends agree.
     public func buckets(
         report: String,
         accountID: String,
         level: PerformanceSnapshotRow.Level,
         days: ClosedRange<CalendarDay>
     ) async throws -> [Bucket] {
-        var buckets: [String: Bucket] = [:]
-        for row in try await self.rows(report: report, accountID: accountID, level: level, days: days) {
-            let s = row.snapshot
-            let key = s.breakdownKey.isEmpty ? "\(s.dateStart)..\(s.dateStop)" : s.breakdownKey
-            var bucket = buckets[key] ?? Bucket(key: key, values: Self.values(s.breakdowns))
-            bucket.impressions += s.impressions ?? 0
-            bucket.clicks += s.clicks ?? 0
-            bucket.reach += s.reach ?? 0
-            bucket.spend += s.spend.map(Self.decimal) ?? 0
-            bucket.purchases += Self.decimal(row.purchases)
-            bucket.purchaseValue += row.purchaseValue.map(Self.decimal) ?? 0
-            bucket.leads += Self.decimal(row.leads)
-            bucket.currency = bucket.currency ?? s.currency
-            buckets[key] = bucket
+        try await self.executor.read { sql in
+            func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+                builder.where("account_id", .equal, SQLBind(accountID)).where("report", .equal, SQLBind(report))
+                    .where("level", .equal, SQLBind(level.rawValue))
+                    .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
+                    .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+            }
+            func key(_ row: any SQLRow) throws -> String {
+                let breakdownKey = try row.decode(column: "breakdown_key", as: String.self)
+                guard breakdownKey.isEmpty else { return breakdownKey }
+                let start = try row.decode(column: "date_start", as: CalendarDay.self)
+                return "\(start)..\(try row.decode(column: "date_stop", as: CalendarDay.self))"
+            }
+            var buckets: [String: Bucket] = [:]
+            let columns = ["breakdown_key", "breakdowns", "date_start", "date_stop", "impressions", "clicks", "reach", "spend", "currency"]
+            for row in try await filtered(sql.select().columns(columns.map { SQLColumn($0) }).from(PerformanceSnapshotRow.tableName)).all() {
+                let name = try key(row)
+                let values = Self.values(try row.decode(column: "breakdowns", as: JSONText?.self))
+                var bucket = buckets[name] ?? Bucket(key: name, values: values)
+                bucket.impressions += try row.decode(column: "impressions", as: Int?.self) ?? 0
+                bucket.clicks += try row.decode(column: "clicks", as: Int?.self) ?? 0
+                bucket.reach += try row.decode(column: "reach", as: Int?.self) ?? 0
+                bucket.spend += try row.decode(column: "spend", as: ExactDecimal?.self).map(Self.decimal) ?? 0
+                bucket.currency = try bucket.currency ?? row.decode(column: "currency", as: String?.self)
+                buckets[name] = bucket
+            }
+            let conversionColumns = ["breakdown_key", "date_start", "date_stop", "purchases", "purchase_value", "leads"]
+            let conversions = filtered(sql.select().columns(conversionColumns.map { SQLColumn($0) }).from(ConversionReads.viewName))
+                .where("attribution_window", .equal, SQLBind(PerformanceActionRow.defaultWindow))
+            for row in try await conversions.all() {
+                guard var bucket = buckets[try key(row)] else { continue }
+                bucket.purchases += Self.decimal(try row.decode(column: "purchases", as: ExactDecimal.self))
+                bucket.purchaseValue += try row.decode(column: "purchase_value", as: ExactDecimal?.self).map(Self.decimal) ?? 0
+                bucket.leads += Self.decimal(try row.decode(column: "leads", as: ExactDecimal.self))
+                buckets[bucket.key] = bucket
+            }
+            return buckets.values.sorted { $0.spend != $1.spend ? $0.spend > $1.spend : $0.key < $1.key }
         }
-        return buckets.values.sorted { $0.spend != $1.spend ? $0.spend > $1.spend : $0.key < $1.key }
     }
 
     private static func values(_ json: JSONText?) -> [String: String] {
