@@ -51,6 +51,16 @@ echo "syncing the sandbox into $DB" >&2
   exit 1
 }
 
+# Breakdown reports for the first account (3 days keep the debug build quick): the Audience view's data.
+FIRST_ACCOUNT=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM ad_accounts ORDER BY id LIMIT 1").fetchone()[0])' "$DB")
+echo "syncing breakdown reports of $FIRST_ACCOUNT" >&2
+"$BIN" sync-performance --sandbox --seed 42 --sandbox-accounts 2 --sandbox-campaigns 12 --sandbox-days 40 \
+  --account "$FIRST_ACCOUNT" --levels ad --days 3 --reports age_gender,country,device,monthly_reach \
+  --database "sqlite://$DB" --log-level warning --log-format text >>"$WORK/sync.log" 2>&1 || {
+  cat "$WORK/sync.log" >&2
+  exit 1
+}
+
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 METASYNC_API_KEY="$API_KEY" "$BIN" serve --database "sqlite://$DB" --host 127.0.0.1 --port "$PORT" \
   --log-level warning --log-format text >"$WORK/serve.log" 2>&1 &

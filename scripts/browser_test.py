@@ -191,7 +191,7 @@ def expected_performance(db, account_id, since, until):
     level = None
     for candidate in ["account", "campaign", "adset", "ad"]:
         n = db.execute(
-            "SELECT COUNT(*) FROM performance_snapshots WHERE account_id=? AND level=? AND breakdown_key='' "
+            "SELECT COUNT(*) FROM performance_snapshots WHERE account_id=? AND level=? AND breakdown_key='' AND report='' "
             "AND date_start>=? AND date_start<=? AND date_stop=date_start",
             (account_id, candidate, since, until),
         ).fetchone()[0]
@@ -202,7 +202,7 @@ def expected_performance(db, account_id, since, until):
     total = {"spend": Decimal(0), "impressions": 0, "clicks": 0}
     rows = db.execute(
         "SELECT date_start, spend, impressions, clicks FROM performance_snapshots WHERE account_id=? AND level=? "
-        "AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+        "AND breakdown_key='' AND report='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
         (account_id, level, since, until),
     ).fetchall()
     for day, spend, impressions, clicks in rows:
@@ -254,7 +254,7 @@ def conversions_check(page, checks, db, base, account_path, account_id, level, s
     value = Decimal(0)
     for day, row_spend, purchases, purchase_value in db.execute(
         "SELECT date_start, spend, purchases, purchase_value FROM performance_conversions WHERE account_id=? AND level=? "
-        "AND attribution_window='7d_click' AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+        "AND attribution_window='7d_click' AND breakdown_key='' AND report='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
         (account_id, level, shown["since"], shown["until"]),
     ):
         per_day[day] = per_day.get(day, Decimal(0)) + Decimal(str(purchases or 0))
@@ -318,7 +318,7 @@ def check_creatives(page, db, base, account, since, until, shots, checks):
     spend = {}
     for creative_id, value in db.execute(
         "SELECT a.creative_id, s.spend FROM performance_snapshots s JOIN ads a ON a.id = s.object_id WHERE s.account_id=? "
-        "AND s.level='ad' AND s.breakdown_key='' AND s.date_start>=? AND s.date_start<=? AND s.date_stop=s.date_start",
+        "AND s.level='ad' AND s.breakdown_key='' AND s.report='' AND s.date_start>=? AND s.date_start<=? AND s.date_stop=s.date_start",
         (account[1], since, until),
     ):
         spend[creative_id] = spend.get(creative_id, Decimal(0)) + Decimal(value or "0")
@@ -355,6 +355,57 @@ def check_creatives(page, db, base, account, since, until, shots, checks):
     page.goto(base + "/ads/" + ad[0])
     shown_creative = page.evaluate("(document.querySelector('article.creative') || {dataset: {}}).dataset.id || ''")
     checks.expect(shown_creative == ad[1], "the ad page shows the ad's creative", "%s vs %s" % (shown_creative, ad[1]))
+
+
+def check_audience(page, db, base, account, shots, checks):
+    """The Audience view: every bucket's spend equals the database's report rows, the buckets of a day add up to the
+    unbroken ad-level spend, and the monthly reach chart has one point per stored month."""
+    # Days before the last one: today's figures still grow between the reads of the unbroken rows and of each report.
+    days = db.execute(
+        "SELECT MIN(date_start), MAX(date_start) FROM performance_snapshots WHERE account_id=? AND report='age_gender' "
+        "AND date_start < (SELECT MAX(date_start) FROM performance_snapshots WHERE account_id=? AND report='age_gender')",
+        (account[1], account[1]),
+    ).fetchone()
+    checks.expect(days[0] is not None, "the age_gender report was synced", str(days))
+    if days[0] is None:
+        return
+    page.goto(base + "/accounts/%s/audience?since=%s&until=%s" % (account[0], days[0], days[1]))
+    rows_js = (
+        "JSON.stringify(Object.fromEntries([...document.querySelectorAll('section.audience table')].map(t => [t.dataset.table,"
+        "[...t.querySelectorAll('tbody tr')].map(r => [r.dataset.key, r.querySelector('[data-metric=spend]').dataset.value])])))"
+    )
+    shown = json.loads(page.evaluate(rows_js))
+    for report in ("age_gender", "country", "device"):
+        stored = {}
+        for key, value in db.execute(
+            "SELECT breakdown_key, spend FROM performance_snapshots WHERE account_id=? AND report=? AND level='ad' "
+            "AND date_start>=? AND date_start<=?",
+            (account[1], report, days[0], days[1]),
+        ):
+            stored[key] = stored.get(key, Decimal(0)) + Decimal(value or "0")
+        table = {k: Decimal(v) for k, v in shown.get(report, [])}
+        checks.expect(table == stored and len(table) > 1, "Audience %s: every bucket's spend equals the database" % report,
+                      "%d shown, %d stored" % (len(table), len(stored)))
+        unbroken = db.execute(
+            "SELECT spend FROM performance_snapshots WHERE account_id=? AND report='' AND breakdown_key='' AND level='ad' "
+            "AND date_start>=? AND date_start<=? AND date_stop=date_start",
+            (account[1], days[0], days[1]),
+        ).fetchall()
+        total = sum((Decimal(r[0] or "0") for r in unbroken), Decimal(0))
+        checks.expect(sum(table.values(), Decimal(0)) == total, "Audience %s: the buckets add up to the unbroken spend" % report,
+                      "%s vs %s" % (sum(table.values(), Decimal(0)), total))
+    checks.expect("placement" not in shown and page.evaluate("!!document.querySelector('[data-empty=placement]')"),
+                  "a report not synced says how to read it")
+    months = db.execute(
+        "SELECT COUNT(DISTINCT date_start) FROM performance_snapshots WHERE account_id=? AND report='monthly_reach'", (account[1],)
+    ).fetchone()[0]
+    points = page.evaluate("(document.querySelector('figure[data-metric=monthly_reach]') || {dataset: {}}).dataset.points || '0'")
+    checks.expect(int(points) == months and months > 0, "the monthly reach chart has one point per stored month", "%s vs %s" % (points, months))
+    print("screenshot: " + page.screenshot(os.path.join(shots, "audience.png")))
+    page.viewport(390, 900, True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    checks.expect(width <= 400, "the Audience view fits a 390 px wide phone screen", "scrollWidth %s" % width)
+    page.viewport(1280, 900)
 
 
 def main():
@@ -517,7 +568,7 @@ def main():
         per_campaign = {}
         for object_id, spend in db.execute(
             "SELECT object_id, spend FROM performance_snapshots WHERE account_id=? AND level='campaign' "
-            "AND breakdown_key='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
+            "AND breakdown_key='' AND report='' AND date_start>=? AND date_start<=? AND date_stop=date_start",
             (account[1], shown["since"], shown["until"]),
         ):
             per_campaign[object_id] = per_campaign.get(object_id, Decimal(0)) + Decimal(spend or "0")
@@ -565,6 +616,8 @@ def main():
         conversions_check(page, checks, db, base, account_path, account[1], level, shots)
         # 6c. The creative gallery and the ad page's creative.
         check_creatives(page, db, base, account, shown["since"], shown["until"], shots, checks)
+        # 6d. The Audience view (breakdown reports).
+        check_audience(page, db, base, account, shots, checks)
 
         # 7. Sync runs: failures with Meta's message and fbtrace_id.
         page.goto(base + "/sync-runs?outcome=failed")

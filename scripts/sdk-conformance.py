@@ -147,6 +147,35 @@ def _():
     expect(sorted(json.dumps(r, sort_keys=True) for r in rows) == sorted(json.dumps(r, sort_keys=True) for r in sync), "row contents differ")
 
 
+@check("get_insights with breakdowns (sync and async): age/gender buckets sum to the unbroken rows; a combination Graph refuses is #100")
+def _():
+    params = {"level": "ad", "time_increment": 1, "date_preset": "last_3d"}
+    fields = ["ad_id", "impressions", "clicks", "spend"]
+    plain = [dict(r) for r in account.get_insights(fields=fields, params=dict(params, limit=500))]
+    broken = [dict(r) for r in account.get_insights(fields=fields, params=dict(params, breakdowns=["age", "gender"], limit=500))]
+    def sums(rows):
+        out = {}
+        for r in rows:
+            key = (r["ad_id"], r["date_start"])
+            i, c, s = out.get(key, (0, 0, 0))
+            out[key] = (i + int(r["impressions"]), c + int(r["clicks"]), s + round(float(r["spend"]) * 100))
+        return out
+    expect(len(plain) > 0 and all("age" in r and "gender" in r for r in broken), f"{len(broken)} broken rows")
+    expect(sums(broken) == sums(plain), "bucket sums differ from the unbroken rows")
+    job = account.get_insights(fields=fields, params=dict(params, breakdowns=["country"]), is_async=True)
+    for _ in range(20):
+        job.api_get()
+        if job[AdReportRun.Field.async_status] == "Job Completed" and job[AdReportRun.Field.async_percent_completion] == 100:
+            break
+    rows = [dict(r) for r in job.get_result(params={"limit": 500})]
+    expect(sums(rows) == sums(plain) and all(r.get("country") for r in rows), f"async country rows: {len(rows)}")
+    try:
+        list(account.get_insights(fields=fields, params=dict(params, breakdowns=["age", "country"])))
+        expect(False, "age,country was accepted")
+    except FacebookRequestError as error:
+        expect(error.api_error_code() == 100 and "breakdown" in error.api_error_message(), error.api_error_message())
+
+
 @check("FacebookAdsApiBatch calls the success and the failure callback")
 def _():
     successes, failures = [], []

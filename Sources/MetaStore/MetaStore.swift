@@ -62,6 +62,8 @@ public struct MetaStore: Sendable {
     public var actions: PerformanceActionRepository { PerformanceActionRepository(executor: self.executor) }
     /// The view `performance_conversions` (purchases, value, CPA, ROAS and leads per insights row and window).
     public var conversions: ConversionReads { ConversionReads(executor: self.executor) }
+    /// Breakdown report rows (`report` ≠ `''`).
+    public var reports: ReportReads { ReportReads(executor: self.executor) }
     /// `sync_state`.
     public var syncState: SyncStateRepository { SyncStateRepository(executor: self.executor) }
     /// `sync_runs`.

@@ -269,7 +269,7 @@ import Testing
             #expect(
                 dashboard == [
                     "GET /login", "POST /login", "POST /logout", "GET /", "GET /accounts/{id}", "GET /campaigns/{id}", "GET /adsets/{id}",
-                    "GET /ads/{id}", "GET /sync-runs", "GET /accounts/{id}/creatives",
+                    "GET /ads/{id}", "GET /sync-runs", "GET /accounts/{id}/creatives", "GET /accounts/{id}/audience",
                 ]
             )
             let api = Set(registeredRoutes(harness.configuration, harness.dependencies).map(\.description))

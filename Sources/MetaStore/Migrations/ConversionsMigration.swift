@@ -30,7 +30,7 @@ enum ConversionsMigration {
                 for: kind
             ),
             "CREATE INDEX performance_actions_account_day ON performance_actions (account_id, date_start)",
-            PerformanceConversionsView.createStatement(for: kind),
+            PerformanceConversionsView.createStatement(for: kind, withReport: false),
         ]
     }
 }
@@ -58,7 +58,9 @@ enum PerformanceConversionsView {
         "skan_click_second_postback",
     ]
 
-    static func createStatement(for kind: SQLBackendKind) -> String {
+    /// - Parameter withReport: the view of migration 8 on (`report` column, actions matched on it); migration 6 keeps
+    ///   its original text.
+    static func createStatement(for kind: SQLBackendKind, withReport: Bool) -> String {
         // SQLite keeps exact decimals as TEXT: arithmetic needs a number, the result goes back to text like the
         // other decimal columns. PostgreSQL computes in NUMERIC.
         func number(_ expression: String) -> String {
@@ -76,6 +78,7 @@ enum PerformanceConversionsView {
         func sameRow(_ alias: String) -> String {
             "\(alias).level = s.level AND \(alias).object_id = s.object_id AND \(alias).date_start = s.date_start "
                 + "AND \(alias).date_stop = s.date_stop AND \(alias).breakdown_key = s.breakdown_key AND \(alias).attribution_window = w.column1"
+                + (withReport ? " AND \(alias).report = s.report" : "")
         }
         func join(_ alias: String, _ type: String) -> String {
             "LEFT JOIN performance_actions \(alias) ON \(sameRow(alias)) AND \(alias).action_type = '\(type)'"
@@ -88,7 +91,7 @@ enum PerformanceConversionsView {
         return """
             CREATE VIEW performance_conversions AS
             SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
-                s.breakdown_key, s.currency, s.attribution_setting, w.column1 AS attribution_window, s.spend,
+                s.breakdown_key,\(withReport ? " s.report," : "") s.currency, s.attribution_setting, w.column1 AS attribution_window, s.spend,
                 \(purchases) AS purchases,
                 \(value) AS purchase_value,
                 \(ratio("s.spend", purchases)) AS cost_per_purchase,

@@ -88,7 +88,7 @@ public struct CreativePerformanceReadModel: Sendable {
                 ?? creative.videoID.flatMap { posters[$0] ?? nil }
             byCreative[creative.id] = CreativePerformance(creative: creative, adIDs: adsByCreative[creative.id] ?? [], previewURL: preview)
         }
-        for row in rows where row.level == .ad && row.breakdownKey.isEmpty && row.dateStart == row.dateStop {
+        for row in rows where row.level == .ad && row.breakdownKey.isEmpty && row.report.isEmpty && row.dateStart == row.dateStop {
             guard let creativeID = creativeOfAd[row.objectID], var entry = byCreative[creativeID] else { continue }
             entry.currency = entry.currency ?? row.currency
             entry.spend += row.spend.map(Self.decimal) ?? 0

@@ -33,6 +33,8 @@ public struct ConversionReads: Sendable {
         public var dateStart: CalendarDay
         public var dateStop: CalendarDay
         public var breakdownKey: String
+        /// The report of the row (empty for the unbroken rows).
+        public var report: String
         public var currency: String?
         public var attributionSetting: String?
         public var attributionWindow: String
@@ -54,7 +56,7 @@ public struct ConversionReads: Sendable {
             case dateStart = "date_start"
             case dateStop = "date_stop"
             case breakdownKey = "breakdown_key"
-            case currency
+            case report, currency
             case attributionSetting = "attribution_setting"
             case attributionWindow = "attribution_window"
             case spend, purchases
@@ -71,7 +73,8 @@ public struct ConversionReads: Sendable {
                 objectID: self.objectID,
                 dateStart: self.dateStart,
                 dateStop: self.dateStop,
-                breakdownKey: self.breakdownKey
+                breakdownKey: self.breakdownKey,
+                report: self.report
             )
         }
     }
@@ -87,6 +90,8 @@ public struct ConversionReads: Sendable {
         public var parent: (column: String, id: String)?
         /// Daily rows without a breakdown only (what the dashboard sums).
         public var dailyOnly: Bool
+        /// Rows of this report only (`""`, the default: the unbroken rows; nil: every report).
+        public var report: String? = ""
 
         public init(
             accountID: String? = nil,
@@ -124,11 +129,14 @@ public struct ConversionReads: Sendable {
                 builder.where(SQLColumn("object_id"), .in, SQLBind.group(filter.objectIDs))
             }
             if let parent = filter.parent { builder.where(SQLColumn(parent.column), .equal, SQLBind(parent.id)) }
+            if let report = filter.report { builder.where("report", .equal, SQLBind(report)) }
             if filter.dailyOnly {
                 builder.where("breakdown_key", .equal, SQLBind(""))
                 builder.where(SQLColumn("date_stop"), .equal, SQLColumn("date_start"))
             }
-            for column in ["date_start", "level", "object_id", "date_stop", "breakdown_key", "attribution_window"] { builder.orderBy(column) }
+            for column in ["date_start", "level", "object_id", "date_stop", "breakdown_key", "report", "attribution_window"] {
+                builder.orderBy(column)
+            }
             return try await builder.all(decoding: Row.self)
         }
     }

@@ -34,7 +34,7 @@ public struct PerformanceActionRepository: Sendable {
         }
     }
 
-    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ?) OR …`:
+    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ? AND report = ?) OR …`:
     /// one primary-key prefix search per snapshot row on both backends (SQLite plans a row-value `IN (VALUES …)` as a
     /// full scan, which would make every page's delete read the whole table).
     static func deleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
@@ -42,7 +42,8 @@ public struct PerformanceActionRepository: Sendable {
         for (index, key) in keys.enumerated() {
             if index > 0 { query += " OR " }
             query += "(level = \(bind: key.level.rawValue) AND object_id = \(bind: key.objectID) AND date_start = \(bind: key.dateStart)"
-            query += " AND date_stop = \(bind: key.dateStop) AND breakdown_key = \(bind: key.breakdownKey))"
+            query += " AND date_stop = \(bind: key.dateStop) AND breakdown_key = \(bind: key.breakdownKey)"
+            query += " AND report = \(bind: key.report))"
         }
         return query
     }

@@ -75,17 +75,25 @@ extension SyncCheckpoint {
 }
 
 extension PerformanceSnapshotRow {
-    /// Level, object, days and breakdown: the table's unique key.
+    /// Level, object, days, breakdown and report: the table's unique key.
     public struct Key: Hashable, Sendable {
         let level: Level
         let objectID: String
         let dateStart: CalendarDay
         let dateStop: CalendarDay
         let breakdownKey: String
+        let report: String
     }
 
-    /// Level, object, days and breakdown.
+    /// Level, object, days, breakdown and report.
     public var upsertKey: Key {
-        Key(level: self.level, objectID: self.objectID, dateStart: self.dateStart, dateStop: self.dateStop, breakdownKey: self.breakdownKey)
+        Key(
+            level: self.level,
+            objectID: self.objectID,
+            dateStart: self.dateStart,
+            dateStop: self.dateStop,
+            breakdownKey: self.breakdownKey,
+            report: self.report
+        )
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A row of `performance_actions`: one insights row × `action_type` × attribution window.
 ///
-/// Keyed by the snapshot's key (`level`, `object_id`, `date_start`, `date_stop`, `breakdown_key`) plus `action_type`
+/// Keyed by the snapshot's key (`level`, `object_id`, `date_start`, `date_stop`, `breakdown_key`, `report`) plus `action_type`
 /// and `attribution_window`. `attribution_window` is `default` for Graph's unlabelled `value` (which follows the ad
 /// set's own attribution setting, reference §4.6) and the window name (`1d_click`, `7d_click`, …) for a window key.
 /// `count` comes from the row's `actions` list and `value` (major units of `currency`) from its `action_values` list;
@@ -11,7 +11,7 @@ import Foundation
 public struct PerformanceActionRow: MirroredRow {
     public static let tableName = "performance_actions"
     public static let conflictColumns = [
-        "level", "object_id", "date_start", "date_stop", "breakdown_key", "action_type", "attribution_window",
+        "level", "object_id", "date_start", "date_stop", "breakdown_key", "report", "action_type", "attribution_window",
     ]
     public static var insertOnlyColumns: Set<String> { [] }
 
@@ -25,6 +25,8 @@ public struct PerformanceActionRow: MirroredRow {
     public var dateStart: CalendarDay
     public var dateStop: CalendarDay
     public var breakdownKey: String
+    /// The report of the snapshot row (empty for the unbroken rows).
+    public var report: String = ""
     /// Graph's action type, e.g. `omni_purchase`, `offsite_conversion.fb_pixel_purchase`, `lead`, `link_click`.
     public var actionType: String
     /// `default`, or a window such as `1d_click`, `7d_click`, `28d_click`, `1d_view`.
@@ -70,7 +72,7 @@ public struct PerformanceActionRow: MirroredRow {
         case breakdownKey = "breakdown_key"
         case actionType = "action_type"
         case attributionWindow = "attribution_window"
-        case count, value, currency
+        case count, value, currency, report
     }
 }
 
@@ -92,6 +94,7 @@ extension PerformanceActionRow {
             ColumnValue(self.count),
             ColumnValue(self.value),
             ColumnValue(self.currency),
+            ColumnValue(self.report),
         ]
     }
 
@@ -109,7 +112,8 @@ extension PerformanceActionRow {
             objectID: self.objectID,
             dateStart: self.dateStart,
             dateStop: self.dateStop,
-            breakdownKey: self.breakdownKey
+            breakdownKey: self.breakdownKey,
+            report: self.report
         )
     }
 

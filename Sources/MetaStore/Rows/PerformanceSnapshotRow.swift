@@ -2,12 +2,12 @@ import Foundation
 
 /// A row of `performance_snapshots`: one insights row (one object, one day or range, one breakdown combination).
 ///
-/// Unique on (`level`, `object_id`, `date_start`, `date_stop`, `breakdown_key`), so a re-read of the same days
+/// Unique on (`level`, `object_id`, `date_start`, `date_stop`, `breakdown_key`, `report`), so a re-read of the same days
 /// replaces the row instead of adding one. Counts are integers; money (`spend`, `cpc`, `cpm`, `cpp`) is an exact
 /// major-unit decimal in the account `currency` (Graph sends insights money as major-unit strings, e.g. `"14.35"`).
 public struct PerformanceSnapshotRow: MirroredRow {
     public static let tableName = "performance_snapshots"
-    public static let conflictColumns = ["level", "object_id", "date_start", "date_stop", "breakdown_key"]
+    public static let conflictColumns = ["level", "object_id", "date_start", "date_stop", "breakdown_key", "report"]
 
     /// The insights aggregation level.
     public enum Level: String, Codable, Sendable, CaseIterable {
@@ -30,6 +30,8 @@ public struct PerformanceSnapshotRow: MirroredRow {
     public var breakdownKey: String
     /// The breakdown values as a JSON object, or nil.
     public var breakdowns: JSONText?
+    /// The report the row belongs to (`age_gender`, a custom report's name); empty for the unbroken rows.
+    public var report: String = ""
     /// The account currency of the money columns.
     public var currency: String?
     /// The row's attribution setting as Graph reports it (e.g. `7d_click_1d_view`), which the unlabelled `value` of
@@ -148,6 +150,7 @@ public struct PerformanceSnapshotRow: MirroredRow {
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
+        case report
     }
 }
 
@@ -187,6 +190,7 @@ extension PerformanceSnapshotRow {
             ColumnValue(self.raw),
             ColumnValue(self.firstSeenAt),
             ColumnValue(self.syncedAt),
+            ColumnValue(self.report),
         ]
     }
 }

@@ -150,7 +150,7 @@ extension APIController {
 
     /// `since`/`until` validated (dates, order, at most 366 days); missing ends default to the 28 days up to the latest
     /// day with insights (today when there are none).
-    private func creativeDays(_ query: ListQuery, accountID: String) async throws -> ClosedRange<CalendarDay> {
+    func creativeDays(_ query: ListQuery, accountID: String) async throws -> ClosedRange<CalendarDay> {
         let since = try query.day("since")
         let until = try query.day("until")
         if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }

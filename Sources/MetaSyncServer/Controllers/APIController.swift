@@ -31,6 +31,7 @@ struct APIController: Sendable {
             .get("ads", use: self.listAds)
             .get("insights", use: self.listInsights)
             .get("creatives", use: self.listCreatives)
+            .get("reports/{name}", use: self.report)
             .get("sync-runs", use: self.listSyncRuns)
             .get("webhook-events", use: self.listWebhookEvents)
             .get("dead-letters", use: self.listDeadLetters)

@@ -14,6 +14,7 @@ import MetaStore
 /// | `GET /` | overview: connections, accounts, gauges, recent runs, dead letters |
 /// | `GET /accounts/{id}` | account performance: totals, daily charts, top campaigns (`since`, `until`, `sort`, `dir`) |
 /// | `GET /accounts/{id}/creatives` | creative gallery with spend, CTR, CPA, ROAS (`since`, `until`, `sort`, `dir`) |
+/// | `GET /accounts/{id}/audience` | breakdown reports: age × gender, countries, placements, devices, monthly reach (`since`, `until`) |
 /// | `GET /campaigns/{id}`, `/adsets/{id}`, `/ads/{id}` | drill-down, each with its chart, status and children (ads: their creative) |
 /// | `GET /sync-runs` | sync run history (`outcome`, `page`) |
 struct DashboardController: Sendable {
@@ -67,6 +68,7 @@ struct DashboardController: Sendable {
         pages.get("/", use: self.overview)
         pages.get("accounts/{id}", use: self.account)
         pages.get("accounts/{id}/creatives", use: self.creatives)
+        pages.get("accounts/{id}/audience", use: self.audience)
         pages.get("campaigns/{id}", use: self.campaign)
         pages.get("adsets/{id}", use: self.adSet)
         pages.get("ads/{id}", use: self.ad)

@@ -60,6 +60,7 @@ struct DashboardQueries: Sendable {
                 .where("level", .equal, SQLBind(filter.level.rawValue))
                 .where("account_id", .equal, SQLBind(filter.accountID))
                 .where("breakdown_key", .equal, SQLBind(""))
+                .where("report", .equal, SQLBind(""))
                 .where("date_start", .greaterThanOrEqual, SQLBind(filter.days.lowerBound))
                 .where("date_start", .lessThanOrEqual, SQLBind(filter.days.upperBound))
                 .where(SQLColumn("date_stop"), .equal, SQLColumn("date_start"))
@@ -118,6 +119,7 @@ struct DashboardQueries: Sendable {
             let rows = try await sql.select().distinct().column("level").from(PerformanceSnapshotRow.tableName)
                 .where("account_id", .equal, SQLBind(accountID))
                 .where("breakdown_key", .equal, SQLBind(""))
+                .where("report", .equal, SQLBind(""))
                 .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
                 .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
                 .all()
@@ -130,6 +132,7 @@ struct DashboardQueries: Sendable {
         try await self.database.withSQL { sql in
             try await sql.select().column("date_start").from(PerformanceSnapshotRow.tableName)
                 .where("account_id", .equal, SQLBind(accountID))
+                .where("report", .equal, SQLBind(""))
                 .orderBy("date_start", .descending)
                 .limit(1)
                 .first()?

@@ -59,7 +59,8 @@ struct ServerQueries: Sendable {
         limit: Int
     ) async throws -> (rows: [PerformanceSnapshotRow], hasMore: Bool) {
         try await self.database.withSQL { sql in
-            let builder = sql.select().column("*").from(PerformanceSnapshotRow.tableName)
+            // The unbroken rows; breakdown reports have their own endpoint (/api/reports/{name}).
+            let builder = sql.select().column("*").from(PerformanceSnapshotRow.tableName).where("report", .equal, SQLBind(""))
             if let level { builder.where("level", .equal, SQLBind(level)) }
             if objectIDs.count == 1 {
                 builder.where("object_id", .equal, SQLBind(objectIDs[0]))

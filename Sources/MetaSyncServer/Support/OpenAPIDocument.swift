@@ -264,6 +264,29 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /api/reports/{name}:
+            get:
+              tags: [api]
+              summary: A breakdown report (age_gender, country, region, placement, device, monthly_reach or a custom one) of an ad account.
+              description: |
+                Rows of performance_snapshots with report = name (paged, ordered by day, object and breakdown_key), each with
+                its purchases, purchase_value and leads under the default window, plus totals per bucket (breakdown_key; for a
+                report without breakdowns, per period) over the whole range with spend, conversions (sync.primary_conversion),
+                cpa and roas. Money and ratios are exact decimal strings. Reach summed over objects or periods is an upper bound.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: name, in: path, required: true, schema: {type: string}, description: Built-in or custom report name.}
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
+                - {name: since, in: query, schema: {type: string, format: date}, description: "Default 27 days before until (364 for monthly_reach); on date_start."}
+                - {name: until, in: query, schema: {type: string, format: date}, description: Default the latest day with insights.}
+                - {name: level, in: query, schema: {type: string, enum: [account, campaign, adset, ad]}, description: Default the report's level (ad; campaign for monthly_reach).}
+                - {$ref: "#/components/parameters/limit"}
+                - {$ref: "#/components/parameters/cursor"}
+              responses:
+                "200": {description: One page of report rows and the totals., content: {application/json: {schema: {$ref: "#/components/schemas/ReportPage"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: Neither a built-in report nor one stored for the account (the message lists the known ones)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/sync-runs:
             get:
               tags: [api]
@@ -464,6 +487,40 @@ enum OpenAPIDocument {
                 last_error: {type: string}
                 created_at: {type: string, format: date-time}
                 updated_at: {type: string, format: date-time}
+            ReportPage:
+              type: object
+              required: [report, account_id, level, since, until, primary_conversion, totals, data, paging]
+              properties:
+                report: {type: string}
+                account_id: {type: string}
+                level: {type: string}
+                since: {type: string, format: date}
+                until: {type: string, format: date}
+                breakdowns: {type: array, items: {type: string}, description: The built-in report's breakdowns in breakdown_key order.}
+                primary_conversion: {type: string, enum: [purchase, lead]}
+                totals:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      key: {type: string, description: "breakdown_key (age=18-24|gender=female), or the period (2026-11-01..2026-11-30)"}
+                      values: {type: object, additionalProperties: {type: string}}
+                      impressions: {type: integer}
+                      clicks: {type: integer}
+                      reach: {type: integer}
+                      spend: {type: string}
+                      conversions: {type: string}
+                      cpa: {type: string, nullable: true}
+                      roas: {type: string, nullable: true}
+                      purchases: {type: string}
+                      purchase_value: {type: string}
+                      leads: {type: string}
+                      currency: {type: string, nullable: true}
+                data:
+                  type: array
+                  description: Rows with every column of performance_snapshots (report, breakdown_key, breakdowns, ...), plus purchases, purchase_value and leads.
+                  items: {type: object}
+                paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
             CreativePage:
               type: object
               properties:

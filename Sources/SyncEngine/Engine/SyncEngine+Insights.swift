@@ -15,9 +15,11 @@ extension SyncEngine {
     /// - Too much data ("reduce the amount of data", 1487534), or a job that fails or is skipped: the range is
     ///   split in halves and each half retried (a single day falls back to an async job).
     /// - Rows upsert by (level, object, date_start, date_stop, breakdown key): a re-read replaces, never duplicates.
-    func syncInsights(level: PerformanceSnapshotRow.Level, _ context: StreamContext) async throws {
+    /// - Reports (``InsightsReport``): the same read with the report's breakdowns and time increment, its own
+    ///   stream (`insights.<level>.<name>`) and lookback; monthly reports start at the first day of a month.
+    func syncInsights(level: PerformanceSnapshotRow.Level, report: InsightsReport? = nil, _ context: StreamContext) async throws {
         let account = context.run.account
-        let stream = "insights.\(level.rawValue)"
+        let stream = report?.stream ?? "insights.\(level.rawValue)"
         let checkpoint = try await self.store.syncState.load(accountID: account.accountID, stream: stream)
         let saved = (try? checkpoint?.state?.decode(InsightsStreamState.self)) ?? InsightsStreamState()
         let today = self.today(for: account)
@@ -37,7 +39,7 @@ extension SyncEngine {
         } else if request.full || through == nil {
             lower = today.adding(days: -(self.configuration.backfillDays - 1))
         } else {
-            lower = min(through!.adding(days: 1), today.adding(days: -(self.configuration.lookbackDays - 1)))
+            lower = min(through!.adding(days: 1), today.adding(days: -((report?.lookbackDays ?? self.configuration.lookbackDays) - 1)))
             if let from { lower = max(lower, from) }
         }
 
@@ -58,6 +60,7 @@ extension SyncEngine {
             }
         }
         lower = max(lower, earliest)
+        if report?.timeIncrement == "monthly" { lower = Self.firstOfMonth(lower, earliest: earliest) }
         let newFrom = min(from ?? lower, lower)
         var progress = InsightsProgress(
             stream: stream,
@@ -65,8 +68,9 @@ extension SyncEngine {
             from: newFrom.description,
             through: saved.through,
             window: lower...max(lower, upper),
-            objects: try await self.objectCount(level: level, accountID: account.accountID)
+            objects: try await self.objectCount(level: level, accountID: account.accountID) * (report?.estimatedBuckets ?? 1)
         )
+        progress.report = report
         context.report(.started, stream: stream, rows: 0)
         self.logger.debug(
             "insights stream started",
@@ -152,7 +156,11 @@ extension SyncEngine {
     ) async throws {
         let account = context.run.account
         let level = progress.level
-        let parameters = self.insightsParameters(level: level, range: range)
+        let parameters = self.insightsParameters(level: level, range: range, report: progress.report)
+        if resume == nil, let report = progress.report {
+            // A report's re-read replaces its rows of the range (buckets or periods Graph no longer returns go too).
+            try await self.store.reports.deleteRows(accountID: account.accountID, report: report.name, level: level, days: range)
+        }
         var path = "/\(account.id)/insights"
         var reportRunID: String?
         let after = resume?.cursor
@@ -260,7 +268,8 @@ extension SyncEngine {
             parameters: parameters,
             async: reportRunID != nil,
             level: progress.level,
-            keepRaw: InsightsMapper.keepsRaw(fields: InsightsMapper.fields(level: progress.level))
+            report: progress.report,
+            keepRaw: InsightsMapper.keepsRaw(fields: progress.report?.requestFields ?? InsightsMapper.fields(level: progress.level))
         )
         var page: MappedInsightsPage
         do {
@@ -295,9 +304,9 @@ extension SyncEngine {
         var mapped = MappedInsightsPage(after: page.after, fetchedAt: now)
         mapped.rows.reserveCapacity(page.items.count)
         for item in page.items {
-            guard let row = InsightsMapper.row(item, level: read.level, account: context.run.account, syncedAt: now, keepRaw: read.keepRaw) else {
-                continue
-            }
+            guard var row = InsightsMapper.row(item, level: read.level, account: context.run.account, syncedAt: now, keepRaw: read.keepRaw)
+            else { continue }
+            read.report?.tag(&row, json: item)
             mapped.rows.append(row)
             mapped.actions += InsightsMapper.actions(item, snapshot: row)
         }
@@ -349,12 +358,16 @@ extension SyncEngine {
     }
 
     /// The request parameters of a level and range (also the parameters of its async job).
-    func insightsParameters(level: PerformanceSnapshotRow.Level, range: ClosedRange<CalendarDay>) -> GraphParameters {
+    func insightsParameters(level: PerformanceSnapshotRow.Level, range: ClosedRange<CalendarDay>, report: InsightsReport? = nil) -> GraphParameters {
         var parameters = GraphParameters()
-            .setting("fields", InsightsMapper.fields(level: level).joined(separator: ","))
+            .setting("fields", (report?.requestFields ?? InsightsMapper.fields(level: level)).joined(separator: ","))
             .setting("level", level.rawValue)
-            .setting("time_increment", "1")
+            .setting("time_increment", report?.timeIncrement ?? "1")
             .timeRange(GraphTimeRange(since: range.lowerBound.description, until: range.upperBound.description))
+        if let report, !report.breakdowns.isEmpty { parameters = parameters.setting("breakdowns", report.breakdowns.joined(separator: ",")) }
+        if let report, !report.actionBreakdowns.isEmpty {
+            parameters = parameters.setting("action_breakdowns", report.actionBreakdowns.joined(separator: ","))
+        }
         if !self.configuration.attributionWindows.isEmpty {
             // Windows ride on the same request: each action object gains one key per window (reference §4.3).
             parameters = parameters.setting("action_attribution_windows", self.configuration.attributionWindows.joined(separator: ","))
@@ -365,6 +378,13 @@ extension SyncEngine {
             parameters = parameters.filtering([GraphFilter.in("\(kind.rawValue).effective_status", kind.allEffectiveStatuses)])
         }
         return parameters
+    }
+
+    /// The first day of `day`'s month (not before `earliest`): monthly reports read whole months.
+    static func firstOfMonth(_ day: CalendarDay, earliest: CalendarDay) -> CalendarDay {
+        let text = day.description
+        let first = (try? CalendarDay(String(text.prefix(8)) + "01")) ?? day
+        return max(first, earliest)
     }
 
     /// Today in the account's time zone (insights days are account days, reference §4.6).
@@ -399,6 +419,8 @@ struct InsightsProgress: Sendable {
     let objects: Int
     var doneUntil: CalendarDay?
     var rows = 0
+    /// The breakdown report read (nil: the unbroken rows).
+    var report: InsightsReport?
 
     init(stream: String, level: PerformanceSnapshotRow.Level, from: String, through: String?, window: ClosedRange<CalendarDay>, objects: Int) {
         self.stream = stream
@@ -417,6 +439,8 @@ struct InsightsPageRead: Sendable {
     /// Whether the read pages a report run's results (whose page size may shrink, reference §4.4).
     let async: Bool
     let level: PerformanceSnapshotRow.Level
+    /// The breakdown report read (nil: the unbroken rows); tags each row with its report and breakdown key.
+    let report: InsightsReport?
     /// Whether rows keep their `raw` JSON (``InsightsMapper/keepsRaw(fields:)``).
     let keepRaw: Bool
 }

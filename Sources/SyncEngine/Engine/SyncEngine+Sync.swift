@@ -301,6 +301,11 @@ extension SyncEngine {
                     try await self.syncInsights(level: level, streamContext)
                     run.markFinished("insights.\(level.rawValue)")
                 }
+                for report in request.reports ?? self.configuration.reports where !run.isFinished(report.stream) {
+                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                    try await self.syncInsights(level: report.level, report: report, streamContext)
+                    run.markFinished(report.stream)
+                }
             }
             return .finished(await self.finish(run, request: request, outcome: .succeeded, error: nil, elapsed: elapsed()))
         } catch {

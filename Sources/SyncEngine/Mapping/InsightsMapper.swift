@@ -124,6 +124,7 @@ enum InsightsMapper {
                                 currency: snapshot.currency
                             )
                         )
+                        rows[position].report = snapshot.report
                     }
                     if isValue { rows[position].value = decimal } else { rows[position].count = decimal }
                 }

@@ -76,6 +76,8 @@ public struct SyncConfiguration: Sendable {
     /// Read creatives and their media with the entities (default true). Only `metasync bench sync` turns it off, to
     /// measure what creatives cost; it is not a user setting.
     public var syncsCreatives: Bool
+    /// Breakdown reports read after the levels on every sync (`sync.reports`; default none).
+    public var reports: [InsightsReport] = []
 
     public init(
         concurrency: Int = 4,

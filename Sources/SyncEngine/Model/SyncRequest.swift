@@ -34,6 +34,8 @@ public struct SyncRequest: Sendable, Hashable {
     /// the interval, shared by every process on the database. `nil` (default): every selected account whose lease is
     /// free, leaving the due times as they are.
     public var scheduleInterval: Duration?
+    /// Breakdown reports to read (`--reports`); the configuration's when `nil`.
+    public var reports: [InsightsReport]?
 
     public init(
         connectionIDs: [String]? = nil,

@@ -33,6 +33,8 @@ extension MetaSyncSettings {
     ///     default `1d_click,7d_click,28d_click,1d_view`; `7d_view`/`28d_view` are refused, Meta stopped returning them)
     ///   - `metasync.sync.primary_conversion` (`METASYNC_SYNC_PRIMARY_CONVERSION`, `--primary-conversion`: `purchase` or
     ///     `lead`, default `purchase`)
+    ///   - `metasync.sync.reports` (`METASYNC_SYNC_REPORTS`, `--reports` on `sync`/`sync-performance`): breakdown reports
+    ///     every sync reads, default none; custom ones are `[reports.NAME]` tables (``reports(_:origin:)``)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
     init(reader: ConfigReader, origin: SettingOrigin = SettingOrigin()) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
@@ -69,6 +71,7 @@ extension MetaSyncSettings {
             self.leaseTTL = Self.defaultLeaseTTL
         }
         (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
+        (self.reportDefinitions, self.defaultReports) = try Self.reports(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(reader, origin: origin)
         try self.validateGraph(origin: origin)

@@ -2,6 +2,7 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
+import SyncEngine
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
@@ -42,6 +43,10 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var attributionWindows: [String]
     /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (`sync.primary_conversion`).
     var primaryConversion: PrimaryConversion
+    /// Every breakdown report that may be named: the built-ins and the `[reports.NAME]` tables of `metasync.toml`.
+    var reportDefinitions: [InsightsReport]
+    /// The reports every sync reads (`sync.reports`; default none).
+    var defaultReports: [InsightsReport]
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"
@@ -74,6 +79,8 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "sync lease ttl: \(self.leaseTTL.components.seconds) s",
             "attribution windows: \(self.attributionWindows.joined(separator: ","))",
             "primary conversion: \(self.primaryConversion.rawValue)",
+            "reports: \(self.defaultReports.isEmpty ? "none" : self.defaultReports.map(\.name).joined(separator: ","))"
+                + " (defined: \(self.reportDefinitions.map(\.name).joined(separator: ",")))",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }

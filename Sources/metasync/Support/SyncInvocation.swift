@@ -23,6 +23,12 @@ struct SyncInvocation {
 
     func run(_ request: SyncRequest) async throws {
         let settings = try MetaSyncSettings.resolve(options: self.global)
+        var request = request
+        do {
+            request.reports = try settings.reports(selected: self.selection.reports)
+        } catch {
+            throw ValidationError("--reports: \(error)")
+        }
         let display = ProgressDisplay.isAvailable && !self.selection.loop ? ProgressDisplay() : nil
         LoggingBootstrap.bootstrap(settings, quiet: display != nil)
         let logger = Logger(label: "metasync.sync")

@@ -39,6 +39,7 @@ enum SyncRuntime {
         var configuration = SyncConfiguration()
         configuration.leaseTTL = settings.leaseTTL
         configuration.attributionWindows = settings.attributionWindows
+        configuration.reports = settings.defaultReports
         configuration.expiringWarning = .seconds(settings.tokenExpiringDays * 86_400)
         if let levels { configuration.levels = levels }
         if let concurrency { configuration.concurrency = max(concurrency, 1) }

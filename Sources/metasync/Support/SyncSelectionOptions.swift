@@ -14,6 +14,13 @@ struct SyncSelectionOptions: ParsableArguments {
     )
     var allowSkipped = false
     @Option(help: "Pause between loop runs: 90s, 15m, 1h, 1d. Default 15m.") var interval: DurationOption?
+    @Option(
+        help: """
+            Breakdown reports to read after the unbroken rows, comma-separated (built in: age_gender, country, region, \
+            placement, device, monthly_reach; custom: [reports.NAME] in metasync.toml), or none. Default: sync.reports (none).
+            """
+    )
+    var reports: String?
 
     var connectionIDs: [String]? { self.connections.isEmpty ? nil : self.connections }
     var accountIDs: [String]? { self.accounts.isEmpty ? nil : self.accounts }

@@ -36,10 +36,17 @@ struct SyncBench: AsyncParsableCommand {
     )
     var attributionWindows = AttributionWindows.defaults.joined(separator: ",")
 
+    @Option(
+        name: .long,
+        help: "Breakdown reports W30 also runs with (comma list of built-in reports, e.g. age_gender,country,placement); default none."
+    )
+    var reports = ""
+
     func run() async throws {
         var logger = Logger(label: "metasync.bench.sync")
         logger.logLevel = .critical
         let windows = try self.attributionWindows == "none" ? [] : AttributionWindows.parse(self.attributionWindows)
+        let reports = try InsightsReport.resolve(self.reports.split(separator: ",").map(String.init), definitions: InsightsReport.builtIns)
         print(
             "attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)"
         )
@@ -58,6 +65,18 @@ struct SyncBench: AsyncParsableCommand {
                         creatives: full
                     )
                     Self.printLine("W30 1×10×5×4 ad, \(latency) ms" + (full ? "" : ", no windows/creatives"), result)
+                }
+                if !reports.isEmpty {
+                    let result = try await Self.engineRun(
+                        shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
+                        levels: [.ad],
+                        latency: .milliseconds(latency),
+                        windows: windows,
+                        logger: logger,
+                        reports: reports
+                    )
+                    Self.printLine("W30 \(latency) ms + \(reports.map(\.name).joined(separator: ","))", result)
+                    print("    (GET/POST /act_X/insights calls: \(result.insightsReads); report rows: \(result.reportRows))")
                 }
             }
         }
@@ -118,6 +137,10 @@ struct SyncBench: AsyncParsableCommand {
         var graphTime: Duration?
         /// `performance_actions` rows written (not part of ``rows``).
         var actionRows = 0
+        /// Calls on `/act_X/insights`: sync pages (first and `after`) plus async job starts.
+        var insightsReads = 0
+        /// `performance_snapshots` rows of breakdown reports (part of ``rows``).
+        var reportRows = 0
         var incremental: Box?
         var rerun: Box?
     }
@@ -197,7 +220,8 @@ struct SyncBench: AsyncParsableCommand {
         windows: [String],
         logger: Logger,
         incremental: Bool = false,
-        creatives: Bool = true
+        creatives: Bool = true,
+        reports: [InsightsReport] = []
     ) async throws -> Result {
         let sandbox = self.sandbox(shape, latency: latency)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-syncbench-\(UUID().uuidString).sqlite").path
@@ -215,6 +239,7 @@ struct SyncBench: AsyncParsableCommand {
             )
             configuration.attributionWindows = windows
             configuration.syncsCreatives = creatives
+            configuration.reports = reports
             let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
             let engine = SyncEngine(
                 client: self.client(sandbox, transport: timing, logger: logger),
@@ -236,13 +261,19 @@ struct SyncBench: AsyncParsableCommand {
             }
             var result = Result(
                 calls: sandbox.stats.graphCalls,
-                bound: try await self.lowerBound(store: store, levels: levels),
+                bound: try await self.lowerBound(store: store, levels: levels, reports: reports),
                 wall: wall,
                 rows: Self.rows(report),
                 peakMB: peak,
                 graphTime: timing.elapsed - graphBefore,
                 actionRows: report.rowsByTable[PerformanceActionRow.tableName] ?? 0
             )
+            // Sync insights pages plus async job starts (an async job's result pages are on /{report_run}/insights).
+            result.insightsReads = sandbox.stats.calls("POST /act_{id}/insights") + sandbox.stats.calls("GET /act_{id}/insights")
+            result.reportRows = try await store.database.withSQL { sql in
+                try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(PerformanceSnapshotRow.tableName)
+                    .where("report", .notEqual, SQLBind("")).first()?.decode(column: "n", as: Int.self) ?? 0
+            }
             if incremental {
                 sandbox.resetStats()
                 let quickStart = clock.now
@@ -274,7 +305,7 @@ struct SyncBench: AsyncParsableCommand {
 
     /// Σ⌈rows / 500⌉ (at least 1) over discovery, every account's entity edges (creatives included, plus one media read)
     /// and insights levels.
-    static func lowerBound(store: MetaStore, levels: [PerformanceSnapshotRow.Level]) async throws -> Int {
+    static func lowerBound(store: MetaStore, levels: [PerformanceSnapshotRow.Level], reports: [InsightsReport] = []) async throws -> Int {
         func pages(_ rows: Int) -> Int { max(1, (rows + 499) / 500) }
         let accounts = try await store.adAccounts.all()
         var bound = pages(accounts.count)
@@ -295,15 +326,23 @@ struct SyncBench: AsyncParsableCommand {
                 for level in levels {
                     bound += pages(try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: level.rawValue))
                 }
+                for report in reports {
+                    bound += pages(
+                        try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: nil, report: report.name)
+                    )
+                }
             }
         }
         return bound
     }
 
-    static func count(_ sql: any SQLDatabase, table: String, accountID: String, level: String?) async throws -> Int {
+    /// Rows of an account in `table`; for `performance_snapshots` those of one level or one report (unbroken rows when
+    /// `report` is nil).
+    static func count(_ sql: any SQLDatabase, table: String, accountID: String, level: String?, report: String? = nil) async throws -> Int {
         let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             .where("account_id", .equal, SQLBind(accountID))
         if let level { query.where("level", .equal, SQLBind(level)) }
+        if table == PerformanceSnapshotRow.tableName { query.where("report", .equal, SQLBind(report ?? "")) }
         return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
     }
 

@@ -1,0 +1,162 @@
+import Foundation
+import SQLKit
+
+/// Breakdown report rows (`performance_snapshots.report` ≠ `''`): the sync's replacement of a re-read range, the
+/// rows of a report for the API, and per-bucket totals for the dashboard's Audience view.
+public struct ReportReads: Sendable {
+    let executor: StoreExecutor
+
+    /// Deletes a report's rows (and their actions) of an account and level whose `date_start` falls in `days`, so a
+    /// re-read replaces them: buckets or periods Graph no longer returns do not linger.
+    public func deleteRows(accountID: String, report: String, level: PerformanceSnapshotRow.Level, days: ClosedRange<CalendarDay>) async throws {
+        precondition(!report.isEmpty, "the unbroken rows are replaced by upsert, never deleted by range")
+        try await self.executor.write { sql in
+            for table in [PerformanceActionRow.tableName, PerformanceSnapshotRow.tableName] {
+                try await sql.delete(from: table)
+                    .where("account_id", .equal, SQLBind(accountID))
+                    .where("report", .equal, SQLBind(report))
+                    .where("level", .equal, SQLBind(level.rawValue))
+                    .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
+                    .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+                    .run()
+            }
+        }
+    }
+
+    /// The report names stored for an account, sorted.
+    public func names(accountID: String) async throws -> [String] {
+        try await self.executor.read { sql in
+            let rows = try await sql.select().distinct().column("report").from(PerformanceSnapshotRow.tableName)
+                .where("account_id", .equal, SQLBind(accountID)).where("report", .notEqual, SQLBind("")).orderBy("report").all()
+            return try rows.map { try $0.decode(column: "report", as: String.self) }
+        }
+    }
+
+    /// One report row with its conversions under the `default` window (each ad set's attribution setting).
+    public struct Row: Sendable, Equatable {
+        public var snapshot: PerformanceSnapshotRow
+        public var purchases: ExactDecimal
+        public var purchaseValue: ExactDecimal?
+        public var leads: ExactDecimal
+    }
+
+    /// The rows of a report for an account, optionally one level, with `date_start` in `days`; ordered by day,
+    /// object and breakdown key.
+    /// - Parameters:
+    ///   - offset, limit: a page of the rows (all when `limit` is nil).
+    public func rows(
+        report: String,
+        accountID: String,
+        level: PerformanceSnapshotRow.Level?,
+        days: ClosedRange<CalendarDay>,
+        offset: Int = 0,
+        limit: Int? = nil
+    ) async throws -> [Row] {
+        try await self.executor.read { sql in
+            func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+                builder.where("account_id", .equal, SQLBind(accountID)).where("report", .equal, SQLBind(report))
+                    .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
+                    .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+                if let level { builder.where("level", .equal, SQLBind(level.rawValue)) }
+                return builder
+            }
+            let builder = filtered(sql.select().column("*").from(PerformanceSnapshotRow.tableName))
+                .orderBy("date_start").orderBy("level").orderBy("object_id").orderBy("date_stop").orderBy("breakdown_key")
+            if let limit { builder.limit(limit).offset(offset) }
+            let snapshots = try await builder.all(decoding: PerformanceSnapshotRow.self)
+            guard let first = snapshots.first?.dateStart, let last = snapshots.last?.dateStart else { return [] }
+            // The conversions of the page's days only (a page is ordered by day).
+            let conversions = try await filtered(sql.select().column("*").from(ConversionReads.viewName))
+                .where("attribution_window", .equal, SQLBind(PerformanceActionRow.defaultWindow))
+                .where("date_start", .greaterThanOrEqual, SQLBind(first)).where("date_start", .lessThanOrEqual, SQLBind(last))
+                .all(decoding: ConversionReads.Row.self)
+            var byKey: [PerformanceSnapshotRow.Key: ConversionReads.Row] = [:]
+            for row in conversions { byKey[row.snapshotKey] = row }
+            return snapshots.map { snapshot in
+                let conversion = byKey[snapshot.upsertKey]
+                return Row(
+                    snapshot: snapshot,
+                    purchases: conversion?.purchases ?? ExactDecimal(0),
+                    purchaseValue: conversion?.purchaseValue,
+                    leads: conversion?.leads ?? ExactDecimal(0)
+                )
+            }
+        }
+    }
+
+    /// The sums of one breakdown bucket (or, for a report without breakdowns, one period) over objects and days.
+    public struct Bucket: Sendable, Equatable {
+        /// `age=18-24|gender=female`; for a report without breakdowns the period, `2026-11-01..2026-11-30`.
+        public var key: String
+        /// The breakdown values (empty without breakdowns).
+        public var values: [String: String]
+        public var impressions = 0
+        public var clicks = 0
+        /// Summed over rows: exact for a breakdown bucket of one object and day; for reach across objects or periods
+        /// an upper bound (people reached by several campaigns count once per campaign).
+        public var reach = 0
+        public var spend: Decimal = 0
+        public var purchases: Decimal = 0
+        public var purchaseValue: Decimal = 0
+        public var leads: Decimal = 0
+        public var currency: String?
+    }
+
+    /// Per-bucket sums of a report (one level), largest spend first. Reads only the summed columns (never `raw`), and
+    /// sums exact decimals in Swift so both backends agree.
+    public func buckets(
+        report: String,
+        accountID: String,
+        level: PerformanceSnapshotRow.Level,
+        days: ClosedRange<CalendarDay>
+    ) async throws -> [Bucket] {
+        try await self.executor.read { sql in
+            func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
+                builder.where("account_id", .equal, SQLBind(accountID)).where("report", .equal, SQLBind(report))
+                    .where("level", .equal, SQLBind(level.rawValue))
+                    .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
+                    .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+            }
+            func key(_ row: any SQLRow) throws -> String {
+                let breakdownKey = try row.decode(column: "breakdown_key", as: String.self)
+                guard breakdownKey.isEmpty else { return breakdownKey }
+                let start = try row.decode(column: "date_start", as: CalendarDay.self)
+                return "\(start)..\(try row.decode(column: "date_stop", as: CalendarDay.self))"
+            }
+            var buckets: [String: Bucket] = [:]
+            let columns = ["breakdown_key", "breakdowns", "date_start", "date_stop", "impressions", "clicks", "reach", "spend", "currency"]
+            for row in try await filtered(sql.select().columns(columns.map { SQLColumn($0) }).from(PerformanceSnapshotRow.tableName)).all() {
+                let name = try key(row)
+                let values = Self.values(try row.decode(column: "breakdowns", as: JSONText?.self))
+                var bucket = buckets[name] ?? Bucket(key: name, values: values)
+                bucket.impressions += try row.decode(column: "impressions", as: Int?.self) ?? 0
+                bucket.clicks += try row.decode(column: "clicks", as: Int?.self) ?? 0
+                bucket.reach += try row.decode(column: "reach", as: Int?.self) ?? 0
+                bucket.spend += try row.decode(column: "spend", as: ExactDecimal?.self).map(Self.decimal) ?? 0
+                bucket.currency = try bucket.currency ?? row.decode(column: "currency", as: String?.self)
+                buckets[name] = bucket
+            }
+            let conversionColumns = ["breakdown_key", "date_start", "date_stop", "purchases", "purchase_value", "leads"]
+            let conversions = filtered(sql.select().columns(conversionColumns.map { SQLColumn($0) }).from(ConversionReads.viewName))
+                .where("attribution_window", .equal, SQLBind(PerformanceActionRow.defaultWindow))
+            for row in try await conversions.all() {
+                guard var bucket = buckets[try key(row)] else { continue }
+                bucket.purchases += Self.decimal(try row.decode(column: "purchases", as: ExactDecimal.self))
+                bucket.purchaseValue += try row.decode(column: "purchase_value", as: ExactDecimal?.self).map(Self.decimal) ?? 0
+                bucket.leads += Self.decimal(try row.decode(column: "leads", as: ExactDecimal.self))
+                buckets[bucket.key] = bucket
+            }
+            return buckets.values.sorted { $0.spend != $1.spend ? $0.spend > $1.spend : $0.key < $1.key }
+        }
+    }
+
+    private static func values(_ json: JSONText?) -> [String: String] {
+        guard let data = json?.rawValue.data(using: .utf8) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }
+
+    static func decimal(_ value: ExactDecimal) -> Decimal { Decimal(string: value.stringValue, locale: Self.posix) ?? 0 }
+
+    /// Decimal strings from Graph and the database always use `.`.
+    private static let posix = Locale(identifier: "en_US_POSIX")
+}

@@ -1,0 +1,50 @@
+extension DashboardTemplates {
+    /// `GET /accounts/{id}/audience`: one table per breakdown report (bars of the spend share) and the monthly reach
+    /// chart.
+    static let audience = """
+        {{>head}}
+        <p class="crumbs"><a href="/">Overview</a> › <a href="{{accountHref}}">{{accountName}}</a> › Audience</p>
+        <h1>Audience of {{accountName}}</h1>
+        <form class="range" method="get">
+        <label>From<input type="date" name="since" value="{{since}}" required></label>
+        <label>To<input type="date" name="until" value="{{until}}" required></label>
+        <button type="submit">Show</button>
+        </form>
+        <p class="muted">{{note}}</p>
+        {{#sections}}<section class="audience" data-report="{{report}}"><h2>{{title}}</h2>
+        {{#hasRows}}<div class="scroll"><table data-table="{{report}}"><thead><tr>
+        {{#headers}}<th scope="col">{{.}}</th>{{/headers}}<th scope="col">Share of spend</th><th scope="col" class="num">Impressions</th>\
+        <th scope="col" class="num">Clicks</th><th scope="col" class="num">Spend</th><th scope="col" class="num">Results</th>\
+        <th scope="col" class="num">CPA</th><th scope="col" class="num">ROAS</th></tr></thead><tbody>
+        {{#rows}}<tr data-key="{{key}}">{{#cells}}<td>{{.}}</td>{{/cells}}\
+        <td><span class="sbar" aria-hidden="true"><span style="width:{{barWidth}}%"></span></span> {{share}}</td>\
+        <td class="num">{{impressions}}</td><td class="num">{{clicks}}</td>\
+        <td class="num" data-metric="spend" data-value="{{spendValue}}">{{spend}}</td><td class="num">{{results}}</td>\
+        <td class="num">{{cpa}}</td><td class="num">{{roas}}</td></tr>
+        {{/rows}}</tbody></table></div>{{/hasRows}}
+        {{^hasRows}}<p class="empty" data-empty="{{report}}">{{empty}}</p>{{/hasRows}}
+        </section>
+        {{/sections}}
+        <section class="audience" data-report="monthly_reach"><h2>Monthly reach</h2>
+        {{#hasReach}}<div class="charts">{{#reach}}<figure class="chart" data-metric="{{metric}}" data-points="{{count}}">
+        <figcaption><span>{{title}}</span><span class="muted">{{summary}}</span></figcaption>
+        <svg viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{ariaLabel}}" xmlns="http://www.w3.org/2000/svg">
+        {{#yTicks}}<line class="grid" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{y}}" y2="{{y}}"></line>\
+        <text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}" dominant-baseline="middle">{{label}}</text>{{/yTicks}}
+        <line class="axis" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{baseline}}" y2="{{baseline}}"></line>
+        <polyline class="line" points="{{polyline}}"></polyline>
+        {{#points}}<circle class="pt{{#nodata}} nodata{{/nodata}}" cx="{{x}}" cy="{{y}}" r="2.2" data-day="{{day}}" data-value="{{value}}">\
+        <title>{{title}}</title></circle>{{/points}}
+        {{#xTicks}}<text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}">{{label}}</text>{{/xTicks}}
+        </svg></figure>{{/reach}}</div>{{/hasReach}}
+        {{^hasReach}}<p class="empty" data-empty="monthly_reach">{{reachEmpty}}</p>{{/hasReach}}
+        </section>
+        {{>foot}}
+        """
+
+    /// Styles of the Audience view (appended to the page's style sheet).
+    static let audienceCSS = """
+        .sbar{display:inline-block;width:6rem;height:.55rem;background:#e4e6eb;border-radius:999px;overflow:hidden;vertical-align:middle}
+        .sbar span{display:block;height:100%;background:var(--accent)}
+        """
+}
