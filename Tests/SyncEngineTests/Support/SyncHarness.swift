@@ -66,12 +66,17 @@ struct SyncHarness: Sendable {
             logger: logger,
             random: FixedRandom()
         )
-        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
-            try await Migrator.standard.migrate(db, logger: Self.logger)
+        let make = { (db: MetaDatabase) in
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
             let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
-            let harness = SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
-            return try await body(harness)
+            return SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
+        }
+        if let backend = setup.database {
+            return try await backend.withDatabases { databases in try await body(make(databases[0])) }
+        }
+        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
+            try await Migrator.standard.migrate(db, logger: Self.logger)
+            return try await body(make(db))
         }
     }
 
@@ -122,4 +127,6 @@ struct SyncSetup: Sendable {
     var usageFollowsClock = false
     /// The logger of the client and the engine (quiet by default).
     var logger: Logger?
+    /// A fresh migrated database on this backend (a SQLite file or a PostgreSQL schema) instead of SQLite in memory.
+    var database: BudgetSQL?
 }
