@@ -15,7 +15,8 @@ import Testing
             from: "2025-01-01",
             through: nil,
             window: Self.day...Self.day.adding(days: days - 1),
-            objects: objects
+            objects: objects,
+            parameters: { _ in GraphParameters() }
         )
     }
 

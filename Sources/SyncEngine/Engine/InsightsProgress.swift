@@ -11,6 +11,9 @@ struct InsightsProgress: Sendable {
     let window: ClosedRange<CalendarDay>
     /// Objects stored at the level (the first chunk's estimate: one row per object and day).
     let objects: Int
+    /// The request of a range: what this stream reads (level, fields, filters, and whatever a report adds). Chunks and
+    /// the parts of a split day all start from it, so everything about them works for any insights read.
+    let parameters: @Sendable (ClosedRange<CalendarDay>) -> GraphParameters
     var doneUntil: CalendarDay?
     var rows = 0
     /// Days of ``window`` committed (for progress and ETA).
@@ -24,13 +27,22 @@ struct InsightsProgress: Sendable {
     /// Stored campaign ids and their ad set ids, loaded once for the splits of this window.
     var splitTree: [(campaign: String, adSets: [String])]?
 
-    init(stream: String, level: PerformanceSnapshotRow.Level, from: String, through: String?, window: ClosedRange<CalendarDay>, objects: Int) {
+    init(
+        stream: String,
+        level: PerformanceSnapshotRow.Level,
+        from: String,
+        through: String?,
+        window: ClosedRange<CalendarDay>,
+        objects: Int,
+        parameters: @escaping @Sendable (ClosedRange<CalendarDay>) -> GraphParameters
+    ) {
         self.stream = stream
         self.level = level
         self.from = from
         self.through = through
         self.window = window
         self.objects = objects
+        self.parameters = parameters
     }
 
     /// (done, total) days of the window.

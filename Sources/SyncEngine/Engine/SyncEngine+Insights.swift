@@ -36,7 +36,8 @@ extension SyncEngine {
             from: newFrom.description,
             through: saved.through,
             window: start...max(lower, upper),
-            objects: try await self.objectCount(level: level, accountID: account.accountID)
+            objects: try await self.objectCount(level: level, accountID: account.accountID),
+            parameters: { range in self.insightsParameters(level: level, range: range) }
         )
         progress.daysDone = lower.daysSince1970 - start.daysSince1970
         context.report(.started, stream: stream, rows: 0, days: progress.days)
@@ -122,7 +123,7 @@ extension SyncEngine {
     ) async throws {
         var pending = [range]
         if let resume {
-            let read = InsightsRead(range: resume.range, parameters: self.insightsParameters(level: progress.level, range: resume.range))
+            let read = InsightsRead(range: resume.range, parameters: progress.parameters(resume.range))
             try await self.readInsights(read, async: resume.reportRunID != nil, resume: resume, &progress, context)
             progress.finishChunk(resume.range, rows: nil)
             pending = []
@@ -170,7 +171,7 @@ extension SyncEngine {
             return
         }
         let async = progress.estimatedRows(days: days) > self.configuration.asyncInsightsThreshold
-        let read = InsightsRead(range: range, parameters: self.insightsParameters(level: progress.level, range: range))
+        let read = InsightsRead(range: range, parameters: progress.parameters(range))
         do {
             try await self.readInsights(read, async: async, resume: nil, &progress, context)
         } catch let error where days == 1 && Self.asksToSplit(error) {

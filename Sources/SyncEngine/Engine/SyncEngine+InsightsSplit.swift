@@ -8,7 +8,7 @@ extension SyncEngine {
     /// middle reads the whole day again and the rows written equal an unsplit read.
     func readSplitDay(_ day: CalendarDay, _ progress: inout InsightsProgress, _ context: StreamContext) async throws {
         progress.splitsDays = true
-        let splitter = InsightsSplitter(parameters: self.insightsParameters(level: progress.level, range: day...day), level: progress.level)
+        let splitter = InsightsSplitter(parameters: progress.parameters(day...day), level: progress.level)
         let read = InsightsRead(range: day...day, parameters: splitter.parameters, part: "day")
         if splitter.splitsByCampaign {
             let tree = try await self.splitTree(&progress, context)
