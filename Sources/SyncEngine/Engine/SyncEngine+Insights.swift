@@ -40,6 +40,8 @@ extension SyncEngine {
             parameters: { range in self.insightsParameters(level: level, range: range) }
         )
         progress.daysDone = lower.daysSince1970 - start.daysSince1970
+        // The days before `lower` were committed by the interrupted read: a second crash keeps them done.
+        if lower > start { progress.doneUntil = lower.adding(days: -1) }
         context.report(.started, stream: stream, rows: 0, days: progress.days)
         self.logger.debug(
             "insights stream started",
