@@ -193,11 +193,14 @@ extension GraphSandbox {
 
     func createReportRun(query: InsightsQuery, account: Int, pre: Preflight, now: Date) -> SandboxJSON {
         let c = self.configuration
-        let outcome: ReportRun.Outcome
+        var outcome: ReportRun.Outcome
         switch pre.fault {
         case .reportJobFailed?: outcome = .failed
         case .reportJobSkipped?: outcome = .skipped
         default: outcome = pre.failureDraw < c.asyncReports.failureRate ? .failed : .completed
+        }
+        if outcome == .completed, let maxRows = c.asyncReports.maxRows, InsightsEngine(world: pre.world, now: now).plan(query).total > maxRows {
+            outcome = .failed
         }
         let id: String = self.state.withLock { s in
             let id = String(600_000_000_000 + Int(c.seed % 1000) * 1_000_000 + s.nextSerial())

@@ -32,7 +32,8 @@ public struct SandboxConfiguration: Sendable {
     /// The largest `limit` honoured; larger values are silently capped.
     public var maxPageSize: Int
     /// The largest number of rows a synchronous insights request may produce before it fails with
-    /// "Please reduce the amount of data you're asking for" (code 1, HTTP 500). Async report runs have no budget.
+    /// "Please reduce the amount of data you're asking for" (code 1, HTTP 500). Async report runs have their own
+    /// limit, ``SandboxAsyncReportBehaviour/maxRows``.
     public var insightsRowBudget: Int
     /// Latency added to every response by ``SandboxTransport`` and the HTTP app.
     public var latency: Duration
@@ -176,12 +177,16 @@ public struct SandboxAsyncReportBehaviour: Sendable, Hashable {
     public var duration: Duration?
     /// Probability that a run ends in `Job Failed` (seeded).
     public var failureRate: Double
+    /// A run whose query produces more rows than this ends in `Job Failed` (as Graph's jobs do when a report is too
+    /// large), so that chunking and splitting can be tested; nil (default): no limit.
+    public var maxRows: Int?
 
     /// Creates the behaviour; the default completes on the third poll and never fails.
-    public init(pollsToComplete: Int? = 3, duration: Duration? = nil, failureRate: Double = 0) {
+    public init(pollsToComplete: Int? = 3, duration: Duration? = nil, failureRate: Double = 0, maxRows: Int? = nil) {
         self.pollsToComplete = pollsToComplete
         self.duration = duration
         self.failureRate = failureRate
+        self.maxRows = maxRows
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite struct AsyncReportTests {
     static let query = [
         ("level", "ad"), ("time_increment", "1"), ("time_range", "{\"since\":\"2024-06-01\",\"until\":\"2024-06-14\"}"),
-        ("fields", "ad_id,impressions"),
+        ("fields", "campaign_id,ad_id,impressions"),
     ]
 
     @Test func reportRunProgressesThroughEveryStateThenPagesResults() async throws {
@@ -42,6 +42,31 @@ import Testing
         )
         #expect(await sandbox.send(.get, "/v25.0/\(run)").json?["async_status"]?.stringValue == "Job Completed")
         #expect(!(await sandbox.send(.get, "/v25.0/\(run)/insights").data.isEmpty))
+    }
+
+    @Test func runsAboveTheRowLimitFailAndFilteredRunsUnderItComplete() async throws {
+        let sandbox = Fixture.sandbox { $0.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1, maxRows: 20) }
+        let account = sandbox.firstAccount
+        let all = try await sandbox.collect("/v25.0/\(account)/insights", Self.query + [("limit", "500")]).items
+        #expect(all.count > 20)
+        func status(_ query: [(String, String)]) async throws -> String? {
+            let run = try #require(await sandbox.send(.post, "/v25.0/\(account)/insights", body: query).json?["report_run_id"]?.stringValue)
+            return await sandbox.send(.get, "/v25.0/\(run)").json?["async_status"]?.stringValue
+        }
+        #expect(try await status(Self.query) == "Job Failed")
+        // One campaign's ads for one day: under the limit, and exactly the unfiltered rows of that campaign.
+        let campaign = try #require(all.first?["campaign_id"]?.stringValue)
+        let day = try #require(all.first?["date_start"]?.stringValue)
+        let oneDay =
+            Self.query.filter { $0.0 != "time_range" } + [
+                ("time_range", "{\"since\":\"\(day)\",\"until\":\"\(day)\"}"),
+                ("filtering", "[{\"field\":\"campaign.id\",\"operator\":\"IN\",\"value\":[\"\(campaign)\"]}]"),
+            ]
+        #expect(try await status(oneDay) == "Job Completed")
+        let filtered = try await sandbox.collect("/v25.0/\(account)/insights", oneDay + [("limit", "500")]).items
+        let expected = all.filter { $0["campaign_id"]?.stringValue == campaign && $0["date_start"]?.stringValue == day }
+        #expect(!filtered.isEmpty)
+        #expect(filtered == expected)
     }
 
     @Test func resultsBeforeCompletionAreAnError() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import GraphAPI
 import MetaStore
 import MetaSyncServer
+import SyncEngine
 import Testing
 
 @testable import metasync
@@ -45,10 +46,38 @@ import Testing
         #expect(throws: (any Error).self) { try SyncCommand.parse(["--interval", "15m"]) }
         #expect(throws: (any Error).self) { try SyncCommand.parse(["--account", "acme"]) }
         #expect(throws: (any Error).self) { try SyncCommand.parse(["--days", "0"]) }
-        #expect(throws: (any Error).self) { try SyncPerformanceCommand.parse(["--since", "2026-11-01"]) }
+        #expect(throws: (any Error).self) { try SyncPerformanceCommand.parse(["--until", "2026-11-01"]) }
+        #expect(throws: (any Error).self) { try SyncCommand.parse(["--backfill", "400d", "--since", "2026-11-01"]) }
+        #expect(throws: (any Error).self) { try SyncCommand.parse(["--backfill", "400d", "--days", "7"]) }
+        #expect(throws: (any Error).self) { try SyncCommand.parse(["--backfill", "400d", "--entities-only"]) }
+        #expect(throws: (any Error).self) { try SyncCommand.parse(["--backfill", "3y"]) }
         #expect(throws: (any Error).self) { try SyncPerformanceCommand.parse(["--since", "2026-11-05", "--until", "2026-11-01"]) }
         #expect(throws: (any Error).self) { try SyncPerformanceCommand.parse(["--days", "7", "--since", "2026-11-01", "--until", "2026-11-02"]) }
         #expect((try? SyncCommand.parse(["--loop", "--interval", "1h", "--account", "act_1", "--levels", "ad"])) != nil)
+    }
+
+    @Test func deepHistoryOptionsBecomeTheRequest() throws {
+        let today = try CalendarDay("2026-12-05")
+        var request = SyncRequest()
+        try SyncCommand.parse(["--backfill", "37m"]).history.apply(to: &request, today: today)
+        #expect(request.backfill == .months(37))
+        #expect(request.range == nil && request.since == nil)
+        request = SyncRequest()
+        try SyncPerformanceCommand.parse(["--since", "2024-01-01"]).history.apply(to: &request, today: today)
+        #expect(request.since == (try CalendarDay("2024-01-01")))
+        #expect(request.range == nil)
+        request = SyncRequest()
+        try SyncPerformanceCommand.parse(["--since", "2024-01-01", "--until", "2024-01-31"]).history.apply(to: &request, today: today)
+        #expect(request.range == (try CalendarDay("2024-01-01"))...(try CalendarDay("2024-01-31")))
+        // Older than 37 months: the message names the earliest allowed day and how far back a backfill may go.
+        let earliest = InsightsHistory.earliestDay(today: today)
+        let options = try HistoryOptions.parse(["--backfill", "1200d"])
+        #expect { try options.validate(days: nil, today: today) } throws: { error in
+            "\(error)".contains("\(earliest)") && "\(error)".contains("at most \(today.daysSince1970 - earliest.daysSince1970 + 1)d")
+        }
+        let old = try HistoryOptions.parse(["--since", "2023-01-01"])
+        #expect { try old.validate(days: nil, today: today) } throws: { "\($0)".contains("earliest allowed day is \(earliest)") }
+        #expect { try SyncCommand.parse(["--backfill", "38m"]) } throws: { SyncCommand.message(for: $0).contains("at most 37m") }
     }
 }
 

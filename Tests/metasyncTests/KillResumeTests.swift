@@ -77,7 +77,8 @@ final class KillWorld: @unchecked Sendable {
         self.sandboxURL = sandboxURL
     }
 
-    static func start() async throws -> KillWorld {
+    /// Starts the sandbox with `shape` (default ``KillResumeTests/shape``) and `extra` arguments (e.g. row caps).
+    static func start(shape: [String] = KillResumeTests.shape, extra: [String] = []) async throws -> KillWorld {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-kill-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try ChildProcess.freePort()
@@ -88,7 +89,7 @@ final class KillWorld: @unchecked Sendable {
             arguments: [
                 "sandbox", "--port", "\(port)", "--access-token", world.token, "--latency-ms", "10", "--no-rate-limits",
                 "--reference-date", KillResumeTests.referenceDate, "--freeze-clock", "--async-polls", "2",
-            ] + KillResumeTests.shape,
+            ] + shape + extra,
             environment: world.environment(database: "none"),
             directory: directory
         )

@@ -17,16 +17,19 @@ struct StreamContext: Sendable {
         try Task.checkCancellation()
     }
 
-    func report(_ phase: SyncProgress.Phase, stream: String, rows: Int) {
-        self.progress?(
-            SyncProgress(
-                phase: phase,
-                accountID: self.run.account.id,
-                stream: stream,
-                rows: rows,
-                calls: self.run.counter.value,
-                elapsed: self.elapsed()
-            )
+    /// Reports a stream event; `days` (done, total) for insights windows.
+    func report(_ phase: SyncProgress.Phase, stream: String, rows: Int, days: (done: Int, total: Int)? = nil) {
+        guard let handler = self.progress else { return }
+        var event = SyncProgress(
+            phase: phase,
+            accountID: self.run.account.id,
+            stream: stream,
+            rows: rows,
+            calls: self.run.counter.value,
+            elapsed: self.elapsed()
         )
+        event.daysDone = days?.done
+        event.daysTotal = days?.total
+        handler(event)
     }
 }

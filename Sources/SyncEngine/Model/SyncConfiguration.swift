@@ -43,6 +43,10 @@ public struct SyncConfiguration: Sendable {
     /// job instead of a synchronous request (default 10,000). Small ranges stay synchronous: a job costs two extra
     /// calls (start and poll).
     public var asyncInsightsThreshold: Int
+    /// Estimated rows per chunk of a long insights window (default 50,000): a backfill is read in consecutive
+    /// chunks of about this many rows (stored objects × days, or the previous chunk's rows per day), each one request
+    /// or async job, committed with its checkpoint. A chunk Graph refuses as too large halves the chunk length.
+    public var insightsChunkRows: Int
     /// Wait after starting an async report job before the first poll (default 2 s): jobs take seconds, and a poll
     /// that finds the job still running is a wasted call.
     public var reportPollDelay: Duration
@@ -109,6 +113,7 @@ public struct SyncConfiguration: Sendable {
         self.entityPageSize = max(entityPageSize, 1)
         self.insightsPageSize = max(insightsPageSize, 1)
         self.asyncInsightsThreshold = asyncInsightsThreshold
+        self.insightsChunkRows = 50_000
         self.reportPollDelay = reportPollDelay
         self.pageRetryLimit = max(pageRetryLimit, 0)
         self.maxAccountDeferrals = max(maxAccountDeferrals, 0)

@@ -33,6 +33,10 @@ public struct SyncProgress: Sendable, Hashable {
     public var elapsed: Duration
     /// Error text for `failed`, the pause for `deferred`.
     public var message: String?
+    /// Insights streams: days of the stream's window committed so far and in all (`range done / total`; with
+    /// ``elapsed`` an ETA). Nil for entity streams and account events.
+    public var daysDone: Int?
+    public var daysTotal: Int?
 
     public init(phase: Phase, accountID: String, stream: String, rows: Int, calls: Int, elapsed: Duration, message: String? = nil) {
         self.phase = phase

@@ -29,6 +29,12 @@ public struct SyncRequest: Sendable, Hashable {
     public var days: Int?
     /// Read exactly this range of insights days, account time zone (`--since/--until`); wins over ``days``.
     public var range: ClosedRange<CalendarDay>?
+    /// Read insights from this day to today, account time zone (`--since` without `--until`); wins over ``days`` and
+    /// ``backfill``. An interrupted read with the same start resumes at the chunk it was in.
+    public var since: CalendarDay?
+    /// Read insights this far back to today (`--backfill 37m`, `--backfill 400d`), clamped to Graph's 37 months; wins
+    /// over ``days``. An interrupted backfill resumes at the chunk it was in.
+    public var backfill: HistoryDepth?
     /// A scheduled sync every this interval (set by ``SyncLoopService``): only accounts whose next scheduled sync is
     /// due (`sync_leases.due_at`) are synced, and each synced account's next due time becomes the end of its run plus
     /// the interval, shared by every process on the database. `nil` (default): every selected account whose lease is
@@ -55,6 +61,8 @@ public struct SyncRequest: Sendable, Hashable {
         self.levels = levels
         self.days = days
         self.range = range
+        self.since = nil
+        self.backfill = nil
         self.scheduleInterval = nil
     }
 

@@ -68,6 +68,11 @@ struct SandboxCommand: AsyncParsableCommand {
     var insightsRowBudget = 10_000
     @Option(name: .customLong("async-polls"), help: "Polls of GET /<report_run> until an async report completes.") var asyncPolls = 3
     @Option(name: .customLong("async-failure-rate"), help: "Probability that an async report ends in Job Failed.") var asyncFailureRate = 0.0
+    @Option(
+        name: .customLong("async-max-rows"),
+        help: "An async report whose query produces more rows than this ends in Job Failed (tests chunking and splitting); default: no limit."
+    )
+    var asyncMaxRows: Int?
     @Option(name: .customLong("token-expires-after-calls"), help: "Expire the access token after this many calls (190/463).")
     var tokenExpiresAfterCalls: Int?
     @Option(name: .customLong("account-calls-per-hour"), help: "BUC ads_management capacity per account per hour.")
@@ -101,6 +106,8 @@ struct SandboxCommand: AsyncParsableCommand {
         if self.accounts < 0 || self.campaigns < 0 || self.adsetsPerCampaign < 0 || self.adsPerAdset < 0 || self.days < 0 {
             throw ValidationError("Counts must not be negative.")
         }
+        if let rows = self.asyncMaxRows, rows < 1 { throw ValidationError("--async-max-rows must be at least 1; got \(rows).") }
+        if self.insightsRowBudget < 1 { throw ValidationError("--insights-row-budget must be at least 1; got \(self.insightsRowBudget).") }
         if let days = self.tokenExpiresInDays, !(days > 0) {
             throw ValidationError("--token-expires-in-days must be a positive number of days such as 3.")
         }
@@ -150,7 +157,11 @@ struct SandboxCommand: AsyncParsableCommand {
             latencyJitter: .milliseconds(self.jitterMs),
             faults: faults,
             emptyPageRate: self.emptyPageRate,
-            asyncReports: SandboxAsyncReportBehaviour(pollsToComplete: self.asyncPolls, failureRate: self.asyncFailureRate),
+            asyncReports: SandboxAsyncReportBehaviour(
+                pollsToComplete: self.asyncPolls,
+                failureRate: self.asyncFailureRate,
+                maxRows: self.asyncMaxRows
+            ),
             usage: SandboxUsageLimits(
                 appCallsPerHour: self.appCallsPerHour,
                 accountCallsPerHour: self.accountCallsPerHour,

@@ -12,8 +12,9 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: """
             Syncs every stored connection (or --connection / --account): discovers ad accounts, fetches changed \
             campaigns, ad sets and ads (incremental after the first run; --full re-reads everything) and daily insights \
-            (a backfill on the first run, then the last --days, default 28, the attribution window). Each page commits with \
-            its checkpoint, so an interrupted sync resumes where it stopped.
+            (a backfill on the first run, then the last --days, default 28, the attribution window). --backfill 37m (or \
+            400d, or --since YYYY-MM-DD) reads deep history, up to Graph's 37 months, in chunks sized from the estimated \
+            rows. Each page commits with its checkpoint, so an interrupted sync resumes where it stopped.
 
             Try it offline: `metasync sync --sandbox` starts a seeded Graph sandbox in-process, registers its connection \
             and syncs into the database (default sqlite://metasync.sqlite), then prints what it wrote.
@@ -32,14 +33,19 @@ struct SyncCommand: AsyncParsableCommand {
     var levels: LevelsOption?
     @Option(parsing: .unconditional, help: "Days of insights to re-read (the attribution lookback), at least 1. Default 28.")
     var days: Int?
+    @OptionGroup var history: HistoryOptions
 
     func validate() throws {
         if let days, days < 1 { throw ValidationError("--days must be a whole number of days, at least 1; got \(days).") }
+        if self.entitiesOnly && (self.history.backfill != nil || self.history.since != nil) {
+            throw ValidationError("--entities-only reads no insights: drop --backfill/--since, or --entities-only.")
+        }
+        try self.history.validate(days: self.days)
         try self.selection.validate()
     }
 
     func run() async throws {
-        let request = SyncRequest(
+        var request = SyncRequest(
             connectionIDs: self.selection.connectionIDs,
             accountIDs: self.selection.accountIDs,
             entities: true,
@@ -48,6 +54,7 @@ struct SyncCommand: AsyncParsableCommand {
             levels: self.levels?.levels,
             days: self.days
         )
+        try self.history.apply(to: &request)
         try await SyncInvocation(global: self.global, sandbox: self.sandbox, selection: self.selection, levels: self.levels?.levels)
             .run(request)
     }

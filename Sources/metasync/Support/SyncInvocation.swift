@@ -59,7 +59,12 @@ struct SyncInvocation {
                 return
             }
             var progress: SyncProgressHandler?
-            if let display { progress = { event in display.update(event) } }
+            if let display {
+                progress = { event in display.update(event) }
+            } else if ProgressLines.isWanted {
+                let lines = ProgressLines()
+                progress = { event in lines.update(event) }
+            }
             let report = try await engine.sync(request, progress: progress)
             display?.finish()
             print(SyncSummary.render(report))

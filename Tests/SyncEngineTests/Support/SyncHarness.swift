@@ -66,19 +66,17 @@ struct SyncHarness: Sendable {
             logger: logger,
             random: FixedRandom()
         )
+        let make = { (db: MetaDatabase) in
+            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+            let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
+            return SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
+        }
         if let backend = setup.database {
-            return try await backend.withDatabases { databases in
-                let store = MetaStore(database: databases[0], vault: TokenVault(key: .generate()))
-                let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
-                return try await body(SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now))
-            }
+            return try await backend.withDatabases { databases in try await body(make(databases[0])) }
         }
         return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
             try await Migrator.standard.migrate(db, logger: Self.logger)
-            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
-            let engine = SyncEngine(client: client, store: store, configuration: syncConfiguration, clock: clock, now: now, logger: logger)
-            let harness = SyncHarness(sandbox: sandbox, clock: clock, store: store, client: client, engine: engine, now: now)
-            return try await body(harness)
+            return try await body(make(db))
         }
     }
 
@@ -129,6 +127,6 @@ struct SyncSetup: Sendable {
     var usageFollowsClock = false
     /// The logger of the client and the engine (quiet by default).
     var logger: Logger?
-    /// A migrated SQLite file or PostgreSQL schema instead of the in-memory SQLite store.
+    /// A fresh migrated database on this backend (a SQLite file or a PostgreSQL schema) instead of SQLite in memory.
     var database: BudgetSQL?
 }

@@ -20,12 +20,17 @@ struct SyncBench: AsyncParsableCommand {
             creatives, to show what they cost. The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
             /{campaign}/adsets per campaign, /{adset}/ads per ad set, /{object}/insights per object and level (limit 100 \
             everywhere); it only counts calls. Peak memory is VmHWM, reset before each workload (/proc/self/clear_refs). \
+            --only backfill runs a --backfill-days (400) backfill of W30 at ad level, uncapped and with sync reads and \
+            async jobs capped at 150 rows (each day split by campaign); calls and bound (⌈rows / 500⌉) count its insights reads. \
             Use a release build.
             """
     )
 
-    @Option(name: .long, help: "Workloads to run: all, w30, w1, memory.")
+    @Option(name: .long, help: "Workloads to run: all, w30, w1, memory, backfill (not part of all).")
     var only = "all"
+
+    @Option(name: .long, help: "Days of the backfill workload (--only backfill).")
+    var backfillDays = 400
 
     @Option(name: .long, help: "Days of insights history and backfill.")
     var days = 30
@@ -114,6 +119,9 @@ struct SyncBench: AsyncParsableCommand {
                 logger: logger
             )
             Self.printLine("memory: 10×W1 rows (10 accounts)", ten)
+        }
+        if self.only == "backfill" {
+            try await Self.backfillRuns(days: self.backfillDays, windows: windows, logger: logger)
         }
     }
 

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import GraphAPI
+import GraphSandbox
+import Logging
+import MetaStore
+import SyncEngine
+
+extension SyncBench {
+    /// `--only backfill`: a 400-day (`--backfill-days`) backfill of W30 (1×10×5×4, ad level) in chunks, then the same
+    /// with sync reads and async jobs capped at 150 rows, so every day is split by campaign.
+    static func backfillRuns(days: Int, windows: [String], logger: Logger) async throws {
+        let shape = Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: days)
+        // One frozen instant for both runs: the same world and the same days, so their rows must match.
+        let reference = Date()
+        for cap in [nil, 150] as [Int?] {
+            let result = try await Self.backfillRun(shape: shape, cap: cap, reference: reference, windows: windows, logger: logger)
+            Self.printLine("backfill \(days)d W30 ad" + (cap.map { ", jobs capped at \($0) rows" } ?? ""), result)
+        }
+    }
+
+    /// One `SyncRequest.backfill` run (insights only, after an entity sync) into a temporary SQLite file; calls and
+    /// the bound (⌈rows / 500⌉) count the insights reads. Report runs complete on their first poll and the engine polls
+    /// at once, so the wall time measures the engine and the store, not Graph's job queue.
+    static func backfillRun(shape: Shape, cap: Int?, reference: Date, windows: [String], logger: Logger) async throws -> Result {
+        var sandboxConfiguration = Self.sandbox(shape, latency: .zero).configuration
+        sandboxConfiguration.referenceDate = reference
+        sandboxConfiguration.now = { reference }
+        sandboxConfiguration.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1, maxRows: cap)
+        if let cap { sandboxConfiguration.insightsRowBudget = cap }
+        let sandbox = GraphSandbox(configuration: sandboxConfiguration)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-backfillbench-\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
+            try await Migrator.standard.migrate(db, logger: logger)
+            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+            var configuration = SyncConfiguration(
+                levels: [.ad],
+                appID: sandbox.configuration.appID,
+                appSecret: GraphSecret(sandbox.configuration.appSecret)
+            )
+            configuration.attributionWindows = windows
+            configuration.syncsCreatives = false
+            configuration.reportPollDelay = .zero
+            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
+            let engine = SyncEngine(
+                client: Self.client(sandbox, transport: timing, logger: logger),
+                store: store,
+                configuration: configuration,
+                logger: logger
+            )
+            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            _ = try await engine.sync(.entitiesOnly())
+            sandbox.resetStats()
+            let graphBefore = timing.elapsed
+            PeakMemory.reset()
+            var request = SyncRequest.performanceOnly(levels: [.ad])
+            request.backfill = .days(shape.days)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let report = try await engine.sync(request)
+            let wall = start.duration(to: clock.now)
+            guard report.outcome == .succeeded else { throw ValidationError("the backfill did not succeed: \(report.accounts.compactMap(\.error))") }
+            return Result(
+                calls: sandbox.stats.graphCalls,
+                bound: max(1, (Self.rows(report) + 499) / 500),
+                wall: wall,
+                rows: Self.rows(report),
+                peakMB: PeakMemory.megabytes(),
+                graphTime: timing.elapsed - graphBefore,
+                actionRows: report.rowsByTable[PerformanceActionRow.tableName] ?? 0
+            )
+        }
+    }
+}
