@@ -14,7 +14,7 @@ extension SyncEngine {
     ///   one synchronous paged request; above, one async report job (start, poll, page the results).
     /// - Too much data ("reduce the amount of data", 1487534), or a job that fails or is skipped: the range is
     ///   split in halves and each half retried (a single day falls back to an async job).
-    /// - Rows upsert by (level, object, date_start, date_stop, breakdown key): a re-read replaces, never duplicates.
+    /// - Rows upsert by (level, object, date_start, date_stop, breakdown key, report): a re-read replaces, never duplicates.
     /// - Reports (``InsightsReport``): the same read with the report's breakdowns and time increment, its own
     ///   stream (`insights.<level>.<name>`) and lookback; monthly reports start at the first day of a month.
     func syncInsights(level: PerformanceSnapshotRow.Level, report: InsightsReport? = nil, _ context: StreamContext) async throws {
