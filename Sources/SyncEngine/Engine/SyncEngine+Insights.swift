@@ -16,7 +16,7 @@ extension SyncEngine {
     ///   paged request up to ``SyncConfiguration/asyncInsightsThreshold`` rows, above it one async report job.
     /// - Too much data ("reduce the amount of data", 1487534), or a job that fails or is skipped: the chunk length
     ///   halves; a single day goes async, then is read in parts by ``InsightsSplitter`` (campaign, ad set, fields).
-    /// - Rows upsert by (level, object, date_start, date_stop, breakdown key): a re-read replaces, never duplicates.
+    /// - Rows upsert by (level, object, date_start, date_stop, breakdown key, report): a re-read replaces, never duplicates.
     /// - Each page commits with its checkpoint: a killed read resumes at the chunk (and page) it was in.
     /// - Reports (``InsightsReport``): the same read with the report's breakdowns and time increment, its own
     ///   stream (`insights.<level>.<name>`) and lookback; monthly reports start at the first day of a month.
