@@ -82,14 +82,15 @@ import Testing
         #expect(transport.requests.last?.parameter("access_token") == Harness.token)
     }
 
-    @Test func pageSizeHalvesOnReduceTheAmountOfDataAndRecovers() async throws {
+    @Test func pageSizeHalvesOnReduceTheAmountOfDataAndTheSmallerSizeIsKept() async throws {
         let reduce = ScriptedTransport.Step.error(
             code: 1,
             status: 500,
             message: "Please reduce the amount of data you're asking for, then retry your request"
         )
         let transport = ScriptedTransport([
-            reduce,
+            reduce, reduce,
+            // 1/99 ("unknown error") is not a request for less data: the client retries it as transient, same size.
             .error(code: 1, subcode: 99, status: 500, message: "An unknown error occurred"),
             Self.page([1], after: "A1", next: true),
             Self.page([2], after: "A2", next: true),
@@ -97,15 +98,48 @@ import Testing
             Self.page([4], after: "A4", next: true),
             Self.page([5], after: "A5", next: false),
         ])
-        var configuration = Harness.configuration()
-        configuration.paging.recoveryAfterPages = 2
-        let harness = Harness(transport: transport, configuration: configuration)
+        let harness = Harness(transport: transport)
         let pages = try await Self.collect(harness.client.pages("/act_42/insights", as: JSONValue.self, pageSize: 100, context: Harness.context()))
         #expect(pages.count == 5)
-        #expect(transport.requests.map { $0.parameter("limit") } == ["100", "50", "25", "25", "50", "50", "100"])
-        #expect(transport.requests.map { $0.parameter("after") } == [nil, nil, nil, "A1", "A2", "A3", "A4"])
+        #expect(pages.map(\.pageSize) == [25, 25, 25, 25, 25])
+        #expect(transport.requests.map { $0.parameter("limit") } == ["100", "50", "25", "25", "25", "25", "25", "25"])
+        #expect(transport.requests.map { $0.parameter("after") } == [nil, nil, nil, nil, "A1", "A2", "A3", "A4"])
         #expect(harness.waited == .zero)
         #expect(harness.logs.all.filter { $0.message == "graph page too large; halving page size" }.count == 2)
+    }
+
+    @Test func withoutShrinkingReduceTheAmountOfDataIsThrown() async throws {
+        let transport = ScriptedTransport([
+            .error(code: 1, status: 500, message: "Please reduce the amount of data you're asking for, then retry your request")
+        ])
+        let harness = Harness(transport: transport)
+        let error = await #expect(throws: GraphClientError.self) {
+            _ = try await harness.client.page("/act_42/insights", after: "A", limit: 100, shrinking: false, context: Harness.context())
+        }
+        #expect(error?.graphError?.classification == .dataTooLarge)
+        #expect(transport.requests.map { $0.parameter("limit") } == ["100"])
+    }
+
+    @Test func onePageCarriesItsCursorAndACallerCanSendItself() async throws {
+        let transport = ScriptedTransport([Self.page([1, 2], after: "NEXT", next: true)])
+        let harness = Harness(transport: transport)
+        let sent = RefreshCounter()
+        let page = try await harness.client.page(
+            "/act_42/ads",
+            parameters: GraphParameters().fields(["id"]),
+            after: "PREV",
+            limit: 2,
+            context: Harness.context()
+        ) { query in
+            sent.increment()
+            return try await harness.client.send(.get, "/act_42/ads", parameters: query, context: Harness.context())
+        }
+        #expect(page.items.count == 2)
+        #expect(page.after == "NEXT")
+        #expect(page.limit == 2)
+        #expect(sent.value == 1)
+        #expect(transport.requests.first?.parameter("after") == "PREV")
+        #expect(transport.requests.first?.parameter("limit") == "2")
     }
 
     @Test func atTheMinimumPageSizeTheNormalPolicyApplies() async throws {

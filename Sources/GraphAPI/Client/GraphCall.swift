@@ -1,4 +1,4 @@
-/// One logical call: what to send, how to label it and how the pager wants some errors handed back.
+/// One logical call: what to send and how to label it.
 struct GraphCall: Sendable {
     var method: GraphHTTPMethod
     var path: String
@@ -7,8 +7,6 @@ struct GraphCall: Sendable {
     var cost: Int = 1
     /// The metrics/log label; the path's template when `nil`.
     var endpoint: String?
-    /// Errors handed straight back to the caller instead of being retried (the pager shrinks its page on them).
-    var handBack: (@Sendable (GraphError) -> Bool)?
 
     var endpointLabel: String { self.endpoint ?? GraphEndpointTemplate.template(for: self.path) }
 

@@ -49,7 +49,6 @@ extension GraphClient {
                     }
                     failure = .transport(GraphTransportError(.other, detail: "HTTP \(raw.status) body is not JSON"))
                 } else {
-                    if let handBack = call.handBack, handBack(error) { throw GraphClientError.graph(error) }
                     failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
                 }
             } catch let transportError as GraphTransportError {

@@ -1,13 +1,13 @@
 import Foundation
-import Logging
 
-/// Cursor paging over an edge as an `AsyncSequence` of ``GraphPage``s (reference §2.1).
+/// Cursor paging over an edge as an `AsyncSequence` of ``GraphPage``s: a loop over the one pager,
+/// ``GraphClient/page(_:parameters:after:limit:shrinking:context:logger:send:)``, with its rules (reference §2.1).
 ///
 /// - The end is `paging.next` absent — never a short page; an empty page with `next` is yielded and paging goes on.
 /// - The next request is rebuilt from `paging.cursors.after` (the `next` URL is never followed, so the proof is
 ///   fresh and the token is never read back from a URL).
-/// - On "reduce the amount of data" (and code 1 subcode 99) the page size halves and the same page is asked
-///   again; after ``GraphConfiguration/Paging/recoveryAfterPages`` good pages it doubles back towards the request.
+/// - On "reduce the amount of data" the page size halves and the same page is asked again; the smaller size is kept
+///   for the rest of the edge, as the sync engine does.
 ///
 /// Each page request goes through the client's full policy (budget, governor, retries).
 public struct GraphPageSequence<Item: Decodable & Sendable>: AsyncSequence, Sendable {
@@ -38,105 +38,49 @@ public struct GraphPageSequence<Item: Decodable & Sendable>: AsyncSequence, Send
         return items
     }
 
-    /// The iterator: one request per `next()`.
+    /// The iterator: one page per `next()`.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let sequence: GraphPageSequence
-        var currentSize: Int
+        var limit: Int
         var after: String?
         var finished = false
         var index = 0
-        var goodPagesAtReducedSize = 0
 
         init(sequence: GraphPageSequence) {
             self.sequence = sequence
-            self.currentSize = sequence.pageSize
+            self.limit = sequence.pageSize
             self.after = sequence.parameters["after"]
         }
 
         public mutating func next() async throws -> GraphPage<Item>? {
             guard !self.finished else { return nil }
-            let client = self.sequence.client
-            let minimum = Swift.max(client.configuration.paging.minimumPageSize, 1)
-            let endpoint = GraphEndpointTemplate.template(for: self.sequence.path)
-            while true {
-                var parameters = self.sequence.parameters.limit(self.currentSize)
-                parameters["after"] = self.after
-                let canShrink = self.currentSize > minimum
-                var call = GraphCall(method: .get, path: self.sequence.path, parameters: parameters)
-                if canShrink { call.handBack = { Self.asksForLessData($0) } }
-                let response: GraphResponse
-                do {
-                    response = try await client.perform(call, context: self.sequence.context)
-                } catch GraphClientError.graph(let error) where canShrink && Self.asksForLessData(error) {
-                    let reduced = Swift.max(self.currentSize / 2, minimum)
-                    client.logger.notice(
-                        "graph page too large; halving page size",
-                        metadata: [
-                            "endpoint": "\(endpoint)", "code": "\(error.code.map(String.init) ?? "none")",
-                            "fbtrace_id": "\(error.fbtraceID ?? "none")", "page_size": "\(reduced)",
-                            "account_id": "\(self.sequence.context.adAccountID ?? "none")",
-                        ]
-                    )
-                    client.metrics.retried(endpoint: endpoint, retryClass: .transient)
-                    self.currentSize = reduced
-                    self.goodPagesAtReducedSize = 0
-                    continue
-                }
-                let page = try self.decodePage(response, endpoint: endpoint)
-                if self.currentSize < self.sequence.pageSize {
-                    self.goodPagesAtReducedSize += 1
-                    if self.goodPagesAtReducedSize >= client.configuration.paging.recoveryAfterPages {
-                        self.currentSize = Swift.min(self.currentSize * 2, self.sequence.pageSize)
-                        self.goodPagesAtReducedSize = 0
-                    }
-                }
-                self.index += 1
-                return page
-            }
-        }
-
-        /// "Please reduce the amount of data…", data-per-call limits, and the 1/99 unknown error (reference §6.3).
-        /// What 1/99 means beyond "unknown error" is unconfirmed (reference §12); connectors treat it as maybe-too-much-data.
-        static func asksForLessData(_ error: GraphError) -> Bool {
-            error.classification == .dataTooLarge || (error.code == 1 && error.subcode == 99)
-        }
-
-        mutating func decodePage(_ response: GraphResponse, endpoint: String) throws -> GraphPage<Item> {
-            // With zero results `paging` may be absent altogether (unconfirmed, reference §2.1): no `next` means the end.
-            guard let rawItems = response.json["data"]?.arrayValue else {
-                throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "no data array in a paged response")
-            }
+            let page = try await self.sequence.client.page(
+                self.sequence.path,
+                parameters: self.sequence.parameters,
+                after: self.after,
+                limit: self.limit,
+                context: self.sequence.context
+            )
             let items: [Item]
-            if Item.self == JSONValue.self, let same = rawItems as? [Item] {
+            if Item.self == JSONValue.self, let same = page.items as? [Item] {
                 items = same
             } else {
-                items = try GraphClient.decode(GraphPageItems<Item>.self, from: response.body, endpoint: endpoint).data
+                let endpoint = GraphEndpointTemplate.template(for: self.sequence.path)
+                items = try GraphClient.decode(GraphPageItems<Item>.self, from: page.response.body, endpoint: endpoint).data
             }
-            let paging = response.json["paging"]
-            let next = paging?["next"]?.stringValue
-            if let next {
-                guard let cursor = paging?["cursors"]?["after"]?.stringValue ?? Self.afterCursor(inNextURL: next) else {
-                    throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "paging.next without an after cursor")
-                }
-                self.after = cursor
-            } else {
-                self.finished = true
-            }
+            defer { self.index += 1 }
+            self.after = page.after
+            self.limit = page.limit
+            self.finished = page.after == nil
             return GraphPage(
                 data: items,
-                rawItems: rawItems,
-                summary: response.json["summary"],
-                hasNext: next != nil,
-                pageSize: self.currentSize,
+                rawItems: page.items,
+                summary: page.response.json["summary"],
+                hasNext: page.after != nil,
+                pageSize: page.limit,
                 index: self.index,
-                usage: response.usage
+                usage: page.response.usage
             )
-        }
-
-        /// Reads `after=` out of a `paging.next` URL without following it.
-        static func afterCursor(inNextURL url: String) -> String? {
-            guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
-            return GraphFormEncoding.decode(String(query)).first { $0.name == "after" }?.value
         }
     }
 }

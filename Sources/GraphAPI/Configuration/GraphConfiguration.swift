@@ -66,8 +66,6 @@ public struct GraphConfiguration: Sendable {
         public var defaultPageSize: Int = 100
         /// The smallest page size reached by halving on "reduce the amount of data".
         public var minimumPageSize: Int = 1
-        /// Successful pages at a reduced size before the size doubles back towards the requested one.
-        public var recoveryAfterPages: Int = 3
 
         public init() {}
     }

@@ -234,6 +234,29 @@ public struct WorkQueue: Sendable {
         }
     }
 
+    /// Puts a claimed item back to pending until `until` without using up an attempt (its claim is not counted): the
+    /// work could not start yet (e.g. its account is being synced elsewhere), which is no failure, so waiting never
+    /// dead-letters it. Records `reason` as the last error. Returns false when `owner` no longer holds the lease.
+    @discardableResult
+    public func postpone(id: Int, owner: String, until: Date, reason: String, now: Date) async throws -> Bool {
+        try await self.executor.write { sql in
+            try await sql.update(Self.table)
+                .set("state", to: SQLBind(WorkItem.State.pending.rawValue))
+                // A leased item was claimed at least once, so this stays ≥ 0.
+                .set("attempts", to: SQLBinaryExpression(SQLColumn("attempts"), .subtract, SQLLiteral.numeric("1")))
+                .set("last_error", to: SQLBind(String(reason.prefix(2000))))
+                .set("available_at", to: SQLBind(max(until, now)))
+                .set("lease_owner", to: SQLLiteral.null)
+                .set("lease_expires_at", to: SQLLiteral.null)
+                .set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id))
+                .where("state", .equal, SQLBind(WorkItem.State.leased.rawValue))
+                .where("lease_owner", .equal, SQLBind(owner))
+                .returning("id")
+                .first() != nil
+        }
+    }
+
     /// Dead-lettered items of a queue, oldest first.
     public func deadLetters(queue: String, limit: Int = 100) async throws -> [WorkItem] {
         try await self.list(queue: queue, state: .dead, limit: limit)

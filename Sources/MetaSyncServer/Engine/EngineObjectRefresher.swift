@@ -54,11 +54,15 @@ public struct EngineObjectRefresher: ObjectRefresher {
             guard try await self.store.adAccounts.get(id: account.hasPrefix("act_") ? account : "act_" + account) != nil else {
                 throw AccountNotYetStored(accountID: account)
             }
-            if let list = byAccount[account] {
-                let report = try await self.engine.refresh(list, accountID: account)
-                refreshed += list.count - report.missingIDs.count
+            do {
+                if let list = byAccount[account] {
+                    let report = try await self.engine.refresh(list, accountID: account)
+                    refreshed += list.count - report.missingIDs.count
+                }
+                if let ids = unresolved[account] { refreshed += try await self.fetchUnstored(ids, accountID: account) }
+            } catch SyncEngineError.accountLeased(let id, _, let until) {
+                throw RefreshDeferred(accountID: id, retryAt: until, reason: "ad account \(id) is being synced; refreshed after its sync lease")
             }
-            if let ids = unresolved[account] { refreshed += try await self.fetchUnstored(ids, accountID: account) }
         }
         return refreshed
     }

@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// Drains the webhook queue: claims a batch, coalesces it per object (ten events about one ad refresh it once),
 /// refreshes only the objects the events name, and acknowledges. A failed refresh fails the items that needed it:
 /// the queue retries them with exponential backoff and dead-letters them after the policy's attempts (visible at
-/// `GET /api/dead-letters`).
+/// `GET /api/dead-letters`). A refresh whose account is being synced (its lease held here or by another process,
+/// ``RefreshDeferred``) is neither run nor dropped: its items go back to the queue until the lease's expiry, without
+/// using up an attempt, and are refreshed once the lease is free.
 ///
 /// Runs as a `Service`: woken by ``WorkerSignal`` when the endpoint queues work, otherwise polling every
 /// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
@@ -29,6 +31,8 @@ public struct WebhookWorker: Service {
     let processed: Counter
     let failed: Counter
     let deadLettered: Counter
+    /// Items put back because their account was being synced (``RefreshDeferred``).
+    let deferred: Counter
     let refreshes: Counter
     let refreshFailures: Counter
 
@@ -63,6 +67,7 @@ public struct WebhookWorker: Service {
         self.processed = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "done")], factory: metrics)
         self.failed = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "retry")], factory: metrics)
         self.deadLettered = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "dead")], factory: metrics)
+        self.deferred = Counter(label: "metasync_queue_items_total", dimensions: [("queue", queue), ("outcome", "deferred")], factory: metrics)
         self.refreshes = Counter(label: "metasync_refreshes_total", dimensions: [("outcome", "success")], factory: metrics)
         self.refreshFailures = Counter(label: "metasync_refreshes_total", dimensions: [("outcome", "failure")], factory: metrics)
     }
@@ -79,6 +84,8 @@ public struct WebhookWorker: Service {
         public var retried: Int = 0
         /// Items that failed for the last time.
         public var deadLettered: Int = 0
+        /// Items put back until their account's sync lease is free (no attempt used up).
+        public var deferred: Int = 0
     }
 
     public func run() async throws {
@@ -171,60 +178,17 @@ public struct WebhookWorker: Service {
             if groups[key] == nil { groupOrder.append(key) }
             groups[key, default: []].append(target)
         }
-        var failures: [String: String] = [:]
-        for key in groupOrder {
-            let group = groups[key] ?? []
-            try Task.checkCancellation()
-            do {
-                let refreshed = try await self.refresher.refresh(group, accountID: key.isEmpty ? nil : key)
-                round.refreshed += refreshed
-                self.refreshes.increment(by: refreshed)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                guard group.count > 1 else {
-                    self.recordFailure(group[0], error: error, into: &failures)
-                    continue
-                }
-                for target in group {
-                    do {
-                        let refreshed = try await self.refresher.refresh([target], accountID: target.accountID)
-                        round.refreshed += refreshed
-                        self.refreshes.increment(by: refreshed)
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        self.recordFailure(target, error: error, into: &failures)
-                    }
-                }
-            }
-        }
+        let outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
 
         var succeeded: [(item: WorkItem, payload: WebhookWorkItem)] = []
         for (item, payload) in work {
-            let now = self.now()
             guard let payload else {
                 // Not ours to understand: fail it (it dead-letters after the policy's attempts) and say so.
                 self.logger.error("undecodable webhook queue item", metadata: ["item_id": "\(item.id)"])
-                try await self.store.queue.fail(id: item.id, owner: self.owner, error: "undecodable payload", now: now)
+                try await self.store.queue.fail(id: item.id, owner: self.owner, error: "undecodable payload", now: self.now())
                 continue
             }
-            let itemFailures = payload.targets.compactMap { target in failures[target.objectID].map { "\(target.objectID): \($0)" } }
-            if itemFailures.isEmpty {
-                succeeded.append((item, payload))
-                continue
-            }
-            let message = itemFailures.joined(separator: "; ")
-            let state = try await self.store.queue.fail(id: item.id, owner: self.owner, error: message, now: now)
-            if state == .dead {
-                try await self.store.webhookEvents.markStatus(id: payload.eventID, status: .failed, error: message, at: now)
-                round.deadLettered += 1
-                self.deadLettered.increment()
-                self.logger.error("webhook event dead-lettered", metadata: ["item_id": "\(item.id)", "event_id": "\(payload.eventID)"])
-            } else {
-                round.retried += 1
-                self.failed.increment()
-            }
+            if try await self.settle(item, payload: payload, outcome: outcome, round: &round) { succeeded.append((item, payload)) }
         }
         // Acknowledge every success of the round in one transaction.
         if !succeeded.isEmpty {
@@ -244,6 +208,88 @@ public struct WebhookWorker: Service {
             self.processed.increment(by: acknowledgedCount)
         }
         return round
+    }
+
+    /// What the refreshes of a round left undone, per object id: failures (retried with backoff) and deferrals
+    /// (the account is being synced: retried after its lease, without using up an attempt).
+    struct RefreshOutcome {
+        var failures: [String: String] = [:]
+        var deferrals: [String: RefreshDeferred] = [:]
+    }
+
+    /// Refreshes each account's group in one call; a failed group is refreshed object by object, so a single bad
+    /// object cannot hold back the others (a deferred group is not: its account is busy for all of them).
+    private func refresh(groups: [(key: String, targets: [WebhookTarget])], round: inout Round) async throws -> RefreshOutcome {
+        var outcome = RefreshOutcome()
+        for (key, group) in groups {
+            try Task.checkCancellation()
+            do {
+                let refreshed = try await self.refresher.refresh(group, accountID: key.isEmpty ? nil : key)
+                round.refreshed += refreshed
+                self.refreshes.increment(by: refreshed)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let deferred as RefreshDeferred {
+                self.recordDeferral(group, deferred, into: &outcome)
+            } catch {
+                guard group.count > 1 else {
+                    self.recordFailure(group[0], error: error, into: &outcome.failures)
+                    continue
+                }
+                for target in group {
+                    do {
+                        let refreshed = try await self.refresher.refresh([target], accountID: target.accountID)
+                        round.refreshed += refreshed
+                        self.refreshes.increment(by: refreshed)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch let deferred as RefreshDeferred {
+                        self.recordDeferral([target], deferred, into: &outcome)
+                    } catch {
+                        self.recordFailure(target, error: error, into: &outcome.failures)
+                    }
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// Fails, postpones or (returning true) leaves for acknowledgement one claimed item after the refreshes.
+    private func settle(_ item: WorkItem, payload: WebhookWorkItem, outcome: RefreshOutcome, round: inout Round) async throws -> Bool {
+        let now = self.now()
+        let itemFailures = payload.targets.compactMap { target in outcome.failures[target.objectID].map { "\(target.objectID): \($0)" } }
+        if !itemFailures.isEmpty {
+            let message = itemFailures.joined(separator: "; ")
+            let state = try await self.store.queue.fail(id: item.id, owner: self.owner, error: message, now: now)
+            if state == .dead {
+                try await self.store.webhookEvents.markStatus(id: payload.eventID, status: .failed, error: message, at: now)
+                round.deadLettered += 1
+                self.deadLettered.increment()
+                self.logger.error("webhook event dead-lettered", metadata: ["item_id": "\(item.id)", "event_id": "\(payload.eventID)"])
+            } else {
+                round.retried += 1
+                self.failed.increment()
+            }
+            return false
+        }
+        let deferrals = payload.targets.compactMap { outcome.deferrals[$0.objectID] }
+        guard let latest = deferrals.max(by: { $0.retryAt < $1.retryAt }) else { return true }
+        // At the lease's expiry (a sync renews it every third of its TTL, so a long sync is looked at again about
+        // once a TTL), and never in a tight loop.
+        let retryAt = max(latest.retryAt, now.addingTimeInterval(1))
+        if try await self.store.queue.postpone(id: item.id, owner: self.owner, until: retryAt, reason: latest.reason, now: now) {
+            round.deferred += 1
+            self.deferred.increment()
+            self.logger.info(
+                "webhook refresh postponed: the ad account is being synced",
+                metadata: ["item_id": "\(item.id)", "account_id": "\(latest.accountID)", "retry_at": "\(retryAt)"]
+            )
+        }
+        return false
+    }
+
+    private func recordDeferral(_ targets: [WebhookTarget], _ deferred: RefreshDeferred, into outcome: inout RefreshOutcome) {
+        for target in targets { outcome.deferrals[target.objectID] = deferred }
     }
 
     private func recordFailure(_ target: WebhookTarget, error: any Error, into failures: inout [String: String]) {

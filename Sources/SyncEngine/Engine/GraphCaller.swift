@@ -89,58 +89,24 @@ struct GraphCaller: Sendable {
         return try await self.client.batch(requests, context: self.context)
     }
 
-    /// One page of an edge: `limit`, `after`, then the items and the next cursor. With `shrinking`, "reduce the
-    /// amount of data" halves the page size and asks again (down to 1), as the Graph docs advise.
+    /// One page of an edge with GraphAPI's pager (cursor-only; with `shrinking`, "reduce the amount of data" halves
+    /// the page size and asks again, down to 1). Every request is counted; an unreadable response is asked again.
     func page(_ path: String, parameters: GraphParameters, after: String?, limit: Int, shrinking: Bool) async throws -> RawPage {
-        var limit = max(limit, 1)
-        while true {
-            var query = parameters.limit(limit)
-            query["after"] = after
-            do {
-                let json = try await self.get(path, parameters: query)
-                guard let items = json["data"]?.arrayValue else {
-                    throw GraphClientError.invalidResponse(
-                        endpoint: GraphEndpointTemplate.template(for: path),
-                        reason: "no data array in a paged response"
-                    )
-                }
-                let paging = json["paging"]
-                var next: String?
-                if let nextURL = paging?["next"]?.stringValue {
-                    next = paging?["cursors"]?["after"]?.stringValue ?? Self.afterCursor(inNextURL: nextURL)
-                    if next == nil {
-                        throw GraphClientError.invalidResponse(
-                            endpoint: GraphEndpointTemplate.template(for: path),
-                            reason: "paging.next without a cursor"
-                        )
-                    }
-                }
-                return RawPage(items: items, after: next, limit: limit)
-            } catch GraphClientError.graph(let error) where shrinking && limit > 1 && Self.asksForLessData(error) {
-                limit = max(limit / 2, 1)
-                self.logger.notice(
-                    "graph page too large; halving page size",
-                    metadata: [
-                        "endpoint": "\(GraphEndpointTemplate.template(for: path))", "page_size": "\(limit)",
-                        "account_id": "\(self.context.adAccountID ?? "none")", "fbtrace_id": "\(error.fbtraceID ?? "none")",
-                    ]
-                )
+        let page = try await self.client.page(
+            path,
+            parameters: parameters,
+            after: after,
+            limit: limit,
+            shrinking: shrinking,
+            context: self.context,
+            logger: self.logger
+        ) { query in
+            try await self.unreadableRetrying(path) {
+                self.counter.add()
+                return try await self.client.send(.get, path, parameters: query, context: self.context)
             }
         }
-    }
-
-    /// "Please reduce the amount of data…", data-per-call limits and timeouts that ask for a smaller request.
-    static func asksForLessData(_ error: GraphError) -> Bool {
-        error.classification == .dataTooLarge
-    }
-
-    /// Reads `after=` out of a `paging.next` URL without following it (the URL carries the token).
-    static func afterCursor(inNextURL url: String) -> String? {
-        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
-        for pair in query.split(separator: "&") where pair.hasPrefix("after=") {
-            return String(pair.dropFirst(6)).removingPercentEncoding
-        }
-        return nil
+        return RawPage(items: page.items, after: page.after, limit: page.limit)
     }
 
     private func unreadableRetrying<T: Sendable>(_ path: String, _ body: () async throws -> T) async throws -> T {

@@ -167,7 +167,7 @@ extension SyncEngine {
     /// The `after` cursor of a nested connection that has a next page (`paging.next`), else nil.
     static func nestedAfter(_ connection: JSONValue?) -> String? {
         guard let paging = connection?["paging"], let next = paging["next"]?.stringValue else { return nil }
-        return paging["cursors"]?["after"]?.stringValue ?? GraphCaller.afterCursor(inNextURL: next)
+        return paging["cursors"]?["after"]?.stringValue ?? GraphClient.afterCursor(inNextURL: next)
     }
 
     /// The creative ids of freshly read ads (before they are stored) that point at another creative than the stored

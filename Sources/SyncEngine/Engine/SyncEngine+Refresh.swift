@@ -17,7 +17,9 @@ extension SyncEngine {
     /// - Parameters:
     ///   - accountID: The ad account (`act_<n>` or `<n>`) the objects belong to; its connection's token is used.
     /// - Throws: ``SyncEngineError/accountNotFound(_:)`` when no stored account has that id,
-    ///   ``SyncEngineError/connectionUnusable(connectionID:reason:)``, Graph errors (also recorded in the run).
+    ///   ``SyncEngineError/connectionUnusable(connectionID:reason:)``,
+    ///   ``SyncEngineError/accountLeased(accountID:holder:until:)`` when a sync (here or in another process) holds the
+    ///   account's lease (with leases on, the refresh holds it too while it runs), Graph errors (also recorded in the run).
     @discardableResult
     public func refresh(_ targets: [RefreshTarget], accountID: String) async throws -> RefreshReport {
         let graphID = Self.graphAccountID(accountID)
@@ -41,6 +43,39 @@ extension SyncEngine {
             logger: self.logger,
             now: self.time.now
         )
+        // The account's lease, as a sync takes it: a refresh never runs beside a sync of the same account (here or
+        // in another process); when it is held, the caller is told until when (the webhook queue retries then).
+        let leased = AccountRun(connectionID: connectionID, userID: connection.metaUserID, account: account, provider: provider)
+        if let skipped = try await self.acquireLease(leased, request: SyncRequest()) {
+            throw SyncEngineError.accountLeased(accountID: graphID, holder: skipped.holder, until: skipped.until ?? self.time.now())
+        }
+        do {
+            let report = try await withThrowingTaskGroup(of: RefreshReport?.self) { group in
+                group.addTask {
+                    await self.heartbeat([leased])
+                    return nil
+                }
+                let report = try await self.refreshObjects(targets, account: account, caller: caller, counter: counter)
+                group.cancelAll()
+                return report
+            }
+            await self.releaseLease(leased, request: SyncRequest(), outcome: .succeeded)
+            return report
+        } catch {
+            await self.releaseLease(leased, request: SyncRequest(), outcome: .failed)
+            throw error
+        }
+    }
+
+    /// The refresh itself, recorded in `sync_runs` (kind `refresh`), with the account's lease held.
+    private func refreshObjects(
+        _ targets: [RefreshTarget],
+        account: AdAccountRow,
+        caller: GraphCaller,
+        counter: CallCounter
+    ) async throws -> RefreshReport {
+        let graphID = account.id
+        guard let connectionID = account.connectionID else { throw SyncEngineError.accountNotFound(graphID) }
         let run = try await self.store.syncRuns.start(kind: "refresh", connectionID: connectionID, accountID: graphID, at: self.time.now())
         var rowsByTable: [String: Int] = [:]
         var missing: [String] = []

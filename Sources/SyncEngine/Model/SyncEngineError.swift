@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of the sync engine that are not Graph or store errors (those are passed through as
 /// `GraphClientError` and `MetaStoreError`).
 public enum SyncEngineError: Error, Sendable, CustomStringConvertible {
@@ -13,6 +15,9 @@ public enum SyncEngineError: Error, Sendable, CustomStringConvertible {
     case accountNotFound(String)
     /// An insights range could not be read even after splitting it to single days.
     case insightsUnavailable(String)
+    /// Another process (or a sync of this one) holds the account's lease until `until`: a targeted refresh waits
+    /// for it (the webhook worker puts the work back in the queue for then) instead of running beside a sync.
+    case accountLeased(accountID: String, holder: String?, until: Date)
 
     /// A low-cardinality label for metrics.
     public var shortDescription: String {
@@ -23,6 +28,7 @@ public enum SyncEngineError: Error, Sendable, CustomStringConvertible {
         case .tokenInvalid: return "token_invalid"
         case .accountNotFound: return "account_not_found"
         case .insightsUnavailable: return "insights_unavailable"
+        case .accountLeased: return "account_leased"
         }
     }
 
@@ -34,6 +40,8 @@ public enum SyncEngineError: Error, Sendable, CustomStringConvertible {
         case .tokenInvalid(let reason): return "The access token is not valid: \(reason)"
         case .accountNotFound(let id): return "No connection can see ad account \(id)"
         case .insightsUnavailable(let reason): return "Insights could not be read: \(reason)"
+        case .accountLeased(let id, let holder, let until):
+            return "Ad account \(id) is being synced by \(holder ?? "another process") (lease until \(until)); the refresh waits for it"
         }
     }
 }
