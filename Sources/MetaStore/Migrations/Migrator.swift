@@ -14,7 +14,8 @@ public struct Migrator: Sendable {
     /// The migrations of this version of MetaSync.
     public static let standard = Migrator(migrations: [
         CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
-        OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration,
+        OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReservedMigration.migration,
+        RecommendationsMigration.migration,
     ])
 
     /// A migrator over `migrations` (versions must be 1, 2, 3, ... without gaps).

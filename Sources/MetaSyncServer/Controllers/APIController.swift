@@ -37,6 +37,8 @@ struct APIController: Sendable {
             .post("dead-letters/{id}/retry", use: self.retryDeadLetter)
             .post("sync", use: self.sync)
             .get("rate-limits", use: self.rateLimits)
+            .get("recommendations", use: self.listRecommendations)
+            .post("recommendations/{id}/dismiss", use: self.dismissRecommendation)
     }
 
     // MARK: - DTOs

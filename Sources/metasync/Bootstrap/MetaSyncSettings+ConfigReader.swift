@@ -33,6 +33,7 @@ extension MetaSyncSettings {
     ///     default `1d_click,7d_click,28d_click,1d_view`; `7d_view`/`28d_view` are refused, Meta stopped returning them)
     ///   - `metasync.sync.primary_conversion` (`METASYNC_SYNC_PRIMARY_CONVERSION`, `--primary-conversion`: `purchase` or
     ///     `lead`, default `purchase`)
+    ///   - `metasync.recommendations.*` (`[recommendations]`, see ``recommendations(_:origin:)``)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
     init(reader: ConfigReader, origin: SettingOrigin = SettingOrigin()) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
@@ -70,6 +71,7 @@ extension MetaSyncSettings {
         }
         (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
+        (self.recommendationPolicy, self.recommendationsAfterSync, self.recommendationsWindow) = try Self.recommendations(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(reader, origin: origin)
         try self.validateGraph(origin: origin)
     }

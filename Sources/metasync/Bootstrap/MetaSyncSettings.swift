@@ -2,6 +2,7 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
+import Recommendations
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
@@ -42,6 +43,12 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var attributionWindows: [String]
     /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (`sync.primary_conversion`).
     var primaryConversion: PrimaryConversion
+    /// The recommendation thresholds for all accounts and per account (`[recommendations]`).
+    var recommendationPolicy = RecommendationPolicy()
+    /// Whether recommendations are evaluated after every sync (`recommendations.after_sync`, default true).
+    var recommendationsAfterSync = true
+    /// The attribution window of the conversions the rules use (`recommendations.attribution_window`, default `default`).
+    var recommendationsWindow = "default"
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"
@@ -74,6 +81,9 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "sync lease ttl: \(self.leaseTTL.components.seconds) s",
             "attribution windows: \(self.attributionWindows.joined(separator: ","))",
             "primary conversion: \(self.primaryConversion.rawValue)",
+            "recommendations: \(self.recommendationsAfterSync ? "after every sync" : "on demand"), attribution \(self.recommendationsWindow), "
+                + "target CPA \(self.recommendationPolicy.defaults.targetCPA.map { String($0) } ?? "none"), "
+                + "\(self.recommendationPolicy.accounts.count) account override(s)",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }

@@ -155,7 +155,20 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = [trigger]
             if let interval {
                 services.append(
-                    SyncLoopService(engine: engine, request: SyncRequest(), interval: interval, logger: Logger(label: "metasync.sync.loop"))
+                    SyncLoopService(
+                        engine: engine,
+                        request: SyncRequest(),
+                        interval: interval,
+                        logger: Logger(label: "metasync.sync.loop"),
+                        afterSync: { report in
+                            await RecommendationRuntime.afterSync(
+                                settings,
+                                store: engine.store,
+                                report: report,
+                                logger: Logger(label: "metasync.recommendations")
+                            )
+                        }
+                    )
                 )
             }
             var exchanger: (any OAuthTokenExchanger)?

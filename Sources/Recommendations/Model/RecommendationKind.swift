@@ -1,0 +1,15 @@
+/// The rules, named as in the `recommendations.kind` column.
+public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
+    case zeroDelivery = "zero_delivery"
+    case creativeFatigue = "creative_fatigue"
+    case cpaAboveTarget = "cpa_above_target"
+    case roasBelowTarget = "roas_below_target"
+    case scaleWinner = "scale_winner"
+    case trackingBreak = "tracking_break"
+    case budgetPacing = "budget_pacing"
+    case spendAnomaly = "spend_anomaly"
+    case underperformer
+
+    /// The kinds this version computes (Meta-mirrored kinds such as `learning_limited` are not computed yet).
+    public static let evaluated: [RecommendationKind] = Self.allCases
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import MetaStore
+import Recommendations
+import SyncEngine
+
+/// Builds the recommendation engine from the settings and runs it after syncs.
+enum RecommendationRuntime {
+    /// The engine over `store` with the configured thresholds, attribution window and primary conversion.
+    static func engine(_ settings: MetaSyncSettings, store: MetaStore, logger: Logger) -> RecommendationEngine {
+        RecommendationEngine(
+            store: store,
+            policy: settings.recommendationPolicy,
+            options: RecommendationEngine.Options(attributionWindow: settings.recommendationsWindow, primaryConversion: settings.primaryConversion),
+            logger: logger
+        )
+    }
+
+    /// Evaluates the accounts a sync wrote (when `recommendations.after_sync` is on); failures are logged, never thrown,
+    /// so a recommendation problem never fails a sync.
+    static func afterSync(_ settings: MetaSyncSettings, store: MetaStore, report: SyncReport, logger: Logger) async {
+        guard settings.recommendationsAfterSync else { return }
+        let engine = Self.engine(settings, store: store, logger: logger)
+        for account in report.accounts where account.outcome != .failed {
+            do {
+                let evaluation = try await engine.evaluate(accountID: account.accountID)
+                if evaluation.inserted > 0 {
+                    logger.info(
+                        "New recommendations",
+                        metadata: ["account_id": "\(evaluation.accountID)", "new": "\(evaluation.inserted)", "open": "\(evaluation.open.count)"]
+                    )
+                }
+            } catch {
+                logger.warning("Recommendations not evaluated", metadata: ["account_id": "\(account.accountID)", "error": "\(error)"])
+            }
+        }
+    }
+}
