@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MetaStore
 import Recommendations
+import SyncEngine
 
 /// `metasync recommend`: evaluates the optimization rules and lists the open recommendations, ranked by impact.
 struct RecommendCommand: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct RecommendCommand: AsyncParsableCommand {
             Thresholds and targets (target_cpa, target_roas, ...) come from [recommendations] and \
             [recommendations.accounts.act_<id>] in metasync.toml; see docs/recommendations.md.
             """,
-        subcommands: [Evaluate.self, Dismiss.self],
+        subcommands: [Evaluate.self, Dismiss.self, Apply.self, Undo.self],
         defaultSubcommand: Evaluate.self
     )
 
@@ -77,6 +78,89 @@ struct RecommendCommand: AsyncParsableCommand {
             }
             guard found else { throw ValidationError(RecommendationError.unknownRecommendation(self.id).description) }
             print("Dismissed recommendation \(self.id).")
+        }
+    }
+
+    /// `metasync recommend apply ID [--yes]`.
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the Graph write a recommendation asks for; make it with --yes (needs ads_management).",
+            discussion: """
+                Only pause and budget changes are writes; budget changes are capped at scale_budget_step (20 %) and \
+                allowed once per object per budget_cooldown_hours (48). Every write lands in audit_log; \
+                `metasync recommend undo ID` writes the previous values back.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The recommendation id.") var id: Int
+        @Flag(help: "Make the write (without it, only show it).") var yes = false
+
+        func run() async throws {
+            let settings = try MetaSyncSettings.resolve(options: self.global)
+            LoggingBootstrap.bootstrap(settings, quiet: true)
+            let logger = Logger(label: "metasync.recommendations")
+            try await SyncRuntime.withEngine(settings, logger: logger) { engine in
+                let applier = RecommendationApplier(store: engine.store, policy: settings.recommendationPolicy)
+                let planned = try await RecommendCommand.refusalsAsValidation { try await applier.plan(id: self.id) }
+                print("Recommendation \(self.id): \(planned.operation) \(planned.level.rawValue) \(planned.objectID)")
+                print("  \(planned.request)")
+                print("  before: \(planned.before.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+                guard self.yes else {
+                    print("Not written: run again with --yes to make this change.")
+                    return
+                }
+                let entry = try await applier.apply(id: self.id, actor: "cli", writer: EngineObjectWriter(engine: engine))
+                print(
+                    "Written (Graph answered \(entry.graphResponseID ?? "-")); audit_log entry \(entry.id ?? 0). Undo: metasync recommend undo \(self.id) --yes"
+                )
+            }
+        }
+    }
+
+    /// `metasync recommend undo ID [--yes]`.
+    struct Undo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write back the values a recommendation's applied write replaced.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The recommendation id.") var id: Int
+        @Flag(help: "Make the write (without it, only show what was applied).") var yes = false
+
+        func run() async throws {
+            let settings = try MetaSyncSettings.resolve(options: self.global)
+            LoggingBootstrap.bootstrap(settings, quiet: true)
+            let logger = Logger(label: "metasync.recommendations")
+            try await SyncRuntime.withEngine(settings, logger: logger) { engine in
+                guard self.yes else {
+                    let entries = try await engine.store.auditLog.list(limit: 1_000).filter { $0.recommendationID == self.id }
+                    for entry in entries {
+                        print(
+                            "\(entry.at.formatted(.iso8601)) \(entry.operation) \(entry.objectID) \(entry.outcome.rawValue): \(entry.beforeValue?.rawValue ?? "") -> \(entry.afterValue?.rawValue ?? "")"
+                        )
+                    }
+                    print(
+                        entries.isEmpty
+                            ? "Nothing was applied for recommendation \(self.id)." : "Run again with --yes to write the previous values back."
+                    )
+                    return
+                }
+                let applier = RecommendationApplier(store: engine.store, policy: settings.recommendationPolicy)
+                let entry = try await RecommendCommand.refusalsAsValidation {
+                    try await applier.undo(id: self.id, actor: "cli", writer: EngineObjectWriter(engine: engine))
+                }
+                print("Reverted: \(entry.afterValue?.rawValue ?? "") written back to \(entry.objectID); audit_log entry \(entry.id ?? 0).")
+            }
+        }
+    }
+
+    /// Runs `body`, turning the user-facing refusals into validation errors (exit code 64 with the message).
+    static func refusalsAsValidation<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let refused as ApplyRefused {
+            throw ValidationError(refused.description)
+        } catch let error as RecommendationError {
+            throw ValidationError(error.description)
         }
     }
 

@@ -15,6 +15,7 @@ struct ScenarioRun: Sendable {
 
     let sandbox: GraphSandbox
     let store: MetaStore
+    let sync: SyncEngine
 
     static let logger: Logger = {
         var logger = Logger(label: "metasync.recommendations.tests")
@@ -67,7 +68,7 @@ struct ScenarioRun: Sendable {
             )
             try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "conn-1")
             _ = try await engine.sync(SyncRequest(levels: [.ad]))
-            return try await body(ScenarioRun(sandbox: sandbox, store: store))
+            return try await body(ScenarioRun(sandbox: sandbox, store: store, sync: engine))
         }
     }
 
@@ -80,5 +81,16 @@ struct ScenarioRun: Sendable {
             accounts[String(id.dropFirst(4))] = thresholds
         }
         return RecommendationEngine(store: self.store, policy: RecommendationPolicy(accounts: accounts), now: { Self.start }, logger: Self.logger)
+    }
+}
+
+/// Recommendation writes through the sync engine (what the CLI's writer does).
+struct SyncEngineWriter: GraphObjectWriter {
+    let engine: SyncEngine
+
+    func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+        let kind: RefreshTarget.Kind = level == .campaign ? .campaign : level == .adset ? .adset : .ad
+        let answer = try await self.engine.write(objectID: objectID, kind: kind, accountID: accountID, fields: fields)
+        return answer["success"]?.boolValue == true ? "success" : "answered"
     }
 }
