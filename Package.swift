@@ -219,6 +219,7 @@ let package = Package(
             name: "MetaSyncServerTests",
             dependencies: [
                 "MetaSyncServer",
+                "Recommendations",
                 "GraphSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -210,6 +210,8 @@ struct MetaSyncServer: Sendable {
                 webhookQueue: self.configuration.webhookQueue,
                 primaryConversion: self.configuration.primaryConversion,
                 expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
+                recommendationWriter: self.dependencies.recommendationWriter,
+                recommendationPolicy: self.dependencies.recommendationPolicy,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MetaStore
+import Recommendations
+import Synchronization
 import Testing
 
 @testable import MetaSyncServer
@@ -78,5 +80,53 @@ import Testing
                 #expect(unauthorized.status == .unauthorized)
             }
         }
+    }
+
+    @Test func applyShowsTheWriteThenMakesItOnlyWhenConfirmed() async throws {
+        try await TestHarness.with { harness in
+            var configured = harness
+            let writer = RecordingWriter()
+            configured.dependencies.recommendationWriter = writer
+            try await harness.store.ads.upsert([AdRow(id: "ad7", accountID: "1001", status: "ACTIVE", syncedAt: Date())])
+            var pause = Self.row("ad7", kind: "underperformer", severity: .high, impact: "9")
+            pause.action = JSONText(rawValue: #"{"level":"ad","note":"pause","object_id":"ad7","operation":"pause"}"#)
+            var advice = Self.row("ad8", kind: "creative_fatigue", severity: .medium, impact: "1")
+            advice.action = JSONText(rawValue: #"{"level":"ad","note":"refresh","object_id":"ad8","operation":"refresh_creative"}"#)
+            let ids = try await harness.store.recommendations.apply(.init(inserts: [pause, advice], resolvedAt: Date())).compactMap(\.id)
+            try await configured.application().test(.router) { client in
+                let preview = try await client.execute(uri: "/api/recommendations/\(ids[0])/apply", method: .post, headers: TestHarness.authorized)
+                #expect(preview.status == .ok)
+                #expect(try preview.json()["applied"] as? Bool == false)
+                #expect(try preview.json()["request"] as? String == "POST /ad7 status=PAUSED")
+                #expect(writer.calls.isEmpty)
+                var headers = TestHarness.authorized
+                headers[.contentType] = "application/json"
+                let applied = try await client.execute(
+                    uri: "/api/recommendations/\(ids[0])/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true}"#)
+                )
+                #expect(applied.status == .ok)
+                #expect(try applied.json()["applied"] as? Bool == true)
+                #expect(writer.calls == ["ad7 status=PAUSED"])
+                #expect(try await harness.store.recommendations.get(id: ids[0])?.status == .applied)
+                #expect(try await harness.store.auditLog.list(objectID: "ad7").first?.actor == "api")
+                let adviceOnly = try await client.execute(uri: "/api/recommendations/\(ids[1])/apply", method: .post, headers: TestHarness.authorized)
+                #expect(adviceOnly.status == .badRequest)
+            }
+        }
+    }
+}
+
+/// Records the writes instead of calling Graph.
+final class RecordingWriter: GraphObjectWriter {
+    private let state = Mutex<[String]>([])
+
+    var calls: [String] { self.state.withLock { $0 } }
+
+    func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+        self.state.withLock { $0.append("\(objectID) " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")) }
+        return "success"
     }
 }

@@ -51,3 +51,57 @@ extension APIController {
         return try context.responseEncoder.encode(RecommendationView(row), from: request, context: context)
     }
 }
+
+extension APIController {
+    /// The body of `POST /api/recommendations/{id}/apply`.
+    struct ApplyRequest: Decodable, Sendable {
+        /// Without `true` the answer only shows the planned write (the confirmation step).
+        var confirm: Bool?
+    }
+
+    /// The answer of `POST /api/recommendations/{id}/apply`.
+    struct ApplyResponse: ResponseEncodable, Sendable {
+        var applied: Bool
+        /// The Graph request, e.g. `POST /123 status=PAUSED` (never a token).
+        var request: String
+        var before: [String: String]
+        var after: [String: String]
+        var auditLogID: Int?
+        var graphResponseID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case applied, request, before, after
+            case auditLogID = "audit_log_id"
+            case graphResponseID = "graph_response_id"
+        }
+    }
+
+    /// `POST /api/recommendations/{id}/apply`: without `{"confirm": true}` shows the exact Graph write; with it makes the
+    /// write (pause, or a budget change capped and cooled down), records it in `audit_log` and marks the recommendation
+    /// `applied`. 400 for advice-only or not applicable recommendations, 503 without a writer.
+    @Sendable func applyRecommendation(_ request: Request, context: AppRequestContext) async throws -> ApplyResponse {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
+        }
+        let body = (try? await request.decode(as: ApplyRequest.self, context: context)) ?? ApplyRequest(confirm: nil)
+        let applier = RecommendationApplier(store: self.store, policy: self.recommendationPolicy, now: self.now)
+        do {
+            let planned = try await applier.plan(id: id)
+            var response = ApplyResponse(applied: false, request: planned.request, before: planned.before, after: planned.after)
+            guard body.confirm == true else { return response }
+            guard let writer = self.recommendationWriter else {
+                throw APIError.unavailable("Applying recommendations is not available in this server")
+            }
+            let entry = try await applier.apply(id: id, actor: "api", writer: writer)
+            self.logger.notice("recommendation applied", metadata: ["recommendation_id": "\(id)", "audit_log_id": "\(entry.id ?? 0)"])
+            response.applied = true
+            response.auditLogID = entry.id
+            response.graphResponseID = entry.graphResponseID
+            return response
+        } catch let error as RecommendationError {
+            throw APIError.notFound(error.description)
+        } catch let refused as ApplyRefused {
+            throw APIError.badRequest(refused.description, code: "not_applicable")
+        }
+    }
+}

@@ -333,6 +333,36 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /api/recommendations/{id}/apply:
+            post:
+              tags: [api]
+              summary: "Show (without confirm) or make (with {\"confirm\": true}) the Graph write of a recommendation: pause, or a daily budget change capped at scale_budget_step with a cooldown per object; recorded in audit_log."
+              security: [{apiKey: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: integer}}
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}}}
+              responses:
+                "200":
+                  description: The planned write, and whether it was made.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [applied, request, before, after]
+                        properties:
+                          applied: {type: boolean}
+                          request: {type: string, description: "e.g. POST /120200000000101 status=PAUSED"}
+                          before: {type: object, additionalProperties: {type: string}}
+                          after: {type: object, additionalProperties: {type: string}}
+                          audit_log_id: {type: integer}
+                          graph_response_id: {type: string}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
             get:
               tags: [api]

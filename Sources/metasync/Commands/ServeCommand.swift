@@ -192,6 +192,8 @@ struct ServeCommand: AsyncParsableCommand {
                 syncTrigger: trigger,
                 governor: client.governor,
                 budget: client.budget,
+                recommendationWriter: EngineObjectWriter(engine: engine),
+                recommendationPolicy: settings.recommendationPolicy,
                 additionalServices: services,
                 logger: Logger(label: "metasync.server")
             ).bootstrappingMetricsSystem()
