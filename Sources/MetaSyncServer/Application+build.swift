@@ -229,6 +229,8 @@ struct MetaSyncServer: Sendable {
             governor: self.dependencies.governor,
             budget: self.dependencies.budget,
             throttle: self.throttle,
+            recommendationWriter: self.dependencies.recommendationWriter,
+            recommendationPolicy: self.dependencies.recommendationPolicy,
             now: self.dependencies.now,
             logger: self.dependencies.logger
         ).addRoutes(to: router)

@@ -269,7 +269,9 @@ import Testing
             #expect(
                 dashboard == [
                     "GET /login", "POST /login", "POST /logout", "GET /", "GET /accounts/{id}", "GET /campaigns/{id}", "GET /adsets/{id}",
-                    "GET /ads/{id}", "GET /sync-runs", "GET /accounts/{id}/creatives",
+                    "GET /ads/{id}", "GET /sync-runs", "GET /accounts/{id}/creatives", "GET /accounts/{id}/recommendations",
+                    "POST /accounts/{id}/recommendations/{rid}/dismiss", "GET /accounts/{id}/recommendations/{rid}/apply",
+                    "POST /accounts/{id}/recommendations/{rid}/apply",
                 ]
             )
             let api = Set(registeredRoutes(harness.configuration, harness.dependencies).map(\.description))

@@ -21,6 +21,8 @@ enum DashboardTemplates {
         "message": message,
         "creativeCard": creativeCard,
         "creatives": creatives,
+        "recommendations": recommendations,
+        "applyConfirm": applyConfirm,
     ]
 
     static let css = """
@@ -99,7 +101,7 @@ enum DashboardTemplates {
         <html lang="{{chrome.lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex"><link rel="icon" href="data:,">
         <title>{{chrome.title}} · MetaSync</title><style>
-        """ + css + creativeCSS + """
+        """ + css + creativeCSS + recommendationCSS + """
             </style></head>
             <body>
             <header class="top"><a class="brand" href="/">MetaSync</a>
@@ -273,7 +275,8 @@ enum DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › {{name}}</p>
         <h1>{{name}}</h1>
         <p class="meta">{{id}} · {{currency}} · {{timezone}} · {{>status}}</p>
-        <p><a href="/accounts/{{id}}/creatives" data-link="creatives">Creative gallery</a></p>
+        <p><a href="/accounts/{{id}}/creatives" data-link="creatives">Creative gallery</a> · \
+        <a href="/accounts/{{id}}/recommendations" data-link="recommendations">Recommendations</a></p>
         {{#performance}}{{>performance}}{{/performance}}
         {{#table}}{{>metrics}}{{/table}}
         {{>foot}}
