@@ -174,6 +174,18 @@ import Testing
         #expect(UnderperformerRule.evaluate(close, self.t).isEmpty)
     }
 
+    @Test func deliveryIssuesMirrorEffectiveStatus() {
+        var s = Synthetic.campaign()
+        s.objects[0].effectiveStatus = "DISAPPROVED"
+        s.objects[0].issues = ["Ad rejected: misleading claims"]
+        let found = DeliveryIssueRule.evaluate(s.data, self.t)
+        #expect(found.map(\.objectID) == ["c1-ad0"])
+        #expect(found.first?.severity == .high && found.first?.title.hasSuffix("DISAPPROVED: Ad rejected: misleading claims") == true)
+        // An ad set with the issue covers its ads.
+        s.objects[3].effectiveStatus = "WITH_ISSUES"
+        #expect(DeliveryIssueRule.evaluate(s.data, self.t).map(\.objectID) == ["c1-s"])
+    }
+
     @Test func trackingBreakHoldsConversionFindings() {
         var t = self.t
         t.targetCPA = 20

@@ -313,7 +313,7 @@ enum OpenAPIDocument {
               security: [{apiKey: []}]
               parameters:
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
-                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer]}}
+                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue]}}
                 - {name: severity, in: query, schema: {type: string, enum: [high, medium, low]}}
                 - {name: status, in: query, description: Every status when absent., schema: {type: string, enum: [open, resolved, dismissed, applied]}}
                 - {$ref: "#/components/parameters/limit"}

@@ -118,6 +118,14 @@ struct AccountDataLoader: Sendable {
         return result
     }
 
+    /// The `error_summary` (else `error_message`) of each `issues_info` item of a stored raw Graph object.
+    static func issues(_ raw: JSONText?) -> [String] {
+        guard let raw, let object = try? JSONSerialization.jsonObject(with: Data(raw.rawValue.utf8)) as? [String: Any],
+            let items = object["issues_info"] as? [[String: Any]]
+        else { return [] }
+        return items.compactMap { ($0["error_summary"] as? String) ?? ($0["error_message"] as? String) }
+    }
+
     /// Meta's currency offset (reference §3.8): 1 for currencies without minor units, else 100.
     static func currencyOffset(_ currency: String?) -> Double {
         let whole: Set<String> = ["CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "TWD", "VND"]

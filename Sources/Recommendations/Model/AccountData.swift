@@ -63,6 +63,8 @@ public struct ObjectInfo: Sendable, Equatable {
     public var startTime: Date?
     public var stopTime: Date?
     public var createdTime: Date?
+    /// Meta's `issues_info` summaries from the stored raw object (when Graph sent them).
+    public var issues: [String] = []
 
     public init(
         level: PerformanceSnapshotRow.Level,

@@ -9,7 +9,8 @@ public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
     case budgetPacing = "budget_pacing"
     case spendAnomaly = "spend_anomaly"
     case underperformer
+    case deliveryIssue = "delivery_issue"
 
-    /// The kinds this version computes (Meta-mirrored kinds such as `learning_limited` are not computed yet).
+    /// The kinds this version computes (`learning_limited` and `meta_recommendation` are not computed yet).
     public static let evaluated: [RecommendationKind] = Self.allCases
 }
