@@ -105,6 +105,7 @@ let package = Package(
             name: "Recommendations",
             dependencies: [
                 "MetaStore",
+                "GraphAPI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

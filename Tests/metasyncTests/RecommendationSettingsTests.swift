@@ -42,6 +42,19 @@ import Testing
         #expect(settings.recommendationPolicy.thresholds(for: "act_7").targetCPA == 20)
     }
 
+    @Test func notifyURLIsASecret() throws {
+        let url = "https://hooks.slack.invalid/services/T1/B2/TOPSECRET"
+        let settings = try self.resolve(["METASYNC_RECOMMENDATIONS_NOTIFY_URL": url])
+        #expect(settings.recommendationsNotifyURL == url)
+        #expect(!settings.description.contains("TOPSECRET") && settings.description.contains("notifications (set, hidden)"))
+        do {
+            _ = try self.resolve(["METASYNC_RECOMMENDATIONS_NOTIFY_URL": "ftp://x/TOPSECRET"])
+            Issue.record("an ftp URL was accepted")
+        } catch {
+            #expect("\(error)".contains("METASYNC_RECOMMENDATIONS_NOTIFY_URL") && !"\(error)".contains("TOPSECRET"))
+        }
+    }
+
     @Test func nonsenseIsRefusedWithTheSettingName() {
         let cases: [([String: String], String?, String)] = [
             (["METASYNC_RECOMMENDATIONS_TARGET_CPA": "cheap"], nil, "METASYNC_RECOMMENDATIONS_TARGET_CPA"),

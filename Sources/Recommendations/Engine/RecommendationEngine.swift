@@ -31,6 +31,8 @@ public struct RecommendationEngine: Sendable {
         public var inserted: Int
         public var updated: Int
         public var resolved: Int
+        /// The rows this evaluation inserted (with their ids).
+        public var newRows: [RecommendationRow] = []
         /// The account's live rows after the evaluation (open, dismissed, applied), ranked like the findings.
         public var live: [RecommendationRow]
 
@@ -87,8 +89,8 @@ public struct RecommendationEngine: Sendable {
                 now: now,
                 thresholds: thresholds
             )
-            try await tx.recommendations.apply(changes)
-            return (changes, try await tx.recommendations.live(accountID: accountID))
+            let inserted = try await tx.recommendations.apply(changes)
+            return (changes, try await tx.recommendations.live(accountID: accountID), inserted)
         }
         self.logger.info(
             "Evaluated recommendations",
@@ -103,6 +105,7 @@ public struct RecommendationEngine: Sendable {
             inserted: live.0.inserts.count,
             updated: live.0.updates.count,
             resolved: live.0.resolves.count,
+            newRows: live.2,
             live: Self.ranked(live.1)
         )
     }

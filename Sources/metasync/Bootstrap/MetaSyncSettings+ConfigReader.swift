@@ -72,6 +72,7 @@ extension MetaSyncSettings {
         (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
         (self.recommendationPolicy, self.recommendationsAfterSync, self.recommendationsWindow) = try Self.recommendations(reader, origin: origin)
+        self.recommendationsNotifyURL = try Self.notifyURL(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(reader, origin: origin)
         try self.validateGraph(origin: origin)
     }
@@ -203,7 +204,7 @@ extension MetaSyncSettings {
 
         let secrets: Set<String> = [
             "METASYNC_DATABASE_URL", "METASYNC_APP_SECRET", "METASYNC_ENCRYPTION_KEY", "METASYNC_API_KEY",
-            "METASYNC_WEBHOOK_VERIFY_TOKEN", "METASYNC_CALL_BUDGET",
+            "METASYNC_WEBHOOK_VERIFY_TOKEN", "METASYNC_CALL_BUDGET", "METASYNC_RECOMMENDATIONS_NOTIFY_URL",
         ]
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),

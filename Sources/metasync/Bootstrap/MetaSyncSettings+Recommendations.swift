@@ -11,6 +11,7 @@ extension MetaSyncSettings {
     ///   - `metasync.recommendations.after_sync` (default `true`): evaluate after every sync
     ///   - `metasync.recommendations.attribution_window` (default `default`, each ad set's own attribution setting; or a
     ///     synced window such as `7d_click`)
+    ///   - `metasync.recommendations.notify_url` (secret): Slack-compatible webhook for new high-severity recommendations
     ///   - `metasync.recommendations.<threshold>`: every key of ``RecommendationThresholds/keys`` (e.g. `target_cpa`)
     ///   - `metasync.recommendations.accounts.act_<id>.<threshold>` (TOML `[recommendations.accounts.act_<id>]`): the
     ///     same keys for one account, on top of the values for all accounts
@@ -48,6 +49,17 @@ extension MetaSyncSettings {
             )
         }
         return (RecommendationPolicy(defaults: defaults, accounts: accounts), after, window)
+    }
+
+    /// `recommendations.notify_url` (secret): a Slack-compatible incoming webhook URL, or nil.
+    static func notifyURL(_ reader: ConfigReader, origin: SettingOrigin) throws -> String? {
+        guard let url = reader.string(forKey: "metasync.recommendations.notify_url", isSecret: true), !url.isEmpty else { return nil }
+        do {
+            _ = try RecommendationNotifier(url: url)
+        } catch {
+            throw InvalidSetting(description: "\(error) (\(origin.name("recommendations.notify_url")))")
+        }
+        return url
     }
 
     private static func thresholds(

@@ -49,6 +49,9 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var recommendationsAfterSync = true
     /// The attribution window of the conversions the rules use (`recommendations.attribution_window`, default `default`).
     var recommendationsWindow = "default"
+    /// A Slack-compatible webhook URL that receives new high-severity recommendations (`recommendations.notify_url`;
+    /// secret: never shown).
+    var recommendationsNotifyURL: String?
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"
@@ -83,7 +86,7 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "primary conversion: \(self.primaryConversion.rawValue)",
             "recommendations: \(self.recommendationsAfterSync ? "after every sync" : "on demand"), attribution \(self.recommendationsWindow), "
                 + "target CPA \(self.recommendationPolicy.defaults.targetCPA.map { String($0) } ?? "none"), "
-                + "\(self.recommendationPolicy.accounts.count) account override(s)",
+                + "\(self.recommendationPolicy.accounts.count) account override(s), notifications \(secret(self.recommendationsNotifyURL))",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }
