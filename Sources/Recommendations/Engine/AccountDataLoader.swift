@@ -17,7 +17,27 @@ struct AccountDataLoader: Sendable {
         let today = try CalendarDay(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
         let asOf = today.adding(days: -1)
         let first = asOf.adding(days: -(lookbackDays - 1))
-        let offset = Self.currencyOffset(account.currency)
+        let objects = try await self.objects(accountID: accountID, offset: Self.currencyOffset(account.currency))
+        let metrics = try await self.store.dailyMetrics.list(
+            accountID: accountID,
+            days: first...asOf,
+            levels: [.campaign, .adset, .ad],
+            window: self.options.attributionWindow,
+            conversion: self.options.primaryConversion
+        )
+        return AccountData(
+            accountID: accountID,
+            currency: account.currency,
+            asOf: asOf,
+            asOfEnd: startOfToday,
+            clickWindowDays: Self.clickWindowDays(self.options.attributionWindow),
+            objects: objects,
+            series: Self.series(metrics, objects: objects, days: first...asOf)
+        )
+    }
+
+    /// The account's campaigns, ad sets and ads as the rules see them (budgets in major units).
+    private func objects(accountID: String, offset: Double) async throws -> [ObjectInfo] {
         var objects: [ObjectInfo] = []
         for row in try await self.store.campaigns.list(accountID: accountID) {
             objects.append(
@@ -67,22 +87,7 @@ struct AccountDataLoader: Sendable {
                 )
             )
         }
-        let metrics = try await self.store.dailyMetrics.list(
-            accountID: accountID,
-            days: first...asOf,
-            levels: [.campaign, .adset, .ad],
-            window: self.options.attributionWindow,
-            conversion: self.options.primaryConversion
-        )
-        return AccountData(
-            accountID: accountID,
-            currency: account.currency,
-            asOf: asOf,
-            asOfEnd: startOfToday,
-            clickWindowDays: Self.clickWindowDays(self.options.attributionWindow),
-            objects: objects,
-            series: Self.series(metrics, objects: objects, days: first...asOf)
-        )
+        return objects
     }
 
     /// Dense series per object: its own rows, or for a campaign or ad set without rows of its own, the sum of its ads'.

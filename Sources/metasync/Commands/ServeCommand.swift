@@ -153,24 +153,7 @@ struct ServeCommand: AsyncParsableCommand {
             let receivesWebhooks = settings.appSecret != nil && settings.webhookVerifyToken != nil
             let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: receivesWebhooks, logger: Logger(label: "metasync.server.sync"))
             var services: [any Service] = [trigger]
-            if let interval {
-                services.append(
-                    SyncLoopService(
-                        engine: engine,
-                        request: SyncRequest(),
-                        interval: interval,
-                        logger: Logger(label: "metasync.sync.loop"),
-                        afterSync: { report in
-                            await RecommendationRuntime.afterSync(
-                                settings,
-                                store: engine.store,
-                                report: report,
-                                logger: Logger(label: "metasync.recommendations")
-                            )
-                        }
-                    )
-                )
-            }
+            if let interval { services.append(RecommendationRuntime.syncLoop(engine: engine, interval: interval, settings: settings)) }
             var exchanger: (any OAuthTokenExchanger)?
             if let appID = settings.appID, let appSecret = settings.appSecret {
                 exchanger = GraphOAuthTokenExchanger(

@@ -16,6 +16,19 @@ enum RecommendationRuntime {
         )
     }
 
+    /// The scheduled sync of `metasync serve`, evaluating recommendations after each sync.
+    static func syncLoop(engine: SyncEngine, interval: Duration, settings: MetaSyncSettings) -> SyncLoopService {
+        SyncLoopService(
+            engine: engine,
+            request: SyncRequest(),
+            interval: interval,
+            logger: Logger(label: "metasync.sync.loop"),
+            afterSync: { report in
+                await Self.afterSync(settings, store: engine.store, report: report, logger: Logger(label: "metasync.recommendations"))
+            }
+        )
+    }
+
     /// Sends the evaluation's new high-severity rows to the notification webhook (failures logged without the URL).
     static func notify(_ notifier: RecommendationNotifier?, _ evaluation: RecommendationEngine.Evaluation, logger: Logger) async {
         guard let notifier, !evaluation.newRows.isEmpty else { return }
