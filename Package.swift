@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "MetaStore", targets: ["MetaStore"]),
         .library(name: "SyncEngine", targets: ["SyncEngine"]),
         .library(name: "MetaSyncServer", targets: ["MetaSyncServer"]),
+        .library(name: "Recommendations", targets: ["Recommendations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -99,12 +100,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Optimization rules over stored rows: ranked, explained recommendations with a lifecycle (reads only MetaStore).
+        .target(
+            name: "Recommendations",
+            dependencies: [
+                "MetaStore",
+                "GraphAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP application: OAuth, webhooks, JSON API, dashboard, metrics, health.
         .target(
             name: "MetaSyncServer",
             dependencies: [
                 "SyncEngine",
                 "MetaStore",
+                "Recommendations",
                 "GraphAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -124,6 +136,7 @@ let package = Package(
                 "MetaStore",
                 "SyncEngine",
                 "MetaSyncServer",
+                "Recommendations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -181,9 +194,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RecommendationsTests",
+            dependencies: [
+                "Recommendations",
+                "MetaStore",
+                "SyncEngine",
+                "GraphSandbox",
+                "GraphAPI",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "metasyncTests",
             dependencies: [
                 "metasync",
+                "Recommendations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,6 +220,7 @@ let package = Package(
             name: "MetaSyncServerTests",
             dependencies: [
                 "MetaSyncServer",
+                "Recommendations",
                 "GraphSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -406,6 +406,57 @@ def check_audience(page, db, base, account, shots, checks):
     width = page.evaluate("document.documentElement.scrollWidth")
     checks.expect(width <= 400, "the Audience view fits a 390 px wide phone screen", "scrollWidth %s" % width)
     page.viewport(1280, 900)
+def check_recommendations(page, db, base, account, shots, checks):
+    """The Recommendations page: the open ones ranked by impact as in the database, evidence charts, Apply only for
+    Graph writes and behind a confirmation page that shows the exact write, Dismiss."""
+    path = "/accounts/%s/recommendations" % account[0]
+    page.goto(base + path)
+    cards_js = (
+        "JSON.stringify([...document.querySelectorAll('li.rec')].map(li => ({id: li.dataset.id, kind: li.dataset.kind,"
+        "apply: !!li.querySelector('[data-action=apply]'), lines: li.querySelectorAll('svg polyline').length,"
+        "series: (li.querySelector('figure.evidence') ? 1 : 0)})))"
+    )
+    cards = json.loads(page.evaluate(cards_js))
+    rank = {"high": 0, "medium": 1, "low": 2}
+    rows = db.execute(
+        "SELECT id, estimated_impact, severity, action, evidence FROM recommendations WHERE account_id=? AND status='open'", (account[1],)
+    ).fetchall()
+    expected = sorted(
+        rows,
+        key=lambda r: (r[1] is None, -Decimal(r[1]) if r[1] is not None else 0, rank[r[2]], r[0]),
+    )
+    checks.expect(
+        [c["id"] for c in cards] == [str(r[0]) for r in expected] and len(cards) > 0,
+        "the open recommendations are listed, ranked by estimated impact as in the database",
+        "%d cards, %d rows" % (len(cards), len(rows)),
+    )
+    writes = {str(r[0]): json.loads(r[3]).get("operation") in ("pause", "budget_change") for r in rows}
+    checks.expect(all(c["apply"] == writes[c["id"]] for c in cards), "Apply is offered exactly for pause and budget actions")
+    charted = {str(r[0]): len(json.loads(r[4]).get("series", [])) >= 2 for r in rows}
+    checks.expect(all((c["lines"] > 0) == charted[c["id"]] for c in cards), "every recommendation with a daily series has its chart")
+    print("screenshot: " + page.screenshot(os.path.join(shots, "recommendations.png")))
+    target = next((c for c in cards if c["apply"]), None)
+    if target is not None:
+        page.submit_and_wait("document.querySelector('li.rec[data-id=\"%s\"] [data-action=apply]').click()" % target["id"])
+        write = page.evaluate("(document.querySelector('pre.write') || {textContent: ''}).textContent")
+        confirm = page.evaluate("!!document.querySelector('[data-action=confirm-apply]')")
+        status = db.execute("SELECT status FROM recommendations WHERE id=?", (target["id"],)).fetchone()[0]
+        checks.expect(
+            write.startswith("POST /") and confirm and status == "open",
+            "Apply first shows the exact Graph write and a Confirm button, and writes nothing",
+            write,
+        )
+        page.goto(base + path)
+    first = cards[0]["id"] if cards else ""
+    if first:
+        page.submit_and_wait("document.querySelector('li.rec[data-id=\"%s\"] [data-action=dismiss]').click()" % first)
+        remaining = json.loads(page.evaluate(cards_js))
+        status = db.execute("SELECT status FROM recommendations WHERE id=?", (first,)).fetchone()[0]
+        checks.expect(
+            status == "dismissed" and first not in [c["id"] for c in remaining],
+            "Dismiss marks it dismissed and removes it from the open list",
+            status,
+        )
 
 
 def main():
@@ -618,6 +669,8 @@ def main():
         check_creatives(page, db, base, account, shown["since"], shown["until"], shots, checks)
         # 6d. The Audience view (breakdown reports).
         check_audience(page, db, base, account, shots, checks)
+        # 6d. Recommendations: ranking, charts, apply behind a confirmation, dismiss.
+        check_recommendations(page, db, base, account, shots, checks)
 
         # 7. Sync runs: failures with Meta's message and fbtrace_id.
         page.goto(base + "/sync-runs?outcome=failed")

@@ -152,11 +152,22 @@ extension GraphSandbox {
             throw GraphErrorSpec.invalidParameter("Param status must be one of {ACTIVE, PAUSED, DELETED, ARCHIVED}")
         }
         let name = r.parameter("name")
-        guard name != nil || status != nil else {
-            throw GraphErrorSpec.invalidParameter("The MetaSync sandbox only supports updating name and status")
+        var budget: Int?
+        if let text = r.parameter("daily_budget") {
+            guard let value = Int(text), value > 0 else {
+                throw GraphErrorSpec.invalidParameter("Param daily_budget must be a positive integer in the currency's minor unit")
+            }
+            guard self.state.withLock({ $0.world.nodes[i].kind }) != .ad else {
+                throw GraphErrorSpec.invalidParameter("daily_budget can only be set on a campaign or an ad set")
+            }
+            budget = value
+        }
+        guard name != nil || status != nil || budget != nil else {
+            throw GraphErrorSpec.invalidParameter("The MetaSync sandbox only supports updating name, status and daily_budget")
         }
         self.state.withLock { s in
             s.world.update(i, name: name, status: status, at: now)
+            if let budget { s.world.nodes[i].dailyBudget = budget }
             Self.queueInProcessChange(&s, node: i)
         }
         self.wakeWebhookDeliverer()

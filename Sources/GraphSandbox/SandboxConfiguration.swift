@@ -69,6 +69,9 @@ public struct SandboxConfiguration: Sendable {
     /// The clock of the rate-limit windows when it differs from ``now`` (tests freeze the data but let the usage
     /// windows roll with the test clock); nil uses ``now``.
     public var usageNow: (@Sendable () -> Date)?
+    /// Scenario mode for the recommendation tests: calm, consistent data with problems planted deterministically from
+    /// the seed (``GraphSandbox/plantedScenarios``). `nil` (the default) leaves the generated data unchanged.
+    public var scenarios: SandboxScenarios? = nil
 
     /// Creates a configuration; every parameter has a sensible default.
     /// - Parameter referenceDate: `nil` uses `now()` at creation.

@@ -76,6 +76,12 @@ public struct MetaStore: Sendable {
     public var oauthStates: OAuthStateRepository { OAuthStateRepository(executor: self.executor) }
     /// The durable work queue (`work_queue`).
     public let queue: WorkQueue
+    /// `recommendations` (findings of the optimization rules and their lifecycle).
+    public var recommendations: RecommendationRepository { RecommendationRepository(executor: self.executor) }
+    /// `audit_log` (every Graph write MetaSync made).
+    public var auditLog: AuditLogRepository { AuditLogRepository(executor: self.executor) }
+    /// Daily metrics and conversions per object, as the recommendation rules read them.
+    public var dailyMetrics: DailyMetricsReadModel { DailyMetricsReadModel(executor: self.executor) }
     /// Account sync leases (`sync_leases`).
     public var syncLeases: SyncLeaseRepository { SyncLeaseRepository(executor: self.executor) }
 
@@ -138,7 +144,7 @@ public struct MetaStore: Sendable {
     public static let tables = [
         "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
         "performance_actions", "sync_runs", "sync_state",
-        "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states",
+        "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
     ]
 
     /// The number of rows in every table.

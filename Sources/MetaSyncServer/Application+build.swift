@@ -210,6 +210,8 @@ struct MetaSyncServer: Sendable {
                 webhookQueue: self.configuration.webhookQueue,
                 primaryConversion: self.configuration.primaryConversion,
                 expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
+                recommendationWriter: self.dependencies.recommendationWriter,
+                recommendationPolicy: self.dependencies.recommendationPolicy,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints
@@ -227,6 +229,8 @@ struct MetaSyncServer: Sendable {
             governor: self.dependencies.governor,
             budget: self.dependencies.budget,
             throttle: self.throttle,
+            recommendationWriter: self.dependencies.recommendationWriter,
+            recommendationPolicy: self.dependencies.recommendationPolicy,
             now: self.dependencies.now,
             logger: self.dependencies.logger
         ).addRoutes(to: router)

@@ -4,6 +4,7 @@ import Logging
 import MetaStore
 import Metrics
 import Prometheus
+import Recommendations
 import ServiceLifecycle
 
 /// Everything the server uses that is not a setting: the store, the Graph-facing seams, metrics, time.
@@ -34,6 +35,10 @@ public struct ServerDependencies: Sendable {
     public var governor: GraphUsageGovernor?
     /// The Graph client's call budget, reported per connection by `/health`.
     public var budget: (any CallBudget)?
+    /// Makes the Graph writes of `POST /api/recommendations/{id}/apply` (needs `ads_management`); nil answers 503.
+    public var recommendationWriter: (any GraphObjectWriter)?
+    /// Thresholds (budget cap and cooldown) for applied recommendations.
+    public var recommendationPolicy: RecommendationPolicy
     /// The Prometheus registry `/metrics` exposes; the server's own metrics are created in it.
     public var metricsRegistry: PrometheusCollectorRegistry
     /// Long-running services that run after the database and before the HTTP server (e.g. the sync loop).
@@ -58,6 +63,8 @@ public struct ServerDependencies: Sendable {
         syncTrigger: (any SyncTrigger)? = nil,
         governor: GraphUsageGovernor? = nil,
         budget: (any CallBudget)? = nil,
+        recommendationWriter: (any GraphObjectWriter)? = nil,
+        recommendationPolicy: RecommendationPolicy = RecommendationPolicy(),
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         additionalServices: [any Service] = [],
         migrateOnStart: Bool = true,
@@ -72,6 +79,8 @@ public struct ServerDependencies: Sendable {
         self.syncTrigger = syncTrigger
         self.governor = governor
         self.budget = budget
+        self.recommendationWriter = recommendationWriter
+        self.recommendationPolicy = recommendationPolicy
         self.metricsRegistry = metricsRegistry
         self.additionalServices = additionalServices
         self.migrateOnStart = migrateOnStart

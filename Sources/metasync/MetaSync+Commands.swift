@@ -7,6 +7,7 @@ extension MetaSync {
         SyncCommand.self,
         SyncPerformanceCommand.self,
         CheckCommand.self,
+        RecommendCommand.self,
         ConnectionsCommand.self,
         WebhooksCommand.self,
         SandboxCommand.self,

@@ -270,6 +270,9 @@ import Testing
                 dashboard == [
                     "GET /login", "POST /login", "POST /logout", "GET /", "GET /accounts/{id}", "GET /campaigns/{id}", "GET /adsets/{id}",
                     "GET /ads/{id}", "GET /sync-runs", "GET /accounts/{id}/creatives", "GET /accounts/{id}/audience",
+                    "GET /accounts/{id}/recommendations",
+                    "POST /accounts/{id}/recommendations/{rid}/dismiss", "GET /accounts/{id}/recommendations/{rid}/apply",
+                    "POST /accounts/{id}/recommendations/{rid}/apply",
                 ]
             )
             let api = Set(registeredRoutes(harness.configuration, harness.dependencies).map(\.description))

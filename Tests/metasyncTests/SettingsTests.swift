@@ -106,7 +106,9 @@ import Testing
         #expect(throws: TOMLSubset.ParseError(line: 2, message: "expected key = value")) {
             try TOMLSubset.parse("[database]\nurl\n")
         }
-        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("a = 1.5") }
+        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("a = 1.5x") }
+        // Decimals are kept as text (the settings that take them parse them).
+        #expect(try TOMLSubset.parse("a = 1.5")["a"] == .string("1.5"))
         #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("a = 1\na = 2") }
         let parsed = try TOMLSubset.parse("levels = [\"campaign\", \"ad\"]\nflag = true\nn = 1_000\ns = \"a#b\\\"c\"")
         #expect(parsed["levels"] == .array([.string("campaign"), .string("ad")]))

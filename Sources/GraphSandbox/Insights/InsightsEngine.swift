@@ -401,23 +401,36 @@ struct InsightsEngine: Sendable {
     func accumulate(ad: Int, day: Int, into t: inout Totals) {
         let node = self.world.nodes[ad]
         guard node.baseImpressions > 0, let start = node.deliveryStartDay, day >= start, day <= self.lastDataDay(node.accountIndex) else { return }
+        if case .stop(let from) = node.plant, day >= from { return }
         let h = SandboxRandom.hash(self.world.seed, UInt64(node.seq), UInt64(bitPattern: Int64(day)))
         let u1 = Double(h & 0xFFFF) / 65_536
         let u2 = Double((h >> 16) & 0xFFFF) / 65_536
         let u3 = Double((h >> 32) & 0xFFFF) / 65_536
         let u4 = Double((h >> 48) & 0xFFFF) / 65_536
+        let calm = self.world.calm
+        let campaignPlant = self.world.nodes[node.campaignIndex].plant
         let weekday = GraphDate.weekday(day)
         let weekFactor = weekday == 0 || weekday == 6 ? 0.85 : 1.05
-        var scale = (0.55 + 0.9 * u1) * weekFactor
+        var scale = (calm ? 0.85 + 0.3 * u1 : 0.55 + 0.9 * u1) * weekFactor
+        if case .spike(let spikeDay, let factor) = campaignPlant, spikeDay == day { scale *= factor }
         if day == self.today(node.accountIndex) { scale *= self.todayFraction(node.accountIndex) }
+        var ctr = node.ctr
+        var reachDivisor = calm ? 1.15 + 0.1 * u2 : 1.08 + 0.6 * u2
+        if case .fatigue(let from) = node.plant, day >= from {
+            ctr *= 0.55
+            reachDivisor *= 1.9
+        }
         let impressions = max(1, Int(Double(node.baseImpressions) * scale))
-        let reach = max(1, Int(Double(impressions) / (1.08 + 0.6 * u2)))
-        let clicks = Int((Double(impressions) * node.ctr * (0.7 + 0.6 * u3)).rounded())
+        let reach = max(1, Int(Double(impressions) / reachDivisor))
+        let clicks = Int((Double(impressions) * ctr * (calm ? 0.9 + 0.2 * u3 : 0.7 + 0.6 * u3)).rounded())
         let linkClicks = Int((Double(clicks) * 0.82).rounded())
-        let spend = Int((Double(impressions) * node.cpmMinor / 1000 * (0.85 + 0.3 * u4)).rounded())
-        let purchases = Int((Double(linkClicks) * node.conversionRate * (0.6 + 0.8 * u1)).rounded())
+        let spend = Int((Double(impressions) * node.cpmMinor / 1000 * (calm ? 0.95 + 0.1 * u4 : 0.85 + 0.3 * u4)).rounded())
+        var purchases = Int((Double(linkClicks) * node.conversionRate * (calm ? 0.8 + 0.4 * u1 : 0.6 + 0.8 * u1)).rounded())
+        var trackingBroken = false
+        if case .trackingBreak(let from) = campaignPlant, day >= from { trackingBroken = true }
+        if trackingBroken { purchases = 0 }
         let adset = self.world.nodes[node.adsetIndex]
-        let setting = ConversionModel.setting(seed: self.world.seed, adsetSeq: adset.seq)
+        let setting = calm ? ConversionModel.settings[0] : ConversionModel.setting(seed: self.world.seed, adsetSeq: adset.seq)
         let leadAd = node.objective == "OUTCOME_LEADS" || adset.optimizationGoal == "LEAD_GENERATION"
         ConversionModel.add(
             into: &t.conversions,
@@ -426,8 +439,8 @@ struct InsightsEngine: Sendable {
             day: day,
             setting: setting,
             base: purchases,
-            late: self.world.lateConversions[ad]?[day] ?? 0,
-            leadBase: leadAd ? Int((Double(linkClicks) * node.conversionRate * 1.6 * (0.6 + 0.8 * u2)).rounded()) : 0,
+            late: trackingBroken ? 0 : self.world.lateConversions[ad]?[day] ?? 0,
+            leadBase: leadAd && !trackingBroken ? Int((Double(linkClicks) * node.conversionRate * 1.6 * (0.6 + 0.8 * u2)).rounded()) : 0,
             orderValueMinor: node.orderValueMinor
         )
         // Unconfirmed: the value Graph reports for rows merging ad sets with different settings; "mixed" assumed.

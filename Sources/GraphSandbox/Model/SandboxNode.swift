@@ -53,26 +53,28 @@ struct SandboxNode: Sendable {
     /// A review/delivery state shown as `effective_status` while the object and its parents are active
     /// (PENDING_REVIEW, DISAPPROVED, WITH_ISSUES, IN_PROCESS), or `nil`.
     var deliveryIssue: String?
-    let createdTime: Date
+    var createdTime: Date
     var updatedTime: Date
-    let startTime: Date
+    var startTime: Date
     let objective: String
     let optimizationGoal: String
     let billingEvent: String
     let bidStrategy: String
     /// Minor units; `nil` when the budget sits on the other level.
-    let dailyBudget: Int?
-    let lifetimeBudget: Int?
+    var dailyBudget: Int?
+    var lifetimeBudget: Int?
     let bidAmount: Int?
     /// Node indices of direct children, in creation order.
     var children: [Int] = []
     /// Delivery model (ads only): mean daily impressions (0 = never delivers), CTR, CPM in minor units, conversion
     /// rate and average order value in minor units.
-    let baseImpressions: Int
-    let ctr: Double
-    let cpmMinor: Double
-    let conversionRate: Double
+    var baseImpressions: Int
+    var ctr: Double
+    var cpmMinor: Double
+    var conversionRate: Double
     let orderValueMinor: Int
     /// The first local day with delivery (for ad sets and campaigns: the earliest of their ads), or `nil`.
     var deliveryStartDay: Int?
+    /// A planted scenario (``SandboxScenarios``), or `nil`.
+    var plant: SandboxPlant? = nil
 }

@@ -20,6 +20,10 @@ struct SandboxWorld: Sendable {
     /// readable by id, and creatives that no longer exist at all (see `GraphSandbox+Creatives.swift`).
     var hiddenCreatives: Set<String> = []
     var goneCreatives: Set<String> = []
+    /// Scenario mode (``SandboxScenarios``): calm, mutually consistent delivery with planted problems.
+    var calm = false
+    /// The scenarios planted, with the objects they were planted on (the ground truth of the recommendation tests).
+    var planted: [SandboxPlantedScenario] = []
     let seed: UInt64
     let userID: String
     let userName: String
@@ -109,6 +113,7 @@ struct SandboxWorld: Sendable {
                 }
             }
         }
+        if let scenarios = c.scenarios { self.plant(scenarios, reference: reference, days: c.days) }
     }
 
     /// A creation time: mostly before the insights window, sometimes inside it, never before `parent`.

@@ -3,6 +3,7 @@ import GraphAPI
 import Hummingbird
 import Logging
 import MetaStore
+import Recommendations
 
 /// The JSON API under `/api` (behind ``APIKeyMiddleware``): connections without secrets, mirrored objects with
 /// filters and cursor pagination, insights, sync runs, webhook events and dead letters, and `POST /api/sync`.
@@ -15,6 +16,9 @@ struct APIController: Sendable {
     let primaryConversion: PrimaryConversion
     /// Seconds before token (or data-access) expiry at which a connection shows as `expiring`.
     let expiringWithin: TimeInterval
+    /// Graph writes of applied recommendations (nil: `apply` answers 503).
+    let recommendationWriter: (any GraphObjectWriter)?
+    let recommendationPolicy: RecommendationPolicy
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -38,6 +42,9 @@ struct APIController: Sendable {
             .post("dead-letters/{id}/retry", use: self.retryDeadLetter)
             .post("sync", use: self.sync)
             .get("rate-limits", use: self.rateLimits)
+            .get("recommendations", use: self.listRecommendations)
+            .post("recommendations/{id}/dismiss", use: self.dismissRecommendation)
+            .post("recommendations/{id}/apply", use: self.applyRecommendation)
     }
 
     // MARK: - DTOs

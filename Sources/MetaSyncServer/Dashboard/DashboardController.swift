@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MetaStore
+import Recommendations
 
 /// The dashboard: server-rendered HTML pages behind a session cookie obtained with the API key.
 ///
@@ -16,6 +17,7 @@ import MetaStore
 /// | `GET /accounts/{id}/creatives` | creative gallery with spend, CTR, CPA, ROAS (`since`, `until`, `sort`, `dir`) |
 /// | `GET /accounts/{id}/audience` | breakdown reports: age × gender, countries, placements, devices, monthly reach (`since`, `until`) |
 /// | `GET /campaigns/{id}`, `/adsets/{id}`, `/ads/{id}` | drill-down, each with its chart, status and children (ads: their creative) |
+/// | `GET /accounts/{id}/recommendations` | recommendations ranked by impact, evidence chart, dismiss / apply (confirmed) |
 /// | `GET /sync-runs` | sync run history (`outcome`, `page`) |
 struct DashboardController: Sendable {
     let configuration: ServerConfiguration
@@ -29,6 +31,9 @@ struct DashboardController: Sendable {
     let renderer: DashboardRenderer
     /// Counts and limits wrong sign-ins (shared with the API's key check).
     let throttle: AuthThrottle
+    /// Graph writes of applied recommendations (nil: the Apply button explains it is unavailable).
+    let recommendationWriter: (any GraphObjectWriter)?
+    let recommendationPolicy: RecommendationPolicy
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -38,9 +43,13 @@ struct DashboardController: Sendable {
         governor: GraphUsageGovernor?,
         budget: (any CallBudget)?,
         throttle: AuthThrottle,
+        recommendationWriter: (any GraphObjectWriter)? = nil,
+        recommendationPolicy: RecommendationPolicy = RecommendationPolicy(),
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
+        self.recommendationWriter = recommendationWriter
+        self.recommendationPolicy = recommendationPolicy
         self.configuration = configuration
         self.store = store
         self.queries = DashboardQueries(database: store.database)
@@ -69,6 +78,10 @@ struct DashboardController: Sendable {
         pages.get("accounts/{id}", use: self.account)
         pages.get("accounts/{id}/creatives", use: self.creatives)
         pages.get("accounts/{id}/audience", use: self.audience)
+        pages.get("accounts/{id}/recommendations", use: self.recommendations)
+        pages.post("accounts/{id}/recommendations/{rid}/dismiss", use: self.dismissRecommendation)
+        pages.get("accounts/{id}/recommendations/{rid}/apply", use: self.confirmApply)
+        pages.post("accounts/{id}/recommendations/{rid}/apply", use: self.applyRecommendation)
         pages.get("campaigns/{id}", use: self.campaign)
         pages.get("adsets/{id}", use: self.adSet)
         pages.get("ads/{id}", use: self.ad)

@@ -22,6 +22,8 @@ enum DashboardTemplates {
         "creativeCard": creativeCard,
         "creatives": creatives,
         "audience": audience,
+        "recommendations": recommendations,
+        "applyConfirm": applyConfirm,
     ]
 
     static let css = """
@@ -100,7 +102,7 @@ enum DashboardTemplates {
         <html lang="{{chrome.lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex"><link rel="icon" href="data:,">
         <title>{{chrome.title}} · MetaSync</title><style>
-        """ + css + creativeCSS + audienceCSS + """
+        """ + css + creativeCSS + audienceCSS + recommendationCSS + """
             </style></head>
             <body>
             <header class="top"><a class="brand" href="/">MetaSync</a>
@@ -275,7 +277,8 @@ enum DashboardTemplates {
         <h1>{{name}}</h1>
         <p class="meta">{{id}} · {{currency}} · {{timezone}} · {{>status}}</p>
         <p><a href="/accounts/{{id}}/creatives" data-link="creatives">Creative gallery</a> · \
-        <a href="/accounts/{{id}}/audience" data-link="audience">Audience</a></p>
+        <a href="/accounts/{{id}}/audience" data-link="audience">Audience</a> · \
+        <a href="/accounts/{{id}}/recommendations" data-link="recommendations">Recommendations</a></p>
         {{#performance}}{{>performance}}{{/performance}}
         {{#table}}{{>metrics}}{{/table}}
         {{>foot}}

@@ -329,6 +329,63 @@ enum OpenAPIDocument {
                                 calls_last_hour: {type: integer}
                                 updated_at: {type: string, format: date-time}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/recommendations:
+            get:
+              tags: [api]
+              summary: Optimization recommendations of an ad account, ranked by estimated impact per day (see docs/recommendations.md).
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
+                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue]}}
+                - {name: severity, in: query, schema: {type: string, enum: [high, medium, low]}}
+                - {name: status, in: query, description: Every status when absent., schema: {type: string, enum: [open, resolved, dismissed, applied]}}
+                - {$ref: "#/components/parameters/limit"}
+              responses:
+                "200": {description: The recommendations., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Recommendation"}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/recommendations/{id}/dismiss:
+            post:
+              tags: [api]
+              summary: Dismiss a recommendation; it stays dismissed until its evidence changes materially.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: integer}}
+              responses:
+                "200": {description: The dismissed recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Recommendation"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /api/recommendations/{id}/apply:
+            post:
+              tags: [api]
+              summary: "Show (without confirm) or make (with {\"confirm\": true}) the Graph write of a recommendation: pause, or a daily budget change capped at scale_budget_step with a cooldown per object; recorded in audit_log."
+              security: [{apiKey: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: integer}}
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}}}
+              responses:
+                "200":
+                  description: The planned write, and whether it was made.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [applied, request, before, after]
+                        properties:
+                          applied: {type: boolean}
+                          request: {type: string, description: "e.g. POST /120200000000101 status=PAUSED"}
+                          before: {type: object, additionalProperties: {type: string}}
+                          after: {type: object, additionalProperties: {type: string}}
+                          audit_log_id: {type: integer}
+                          graph_response_id: {type: string}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
             get:
               tags: [api]
@@ -423,6 +480,40 @@ enum OpenAPIDocument {
               description: Deleted (or a repeat of an already answered request - the same code, nothing deleted again); where to see the status.
               content: {application/json: {schema: {type: object, properties: {url: {type: string}, confirmation_code: {type: string}}}}}
           schemas:
+            Recommendation:
+              type: object
+              required: [id, account_id, level, object_id, kind, severity, status, title, first_seen_at, updated_at]
+              properties:
+                id: {type: integer}
+                account_id: {type: string}
+                level: {type: string, enum: [campaign, adset, ad]}
+                object_id: {type: string}
+                kind: {type: string}
+                severity: {type: string, enum: [high, medium, low]}
+                status: {type: string, enum: [open, resolved, dismissed, applied]}
+                title: {type: string}
+                evidence:
+                  type: object
+                  description: The numbers, windows and thresholds that fired, and a daily series for a chart.
+                  properties:
+                    signal: {type: number}
+                    windows: {type: object, additionalProperties: {type: string}}
+                    metrics: {type: object, additionalProperties: {type: number}}
+                    thresholds: {type: object, additionalProperties: {type: number}}
+                    series: {type: array, items: {type: object, properties: {day: {type: string, format: date}, values: {type: object, additionalProperties: {type: number}}}}}
+                action:
+                  type: object
+                  properties:
+                    operation: {type: string, enum: [pause, budget_change, refresh_creative, check_delivery, check_tracking, investigate]}
+                    level: {type: string}
+                    object_id: {type: string}
+                    budget_change_percent: {type: number}
+                    note: {type: string}
+                estimated_impact: {type: number, description: Money per day at stake in the account currency (major units).}
+                currency: {type: string}
+                first_seen_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+                resolved_at: {type: string, format: date-time}
             InsightRow:
               type: object
               description: Every column of performance_snapshots (see docs/schema.md), plus conversions.

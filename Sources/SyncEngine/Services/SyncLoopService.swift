@@ -27,6 +27,7 @@ public struct SyncLoopService: Service {
     let logger: Logger
     let progress: SyncProgressHandler?
     let onReport: (@Sendable (SyncReport) -> Void)?
+    let afterSync: (@Sendable (SyncReport) async -> Void)?
     let maxIterations: Int?
     let shutdownGrace: Duration
 
@@ -35,6 +36,7 @@ public struct SyncLoopService: Service {
     ///   - clock: The pause sleeps on it (a test clock in tests).
     ///   - progress: Progress of each sync.
     ///   - onReport: Called with each sync's report (e.g. to print a summary line).
+    ///   - afterSync: Awaited after each sync, before the pause (e.g. to evaluate recommendations); must not throw.
     ///   - maxIterations: Stop after this many syncs (nil: until shutdown).
     ///   - shutdownGrace: How long a graceful shutdown waits for the running sync to reach a page boundary before
     ///     cancelling it (default 10 s).
@@ -46,6 +48,7 @@ public struct SyncLoopService: Service {
         logger: Logger = Logger(label: "metasync.sync.loop"),
         progress: SyncProgressHandler? = nil,
         onReport: (@Sendable (SyncReport) -> Void)? = nil,
+        afterSync: (@Sendable (SyncReport) async -> Void)? = nil,
         maxIterations: Int? = nil,
         shutdownGrace: Duration = .seconds(10)
     ) {
@@ -56,6 +59,7 @@ public struct SyncLoopService: Service {
         self.logger = logger
         self.progress = progress
         self.onReport = onReport
+        self.afterSync = afterSync
         self.maxIterations = maxIterations
         self.shutdownGrace = shutdownGrace
     }
@@ -70,6 +74,7 @@ public struct SyncLoopService: Service {
                 if request.scheduleInterval == nil { request.scheduleInterval = self.interval }
                 guard let report = try await self.syncOnce(request, stop: stop) else { break }
                 self.onReport?(report)
+                await self.afterSync?(report)
                 self.logger.info(
                     "sync loop iteration finished",
                     metadata: [

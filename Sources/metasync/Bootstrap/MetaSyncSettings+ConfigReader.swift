@@ -35,6 +35,7 @@ extension MetaSyncSettings {
     ///     `lead`, default `purchase`)
     ///   - `metasync.sync.reports` (`METASYNC_SYNC_REPORTS`, `--reports` on `sync`/`sync-performance`): breakdown reports
     ///     every sync reads, default none; custom ones are `[reports.NAME]` tables (``reports(_:origin:)``)
+    ///   - `metasync.recommendations.*` (`[recommendations]`, see ``recommendations(_:origin:)``)
     ///   - `metasync.log.level` (`METASYNC_LOG_LEVEL`, default `info`), `metasync.log.format` (`METASYNC_LOG_FORMAT`, default `auto`)
     init(reader: ConfigReader, origin: SettingOrigin = SettingOrigin()) throws {
         self.databaseURL = reader.string(forKey: "metasync.database.url", isSecret: true, default: Self.defaultDatabaseURL)
@@ -73,6 +74,8 @@ extension MetaSyncSettings {
         (self.attributionWindows, self.primaryConversion) = try Self.conversions(reader, origin: origin)
         (self.reportDefinitions, self.defaultReports) = try Self.reports(reader, origin: origin)
         (self.logLevel, self.logFormat) = try Self.logging(reader, origin: origin)
+        (self.recommendationPolicy, self.recommendationsAfterSync, self.recommendationsWindow) = try Self.recommendations(reader, origin: origin)
+        self.recommendationsNotifyURL = try Self.notifyURL(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(reader, origin: origin)
         try self.validateGraph(origin: origin)
     }
@@ -204,7 +207,7 @@ extension MetaSyncSettings {
 
         let secrets: Set<String> = [
             "METASYNC_DATABASE_URL", "METASYNC_APP_SECRET", "METASYNC_ENCRYPTION_KEY", "METASYNC_API_KEY",
-            "METASYNC_WEBHOOK_VERIFY_TOKEN", "METASYNC_CALL_BUDGET",
+            "METASYNC_WEBHOOK_VERIFY_TOKEN", "METASYNC_CALL_BUDGET", "METASYNC_RECOMMENDATIONS_NOTIFY_URL",
         ]
         let reader = ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),

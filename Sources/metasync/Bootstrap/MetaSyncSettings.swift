@@ -3,6 +3,7 @@ import GraphAPI
 import Logging
 import MetaStore
 import SyncEngine
+import Recommendations
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
@@ -47,6 +48,15 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     var reportDefinitions: [InsightsReport]
     /// The reports every sync reads (`sync.reports`; default none).
     var defaultReports: [InsightsReport]
+    /// The recommendation thresholds for all accounts and per account (`[recommendations]`).
+    var recommendationPolicy = RecommendationPolicy()
+    /// Whether recommendations are evaluated after every sync (`recommendations.after_sync`, default true).
+    var recommendationsAfterSync = true
+    /// The attribution window of the conversions the rules use (`recommendations.attribution_window`, default `default`).
+    var recommendationsWindow = "default"
+    /// A Slack-compatible webhook URL that receives new high-severity recommendations (`recommendations.notify_url`;
+    /// secret: never shown).
+    var recommendationsNotifyURL: String?
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"
@@ -81,6 +91,9 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
             "primary conversion: \(self.primaryConversion.rawValue)",
             "reports: \(self.defaultReports.isEmpty ? "none" : self.defaultReports.map(\.name).joined(separator: ","))"
                 + " (defined: \(self.reportDefinitions.map(\.name).joined(separator: ",")))",
+            "recommendations: \(self.recommendationsAfterSync ? "after every sync" : "on demand"), attribution \(self.recommendationsWindow), "
+                + "target CPA \(self.recommendationPolicy.defaults.targetCPA.map { String($0) } ?? "none"), "
+                + "\(self.recommendationPolicy.accounts.count) account override(s), notifications \(secret(self.recommendationsNotifyURL))",
             "log: \(self.logLevel.rawValue), \(self.logFormat.rawValue)",
         ].joined(separator: "\n")
     }

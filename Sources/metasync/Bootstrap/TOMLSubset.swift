@@ -1,5 +1,5 @@
 /// A reader for the subset of TOML that `metasync.toml` uses: `[table]` and `[table.sub]` headers,
-/// `key = value` pairs with basic strings, literal strings, integers, booleans and flat arrays of those,
+/// `key = value` pairs with basic strings, literal strings, integers, decimals (read as text), booleans and flat arrays of those,
 /// and `#` comments. Anything else is rejected with the line number, never silently ignored.
 ///
 /// Errors name the line, the key and what was expected, never the text of a value or of an unparsable key: a
@@ -88,6 +88,8 @@ enum TOMLSubset {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
         if let int = Int(text.replacingUnderscores()) { return .int(int) }
+        // Decimal numbers (thresholds such as 0.25) are kept as their text; settings parse them.
+        if text.contains("."), Double(text.replacingUnderscores()) != nil { return .string(String(text.replacingUnderscores())) }
         if text.isEmpty { throw ParseError(line: line, message: "\(key) has no value (write \(key.split(separator: ".").last ?? "") = \"...\")") }
         throw ParseError(
             line: line,

@@ -20,5 +20,6 @@ extension BenchCommand {
         SyncBench.self,
         BudgetBench.self,
         PacingBench.self,
+        RecommendBench.self,
     ]
 }

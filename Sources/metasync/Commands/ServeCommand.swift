@@ -153,11 +153,7 @@ struct ServeCommand: AsyncParsableCommand {
             let receivesWebhooks = settings.appSecret != nil && settings.webhookVerifyToken != nil
             let trigger = TriggeredSyncService(engine: engine, subscribesWebhooks: receivesWebhooks, logger: Logger(label: "metasync.server.sync"))
             var services: [any Service] = [trigger]
-            if let interval {
-                services.append(
-                    SyncLoopService(engine: engine, request: SyncRequest(), interval: interval, logger: Logger(label: "metasync.sync.loop"))
-                )
-            }
+            if let interval { services.append(RecommendationRuntime.syncLoop(engine: engine, interval: interval, settings: settings)) }
             var exchanger: (any OAuthTokenExchanger)?
             if let appID = settings.appID, let appSecret = settings.appSecret {
                 exchanger = GraphOAuthTokenExchanger(
@@ -179,6 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
                 syncTrigger: trigger,
                 governor: client.governor,
                 budget: client.budget,
+                recommendationWriter: EngineObjectWriter(engine: engine),
+                recommendationPolicy: settings.recommendationPolicy,
                 additionalServices: services,
                 logger: Logger(label: "metasync.server")
             ).bootstrappingMetricsSystem()

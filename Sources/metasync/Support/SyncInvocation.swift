@@ -54,7 +54,8 @@ struct SyncInvocation {
                     engine: engine,
                     request: request,
                     interval: self.selection.interval?.duration ?? .seconds(15 * 60),
-                    logger: logger
+                    logger: logger,
+                    afterSync: { report in await RecommendationRuntime.afterSync(settings, store: engine.store, report: report, logger: logger) }
                 )
                 return
             }
@@ -68,6 +69,11 @@ struct SyncInvocation {
             let report = try await engine.sync(request, progress: progress)
             display?.finish()
             print(SyncSummary.render(report))
+            if report.outcome != .failed && settings.recommendationsAfterSync {
+                await RecommendationRuntime.afterSync(settings, store: engine.store, report: report, logger: logger)
+                let open = try await engine.store.recommendations.list(.init(status: .open)).count
+                print("Recommendations: \(open) open (`metasync recommend` lists them).")
+            }
             if let sandbox {
                 print("Sandbox served \(sandbox.sandbox.stats.graphCalls) Graph calls in \(sandbox.sandbox.stats.httpRequests) HTTP requests.")
             }

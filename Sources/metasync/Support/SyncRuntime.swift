@@ -15,17 +15,17 @@ enum SyncRuntime {
 
     /// The sandbox the README's demo syncs: 1 account × 10 campaigns × 5 ad sets × 4 ads, 30 days.
     static func makeSandbox(_ options: SandboxShapeOptions, settings: MetaSyncSettings) -> Sandbox {
-        let sandbox = GraphSandbox(
-            configuration: SandboxConfiguration(
-                seed: options.seed,
-                accounts: options.accounts,
-                campaignsPerAccount: options.campaigns,
-                adsetsPerCampaign: options.adsetsPerCampaign,
-                adsPerAdset: options.adsPerAdset,
-                days: options.sandboxDays,
-                latency: .milliseconds(options.latencyMs)
-            )
+        var configuration = SandboxConfiguration(
+            seed: options.seed,
+            accounts: options.accounts,
+            campaignsPerAccount: options.campaigns,
+            adsetsPerCampaign: options.adsetsPerCampaign,
+            adsPerAdset: options.adsPerAdset,
+            days: options.sandboxDays,
+            latency: .milliseconds(options.latencyMs)
         )
+        configuration.scenarios = options.scenarioConfiguration
+        let sandbox = GraphSandbox(configuration: configuration)
         return Sandbox(sandbox: sandbox, transport: SandboxTransport(sandbox: sandbox))
     }
 

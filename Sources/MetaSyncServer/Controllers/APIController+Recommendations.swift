@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Logging
+import MetaStore
+import Recommendations
+
+extension APIController {
+    /// `GET /api/recommendations?account_id=…&kind=…&severity=…&status=…`: recommendations ranked by estimated impact
+    /// (highest first), every status unless `status` is given; `limit` caps the list.
+    @Sendable func listRecommendations(_ request: Request, context: AppRequestContext) async throws -> ListResponse<RecommendationView> {
+        let query = try ListQuery(request)
+        guard let account = query.single("account_id") else {
+            throw APIError.badRequest("account_id is required, e.g. ?account_id=act_1234567890", code: "invalid_parameter")
+        }
+        var filter = RecommendationRepository.Filter(accountID: Self.numericAccount(account), limit: 10_000)
+        if let kind = query.single("kind") {
+            guard RecommendationKind(rawValue: kind) != nil else {
+                throw APIError.badRequest(
+                    "kind must be one of \(RecommendationKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                    code: "invalid_parameter"
+                )
+            }
+            filter.kind = kind
+        }
+        if let text = query.single("severity") {
+            guard let severity = RecommendationRow.Severity(rawValue: text) else {
+                throw APIError.badRequest("severity must be high, medium or low", code: "invalid_parameter")
+            }
+            filter.severity = severity
+        }
+        if let text = query.single("status") {
+            guard let status = RecommendationRow.Status(rawValue: text) else {
+                throw APIError.badRequest("status must be open, resolved, dismissed or applied", code: "invalid_parameter")
+            }
+            filter.status = status
+        }
+        let rows = RecommendationEngine.ranked(try await self.store.recommendations.list(filter))
+        return ListResponse(data: rows.prefix(query.limit).map(RecommendationView.init))
+    }
+
+    /// `POST /api/recommendations/{id}/dismiss`: the recommendation stays dismissed until its evidence changes
+    /// materially; answers with the updated recommendation.
+    @Sendable func dismissRecommendation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
+        }
+        guard try await self.store.recommendations.setStatus(id: id, .dismissed, at: self.now()),
+            let row = try await self.store.recommendations.get(id: id)
+        else { throw APIError.notFound("No recommendation \(id)") }
+        self.logger.notice("recommendation dismissed", metadata: ["recommendation_id": "\(id)"])
+        return try context.responseEncoder.encode(RecommendationView(row), from: request, context: context)
+    }
+}
+
+extension APIController {
+    /// The body of `POST /api/recommendations/{id}/apply`.
+    struct ApplyRequest: Decodable, Sendable {
+        /// Without `true` the answer only shows the planned write (the confirmation step).
+        var confirm: Bool?
+    }
+
+    /// The answer of `POST /api/recommendations/{id}/apply`.
+    struct ApplyResponse: ResponseEncodable, Sendable {
+        var applied: Bool
+        /// The Graph request, e.g. `POST /123 status=PAUSED` (never a token).
+        var request: String
+        var before: [String: String]
+        var after: [String: String]
+        var auditLogID: Int?
+        var graphResponseID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case applied, request, before, after
+            case auditLogID = "audit_log_id"
+            case graphResponseID = "graph_response_id"
+        }
+    }
+
+    /// `POST /api/recommendations/{id}/apply`: without `{"confirm": true}` shows the exact Graph write; with it makes the
+    /// write (pause, or a budget change capped and cooled down), records it in `audit_log` and marks the recommendation
+    /// `applied`. 400 for advice-only or not applicable recommendations, 503 without a writer.
+    @Sendable func applyRecommendation(_ request: Request, context: AppRequestContext) async throws -> ApplyResponse {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
+        }
+        let body = (try? await request.decode(as: ApplyRequest.self, context: context)) ?? ApplyRequest(confirm: nil)
+        let applier = RecommendationApplier(store: self.store, policy: self.recommendationPolicy, now: self.now)
+        do {
+            let planned = try await applier.plan(id: id)
+            var response = ApplyResponse(applied: false, request: planned.request, before: planned.before, after: planned.after)
+            guard body.confirm == true else { return response }
+            guard let writer = self.recommendationWriter else {
+                throw APIError.unavailable("Applying recommendations is not available in this server")
+            }
+            let entry = try await applier.apply(id: id, actor: "api", writer: writer)
+            self.logger.notice("recommendation applied", metadata: ["recommendation_id": "\(id)", "audit_log_id": "\(entry.id ?? 0)"])
+            response.applied = true
+            response.auditLogID = entry.id
+            response.graphResponseID = entry.graphResponseID
+            return response
+        } catch let error as RecommendationError {
+            throw APIError.notFound(error.description)
+        } catch let refused as ApplyRefused {
+            throw APIError.badRequest(refused.description, code: "not_applicable")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import MetaStore
+
+/// Runs every rule over one account's data, drops findings a more specific one explains, and ranks the rest.
+public enum RuleSet {
+    /// The findings of all rules, ranked by ``rank(_:)``.
+    ///
+    /// Suppression ("the more specific diagnosis wins"): a `tracking_break` on a campaign holds the conversion-based
+    /// findings (`cpa_above_target`, `roas_below_target`, `scale_winner`, `underperformer`) of that campaign and
+    /// everything under it, since its conversion figures are wrong; a `creative_fatigue` on an ad replaces an
+    /// `underperformer` on the same ad.
+    public static func evaluate(_ data: AccountData, _ t: RecommendationThresholds) -> [Finding] {
+        let all =
+            ZeroDeliveryRule.evaluate(data, t) + CreativeFatigueRule.evaluate(data, t) + TargetRules.evaluate(data, t)
+            + TrackingBreakRule.evaluate(data, t) + BudgetPacingRule.evaluate(data, t) + SpendAnomalyRule.evaluate(data, t)
+            + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t)
+        return Self.rank(Self.suppress(all, data))
+    }
+
+    static func suppress(_ findings: [Finding], _ data: AccountData) -> [Finding] {
+        let broken = Set(findings.filter { $0.kind == .trackingBreak }.map(\.objectID))
+        let fatigued = Set(findings.filter { $0.kind == .creativeFatigue }.map(\.objectID))
+        let conversionBased: Set<RecommendationKind> = [.cpaAboveTarget, .roasBelowTarget, .scaleWinner, .underperformer]
+        return findings.filter { finding in
+            if finding.kind == .underperformer, fatigued.contains(finding.objectID) { return false }
+            guard conversionBased.contains(finding.kind), !broken.isEmpty else { return true }
+            let object = data.objects[finding.objectID]
+            let campaign = finding.level == .campaign ? finding.objectID : object?.campaignID
+            return !broken.contains(campaign ?? "")
+        }
+    }
+
+    /// Highest estimated impact first (findings without one after those with one), then severity, kind and object.
+    public static func rank(_ findings: [Finding]) -> [Finding] {
+        findings.sorted { lhs, rhs in
+            switch (lhs.estimatedImpact, rhs.estimatedImpact) {
+            case (let l?, let r?) where l != r: return l > r
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: break
+            }
+            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+            return (lhs.kind.rawValue, lhs.objectID) < (rhs.kind.rawValue, rhs.objectID)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// The rules, named as in the `recommendations.kind` column.
+public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
+    case zeroDelivery = "zero_delivery"
+    case creativeFatigue = "creative_fatigue"
+    case cpaAboveTarget = "cpa_above_target"
+    case roasBelowTarget = "roas_below_target"
+    case scaleWinner = "scale_winner"
+    case trackingBreak = "tracking_break"
+    case budgetPacing = "budget_pacing"
+    case spendAnomaly = "spend_anomaly"
+    case underperformer
+    case deliveryIssue = "delivery_issue"
+
+    /// The kinds this version computes (`learning_limited` and `meta_recommendation` are not computed yet).
+    public static let evaluated: [RecommendationKind] = Self.allCases
+}

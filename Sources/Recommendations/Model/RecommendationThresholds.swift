@@ -1,0 +1,195 @@
+import Foundation
+
+/// Every threshold of every rule, with documented defaults (`docs/recommendations.md`); overridable for all accounts in
+/// `[recommendations]` and per account in `[recommendations.accounts.act_<id>]` of `metasync.toml` (keys as in
+/// ``keys``).
+public struct RecommendationThresholds: Sendable, Equatable {
+    // MARK: zero_delivery
+    /// Days without impressions that make an ACTIVE ad or ad set "not delivering".
+    public var zeroDeliveryDays = 2
+    /// Impressions it must have had in the 7 days before them (it "delivered before").
+    public var zeroDeliveryMinPriorImpressions = 100.0
+
+    // MARK: creative_fatigue
+    /// The recent window (days) and the baseline before it (days).
+    public var fatigueRecentDays = 7
+    public var fatigueBaselineDays = 14
+    /// Impressions each window needs.
+    public var fatigueMinImpressions = 5_000.0
+    /// The CTR drop (fraction) that must hold with ``fatigueProbability``.
+    public var fatigueCTRDrop = 0.20
+    public var fatigueProbability = 0.95
+    /// Frequency over the recent window that counts as high, or its relative rise against the baseline.
+    public var fatigueFrequency = 3.5
+    public var fatigueFrequencyRise = 0.5
+
+    // MARK: cpa_above_target / roas_below_target / scale_winner
+    /// Target cost per conversion (major units); nil switches cpa_above_target and scale_winner off.
+    public var targetCPA: Double?
+    /// Target ROAS (conversion value ÷ spend); nil switches roas_below_target off.
+    public var targetROAS: Double?
+    /// The window (days) the targets are judged over.
+    public var targetWindowDays = 7
+    /// cpa_above_target fires when P(CPA > factor × target) ≥ ``targetProbability``.
+    public var cpaAboveFactor = 1.3
+    /// scale_winner fires when P(CPA < factor × target) ≥ ``targetProbability``.
+    public var scaleWinnerFactor = 0.8
+    /// roas_below_target fires when P(ROAS < factor × target) ≥ ``targetProbability``.
+    public var roasBelowFactor = 0.77
+    public var targetProbability = 0.9
+    /// Stop-loss: spend ≥ this multiple of the target CPA with no conversion.
+    public var stopLossMultiple = 2.0
+    /// scale_winner: the budget step (fraction, at most once per ``budgetCooldownHours``), the share of the budget it must
+    /// be spending, and the conversions in 7 days that stand in for "learning finished" (Meta's ~50 events).
+    public var scaleBudgetStep = 0.20
+    public var scaleMinBudgetUse = 0.90
+    public var learningConversions = 50.0
+    /// The smallest gap between two budget changes MetaSync makes on one object.
+    public var budgetCooldownHours = 48.0
+    /// The share of a day's conversions assumed reported by the end of that day; the rest arrive linearly over the
+    /// click window, so a day of age k (0 = yesterday) counts as `c + (1 − c)·(k + 1)/window` of its spend.
+    public var recentConversionCompleteness = 0.9
+
+    // MARK: tracking_break
+    /// The days judged, the days before them whose median is the reference, and the limits.
+    public var trackingBreakDays = 2
+    public var trackingMedianDays = 7
+    public var trackingConversionFloor = 0.20
+    public var trackingClickBand = 0.20
+    /// The reference median needs at least this many conversions a day.
+    public var trackingMinMedianConversions = 5.0
+
+    // MARK: budget_pacing
+    /// The days whose median daily spend is compared with a daily budget; the tolerated deviation.
+    public var pacingDays = 7
+    public var pacingTolerance = 0.15
+
+    // MARK: spend_anomaly
+    /// The history (days) the median and MAD come from, the robust z-score and the relative change that fire.
+    public var anomalyHistoryDays = 28
+    public var anomalyZ = 5.0
+    public var anomalyMinRelativeChange = 0.5
+    /// The smallest day's spend (major units) worth a finding.
+    public var anomalyMinSpend = 10.0
+
+    // MARK: underperformer
+    /// The window (days), the impressions each ad needs, how much worse than its siblings it must be, and how surely.
+    public var underperformerDays = 14
+    public var underperformerMinImpressions = 2_000.0
+    public var underperformerMargin = 0.25
+    public var underperformerProbability = 0.95
+    /// Clicks each ad needs before its conversion rate is compared.
+    public var underperformerMinClicks = 200.0
+
+    // MARK: lifecycle
+    /// A dismissed finding comes back when its signal changes by this fraction (or its severity rises).
+    public var materialChange = 0.25
+
+    /// Defaults everywhere.
+    public init() {}
+
+    /// The days of insights history the rules read.
+    public var lookbackDays: Int {
+        max(
+            self.anomalyHistoryDays + 1,
+            self.fatigueRecentDays + self.fatigueBaselineDays,
+            self.underperformerDays,
+            self.trackingBreakDays + self.trackingMedianDays,
+            self.zeroDeliveryDays + 7,
+            self.targetWindowDays,
+            self.pacingDays
+        )
+    }
+}
+
+extension RecommendationThresholds {
+    /// A settable threshold.
+    public enum Key {
+        case int(WritableKeyPath<RecommendationThresholds, Int>)
+        case double(WritableKeyPath<RecommendationThresholds, Double>)
+        case optional(WritableKeyPath<RecommendationThresholds, Double?>)
+    }
+
+    /// The setting names (as in `metasync.toml`) and the thresholds they set.
+    public static var keys: [(name: String, key: Key)] {
+        [
+            ("zero_delivery_days", .int(\.zeroDeliveryDays)),
+            ("zero_delivery_min_prior_impressions", .double(\.zeroDeliveryMinPriorImpressions)),
+            ("fatigue_recent_days", .int(\.fatigueRecentDays)), ("fatigue_baseline_days", .int(\.fatigueBaselineDays)),
+            ("fatigue_min_impressions", .double(\.fatigueMinImpressions)), ("fatigue_ctr_drop", .double(\.fatigueCTRDrop)),
+            ("fatigue_probability", .double(\.fatigueProbability)), ("fatigue_frequency", .double(\.fatigueFrequency)),
+            ("fatigue_frequency_rise", .double(\.fatigueFrequencyRise)),
+            ("target_cpa", .optional(\.targetCPA)), ("target_roas", .optional(\.targetROAS)),
+            ("target_window_days", .int(\.targetWindowDays)), ("cpa_above_factor", .double(\.cpaAboveFactor)),
+            ("scale_winner_factor", .double(\.scaleWinnerFactor)), ("roas_below_factor", .double(\.roasBelowFactor)),
+            ("target_probability", .double(\.targetProbability)), ("stop_loss_multiple", .double(\.stopLossMultiple)),
+            ("scale_budget_step", .double(\.scaleBudgetStep)), ("scale_min_budget_use", .double(\.scaleMinBudgetUse)),
+            ("learning_conversions", .double(\.learningConversions)), ("budget_cooldown_hours", .double(\.budgetCooldownHours)),
+            ("recent_conversion_completeness", .double(\.recentConversionCompleteness)),
+            ("tracking_break_days", .int(\.trackingBreakDays)), ("tracking_median_days", .int(\.trackingMedianDays)),
+            ("tracking_conversion_floor", .double(\.trackingConversionFloor)), ("tracking_click_band", .double(\.trackingClickBand)),
+            ("tracking_min_median_conversions", .double(\.trackingMinMedianConversions)),
+            ("pacing_days", .int(\.pacingDays)), ("pacing_tolerance", .double(\.pacingTolerance)),
+            ("anomaly_history_days", .int(\.anomalyHistoryDays)), ("anomaly_z", .double(\.anomalyZ)),
+            ("anomaly_min_relative_change", .double(\.anomalyMinRelativeChange)), ("anomaly_min_spend", .double(\.anomalyMinSpend)),
+            ("underperformer_days", .int(\.underperformerDays)),
+            ("underperformer_min_impressions", .double(\.underperformerMinImpressions)),
+            ("underperformer_margin", .double(\.underperformerMargin)),
+            ("underperformer_probability", .double(\.underperformerProbability)),
+            ("underperformer_min_clicks", .double(\.underperformerMinClicks)),
+            ("material_change", .double(\.materialChange)),
+        ]
+    }
+
+    /// A bad threshold value; the message names the key and what is expected.
+    public struct InvalidValue: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// Sets the threshold `name` from its text; throws for an unknown key or a value that is not a non-negative number
+    /// (days: a whole number from 1 to 90).
+    public mutating func set(_ name: String, to text: String) throws(InvalidValue) {
+        guard let key = Self.keys.first(where: { $0.name == name })?.key else {
+            throw InvalidValue(description: "unknown recommendations setting \(name); known: \(Self.keys.map(\.name).joined(separator: ", "))")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case .int(let path):
+            guard let value = Int(trimmed), (1...90).contains(value) else {
+                throw InvalidValue(description: "recommendations setting \(name) must be a whole number of days from 1 to 90")
+            }
+            self[keyPath: path] = value
+        case .double(let path):
+            guard let value = Double(trimmed), value.isFinite, value >= 0 else {
+                throw InvalidValue(description: "recommendations setting \(name) must be a non-negative number such as 0.2")
+            }
+            self[keyPath: path] = value
+        case .optional(let path):
+            if trimmed.isEmpty || trimmed == "off" {
+                self[keyPath: path] = nil
+                return
+            }
+            guard let value = Double(trimmed), value.isFinite, value > 0 else {
+                throw InvalidValue(description: "recommendations setting \(name) must be a positive amount such as 25 (or \"off\")")
+            }
+            self[keyPath: path] = value
+        }
+    }
+}
+
+/// The thresholds of every account: defaults and per-account overrides (keyed by numeric account id).
+public struct RecommendationPolicy: Sendable, Equatable {
+    public var defaults: RecommendationThresholds
+    public var accounts: [String: RecommendationThresholds]
+
+    public init(defaults: RecommendationThresholds = RecommendationThresholds(), accounts: [String: RecommendationThresholds] = [:]) {
+        self.defaults = defaults
+        self.accounts = accounts
+    }
+
+    /// The thresholds of an account (numeric id, with or without `act_`).
+    public func thresholds(for accountID: String) -> RecommendationThresholds {
+        let numeric = accountID.hasPrefix("act_") ? String(accountID.dropFirst(4)) : accountID
+        return self.accounts[numeric] ?? self.defaults
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MetaStore
+import Recommendations
+import Synchronization
+import Testing
+
+@testable import MetaSyncServer
+
+/// `GET /api/recommendations` and `POST /api/recommendations/{id}/dismiss`.
+@Suite struct RecommendationsAPITests {
+    static func row(_ object: String, kind: String, severity: RecommendationRow.Severity, impact: String?) -> RecommendationRow {
+        RecommendationRow(
+            accountID: "1001",
+            level: .ad,
+            objectID: object,
+            kind: kind,
+            severity: severity,
+            title: "\(kind) on \(object)",
+            evidence: JSONText(rawValue: #"{"metrics":{"ctr_recent":0.009},"series":[],"signal":0.4,"thresholds":{},"windows":{}}"#),
+            action: JSONText(rawValue: #"{"level":"ad","note":"refresh","object_id":"\#(object)","operation":"refresh_creative"}"#),
+            estimatedImpact: impact.flatMap(ExactDecimal.init(exactly:)),
+            currency: "USD",
+            firstSeenAt: Date(timeIntervalSince1970: 1_780_000_000),
+            updatedAt: Date(timeIntervalSince1970: 1_780_000_000)
+        )
+    }
+
+    @Test func listsRankedFiltersAndDismisses() async throws {
+        try await TestHarness.with { harness in
+            let inserted = try await harness.store.recommendations.apply(
+                .init(
+                    inserts: [
+                        Self.row("ad1", kind: "creative_fatigue", severity: .medium, impact: "5"),
+                        Self.row("ad2", kind: "underperformer", severity: .high, impact: "40.25"),
+                        Self.row("ad3", kind: "zero_delivery", severity: .medium, impact: nil),
+                    ],
+                    resolvedAt: Date()
+                )
+            )
+            try await harness.application().test(.router) { client in
+                let all = try await client.execute(uri: "/api/recommendations?account_id=act_1001", method: .get, headers: TestHarness.authorized)
+                #expect(all.status == .ok)
+                let data = try #require(try all.json()["data"] as? [[String: Any]])
+                #expect(data.map { $0["object_id"] as? String } == ["ad2", "ad1", "ad3"])
+                #expect(data.first?["estimated_impact"] as? Double == 40.25)
+                #expect((data.first?["action"] as? [String: Any])?["operation"] as? String == "refresh_creative")
+                #expect(((data.first?["evidence"] as? [String: Any])?["metrics"] as? [String: Any])?["ctr_recent"] as? Double == 0.009)
+
+                let high = try await client.execute(
+                    uri: "/api/recommendations?account_id=1001&severity=high",
+                    method: .get,
+                    headers: TestHarness.authorized
+                )
+                #expect((try high.json()["data"] as? [[String: Any]])?.count == 1)
+                let bad = try await client.execute(
+                    uri: "/api/recommendations?account_id=1001&kind=nope",
+                    method: .get,
+                    headers: TestHarness.authorized
+                )
+                #expect(bad.status == .badRequest)
+                let missing = try await client.execute(uri: "/api/recommendations", method: .get, headers: TestHarness.authorized)
+                #expect(missing.status == .badRequest)
+
+                let id = try #require(inserted[0].id)
+                let dismissed = try await client.execute(uri: "/api/recommendations/\(id)/dismiss", method: .post, headers: TestHarness.authorized)
+                #expect(dismissed.status == .ok)
+                #expect(try dismissed.json()["status"] as? String == "dismissed")
+                let open = try await client.execute(
+                    uri: "/api/recommendations?account_id=1001&status=open",
+                    method: .get,
+                    headers: TestHarness.authorized
+                )
+                #expect((try open.json()["data"] as? [[String: Any]])?.map { $0["object_id"] as? String } == ["ad2", "ad3"])
+                let unknown = try await client.execute(uri: "/api/recommendations/999999/dismiss", method: .post, headers: TestHarness.authorized)
+                #expect(unknown.status == .notFound)
+                let unauthorized = try await client.execute(uri: "/api/recommendations?account_id=1001", method: .get)
+                #expect(unauthorized.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func applyShowsTheWriteThenMakesItOnlyWhenConfirmed() async throws {
+        try await TestHarness.with { harness in
+            var configured = harness
+            let writer = RecordingWriter()
+            configured.dependencies.recommendationWriter = writer
+            try await harness.store.ads.upsert([AdRow(id: "ad7", accountID: "1001", status: "ACTIVE", syncedAt: Date())])
+            var pause = Self.row("ad7", kind: "underperformer", severity: .high, impact: "9")
+            pause.action = JSONText(rawValue: #"{"level":"ad","note":"pause","object_id":"ad7","operation":"pause"}"#)
+            var advice = Self.row("ad8", kind: "creative_fatigue", severity: .medium, impact: "1")
+            advice.action = JSONText(rawValue: #"{"level":"ad","note":"refresh","object_id":"ad8","operation":"refresh_creative"}"#)
+            let ids = try await harness.store.recommendations.apply(.init(inserts: [pause, advice], resolvedAt: Date())).compactMap(\.id)
+            try await configured.application().test(.router) { client in
+                let preview = try await client.execute(uri: "/api/recommendations/\(ids[0])/apply", method: .post, headers: TestHarness.authorized)
+                #expect(preview.status == .ok)
+                #expect(try preview.json()["applied"] as? Bool == false)
+                #expect(try preview.json()["request"] as? String == "POST /ad7 status=PAUSED")
+                #expect(writer.calls.isEmpty)
+                var headers = TestHarness.authorized
+                headers[.contentType] = "application/json"
+                let applied = try await client.execute(
+                    uri: "/api/recommendations/\(ids[0])/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true}"#)
+                )
+                #expect(applied.status == .ok)
+                #expect(try applied.json()["applied"] as? Bool == true)
+                #expect(writer.calls == ["ad7 status=PAUSED"])
+                #expect(try await harness.store.recommendations.get(id: ids[0])?.status == .applied)
+                #expect(try await harness.store.auditLog.list(objectID: "ad7").first?.actor == "api")
+                let adviceOnly = try await client.execute(uri: "/api/recommendations/\(ids[1])/apply", method: .post, headers: TestHarness.authorized)
+                #expect(adviceOnly.status == .badRequest)
+            }
+        }
+    }
+}
+
+/// Records the writes instead of calling Graph.
+final class RecordingWriter: GraphObjectWriter {
+    private let state = Mutex<[String]>([])
+
+    var calls: [String] { self.state.withLock { $0 } }
+
+    func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+        self.state.withLock { $0.append("\(objectID) " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")) }
+        return "success"
+    }
+}

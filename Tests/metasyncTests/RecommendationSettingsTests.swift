@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Recommendations
+import Testing
+
+@testable import metasync
+
+@Suite struct RecommendationSettingsTests {
+    private func resolve(_ environment: [String: String], toml: String? = nil) throws -> MetaSyncSettings {
+        let directory = NSTemporaryDirectory() + "metasync-recommendations-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let toml { try toml.write(toFile: directory + "/metasync.toml", atomically: true, encoding: .utf8) }
+        return try MetaSyncSettings.resolve(options: GlobalOptions.parse([]), environment: environment, currentDirectory: directory)
+    }
+
+    @Test func defaultsRunAfterSyncWithoutTargets() throws {
+        let settings = try self.resolve([:])
+        #expect(settings.recommendationsAfterSync)
+        #expect(settings.recommendationsWindow == "default")
+        #expect(settings.recommendationPolicy == RecommendationPolicy())
+        #expect(settings.description.contains("recommendations: after every sync"))
+    }
+
+    @Test func thresholdsForAllAccountsAndPerAccount() throws {
+        let toml = """
+            [recommendations]
+            after_sync = false
+            target_cpa = 20
+            fatigue_ctr_drop = 0.3
+
+            [recommendations.accounts.act_42]
+            target_cpa = 4500.5
+            zero_delivery_days = 3
+            """
+        let settings = try self.resolve(["METASYNC_RECOMMENDATIONS_ATTRIBUTION_WINDOW": "7d_click"], toml: toml)
+        #expect(!settings.recommendationsAfterSync)
+        #expect(settings.recommendationsWindow == "7d_click")
+        #expect(settings.recommendationPolicy.defaults.targetCPA == 20)
+        #expect(settings.recommendationPolicy.defaults.fatigueCTRDrop == 0.3)
+        let account = settings.recommendationPolicy.thresholds(for: "act_42")
+        #expect(account.targetCPA == 4500.5 && account.zeroDeliveryDays == 3 && account.fatigueCTRDrop == 0.3)
+        #expect(settings.recommendationPolicy.thresholds(for: "act_7").targetCPA == 20)
+    }
+
+    @Test func notifyURLIsASecret() throws {
+        let url = "https://hooks.slack.invalid/services/T1/B2/TOPSECRET"
+        let settings = try self.resolve(["METASYNC_RECOMMENDATIONS_NOTIFY_URL": url])
+        #expect(settings.recommendationsNotifyURL == url)
+        #expect(!settings.description.contains("TOPSECRET") && settings.description.contains("notifications (set, hidden)"))
+        do {
+            _ = try self.resolve(["METASYNC_RECOMMENDATIONS_NOTIFY_URL": "ftp://x/TOPSECRET"])
+            Issue.record("an ftp URL was accepted")
+        } catch {
+            #expect("\(error)".contains("METASYNC_RECOMMENDATIONS_NOTIFY_URL") && !"\(error)".contains("TOPSECRET"))
+        }
+    }
+
+    @Test func nonsenseIsRefusedWithTheSettingName() {
+        let cases: [([String: String], String?, String)] = [
+            (["METASYNC_RECOMMENDATIONS_TARGET_CPA": "cheap"], nil, "METASYNC_RECOMMENDATIONS_TARGET_CPA"),
+            (["METASYNC_RECOMMENDATIONS_AFTER_SYNC": "sometimes"], nil, "METASYNC_RECOMMENDATIONS_AFTER_SYNC"),
+            (["METASYNC_RECOMMENDATIONS_ATTRIBUTION_WINDOW": "7d_view"], nil, "METASYNC_RECOMMENDATIONS_ATTRIBUTION_WINDOW"),
+            ([:], "[recommendations.accounts.shop]\ntarget_cpa = 3\n", "act_<digits>"),
+            ([:], "[recommendations.accounts.act_9]\nzero_delivery_days = 0\n", "recommendations.accounts.act_9.zero_delivery_days"),
+        ]
+        for (environment, toml, name) in cases {
+            do {
+                _ = try self.resolve(environment, toml: toml)
+                Issue.record("\(environment) \(toml ?? "") was accepted")
+            } catch {
+                #expect("\(error)".contains(name), "\(error)")
+            }
+        }
+    }
+}
