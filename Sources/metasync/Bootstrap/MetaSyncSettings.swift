@@ -2,8 +2,8 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
-import SyncEngine
 import Recommendations
+import SyncEngine
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
