@@ -32,6 +32,14 @@ public struct ReportReads: Sendable {
         }
     }
 
+    /// The number of stored breakdown-report rows (`report <> ''`), over all accounts.
+    public func rowCount() async throws -> Int {
+        try await self.executor.read { sql in
+            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(PerformanceSnapshotRow.tableName)
+                .where("report", .notEqual, SQLBind("")).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// One report row with its conversions under the `default` window (each ad set's attribution setting).
     public struct Row: Sendable, Equatable {
         public var snapshot: PerformanceSnapshotRow

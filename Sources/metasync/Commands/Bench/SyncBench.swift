@@ -278,10 +278,7 @@ struct SyncBench: AsyncParsableCommand {
             )
             // Sync insights pages plus async job starts (an async job's result pages are on /{report_run}/insights).
             result.insightsReads = sandbox.stats.calls("POST /act_{id}/insights") + sandbox.stats.calls("GET /act_{id}/insights")
-            result.reportRows = try await store.database.withSQL { sql in
-                try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(PerformanceSnapshotRow.tableName)
-                    .where("report", .notEqual, SQLBind("")).first()?.decode(column: "n", as: Int.self) ?? 0
-            }
+            result.reportRows = try await store.reports.rowCount()
             if incremental {
                 sandbox.resetStats()
                 let quickStart = clock.now
