@@ -108,4 +108,41 @@ import Testing
             #expect(try await store.conversions.windows(accountID: "1001") == ["1d_view", "7d_click", "default"])
         }
     }
+    /// SQLite writes actions as bound `VALUES` tuples, PostgreSQL as binary column arrays: both must store the same
+    /// values whatever the text holds, keep NULLs, let the last of two rows with one key win, and take pages of many
+    /// statements.
+    @Test(arguments: TestBackend.all)
+    func actionsKeepAwkwardTextNullsAndTheLastOfADuplicateKey(_ backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            var odd = Fixtures.snapshot(1)
+            odd.objectID = "ad\"1\\é"
+            odd.adID = odd.objectID
+            let awkward = "offsite_conversion.custom.\"quoted\" \\ back\nline\ttab \u{1} 購入"
+            let many = (0..<100).map { Fixtures.snapshot(1_000 + $0) }
+            var actions = [
+                Self.action(odd, awkward, "1d_view", count: "12.5", value: "0.000001"),
+                Self.action(odd, "lead", "default", count: nil, value: nil),
+                Self.action(odd, "lead", "7d_click", count: "1"),
+                Self.action(odd, "lead", "7d_click", count: "2", value: "19.99"),
+            ]
+            for snapshot in many {
+                for window in ["default", "1d_click", "7d_click", "28d_click", "1d_view"] {
+                    actions += (0..<6).map { Self.action(snapshot, "type_\($0)", window, count: ExactDecimal($0)) }
+                }
+            }
+            try await store.commitPage(snapshots: [odd] + many, actions: actions, checkpoint: nil)
+            let rows = try await store.actions.all()
+            #expect(rows.count == 3 + 100 * 30)
+            let stored = rows.filter { $0.objectID == odd.objectID }
+            #expect(stored.first { $0.actionType == awkward }?.count == "12.5")
+            #expect(stored.first { $0.actionType == awkward }?.value == "0.000001")
+            #expect(stored.first { $0.actionType == awkward }?.currency == "USD")
+            let empty = stored.first { $0.attributionWindow == "default" && $0.actionType == "lead" }
+            #expect(empty != nil && empty?.count == nil && empty?.value == nil)
+            let last = stored.first { $0.attributionWindow == "7d_click" && $0.actionType == "lead" }
+            #expect(last?.count == "2" && last?.value == "19.99")
+            #expect(rows.first { $0.objectID == "ad1099" && $0.actionType == "type_5" && $0.attributionWindow == "1d_view" }?.count == "5")
+            #expect(rows.first { $0.objectID == "ad1000" }?.dateStart == many[0].dateStart)
+        }
+    }
 }

@@ -21,8 +21,26 @@ public struct PerformanceActionRepository: Sendable {
     /// when called on one): an action type or window that a re-read no longer reports is deleted, not left behind.
     public func replace(snapshots: [PerformanceSnapshotRow.Key], with actions: [PerformanceActionRow]) async throws {
         guard !snapshots.isEmpty || !actions.isEmpty else { return }
-        try await self.delete(snapshots: Set(snapshots).union(actions.map(\.snapshotKey)))
+        try await self.delete(snapshots: Self.snapshotKeys(snapshots, actions))
         try await self.rows.upsert(actions)
+    }
+
+    /// `snapshots` and the snapshot keys of `actions`. An insights row's actions come one after another, so only a
+    /// change of key is hashed, not each of the ~26 actions per row.
+    static func snapshotKeys(
+        _ snapshots: [PerformanceSnapshotRow.Key],
+        _ actions: [PerformanceActionRow]
+    ) -> Set<PerformanceSnapshotRow.Key> {
+        var keys = Set(snapshots)
+        var previous: PerformanceSnapshotRow.Key?
+        for action in actions {
+            let key = action.snapshotKey
+            if key != previous {
+                keys.insert(key)
+                previous = key
+            }
+        }
+        return keys
     }
 
     private func delete(snapshots keys: Set<PerformanceSnapshotRow.Key>) async throws {
