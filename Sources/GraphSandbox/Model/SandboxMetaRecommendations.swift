@@ -43,10 +43,12 @@ extension SandboxWorld {
         ])
     }
 
-    /// The recommended objects of account `a` behind its opportunity-score items (at most 5, in creation order).
+    /// The recommended objects of account `a` behind its opportunity-score items (at most 5: planted or added ones first,
+    /// then in creation order).
     private func accountRecommendedNodes(_ a: Int) -> [Int] {
         let account = self.accounts[a]
-        return Array((account.campaigns + account.adsets + account.ads).sorted().filter(self.hasMetaRecommendation).prefix(5))
+        let all = (account.campaigns + account.adsets + account.ads).sorted().filter(self.hasMetaRecommendation)
+        return Array((all.filter(self.metaRecommended.contains) + all.filter { !self.metaRecommended.contains($0) }).prefix(5))
     }
 
     /// The account's opportunity-score items, each restricted to `names` when given.

@@ -69,13 +69,19 @@ public struct MetaRecommendationRepository: Sendable {
         }
     }
 
-    /// Adds the account's opportunity score to its history when it differs from the last one recorded; returns
-    /// whether it was added.
+    /// Adds the account's opportunity score to its history when it differs from the last one recorded (a second read at
+    /// the same instant overwrites it); returns whether it was recorded.
     @discardableResult
     public func recordScore(accountID: String, score: ExactDecimal, at now: Date) async throws -> Bool {
         try await self.executor.write { sql in
             let last = try await Self.scores(sql, accountID: accountID, limit: 1).first
             if let last, last.score == score { return false }
+            if let last, last.recordedAt >= now {
+                // Two reads at the same instant: the later value wins.
+                try await sql.update("meta_opportunity_scores").set("score", to: SQLBind(score))
+                    .where("account_id", .equal, SQLBind(accountID)).where("recorded_at", .equal, SQLBind(last.recordedAt)).run()
+                return true
+            }
             try await sql.insert(into: "meta_opportunity_scores").columns("account_id", "recorded_at", "score")
                 .values(SQLBind(accountID), SQLBind(now), SQLBind(score)).run()
             return true

@@ -57,7 +57,7 @@ public enum MetaRecommendationRule {
     }
 
     /// Meta's importance, else its points against the thresholds.
-    static func severity(importance: String?, points: Double?, _ t: RecommendationThresholds) -> RecommendationRow.Severity {
+    public static func severity(importance: String?, points: Double?, _ t: RecommendationThresholds) -> RecommendationRow.Severity {
         switch importance?.uppercased() {
         case "HIGH": return .high
         case "MEDIUM": return .medium
