@@ -406,6 +406,25 @@ def check_audience(page, db, base, account, shots, checks):
     width = page.evaluate("document.documentElement.scrollWidth")
     checks.expect(width <= 400, "the Audience view fits a 390 px wide phone screen", "scrollWidth %s" % width)
     page.viewport(1280, 900)
+def check_meta_opportunity(page, db, account, checks):
+    """Meta's opportunity score and its live recommendations are shown on the Recommendations page as stored."""
+    score = db.execute(
+        "SELECT score FROM meta_opportunity_scores WHERE account_id=? ORDER BY recorded_at DESC LIMIT 1", (account[1],)
+    ).fetchone()
+    live = db.execute("SELECT COUNT(*) FROM meta_recommendations WHERE account_id=? AND gone_at IS NULL", (account[1],)).fetchone()[0]
+    meta = json.loads(page.evaluate(
+        "JSON.stringify({score: (document.querySelector('section.metascore') || {dataset: {}}).dataset.opportunityScore || null,"
+        "items: document.querySelectorAll('section.metascore li').length,"
+        "notes: document.querySelectorAll('li.rec[data-kind=meta_recommendation] [data-meta-note]').length})"
+    ))
+    checks.expect(
+        score is not None and meta["score"] is not None and abs(float(meta["score"]) - float(score[0])) < 0.05
+        and meta["items"] == live and live > 0 and meta["notes"] > 0,
+        "Meta's opportunity score and its recommendations are shown as in the database, with Meta's words on its cards",
+        "page %s, database score %s, %d live" % (meta, score, live),
+    )
+
+
 def check_recommendations(page, db, base, account, shots, checks):
     """The Recommendations page: the open ones ranked by impact as in the database, evidence charts, Apply only for
     Graph writes and behind a confirmation page that shows the exact write, Dismiss."""
@@ -434,6 +453,7 @@ def check_recommendations(page, db, base, account, shots, checks):
     checks.expect(all(c["apply"] == writes[c["id"]] for c in cards), "Apply is offered exactly for pause and budget actions")
     charted = {str(r[0]): len(json.loads(r[4]).get("series", [])) >= 2 for r in rows}
     checks.expect(all((c["lines"] > 0) == charted[c["id"]] for c in cards), "every recommendation with a daily series has its chart")
+    check_meta_opportunity(page, db, account, checks)
     print("screenshot: " + page.screenshot(os.path.join(shots, "recommendations.png")))
     target = next((c for c in cards if c["apply"]), None)
     if target is not None:

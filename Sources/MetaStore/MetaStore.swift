@@ -78,6 +78,8 @@ public struct MetaStore: Sendable {
     public let queue: WorkQueue
     /// `recommendations` (findings of the optimization rules and their lifecycle).
     public var recommendations: RecommendationRepository { RecommendationRepository(executor: self.executor) }
+    /// `meta_recommendations`, `meta_opportunity_scores`, `meta_creative_fatigue` (what Meta itself recommends).
+    public var metaRecommendations: MetaRecommendationRepository { MetaRecommendationRepository(executor: self.executor) }
     /// `audit_log` (every Graph write MetaSync made).
     public var auditLog: AuditLogRepository { AuditLogRepository(executor: self.executor) }
     /// Daily metrics and conversions per object, as the recommendation rules read them.
@@ -145,6 +147,7 @@ public struct MetaStore: Sendable {
         "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
         "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
+        "meta_recommendations", "meta_opportunity_scores", "meta_creative_fatigue",
     ]
 
     /// The number of rows in every table.

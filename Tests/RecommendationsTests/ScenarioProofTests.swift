@@ -32,6 +32,8 @@ import Testing
         }
         print("Recommendations on planted scenarios, seeds \(Self.seeds.map(String.init).joined(separator: ", ")):\n\(score.table)")
         #expect(cleanFindings.isEmpty, "scenario-free accounts: \(cleanFindings)")
+        // Meta's own recommendations are planted too (object `recommendations` field and opportunity-score items).
+        #expect((score.byKind[RecommendationKind.metaRecommendation.rawValue]?.truePositives ?? 0) > 0)
         for kind in SandboxScenarios.Kind.allCases {
             let counts = score.byKind[kind.rawValue] ?? DetectionScore.Counts()
             #expect(counts.precision >= 0.9, "\(kind.rawValue) precision \(counts.precision)")

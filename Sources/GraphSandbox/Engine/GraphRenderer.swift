@@ -33,6 +33,7 @@ struct GraphRenderer {
         "id", "account_id", "name", "currency", "timezone_name", "timezone_id", "timezone_offset_hours_utc", "account_status", "disable_reason",
         "amount_spent", "balance", "spend_cap", "min_daily_budget", "created_time", "business", "owner", "is_personal", "age", "capabilities",
         "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights", "adcreatives", "adimages", "advideos",
+        "opportunity_score", "recommendations",
     ])
     static let campaignFields: Set<String> = SDKFieldNames.campaign.union([
         "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy", "daily_budget",
@@ -138,6 +139,10 @@ struct GraphRenderer {
                 value = try self.nestedInsights(account: a, scopeNode: nil, field: field, basePath: "/\(account.id)/insights")
             case "adcreatives", "adimages", "advideos":
                 value = try self.mediaEdge(field.name, account: a, field: field)
+            case "opportunity_score": value = .double(self.world.opportunityScore(a))
+            case "recommendations":
+                let items = self.world.accountMetaRecommendations(a, names: field.children?.names)
+                value = .object([JSONMember("data", .array(items))])
             default: value = nil
             }
             if let value { members.append(JSONMember(field.name, value)) }
@@ -243,6 +248,7 @@ struct GraphRenderer {
                         ])
                     ])
                     : nil
+            case "recommendations": value = self.world.metaRecommendations(i)
             case "adsets", "ads":
                 let kind: SandboxNodeKind = field.name == "adsets" ? .adset : .ad
                 value = try self.nestedEdge(

@@ -21,6 +21,9 @@ public struct SandboxScenarios: Sendable, Hashable {
         case trackingBreak = "tracking_break"
         /// A campaign whose conversion rate is 45 % of the calm one (CPA about 2.2 × target).
         case cpaAboveTarget = "cpa_above_target"
+        /// An ad set with one of Meta's own recommendations, in its `recommendations` field and as an item of the
+        /// account's opportunity-score recommendations.
+        case metaRecommendation = "meta_recommendation"
     }
 
     /// The kinds planted in each account that is not clean.
@@ -135,6 +138,10 @@ extension SandboxWorld {
                 for ad in self.descendants(of: c, kind: .ad) { self.nodes[ad].conversionRate *= 0.45 }
             }
             self.planted.append(SandboxPlantedScenario(kind: kind, accountID: self.accounts[a].id, objectID: self.nodes[c].id))
+        }
+        if kinds.contains(.metaRecommendation), let adset = campaigns.last.flatMap({ self.nodes[$0].children.last }) {
+            self.metaRecommended.insert(adset)
+            self.planted.append(SandboxPlantedScenario(kind: .metaRecommendation, accountID: self.accounts[a].id, objectID: self.nodes[adset].id))
         }
         guard campaigns.count > campaignKinds.count else { return }
         let host = campaigns[campaignKinds.count]

@@ -24,6 +24,8 @@ struct SandboxWorld: Sendable {
     var calm = false
     /// The scenarios planted, with the objects they were planted on (the ground truth of the recommendation tests).
     var planted: [SandboxPlantedScenario] = []
+    /// Nodes with a planted Meta recommendation (scenario mode) and nodes given one by ``GraphSandbox/addMetaRecommendation(objectID:)``.
+    var metaRecommended: Set<Int> = []
     let seed: UInt64
     let userID: String
     let userName: String

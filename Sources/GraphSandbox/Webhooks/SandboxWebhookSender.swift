@@ -34,7 +34,14 @@ public struct SandboxWebhookSender: Sendable {
         let changeValues: [SandboxJSON] = changes.map { change in
             .object([
                 JSONMember("field", .string(change.field)),
-                JSONMember("value", .object(change.keyOrder.map { JSONMember($0, .string(change.value[$0] ?? "")) })),
+                JSONMember(
+                    "value",
+                    .object(
+                        change.keyOrder.map { key in
+                            JSONMember(key, change.lists[key].map { .array($0.map { .string($0) }) } ?? .string(change.value[key] ?? ""))
+                        }
+                    )
+                ),
             ])
         }
         let entry: SandboxJSON = .object([

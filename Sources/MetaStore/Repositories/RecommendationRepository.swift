@@ -148,7 +148,7 @@ public struct RecommendationRepository: Sendable {
             SQLBind(row.accountID), SQLBind(row.level.rawValue), SQLBind(row.objectID), SQLBind(row.kind),
             SQLBind(row.severity.rawValue), SQLBind(row.status.rawValue), SQLBind(row.title), SQLBind(row.evidence),
             SQLBind(row.action), WebhookEventRepository.bind(row.estimatedImpact), WebhookEventRepository.bind(row.currency),
-            SQLBind(row.firstSeenAt), SQLBind(row.updatedAt), WebhookEventRepository.bind(row.resolvedAt),
+            SQLBind(row.firstSeenAt), SQLBind(row.updatedAt), WebhookEventRepository.bind(row.resolvedAt), SQLBind(row.variant),
         ]
     }
 }

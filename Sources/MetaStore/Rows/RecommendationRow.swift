@@ -52,6 +52,9 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
     public var firstSeenAt: Date
     public var updatedAt: Date
     public var resolvedAt: Date?
+    /// Tells apart several live rows of one (object, kind), e.g. two Meta recommendations on one ad (`meta:<key>`);
+    /// empty for the other rules.
+    public var variant: String
 
     /// A row.
     public init(
@@ -69,7 +72,8 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
         currency: String? = nil,
         firstSeenAt: Date,
         updatedAt: Date,
-        resolvedAt: Date? = nil
+        resolvedAt: Date? = nil,
+        variant: String = ""
     ) {
         self.id = id
         self.accountID = accountID
@@ -86,6 +90,7 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
         self.firstSeenAt = firstSeenAt
         self.updatedAt = updatedAt
         self.resolvedAt = resolvedAt
+        self.variant = variant
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -99,6 +104,7 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
         case firstSeenAt = "first_seen_at"
         case updatedAt = "updated_at"
         case resolvedAt = "resolved_at"
+        case variant
     }
 }
 

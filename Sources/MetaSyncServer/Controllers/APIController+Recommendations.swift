@@ -105,3 +105,26 @@ extension APIController {
         }
     }
 }
+
+extension APIController {
+    /// The body of `GET /api/accounts/{id}/opportunity-score` (``MetaOverview``'s JSON).
+    struct OpportunityScoreResponse: ResponseEncodable, Sendable {
+        var overview: MetaOverview
+
+        func encode(to encoder: any Encoder) throws { try self.overview.encode(to: encoder) }
+    }
+
+    /// `GET /api/accounts/{id}/opportunity-score`: Meta's opportunity score of the account (with its history), Meta's
+    /// live recommendations and the latest `creative_fatigue` level per ad. 404 for an account that is not stored.
+    @Sendable func opportunityScore(_ request: Request, context: AppRequestContext) async throws -> OpportunityScoreResponse {
+        let raw = context.parameters.get("id") ?? ""
+        let accountID = Self.numericAccount(raw)
+        guard !accountID.isEmpty, accountID.allSatisfy(\.isNumber) else {
+            throw APIError.badRequest("the account id must be act_<digits> or its digits", code: "invalid_parameter")
+        }
+        guard try await self.store.adAccounts.get(id: "act_" + accountID) != nil else {
+            throw APIError.notFound("No ad account act_\(accountID) is stored. Run `metasync sync` first, or check the id.")
+        }
+        return OpportunityScoreResponse(overview: try await MetaOverview.load(self.store, accountID: accountID))
+    }
+}

@@ -45,6 +45,7 @@ struct APIController: Sendable {
             .get("recommendations", use: self.listRecommendations)
             .post("recommendations/{id}/dismiss", use: self.dismissRecommendation)
             .post("recommendations/{id}/apply", use: self.applyRecommendation)
+            .get("accounts/{id}/opportunity-score", use: self.opportunityScore)
     }
 
     // MARK: - DTOs

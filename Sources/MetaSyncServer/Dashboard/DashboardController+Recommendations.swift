@@ -37,6 +37,19 @@ extension DashboardView {
         var advice: String
         var dismissHref: String
         var applyHref: String?
+        /// Meta's own words beside ours (its creative_fatigue level, or a Meta recommendation's code and message).
+        var metaNote: String?
+    }
+
+    /// One of Meta's own recommendations in the opportunity-score card.
+    struct MetaItem: Sendable {
+        var level: String
+        var objectID: String
+        var source: String
+        var title: String
+        var message: String
+        var points: String?
+        var seen: String
     }
 
     struct OtherRecommendation: Sendable {
@@ -55,6 +68,11 @@ extension DashboardView {
         var open: [RecommendationCard]
         var hasOthers: Bool
         var others: [OtherRecommendation]
+        /// Meta's opportunity score card (shown when Meta sent a score or recommendations).
+        var hasMeta: Bool = false
+        var metaScore: String = ""
+        var metaScoreValue: String = ""
+        var metaItems: [MetaItem] = []
     }
 
     struct ApplyConfirmPage: Sendable {
@@ -87,7 +105,8 @@ extension DashboardController {
         let open = rows.filter { $0.status == .open }.map { Self.card($0, base: base, formatter: formatter) }
         let others = rows.filter { $0.status == .dismissed || $0.status == .applied }
             .map { DashboardView.OtherRecommendation(id: $0.id ?? 0, status: $0.status.rawValue, kind: $0.kind, title: $0.title) }
-        let page = DashboardView.RecommendationsPage(
+        let meta = try await MetaOverview.load(self.store, accountID: account.accountID, historyLimit: 2)
+        var page = DashboardView.RecommendationsPage(
             chrome: self.chrome("Recommendations · \(account.name ?? account.id)", formatter),
             accountHref: "/accounts/\(account.id)",
             accountName: account.name ?? account.id,
@@ -98,7 +117,26 @@ extension DashboardController {
             hasOthers: !others.isEmpty,
             others: others
         )
+        Self.addMeta(meta, to: &page)
         return self.renderer.render("recommendations", page)
+    }
+
+    /// Meta's opportunity score and its recommendations, beside MetaSync's own.
+    static func addMeta(_ meta: MetaOverview, to page: inout DashboardView.RecommendationsPage) {
+        page.hasMeta = meta.opportunityScore != nil || !meta.recommendations.isEmpty
+        page.metaScore = meta.opportunityScore.map { String(format: "%.1f / 100", $0) } ?? "not sent by Meta"
+        page.metaScoreValue = meta.opportunityScore.map { String(format: "%.1f", $0) } ?? ""
+        page.metaItems = meta.recommendations.map { item in
+            DashboardView.MetaItem(
+                level: item.level,
+                objectID: item.objectID,
+                source: item.source,
+                title: item.title ?? item.code ?? "",
+                message: item.message ?? "",
+                points: item.points.map { String(format: "%.1f", $0) },
+                seen: "\(item.firstSeenAt) – \(item.lastSeenAt)"
+            )
+        }
     }
 
     static func card(_ row: RecommendationRow, base: String, formatter: DashboardFormatter) -> DashboardView.RecommendationCard {
@@ -113,7 +151,7 @@ extension DashboardController {
             severity: row.severity.rawValue,
             level: row.level.rawValue,
             objectID: row.objectID,
-            objectHref: "/\(path)/\(row.objectID)",
+            objectHref: row.level == .account ? "/accounts/act_\(row.accountID)" : "/\(path)/\(row.objectID)",
             impact: impact.map { formatter.money($0, currency: row.currency) },
             impactValue: row.estimatedImpact?.stringValue ?? "",
             title: row.title,
@@ -121,7 +159,8 @@ extension DashboardController {
             figures: figures,
             advice: view.action?.note ?? "",
             dismissHref: "\(base)/\(view.id)/dismiss",
-            applyHref: view.action?.isGraphWrite == true ? "\(base)/\(view.id)/apply" : nil
+            applyHref: view.action?.isGraphWrite == true ? "\(base)/\(view.id)/apply" : nil,
+            metaNote: MetaOverview.note(view)
         )
     }
 

@@ -6,6 +6,11 @@ extension DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › <a href="{{accountHref}}">{{accountName}}</a> › Recommendations</p>
         <h1>Recommendations for {{accountName}}</h1>
         <p class="muted">{{note}}</p>
+        {{#hasMeta}}<section class="metascore" aria-label="Meta opportunity score" data-opportunity-score="{{metaScoreValue}}">
+        <h2>Meta's opportunity score: {{metaScore}}</h2>
+        <ul class="metaitems">{{#metaItems}}<li data-meta-source="{{source}}" data-object="{{objectID}}">{{level}} {{objectID}} · \
+        <strong>{{title}}</strong> {{message}}{{#points}} · {{points}} points{{/points}} <span class="muted">seen {{seen}}</span></li>{{/metaItems}}</ul>
+        </section>{{/hasMeta}}
         {{#hasOpen}}<ol class="recs" aria-label="Open recommendations">
         {{#open}}<li class="rec" data-id="{{id}}" data-kind="{{kind}}" data-severity="{{severity}}">
         <p><span class="sev {{severity}}">{{severity}}</span> <code>{{kind}}</code> · {{level}} <a href="{{objectHref}}">{{objectID}}</a>\\
@@ -15,6 +20,7 @@ extension DashboardTemplates {
         {{#lines}}<polyline class="l{{index}}" points="{{points}}" data-series="{{name}}"/>{{/lines}}</svg>\\
         <figcaption>{{#lines}}<span class="k l{{index}}">{{name}}</span> {{/lines}}{{label}}</figcaption></figure>{{/chart}}
         <dl class="cfig">{{#figures}}<div><dt>{{name}}</dt><dd data-metric="{{name}}">{{value}}</dd></div>{{/figures}}</dl>
+        {{#metaNote}}<p class="metanote" data-meta-note="true">{{metaNote}}</p>{{/metaNote}}
         <p class="muted">{{advice}}</p>
         <div class="ractions">
         <form method="post" action="{{dismissHref}}"><button type="submit" data-action="dismiss">Dismiss</button></form>
@@ -52,6 +58,8 @@ extension DashboardTemplates {
         .evidence figcaption{font-size:.8rem;color:var(--muted)} .k{font-weight:700;margin-right:.4rem}
         .ractions{display:flex;gap:.6rem;align-items:center} .ractions form{margin:0}
         .button{border:1px solid var(--line);border-radius:4px;padding:.1rem .5rem;text-decoration:none}
+        .metascore{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem}
+        .metascore h2{font-size:1rem;margin:.2rem 0} .metanote{font-style:italic}
         pre.write{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.5rem;overflow-x:auto}
         """
 }

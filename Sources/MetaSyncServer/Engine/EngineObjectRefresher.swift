@@ -39,6 +39,7 @@ public struct EngineObjectRefresher: ObjectRefresher {
         for target in targets {
             switch try await self.resolve(target, accountID: accountID) {
             case .known(let kind, let account):
+                try await self.recordFatigue(target, accountID: account)
                 byAccount[account, default: []].append(RefreshTarget(id: target.objectID, kind: kind))
             case .kindUnknown(let account):
                 unresolved[account, default: []].append(target.objectID)
@@ -65,6 +66,16 @@ public struct EngineObjectRefresher: ObjectRefresher {
             }
         }
         return refreshed
+    }
+
+    /// Stores the level of a `creative_fatigue` change (`meta_creative_fatigue`), received at `entry.time` (else now).
+    private func recordFatigue(_ target: WebhookTarget, accountID: String) async throws {
+        guard let level = target.fatigueLevel, !level.isEmpty else { return }
+        let account = accountID.hasPrefix("act_") ? String(accountID.dropFirst(4)) : accountID
+        let at = target.fatigueTime.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+        try await self.store.metaRecommendations.recordFatigue(
+            CreativeFatigueRow(adID: target.objectID, accountID: account, level: level, message: target.fatigueMessage, receivedAt: at)
+        )
     }
 
     /// Fetches objects of unknown kind that are not stored yet: as ads, then the rest as ad sets, then as campaigns.
@@ -97,6 +108,7 @@ public struct EngineObjectRefresher: ObjectRefresher {
         case .adSet: kind = .adset
         case .ad: kind = .ad
         case .creative: kind = .creative
+        case .account: kind = .account
         case .unknown: kind = nil
         }
         // The webhook said everything: no look-up.

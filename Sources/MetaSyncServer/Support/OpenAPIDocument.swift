@@ -336,7 +336,7 @@ enum OpenAPIDocument {
               security: [{apiKey: []}]
               parameters:
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
-                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue]}}
+                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue, meta_recommendation]}}
                 - {name: severity, in: query, schema: {type: string, enum: [high, medium, low]}}
                 - {name: status, in: query, description: Every status when absent., schema: {type: string, enum: [open, resolved, dismissed, applied]}}
                 - {$ref: "#/components/parameters/limit"}
@@ -344,6 +344,46 @@ enum OpenAPIDocument {
                 "200": {description: The recommendations., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Recommendation"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/accounts/{id}/opportunity-score:
+            get:
+              tags: [api]
+              summary: "Meta's opportunity score of an ad account (with its history), Meta's live recommendations (object `recommendations` fields and /act_<id>/recommendations items) and the latest creative_fatigue level per ad."
+              security: [{apiKey: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string}, description: act_<n> or <n>.}
+              responses:
+                "200":
+                  description: What Meta says about the account.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [account_id, history, recommendations, creative_fatigue]
+                        properties:
+                          account_id: {type: string}
+                          opportunity_score: {type: number, description: 0-100; absent when Meta never sent one.}
+                          history: {type: array, items: {type: object, properties: {score: {type: number}, recorded_at: {type: string, format: date-time}}}}
+                          recommendations:
+                            type: array
+                            items:
+                              type: object
+                              properties:
+                                level: {type: string, enum: [account, campaign, adset, ad]}
+                                object_id: {type: string}
+                                source: {type: string, enum: [object, account]}
+                                code: {type: string}
+                                title: {type: string}
+                                message: {type: string}
+                                importance: {type: string}
+                                confidence: {type: string}
+                                points: {type: number}
+                                object_ids: {type: array, items: {type: string}}
+                                first_seen_at: {type: string, format: date-time}
+                                last_seen_at: {type: string, format: date-time}
+                          creative_fatigue: {type: array, items: {type: object, properties: {ad_id: {type: string}, level: {type: string}, message: {type: string}, received_at: {type: string, format: date-time}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/{id}/dismiss:
             post:
               tags: [api]
@@ -486,7 +526,7 @@ enum OpenAPIDocument {
               properties:
                 id: {type: integer}
                 account_id: {type: string}
-                level: {type: string, enum: [campaign, adset, ad]}
+                level: {type: string, enum: [account, campaign, adset, ad]}
                 object_id: {type: string}
                 kind: {type: string}
                 severity: {type: string, enum: [high, medium, low]}
@@ -501,6 +541,7 @@ enum OpenAPIDocument {
                     metrics: {type: object, additionalProperties: {type: number}}
                     thresholds: {type: object, additionalProperties: {type: number}}
                     series: {type: array, items: {type: object, properties: {day: {type: string, format: date}, values: {type: object, additionalProperties: {type: number}}}}}
+                    meta: {type: object, additionalProperties: {type: string}, description: "Meta's own words: code, title, message, importance, first_seen_at, last_seen_at (meta_recommendation); meta_fatigue_level, meta_fatigue_received_at (creative_fatigue, from Meta's creative_fatigue webhook)."}
                 action:
                   type: object
                   properties:

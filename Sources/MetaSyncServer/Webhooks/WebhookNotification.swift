@@ -110,7 +110,7 @@ public struct WebhookNotification: Sendable {
                             time: time,
                             field: field,
                             value: value,
-                            targets: Self.targets(object: object, field: field, value: value, accountID: entryID)
+                            targets: Self.targets(object: object, field: field, value: value, accountID: entryID, time: entry["time"]?.int64Value)
                         )
                     )
                 }
@@ -127,8 +127,11 @@ public struct WebhookNotification: Sendable {
     }
 
     /// The objects a change names (reference §9.5): the campaign / ad set / ad of `in_process_ad_objects` and
-    /// `with_issues_ad_objects`, the ad of `creative_fatigue`, the objects of `ad_recommendations`.
-    static func targets(object: String, field: String?, value: JSONValue?, accountID: String?) -> [WebhookTarget] {
+    /// `with_issues_ad_objects`, the ad of `creative_fatigue` (with Meta's level, stored by the refresher), the objects
+    /// of `ad_recommendations` and the account itself (its opportunity score and recommendations). The value shapes of
+    /// `creative_fatigue` and `ad_recommendations` are partly unconfirmed (reference §9.5): `adgroup_id` or `ad_id`,
+    /// `ad_account_id` or the entry id.
+    static func targets(object: String, field: String?, value: JSONValue?, accountID: String?, time: Int64? = nil) -> [WebhookTarget] {
         guard let value else { return [] }
         let account = accountID.flatMap { $0 == "0" ? nil : $0 }
         switch field {
@@ -137,14 +140,32 @@ public struct WebhookNotification: Sendable {
             return [WebhookTarget(objectID: id, level: .init(webhookLevel: value["level"]?.stringValue), accountID: account)]
         case "creative_fatigue":
             guard let id = (value["adgroup_id"] ?? value["ad_id"])?.stringValue, !id.isEmpty else { return [] }
-            return [WebhookTarget(objectID: id, level: .ad, accountID: account)]
+            let owner = account ?? Self.numericAccount(value["ad_account_id"])
+            return [
+                WebhookTarget(
+                    objectID: id,
+                    level: .ad,
+                    accountID: owner,
+                    fatigueLevel: value["creative_fatigue_level"]?.stringValue,
+                    fatigueMessage: value["creative_fatigue_message"]?.stringValue,
+                    fatigueTime: time
+                )
+            ]
         case "ad_recommendations":
+            let owner = account ?? Self.numericAccount(value["ad_account_id"])
             let ids = value["ad_object_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            return ids.filter { !$0.isEmpty }.map { WebhookTarget(objectID: $0, level: .unknown, accountID: account) }
+            let objects = ids.filter { !$0.isEmpty }.map { WebhookTarget(objectID: $0, level: .unknown, accountID: owner) }
+            return objects + (owner.map { [WebhookTarget(objectID: $0, level: .account, accountID: $0)] } ?? [])
         default:
             // Any other change that names an object and its level is refreshed the same way.
             guard let id = value["id"]?.stringValue, !id.isEmpty, let level = value["level"]?.stringValue else { return [] }
             return [WebhookTarget(objectID: id, level: .init(webhookLevel: level), accountID: account)]
         }
+    }
+
+    /// A numeric ad account id from `ad_account_id` (`act_` prefix dropped).
+    static func numericAccount(_ value: JSONValue?) -> String? {
+        guard let text = value?.stringValue, !text.isEmpty else { return nil }
+        return text.hasPrefix("act_") ? String(text.dropFirst(4)) : text
     }
 }

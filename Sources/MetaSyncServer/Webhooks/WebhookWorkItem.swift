@@ -24,6 +24,9 @@ extension WebhookWorkItem {
         let values = targets.map { target in
             var members: [String: JSONValue] = ["object_id": .string(target.objectID), "level": .string(target.level.rawValue)]
             if let account = target.accountID { members["account_id"] = .string(account) }
+            if let level = target.fatigueLevel { members["fatigue_level"] = .string(level) }
+            if let message = target.fatigueMessage { members["fatigue_message"] = .string(message) }
+            if let time = target.fatigueTime { members["fatigue_time"] = .number(String(time)) }
             return JSONValue.object(members)
         }
         return JSONValue.array(values).serialized()

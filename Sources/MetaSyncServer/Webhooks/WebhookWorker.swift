@@ -163,9 +163,14 @@ public struct WebhookWorker: Service {
         for item in items {
             let payload = try? item.payload.decode(WebhookWorkItem.self)
             work.append((item, payload))
-            for target in payload?.targets ?? [] where targets[target.objectID] == nil {
-                targets[target.objectID] = target
-                order.append(target.objectID)
+            for target in payload?.targets ?? [] {
+                guard let known = targets[target.objectID] else {
+                    targets[target.objectID] = target
+                    order.append(target.objectID)
+                    continue
+                }
+                // A creative_fatigue level is kept even when another event named the ad first.
+                if known.fatigueLevel == nil, target.fatigueLevel != nil { targets[target.objectID] = target }
             }
         }
         // One refresh per ad account (the engine reads up to 50 ids per request); when a group fails, its objects

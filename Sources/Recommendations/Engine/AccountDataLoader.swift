@@ -25,7 +25,7 @@ struct AccountDataLoader: Sendable {
             window: self.options.attributionWindow,
             conversion: self.options.primaryConversion
         )
-        return AccountData(
+        var data = AccountData(
             accountID: accountID,
             currency: account.currency,
             asOf: asOf,
@@ -34,6 +34,12 @@ struct AccountDataLoader: Sendable {
             objects: objects,
             series: Self.series(metrics, objects: objects, days: first...asOf)
         )
+        data.metaRecommendations = try await self.store.metaRecommendations.live(accountID: accountID)
+        data.metaFatigue = Dictionary(
+            try await self.store.metaRecommendations.fatigue(accountID: accountID).map { ($0.adID, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return data
     }
 
     /// The account's campaigns, ad sets and ads as the rules see them (budgets in major units).

@@ -21,10 +21,10 @@ public enum Lifecycle {
     ) throws -> RecommendationRepository.Changes {
         var changes = RecommendationRepository.Changes(resolvedAt: now)
         var byKey: [String: RecommendationRow] = [:]
-        for row in live { byKey[row.objectID + "|" + row.kind] = row }
+        for row in live { byKey[Self.key(row)] = row }
         var seen = Set<String>()
         for finding in findings {
-            let key = finding.objectID + "|" + finding.kind.rawValue
+            let key = finding.objectID + "|" + finding.kind.rawValue + "|" + finding.variant
             guard seen.insert(key).inserted else { continue }
             var row = try Self.row(finding, accountID: accountID, currency: currency, now: now)
             guard let existing = byKey[key] else {
@@ -42,11 +42,14 @@ public enum Lifecycle {
                 break
             }
         }
-        for row in live where !seen.contains(row.objectID + "|" + row.kind) {
+        for row in live where !seen.contains(Self.key(row)) {
             if let id = row.id { changes.resolves.append(id) }
         }
         return changes
     }
+
+    /// The live-row key of a stored row: object, kind and variant.
+    static func key(_ row: RecommendationRow) -> String { row.objectID + "|" + row.kind + "|" + row.variant }
 
     /// The table row of a finding (status `open`, first seen and updated `now`).
     public static func row(_ finding: Finding, accountID: String, currency: String?, now: Date) throws -> RecommendationRow {
@@ -63,7 +66,8 @@ public enum Lifecycle {
             estimatedImpact: finding.estimatedImpact.flatMap { ExactDecimal(exactly: String(format: "%.2f", $0)) },
             currency: currency,
             firstSeenAt: now,
-            updatedAt: now
+            updatedAt: now,
+            variant: finding.variant
         )
     }
 

@@ -13,7 +13,7 @@ public enum RuleSet {
         let all =
             ZeroDeliveryRule.evaluate(data, t) + CreativeFatigueRule.evaluate(data, t) + TargetRules.evaluate(data, t)
             + TrackingBreakRule.evaluate(data, t) + BudgetPacingRule.evaluate(data, t) + SpendAnomalyRule.evaluate(data, t)
-            + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t)
+            + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t) + MetaRecommendationRule.evaluate(data, t)
         return Self.rank(Self.suppress(all, data))
     }
 

@@ -112,6 +112,10 @@ public struct AccountData: Sendable {
     public var objects: [String: ObjectInfo]
     /// Dense daily series (oldest first, ending at `asOf`), by object id.
     public var series: [String: [DayPoint]]
+    /// Meta's own live recommendations of the account (`meta_recommendations`, not gone).
+    public var metaRecommendations: [MetaRecommendationRow] = []
+    /// The latest level of Meta's `creative_fatigue` webhook, by ad id.
+    public var metaFatigue: [String: CreativeFatigueRow] = [:]
 
     public init(
         accountID: String,

@@ -13,6 +13,9 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var thresholds: [String: Double]
     /// A daily series for the evidence chart (day → named values), oldest first.
     public var series: [SeriesPoint]
+    /// Meta's own words beside ours (`meta_recommendation`: Meta's code, title, message, first and last seen;
+    /// `creative_fatigue`: the level of Meta's `creative_fatigue` webhook and when it arrived); absent otherwise.
+    public var meta: [String: String]?
 
     /// One day of the evidence chart.
     public struct SeriesPoint: Codable, Sendable, Equatable {
@@ -30,8 +33,10 @@ public struct Evidence: Codable, Sendable, Equatable {
         windows: [String: String] = [:],
         metrics: [String: Double] = [:],
         thresholds: [String: Double] = [:],
-        series: [SeriesPoint] = []
+        series: [SeriesPoint] = [],
+        meta: [String: String]? = nil
     ) {
+        self.meta = meta
         self.signal = signal
         self.windows = windows
         self.metrics = metrics.mapValues(Self.rounded)
@@ -113,6 +118,8 @@ public struct Finding: Sendable, Equatable {
     public var action: RecommendedAction
     /// Money per day at stake (major units, account currency), where it can be computed.
     public var estimatedImpact: Double?
+    /// Tells apart several findings of one kind on one object (``RecommendationRow/variant``); empty for most rules.
+    public var variant: String = ""
 
     public init(
         kind: RecommendationKind,
@@ -122,7 +129,8 @@ public struct Finding: Sendable, Equatable {
         title: String,
         evidence: Evidence,
         action: RecommendedAction,
-        estimatedImpact: Double?
+        estimatedImpact: Double?,
+        variant: String = ""
     ) {
         self.kind = kind
         self.level = level
@@ -132,5 +140,6 @@ public struct Finding: Sendable, Equatable {
         self.evidence = evidence
         self.action = action
         self.estimatedImpact = estimatedImpact
+        self.variant = variant
     }
 }

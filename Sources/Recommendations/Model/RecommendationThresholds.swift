@@ -81,6 +81,12 @@ public struct RecommendationThresholds: Sendable, Equatable {
     /// Clicks each ad needs before its conversion rate is compared.
     public var underperformerMinClicks = 200.0
 
+    // MARK: meta_recommendation
+    /// Severity of a Meta recommendation without an `importance`: high from this many opportunity-score points, medium
+    /// from ``metaMediumPoints``, else low.
+    public var metaHighPoints = 10.0
+    public var metaMediumPoints = 3.0
+
     // MARK: lifecycle
     /// A dismissed finding comes back when its signal changes by this fraction (or its severity rises).
     public var materialChange = 0.25
@@ -137,6 +143,7 @@ extension RecommendationThresholds {
             ("underperformer_margin", .double(\.underperformerMargin)),
             ("underperformer_probability", .double(\.underperformerProbability)),
             ("underperformer_min_clicks", .double(\.underperformerMinClicks)),
+            ("meta_high_points", .double(\.metaHighPoints)), ("meta_medium_points", .double(\.metaMediumPoints)),
             ("material_change", .double(\.materialChange)),
         ]
     }

@@ -50,7 +50,8 @@ public enum CreativeFatigueRule {
                 ],
                 series: RuleSupport.series(baseline + recent) { p in
                     ["ctr": RuleSupport.ctr(p), "frequency": p.reach > 0 ? p.impressions / p.reach : 0]
-                }
+                },
+                meta: Self.metaLevel(data.metaFatigue[ad.id])
             ),
             action: RecommendedAction(
                 operation: .refreshCreative,
@@ -60,6 +61,14 @@ public enum CreativeFatigueRule {
             ),
             estimatedImpact: r.spend / Double(max(recent.count, 1)) * max(0, drop)
         )
+    }
+
+    /// Meta's own verdict beside ours: the level of its latest `creative_fatigue` webhook for the ad and when it came.
+    static func metaLevel(_ row: CreativeFatigueRow?) -> [String: String]? {
+        guard let row else { return nil }
+        var meta = ["meta_fatigue_level": row.level, "meta_fatigue_received_at": RuleSupport.timestamp(row.receivedAt)]
+        if let message = row.message { meta["meta_fatigue_message"] = message }
+        return meta
     }
 
     /// The ad's cost per result over the recent window ÷ its ad-set siblings' (nil when either has no result).

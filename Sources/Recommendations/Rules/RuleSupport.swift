@@ -36,6 +36,11 @@ enum RuleSupport {
         return campaigns + adsets
     }
 
+    /// An instant as ISO 8601 UTC (`2026-12-05T07:00:00Z`).
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
     /// Click-through rate as a fraction (0 without impressions).
     static func ctr(_ point: DayPoint) -> Double {
         point.impressions > 0 ? point.clicks / point.impressions : 0

@@ -92,6 +92,7 @@ extension SyncEngine {
                     let rows = EntityMapper.rows(objects, kind: kind, account: account, syncedAt: self.time.now())
                     let stale = try await self.creativesToRefresh(rows.ads)
                     try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: nil)
+                    try await self.recordObjectRecommendations(objects, kind: kind, accountID: account.accountID, at: self.time.now())
                     if rows.count > 0 { rowsByTable[kind.table, default: 0] += rows.count }
                     missing += try await self.refreshCreatives(stale, account: account, caller: caller, rowsByTable: &rowsByTable)
                 }
@@ -99,6 +100,9 @@ extension SyncEngine {
             var seenCreatives = Set<String>()
             let creativeIDs = targets.filter { $0.kind == .creative && seenCreatives.insert($0.id).inserted }.map(\.id)
             missing += try await self.refreshCreatives(creativeIDs, account: account, caller: caller, rowsByTable: &rowsByTable)
+            if targets.contains(where: { $0.kind == .account }) {
+                rowsByTable["meta_recommendations", default: 0] += try await self.refreshAccountRecommendations(account, caller: caller)
+            }
         } catch {
             try? await self.store.syncRuns.finish(
                 id: run.id,

@@ -2,8 +2,9 @@ import GraphAPI
 import MetaStore
 
 extension SyncEngine {
-    /// The `ad_account` webhook fields MetaSync refreshes from.
-    public static let webhookFields = ["in_process_ad_objects", "with_issues_ad_objects"]
+    /// The `ad_account` webhook fields MetaSync refreshes from (`ad_recommendations` and `creative_fatigue` refresh Meta's
+    /// own recommendations and store its fatigue level; see docs/recommendations.md).
+    public static let webhookFields = ["in_process_ad_objects", "with_issues_ad_objects", "ad_recommendations", "creative_fatigue"]
 
     /// Makes Meta deliver `ad_account` webhooks to `callbackURL` (reference §9.4): `POST /<app-id>/subscriptions` with
     /// the app token (Meta then verifies the callback with `verifyToken`, so `metasync serve` must be reachable there),

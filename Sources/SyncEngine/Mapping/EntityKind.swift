@@ -23,8 +23,14 @@ enum EntityKind: String, Sendable, CaseIterable {
         }
     }
 
-    /// The explicit fields read (only what the tables keep, so pages stay small).
+    /// The explicit fields read (only what the tables keep, so pages stay small), and Meta's `recommendations` of the
+    /// object (`meta_recommendations`; just a field, no call of its own).
     var fields: GraphFields {
+        GraphFields(self.tableFields.fields + ["recommendations"])
+    }
+
+    /// The fields the object tables keep.
+    private var tableFields: GraphFields {
         switch self {
         case .campaign:
             return [

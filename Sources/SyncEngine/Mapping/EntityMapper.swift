@@ -4,11 +4,14 @@ import MetaStore
 
 /// Maps Graph JSON objects to store rows: exact money (minor-unit strings as sent), UTC instants, the raw JSON kept.
 enum EntityMapper {
-    /// Fields read from `/me/adaccounts` (everything `ad_accounts` keeps, so no per-account call is needed).
-    static let accountFields: GraphFields = [
-        "id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status", "disable_reason",
-        "amount_spent", "balance", "spend_cap", "created_time", .edge("business", ["id", "name"]),
-    ]
+    /// Fields read from `/me/adaccounts` (everything `ad_accounts` keeps, so no per-account call is needed), plus Meta's
+    /// opportunity score and account recommendations (``SyncEngine/accountRecommendationFields``, `meta_recommendations`).
+    static let accountFields = GraphFields(
+        [
+            "id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status", "disable_reason",
+            "amount_spent", "balance", "spend_cap", "created_time", .edge("business", ["id", "name"]),
+        ] + SyncEngine.accountRecommendationFields.fields
+    )
 
     static func account(_ json: JSONValue, connectionID: String, syncedAt: Date) -> AdAccountRow? {
         guard let id = json["id"]?.stringValue else { return nil }

@@ -9,6 +9,9 @@ public struct RefreshTarget: Sendable, Hashable {
         case campaign, adset, ad
         /// An ad creative (`ad_creatives`), e.g. from an `in_process_ad_objects` change with level `CREATIVE`.
         case creative
+        /// The ad account's opportunity score and recommendations (`meta_recommendations`), e.g. from an
+        /// `ad_recommendations` change; the id is the account's (numeric or `act_<id>`).
+        case account
     }
 
     /// Graph id.

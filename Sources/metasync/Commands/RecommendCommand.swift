@@ -41,7 +41,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let settings = try MetaSyncSettings.resolve(options: self.global)
             LoggingBootstrap.bootstrap(settings, quiet: true)
             let logger = Logger(label: "metasync.recommendations")
-            let rows = try await Runtime.withStore(settings, logger: logger) { store in
+            let (rows, overviews) = try await Runtime.withStore(settings, logger: logger) { store in
                 let engine = RecommendationRuntime.engine(settings, store: store, logger: logger)
                 let evaluations: [RecommendationEngine.Evaluation]
                 if let account = self.account {
@@ -49,7 +49,11 @@ struct RecommendCommand: AsyncParsableCommand {
                 } else {
                     evaluations = try await engine.evaluateAll()
                 }
-                return RecommendationEngine.ranked(evaluations.flatMap { self.all ? $0.live : $0.open })
+                var overviews: [MetaOverview] = []
+                for evaluation in evaluations {
+                    overviews.append(try await MetaOverview.load(store, accountID: evaluation.accountID, historyLimit: 2))
+                }
+                return (RecommendationEngine.ranked(evaluations.flatMap { self.all ? $0.live : $0.open }), overviews)
             }
             if self.json {
                 let encoder = JSONEncoder()
@@ -58,6 +62,7 @@ struct RecommendCommand: AsyncParsableCommand {
                 return
             }
             print(RecommendCommand.render(rows))
+            for line in overviews.compactMap(RecommendCommand.scoreLine) { print(line) }
         }
     }
 
@@ -175,9 +180,17 @@ struct RecommendCommand: AsyncParsableCommand {
             let impact = row.estimatedImpact.map { "\($0.stringValue) \(row.currency ?? "")".trimmingCharacters(in: .whitespaces) } ?? "-"
             table.add([
                 String(rank + 1), String(row.id ?? 0), row.severity.rawValue, row.kind, row.level.rawValue, row.objectID, impact,
-                row.status.rawValue, row.title,
+                row.status.rawValue, MetaOverview.note(RecommendationView(row)).map { "\(row.title) [\($0)]" } ?? row.title,
             ])
         }
         return table.render()
+    }
+
+    /// `Meta opportunity score for act_…: 72.5 (was 80.0), 3 Meta recommendations`; nil without a score or items.
+    static func scoreLine(_ overview: MetaOverview) -> String? {
+        guard overview.opportunityScore != nil || !overview.recommendations.isEmpty else { return nil }
+        let score = overview.opportunityScore.map { String(format: "%.1f", $0) } ?? "not sent"
+        let previous = overview.history.dropFirst().first.map { String(format: " (was %.1f)", $0.score) } ?? ""
+        return "Meta opportunity score for act_\(overview.accountID): \(score)\(previous), \(overview.recommendations.count) Meta recommendation(s)"
     }
 }

@@ -100,7 +100,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-verify-token"), help: "hub.verify_token sent when verifying --webhook-url.")
     var webhookVerifyToken = "sandbox-verify-token"
     @Option(name: .customLong("webhook-fields"), help: "ad_account webhook fields subscribed with --webhook-url.")
-    var webhookFields = "in_process_ad_objects,with_issues_ad_objects"
+    var webhookFields = "in_process_ad_objects,with_issues_ad_objects,ad_recommendations,creative_fatigue"
 
     func validate() throws {
         if self.accounts < 0 || self.campaigns < 0 || self.adsetsPerCampaign < 0 || self.adsPerAdset < 0 || self.days < 0 {
