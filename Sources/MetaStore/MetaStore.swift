@@ -48,6 +48,8 @@ public struct MetaStore: Sendable {
     public var adSets: EntityRepository<AdSetRow> { EntityRepository(executor: self.executor) }
     /// `ads`.
     public var ads: EntityRepository<AdRow> { EntityRepository(executor: self.executor) }
+    /// `ad_rules` (Meta's Automated Rules, read-only mirror).
+    public var adRules: EntityRepository<AdRuleRow> { EntityRepository(executor: self.executor) }
     /// `ad_creatives`.
     public var adCreatives: EntityRepository<AdCreativeRow> { EntityRepository(executor: self.executor) }
     /// `ad_images`.
@@ -145,6 +147,7 @@ public struct MetaStore: Sendable {
         "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
         "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
+        "ad_rules",
     ]
 
     /// The number of rows in every table.

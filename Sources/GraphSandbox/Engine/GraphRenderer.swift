@@ -33,6 +33,7 @@ struct GraphRenderer {
         "id", "account_id", "name", "currency", "timezone_name", "timezone_id", "timezone_offset_hours_utc", "account_status", "disable_reason",
         "amount_spent", "balance", "spend_cap", "min_daily_budget", "created_time", "business", "owner", "is_personal", "age", "capabilities",
         "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights", "adcreatives", "adimages", "advideos",
+        "adrules_library",
     ])
     static let campaignFields: Set<String> = SDKFieldNames.campaign.union([
         "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy", "daily_budget",
@@ -138,6 +139,8 @@ struct GraphRenderer {
                 value = try self.nestedInsights(account: a, scopeNode: nil, field: field, basePath: "/\(account.id)/insights")
             case "adcreatives", "adimages", "advideos":
                 value = try self.mediaEdge(field.name, account: a, field: field)
+            case "adrules_library":
+                value = try self.adRulesConnection(account: a, field: field)
             default: value = nil
             }
             if let value { members.append(JSONMember(field.name, value)) }
@@ -145,6 +148,13 @@ struct GraphRenderer {
         if selection == nil || !(selection!.names.contains("id")) { members.append(JSONMember("id", .string(account.id))) }
         self.rowsServed += 1
         return .object(members)
+    }
+
+    /// An embedded object narrowed to a `{…}` selection (all of it without one); unknown names are code 100.
+    static func filtered(_ object: SandboxJSON, _ selection: FieldSelection?, type: String) throws(GraphErrorSpec) -> SandboxJSON {
+        guard let selection, case .object(let members) = object else { return object }
+        try Self.check(selection, known: Set(members.map(\.key)), type: type)
+        return .object(members.filter { selection.names.contains($0.key) })
     }
 
     /// A small embedded object with its own field selection (e.g. `business{id,name}`).
@@ -217,7 +227,8 @@ struct GraphRenderer {
                     .object([JSONMember("event_type", .string("VIEW_THROUGH")), JSONMember("window_days", .int(1))]),
                 ])
             case "learning_stage_info":
-                value = .object([JSONMember("status", .string(node.seq % 3 == 0 ? "LEARNING" : "SUCCESS"))])
+                let stage = self.world.learningStageJSON(i)
+                value = stage == nil ? nil : try Self.filtered(stage!, field.children, type: "AdCampaignLearningStageInfo")
             case "creative":
                 let creativeID = String(Int(node.id)! + 3)
                 value = try Self.subobject(
@@ -233,16 +244,9 @@ struct GraphRenderer {
                     ])
                 ])
             case "issues_info":
-                value =
-                    self.world.effectiveStatus(i) == "WITH_ISSUES"
-                    ? .array([
-                        .object([
-                            JSONMember("error_code", .int(1_815_869)), JSONMember("error_message", .string("Ad rejected for policy")),
-                            JSONMember("error_summary", .string("Ad not running")), JSONMember("error_type", .string("HARD_ERROR")),
-                            JSONMember("level", .string("AD")),
-                        ])
-                    ])
-                    : nil
+                var issues: [SandboxJSON] = []
+                for issue in self.world.issues(i) { issues.append(try Self.filtered(issue, field.children, type: "AdCampaignIssuesInfo")) }
+                value = issues.isEmpty ? nil : .array(issues)
             case "adsets", "ads":
                 let kind: SandboxNodeKind = field.name == "adsets" ? .adset : .ad
                 value = try self.nestedEdge(

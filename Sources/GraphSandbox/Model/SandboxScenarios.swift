@@ -21,6 +21,8 @@ public struct SandboxScenarios: Sendable, Hashable {
         case trackingBreak = "tracking_break"
         /// A campaign whose conversion rate is 45 % of the calm one (CPA about 2.2 × target).
         case cpaAboveTarget = "cpa_above_target"
+        /// An ad set whose `learning_stage_info.status` is `FAIL` (Learning limited); the others report `SUCCESS`.
+        case learningLimited = "learning_limited"
     }
 
     /// The kinds planted in each account that is not clean.
@@ -138,6 +140,10 @@ extension SandboxWorld {
         }
         guard campaigns.count > campaignKinds.count else { return }
         let host = campaigns[campaignKinds.count]
+        if kinds.contains(.learningLimited), let adset = self.learningLimitedHost(campaigns, after: campaignKinds.count, adKinds: adKinds.count) {
+            self.nodes[adset].learningStage = "FAIL"
+            self.planted.append(SandboxPlantedScenario(kind: .learningLimited, accountID: self.accounts[a].id, objectID: self.nodes[adset].id))
+        }
         for (kind, adset) in zip(adKinds, self.nodes[host].children) {
             let ads = self.nodes[adset].children
             guard ads.count >= 2 else { continue }
@@ -151,5 +157,13 @@ extension SandboxWorld {
             }
             self.planted.append(SandboxPlantedScenario(kind: kind, accountID: self.accounts[a].id, objectID: self.nodes[ad].id))
         }
+    }
+
+    /// The ad set for `learning_limited`: the last ad set of the first campaign after the ad-kind host, else a host ad
+    /// set the ad kinds leave free.
+    private func learningLimitedHost(_ campaigns: [Int], after count: Int, adKinds: Int) -> Int? {
+        if campaigns.count > count + 1, let adset = self.nodes[campaigns[count + 1]].children.last { return adset }
+        let hostAdsets = self.nodes[campaigns[count]].children
+        return hostAdsets.count > adKinds ? hostAdsets.last : nil
     }
 }

@@ -15,7 +15,7 @@ public struct Migrator: Sendable {
     public static let standard = Migrator(migrations: [
         CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
         OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReportsMigration.migration,
-        RecommendationsMigration.migration,
+        RecommendationsMigration.migration, LearningRulesMigration.migration,
     ])
 
     /// A migrator over `migrations` (versions must be 1, 2, 3, ... without gaps).

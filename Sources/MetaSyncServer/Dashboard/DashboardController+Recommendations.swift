@@ -35,6 +35,8 @@ extension DashboardView {
         var chart: Chart?
         var figures: [Figure]
         var advice: String
+        /// Set when an active Meta Automated Rule already acts on the object (apply refuses it unless forced).
+        var ruleNote: String?
         var dismissHref: String
         var applyHref: String?
     }
@@ -120,6 +122,7 @@ extension DashboardController {
             chart: view.evidence.flatMap(Self.chart),
             figures: figures,
             advice: view.action?.note ?? "",
+            ruleNote: view.action?.ruleNote,
             dismissHref: "\(base)/\(view.id)/dismiss",
             applyHref: view.action?.isGraphWrite == true ? "\(base)/\(view.id)/apply" : nil
         )

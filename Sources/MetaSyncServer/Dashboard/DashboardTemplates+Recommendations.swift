@@ -16,6 +16,7 @@ extension DashboardTemplates {
         <figcaption>{{#lines}}<span class="k l{{index}}">{{name}}</span> {{/lines}}{{label}}</figcaption></figure>{{/chart}}
         <dl class="cfig">{{#figures}}<div><dt>{{name}}</dt><dd data-metric="{{name}}">{{value}}</dd></div>{{/figures}}</dl>
         <p class="muted">{{advice}}</p>
+        {{#ruleNote}}<p class="rule-note" data-rule-note>{{ruleNote}}</p>{{/ruleNote}}
         <div class="ractions">
         <form method="post" action="{{dismissHref}}"><button type="submit" data-action="dismiss">Dismiss</button></form>
         {{#applyHref}}<a class="button" href="{{applyHref}}" data-action="apply">Apply…</a>{{/applyHref}}

@@ -13,6 +13,8 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var thresholds: [String: Double]
     /// A daily series for the evidence chart (day → named values), oldest first.
     public var series: [SeriesPoint]
+    /// Meta Automated Rules (`ad_rules`) that are on and already act on the object; absent when there are none.
+    public var rules: [AutomatedRule]?
 
     /// One day of the evidence chart.
     public struct SeriesPoint: Codable, Sendable, Equatable {
@@ -30,13 +32,15 @@ public struct Evidence: Codable, Sendable, Equatable {
         windows: [String: String] = [:],
         metrics: [String: Double] = [:],
         thresholds: [String: Double] = [:],
-        series: [SeriesPoint] = []
+        series: [SeriesPoint] = [],
+        rules: [AutomatedRule]? = nil
     ) {
         self.signal = signal
         self.windows = windows
         self.metrics = metrics.mapValues(Self.rounded)
         self.thresholds = thresholds
         self.series = series
+        self.rules = rules
     }
 
     /// Six significant decimals, so re-evaluations over the same data store the same text.
@@ -68,6 +72,8 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         case checkTracking = "check_tracking"
         /// Advice only: look into a one-day change.
         case investigate
+        /// Advice only: get an ad set out of "Learning limited" (consolidate, widen, raise the budget, higher-funnel event).
+        case fixLearning = "fix_learning"
     }
 
     public var operation: Operation
@@ -82,6 +88,7 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         case objectID = "object_id"
         case budgetChangePercent = "budget_change_percent"
         case note
+        case ruleNote = "rule_note"
     }
 
     public init(
@@ -97,6 +104,10 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         self.budgetChangePercent = budgetChangePercent
         self.note = note
     }
+
+    /// A note about Meta Automated Rules already acting on the object (shown on cards, refused by `apply` unless
+    /// forced); nil when none does.
+    public var ruleNote: String?
 
     /// Whether `metasync recommend apply` can perform it as a Graph write.
     public var isGraphWrite: Bool { self.operation == .pause || self.operation == .budgetChange }

@@ -10,7 +10,8 @@ public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
     case spendAnomaly = "spend_anomaly"
     case underperformer
     case deliveryIssue = "delivery_issue"
+    case learningLimited = "learning_limited"
 
-    /// The kinds this version computes (`learning_limited` and `meta_recommendation` are not computed yet).
+    /// The kinds this version computes (`meta_recommendation` is not computed yet).
     public static let evaluated: [RecommendationKind] = Self.allCases
 }

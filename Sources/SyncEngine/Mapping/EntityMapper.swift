@@ -8,6 +8,7 @@ enum EntityMapper {
     static let accountFields: GraphFields = [
         "id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status", "disable_reason",
         "amount_spent", "balance", "spend_cap", "created_time", .edge("business", ["id", "name"]),
+        .edge("adrules_library", limit: AdRuleMapping.nestedLimit, AdRuleMapping.fields),
     ]
 
     static func account(_ json: JSONValue, connectionID: String, syncedAt: Date) -> AdAccountRow? {
@@ -29,7 +30,7 @@ enum EntityMapper {
             businessID: json["business"]?["id"]?.stringValue,
             businessName: json["business"]?["name"]?.stringValue,
             createdTime: self.time(json["created_time"]),
-            raw: RawJSON.text(json),
+            raw: RawJSON.text(AdRuleMapping.withoutRules(json)),
             syncedAt: syncedAt
         )
     }
@@ -55,6 +56,7 @@ enum EntityMapper {
             stopTime: self.time(json["stop_time"]),
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
+            issuesInfo: self.json(json["issues_info"]),
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -84,6 +86,9 @@ enum EntityMapper {
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
             targeting: targeting,
+            issuesInfo: self.json(json["issues_info"]),
+            learningStageInfo: self.json(json["learning_stage_info"]),
+            learningStageStatus: json["learning_stage_info"]?["status"]?.stringValue,
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -103,6 +108,7 @@ enum EntityMapper {
             creativeID: json["creative"]?["id"]?.stringValue,
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
+            issuesInfo: self.json(json["issues_info"]),
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -127,6 +133,11 @@ enum EntityMapper {
     /// An integer sent as a number or numeric string (ignores values that do not fit).
     static func int(_ value: JSONValue?) -> Int? {
         value?.int64Value.flatMap { Int(exactly: $0) }
+    }
+
+    /// A nested value as JSON text (nil when absent or null).
+    static func json(_ value: JSONValue?) -> JSONText? {
+        value.flatMap { $0.isNull ? nil : RawJSON.text($0) }
     }
 
     /// A Graph datetime as a UTC instant.
