@@ -433,6 +433,7 @@ def check_recommendations(page, db, base, account, shots, checks):
     cards_js = (
         "JSON.stringify([...document.querySelectorAll('li.rec')].map(li => ({id: li.dataset.id, kind: li.dataset.kind,"
         "apply: !!li.querySelector('[data-action=apply]'), lines: li.querySelectorAll('svg polyline').length,"
+        "note: (li.querySelector('[data-rule-note]') || {textContent: ''}).textContent,"
         "series: (li.querySelector('figure.evidence') ? 1 : 0)})))"
     )
     cards = json.loads(page.evaluate(cards_js))
@@ -454,8 +455,14 @@ def check_recommendations(page, db, base, account, shots, checks):
     charted = {str(r[0]): len(json.loads(r[4]).get("series", [])) >= 2 for r in rows}
     checks.expect(all((c["lines"] > 0) == charted[c["id"]] for c in cards), "every recommendation with a daily series has its chart")
     check_meta_opportunity(page, db, account, checks)
+    notes = {str(r[0]): json.loads(r[3]).get("rule_note") or "" for r in rows}
+    checks.expect(
+        any(notes.values()) and all(c["note"] == notes[c["id"]] for c in cards),
+        "a recommendation on an object a Meta Automated Rule acts on shows the rule note (and only those do)",
+        "%d with a note" % sum(1 for n in notes.values() if n),
+    )
     print("screenshot: " + page.screenshot(os.path.join(shots, "recommendations.png")))
-    target = next((c for c in cards if c["apply"]), None)
+    target = next((c for c in cards if c["apply"] and not c["note"]), None)
     if target is not None:
         page.submit_and_wait("document.querySelector('li.rec[data-id=\"%s\"] [data-action=apply]').click()" % target["id"])
         write = page.evaluate("(document.querySelector('pre.write') || {textContent: ''}).textContent")

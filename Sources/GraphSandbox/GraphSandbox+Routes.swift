@@ -48,6 +48,18 @@ extension GraphSandbox {
                 return try self.insights(r, pre: pre, account: a, scopeNode: nil, basePath: "/\(account.id)/insights", renderer: &renderer, now: now)
             case "subscribed_apps":
                 return self.subscribedApps(r, accountID: account.id)
+            case "adrules_library":
+                guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating rules is not supported by the MetaSync sandbox") }
+                return .json(
+                    try renderer.adRulesPage(
+                        account: a,
+                        selection: renderer.selection(),
+                        limitText: r.parameter("limit"),
+                        after: r.parameter("after"),
+                        basePath: "/\(account.id)/adrules_library",
+                        nextQuery: r.parameters
+                    )
+                )
             default:
                 throw GraphErrorSpec.nonexistingField(c[1], nodeType: "AdAccount")
             }

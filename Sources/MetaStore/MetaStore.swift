@@ -48,6 +48,8 @@ public struct MetaStore: Sendable {
     public var adSets: EntityRepository<AdSetRow> { EntityRepository(executor: self.executor) }
     /// `ads`.
     public var ads: EntityRepository<AdRow> { EntityRepository(executor: self.executor) }
+    /// `ad_rules` (Meta's Automated Rules, read-only mirror).
+    public var adRules: EntityRepository<AdRuleRow> { EntityRepository(executor: self.executor) }
     /// `ad_creatives`.
     public var adCreatives: EntityRepository<AdCreativeRow> { EntityRepository(executor: self.executor) }
     /// `ad_images`.
@@ -148,6 +150,7 @@ public struct MetaStore: Sendable {
         "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
         "meta_recommendations", "meta_opportunity_scores", "meta_creative_fatigue",
+        "ad_rules",
     ]
 
     /// The number of rows in every table.

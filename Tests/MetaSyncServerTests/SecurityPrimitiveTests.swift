@@ -123,13 +123,13 @@ import Testing
             """#
         let notification = try WebhookNotification(body: Array(body.utf8))
         #expect(
-            notification.changes.map(\.targets) == [
-                [WebhookTarget(objectID: "77", level: .ad)],
-                [WebhookTarget(objectID: "8", level: .unknown), WebhookTarget(objectID: "9", level: .unknown)],
-                [],
-                [WebhookTarget(objectID: "123456789012345678", level: .adSet)],
+            notification.changes.map { $0.targets.map(\.description) } == [
+                ["ad:77"], ["unknown:8", "unknown:9"], [], ["adset:123456789012345678"],
             ]
         )
+        // creative_fatigue carries Meta's level, the account of its value and the entry's time.
+        let fatigue = notification.changes[0].targets[0]
+        #expect(fatigue.accountID == "1" && fatigue.fatigueLevel == "High" && fatigue.fatigueTime == 5)
         #expect(Set(notification.changes.map(\.dedupeKey)).count == 4)
     }
 }

@@ -34,6 +34,7 @@ struct GraphRenderer {
         "amount_spent", "balance", "spend_cap", "min_daily_budget", "created_time", "business", "owner", "is_personal", "age", "capabilities",
         "user_tasks", "funding_source", "business_name", "campaigns", "adsets", "ads", "insights", "adcreatives", "adimages", "advideos",
         "opportunity_score", "recommendations",
+        "adrules_library",
     ])
     static let campaignFields: Set<String> = SDKFieldNames.campaign.union([
         "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy", "daily_budget",
@@ -143,6 +144,8 @@ struct GraphRenderer {
             case "recommendations":
                 let items = self.world.accountMetaRecommendations(a, names: field.children?.names)
                 value = .object([JSONMember("data", .array(items))])
+            case "adrules_library":
+                value = try self.adRulesConnection(account: a, field: field)
             default: value = nil
             }
             if let value { members.append(JSONMember(field.name, value)) }
@@ -150,6 +153,13 @@ struct GraphRenderer {
         if selection == nil || !(selection!.names.contains("id")) { members.append(JSONMember("id", .string(account.id))) }
         self.rowsServed += 1
         return .object(members)
+    }
+
+    /// An embedded object narrowed to a `{…}` selection (all of it without one); unknown names are code 100.
+    static func filtered(_ object: SandboxJSON, _ selection: FieldSelection?, type: String) throws(GraphErrorSpec) -> SandboxJSON {
+        guard let selection, case .object(let members) = object else { return object }
+        try Self.check(selection, known: Set(members.map(\.key)), type: type)
+        return .object(members.filter { selection.names.contains($0.key) })
     }
 
     /// A small embedded object with its own field selection (e.g. `business{id,name}`).
@@ -222,7 +232,8 @@ struct GraphRenderer {
                     .object([JSONMember("event_type", .string("VIEW_THROUGH")), JSONMember("window_days", .int(1))]),
                 ])
             case "learning_stage_info":
-                value = .object([JSONMember("status", .string(node.seq % 3 == 0 ? "LEARNING" : "SUCCESS"))])
+                let stage = self.world.learningStageJSON(i)
+                value = stage == nil ? nil : try Self.filtered(stage!, field.children, type: "AdCampaignLearningStageInfo")
             case "creative":
                 let creativeID = String(Int(node.id)! + 3)
                 value = try Self.subobject(
@@ -238,16 +249,9 @@ struct GraphRenderer {
                     ])
                 ])
             case "issues_info":
-                value =
-                    self.world.effectiveStatus(i) == "WITH_ISSUES"
-                    ? .array([
-                        .object([
-                            JSONMember("error_code", .int(1_815_869)), JSONMember("error_message", .string("Ad rejected for policy")),
-                            JSONMember("error_summary", .string("Ad not running")), JSONMember("error_type", .string("HARD_ERROR")),
-                            JSONMember("level", .string("AD")),
-                        ])
-                    ])
-                    : nil
+                var issues: [SandboxJSON] = []
+                for issue in self.world.issues(i) { issues.append(try Self.filtered(issue, field.children, type: "AdCampaignIssuesInfo")) }
+                value = issues.isEmpty ? nil : .array(issues)
             case "recommendations": value = self.world.metaRecommendations(i)
             case "adsets", "ads":
                 let kind: SandboxNodeKind = field.name == "adsets" ? .adset : .ad

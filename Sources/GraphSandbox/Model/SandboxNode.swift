@@ -77,4 +77,6 @@ struct SandboxNode: Sendable {
     var deliveryStartDay: Int?
     /// A planted scenario (``SandboxScenarios``), or `nil`.
     var plant: SandboxPlant? = nil
+    /// A planted `learning_stage_info.status` (ad sets), or `nil` for the seeded one.
+    var learningStage: String? = nil
 }

@@ -24,6 +24,8 @@ public struct SandboxScenarios: Sendable, Hashable {
         /// An ad set with one of Meta's own recommendations, in its `recommendations` field and as an item of the
         /// account's opportunity-score recommendations.
         case metaRecommendation = "meta_recommendation"
+        /// An ad set whose `learning_stage_info.status` is `FAIL` (Learning limited); the others report `SUCCESS`.
+        case learningLimited = "learning_limited"
     }
 
     /// The kinds planted in each account that is not clean.
@@ -145,6 +147,10 @@ extension SandboxWorld {
         }
         guard campaigns.count > campaignKinds.count else { return }
         let host = campaigns[campaignKinds.count]
+        if kinds.contains(.learningLimited), let adset = self.learningLimitedHost(campaigns, after: campaignKinds.count, adKinds: adKinds.count) {
+            self.nodes[adset].learningStage = "FAIL"
+            self.planted.append(SandboxPlantedScenario(kind: .learningLimited, accountID: self.accounts[a].id, objectID: self.nodes[adset].id))
+        }
         for (kind, adset) in zip(adKinds, self.nodes[host].children) {
             let ads = self.nodes[adset].children
             guard ads.count >= 2 else { continue }
@@ -158,5 +164,13 @@ extension SandboxWorld {
             }
             self.planted.append(SandboxPlantedScenario(kind: kind, accountID: self.accounts[a].id, objectID: self.nodes[ad].id))
         }
+    }
+
+    /// The ad set for `learning_limited`: the last ad set of the first campaign after the ad-kind host, else a host ad
+    /// set the ad kinds leave free.
+    private func learningLimitedHost(_ campaigns: [Int], after count: Int, adKinds: Int) -> Int? {
+        if campaigns.count > count + 1, let adset = self.nodes[campaigns[count + 1]].children.last { return adset }
+        let hostAdsets = self.nodes[campaigns[count]].children
+        return hostAdsets.count > adKinds ? hostAdsets.last : nil
     }
 }

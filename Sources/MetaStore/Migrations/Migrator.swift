@@ -15,11 +15,7 @@ public struct Migrator: Sendable {
     public static let standard = Migrator(migrations: [
         CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
         OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReportsMigration.migration,
-        RecommendationsMigration.migration,
-        // Version 10 belongs to the recs-graph branch (learning_stage_info, ad rules); this empty stand-in only keeps the
-        // versions gap-free on the recs-meta branch and is replaced by that migration at merge.
-        Migration(version: 10, name: "reserved_recs_graph", ddl: []),
-        MetaRecommendationsMigration.migration,
+        RecommendationsMigration.migration, LearningRulesMigration.migration, MetaRecommendationsMigration.migration,
     ])
 
     /// A migrator over `migrations` (versions must be 1, 2, 3, ... without gaps).

@@ -252,3 +252,19 @@ extension EntityRepository where Row == AdCreativeRow {
         }
     }
 }
+
+extension EntityRepository where Row == AdRuleRow {
+    /// The Automated Rules of an ad account (numeric id), ordered by id.
+    public func list(accountID: String) async throws -> [AdRuleRow] { try await self.list(where: "account_id", equals: accountID) }
+
+    /// Makes the account's stored rules exactly `rows` (a complete read of `adrules_library`): upserts them and
+    /// deletes the account's rules Graph no longer lists (call it on a transaction to make both atomic).
+    public func replace(accountID: String, with rows: [AdRuleRow]) async throws {
+        try await self.executor.write { sql in
+            let delete = sql.delete(from: AdRuleRow.tableName).where(SQLColumn("account_id"), .equal, SQLBind(accountID))
+            if !rows.isEmpty { delete.where(SQLColumn("id"), .notIn, SQLBind.group(rows.map(\.id))) }
+            try await delete.run()
+        }
+        try await self.upsert(rows)
+    }
+}

@@ -19,6 +19,8 @@ public struct AdRow: MirroredRow {
     public var creativeID: String?
     public var createdTime: Date?
     public var updatedTime: Date?
+    /// Graph's `issues_info` list as sent (JSON text; nil when Graph sent none).
+    public var issuesInfo: JSONText?
     /// The raw Graph JSON of the last fetch.
     public var raw: JSONText?
     /// When MetaSync first stored this ad (kept across upserts).
@@ -39,6 +41,7 @@ public struct AdRow: MirroredRow {
         creativeID: String? = nil,
         createdTime: Date? = nil,
         updatedTime: Date? = nil,
+        issuesInfo: JSONText? = nil,
         raw: JSONText? = nil,
         firstSeenAt: Date? = nil,
         syncedAt: Date
@@ -54,6 +57,7 @@ public struct AdRow: MirroredRow {
         self.creativeID = creativeID
         self.createdTime = createdTime
         self.updatedTime = updatedTime
+        self.issuesInfo = issuesInfo
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
@@ -70,6 +74,7 @@ public struct AdRow: MirroredRow {
         case creativeID = "creative_id"
         case createdTime = "created_time"
         case updatedTime = "updated_time"
+        case issuesInfo = "issues_info"
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
@@ -94,6 +99,7 @@ extension AdRow {
             ColumnValue(self.creativeID),
             ColumnValue(self.createdTime),
             ColumnValue(self.updatedTime),
+            ColumnValue(self.issuesInfo),
             ColumnValue(self.raw),
             ColumnValue(self.firstSeenAt),
             ColumnValue(self.syncedAt),

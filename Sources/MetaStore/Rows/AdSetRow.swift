@@ -33,6 +33,12 @@ public struct AdSetRow: MirroredRow {
     public var updatedTime: Date?
     /// The `targeting` object as JSON.
     public var targeting: JSONText?
+    /// Graph's `issues_info` list as sent (JSON text; nil when Graph sent none).
+    public var issuesInfo: JSONText?
+    /// Graph's `learning_stage_info` object as sent (`{status, conversions, last_sig_edit_ts, attribution_windows}`).
+    public var learningStageInfo: JSONText?
+    /// `learning_stage_info.status`: `LEARNING`, `SUCCESS` or `FAIL` (Ads Manager's "Learning limited").
+    public var learningStageStatus: String?
     /// The raw Graph JSON of the last fetch.
     public var raw: JSONText?
     /// When MetaSync first stored this ad set (kept across upserts).
@@ -62,6 +68,9 @@ public struct AdSetRow: MirroredRow {
         createdTime: Date? = nil,
         updatedTime: Date? = nil,
         targeting: JSONText? = nil,
+        issuesInfo: JSONText? = nil,
+        learningStageInfo: JSONText? = nil,
+        learningStageStatus: String? = nil,
         raw: JSONText? = nil,
         firstSeenAt: Date? = nil,
         syncedAt: Date
@@ -86,6 +95,9 @@ public struct AdSetRow: MirroredRow {
         self.createdTime = createdTime
         self.updatedTime = updatedTime
         self.targeting = targeting
+        self.issuesInfo = issuesInfo
+        self.learningStageInfo = learningStageInfo
+        self.learningStageStatus = learningStageStatus
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
@@ -110,7 +122,11 @@ public struct AdSetRow: MirroredRow {
         case endTime = "end_time"
         case createdTime = "created_time"
         case updatedTime = "updated_time"
-        case targeting, raw
+        case targeting
+        case issuesInfo = "issues_info"
+        case learningStageInfo = "learning_stage_info"
+        case learningStageStatus = "learning_stage_status"
+        case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
     }
@@ -143,6 +159,9 @@ extension AdSetRow {
             ColumnValue(self.createdTime),
             ColumnValue(self.updatedTime),
             ColumnValue(self.targeting),
+            ColumnValue(self.issuesInfo),
+            ColumnValue(self.learningStageInfo),
+            ColumnValue(self.learningStageStatus),
             ColumnValue(self.raw),
             ColumnValue(self.firstSeenAt),
             ColumnValue(self.syncedAt),

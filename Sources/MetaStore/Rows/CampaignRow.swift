@@ -30,6 +30,8 @@ public struct CampaignRow: MirroredRow {
     public var stopTime: Date?
     public var createdTime: Date?
     public var updatedTime: Date?
+    /// Graph's `issues_info` list as sent (JSON text; nil when Graph sent none).
+    public var issuesInfo: JSONText?
     /// The raw Graph JSON of the last fetch.
     public var raw: JSONText?
     /// When MetaSync first stored this campaign (kept across upserts).
@@ -57,6 +59,7 @@ public struct CampaignRow: MirroredRow {
         stopTime: Date? = nil,
         createdTime: Date? = nil,
         updatedTime: Date? = nil,
+        issuesInfo: JSONText? = nil,
         raw: JSONText? = nil,
         firstSeenAt: Date? = nil,
         syncedAt: Date
@@ -79,6 +82,7 @@ public struct CampaignRow: MirroredRow {
         self.stopTime = stopTime
         self.createdTime = createdTime
         self.updatedTime = updatedTime
+        self.issuesInfo = issuesInfo
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
@@ -101,6 +105,7 @@ public struct CampaignRow: MirroredRow {
         case stopTime = "stop_time"
         case createdTime = "created_time"
         case updatedTime = "updated_time"
+        case issuesInfo = "issues_info"
         case raw
         case firstSeenAt = "first_seen_at"
         case syncedAt = "synced_at"
@@ -132,6 +137,7 @@ extension CampaignRow {
             ColumnValue(self.stopTime),
             ColumnValue(self.createdTime),
             ColumnValue(self.updatedTime),
+            ColumnValue(self.issuesInfo),
             ColumnValue(self.raw),
             ColumnValue(self.firstSeenAt),
             ColumnValue(self.syncedAt),

@@ -57,6 +57,8 @@ extension APIController {
     struct ApplyRequest: Decodable, Sendable {
         /// Without `true` the answer only shows the planned write (the confirmation step).
         var confirm: Bool?
+        /// `true` acts even though an active Meta Automated Rule already acts on the object (refused otherwise).
+        var force: Bool?
     }
 
     /// The answer of `POST /api/recommendations/{id}/apply`.
@@ -78,21 +80,22 @@ extension APIController {
 
     /// `POST /api/recommendations/{id}/apply`: without `{"confirm": true}` shows the exact Graph write; with it makes the
     /// write (pause, or a budget change capped and cooled down), records it in `audit_log` and marks the recommendation
-    /// `applied`. 400 for advice-only or not applicable recommendations, 503 without a writer.
+    /// `applied`. 400 for advice-only or not applicable recommendations (`rule_conflict` when an active Meta Automated Rule
+    /// already acts on the object: `{"force": true}` overrides), 503 without a writer.
     @Sendable func applyRecommendation(_ request: Request, context: AppRequestContext) async throws -> ApplyResponse {
         guard let id = context.parameters.get("id", as: Int.self) else {
             throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
         }
-        let body = (try? await request.decode(as: ApplyRequest.self, context: context)) ?? ApplyRequest(confirm: nil)
+        let body = (try? await request.decode(as: ApplyRequest.self, context: context)) ?? ApplyRequest(confirm: nil, force: nil)
         let applier = RecommendationApplier(store: self.store, policy: self.recommendationPolicy, now: self.now)
         do {
-            let planned = try await applier.plan(id: id)
+            let planned = try await applier.plan(id: id, force: body.force == true)
             var response = ApplyResponse(applied: false, request: planned.request, before: planned.before, after: planned.after)
             guard body.confirm == true else { return response }
             guard let writer = self.recommendationWriter else {
                 throw APIError.unavailable("Applying recommendations is not available in this server")
             }
-            let entry = try await applier.apply(id: id, actor: "api", writer: writer)
+            let entry = try await applier.apply(id: id, actor: "api", writer: writer, force: body.force == true)
             self.logger.notice("recommendation applied", metadata: ["recommendation_id": "\(id)", "audit_log_id": "\(entry.id ?? 0)"])
             response.applied = true
             response.auditLogID = entry.id
@@ -101,7 +104,7 @@ extension APIController {
         } catch let error as RecommendationError {
             throw APIError.notFound(error.description)
         } catch let refused as ApplyRefused {
-            throw APIError.badRequest(refused.description, code: "not_applicable")
+            throw APIError.badRequest(refused.description, code: refused.ruleIDs.isEmpty ? "not_applicable" : "rule_conflict")
         }
     }
 }

@@ -43,6 +43,7 @@ struct APIController: Sendable {
             .post("sync", use: self.sync)
             .get("rate-limits", use: self.rateLimits)
             .get("recommendations", use: self.listRecommendations)
+            .get("ad-rules", use: self.listAdRules)
             .post("recommendations/{id}/dismiss", use: self.dismissRecommendation)
             .post("recommendations/{id}/apply", use: self.applyRecommendation)
             .get("accounts/{id}/opportunity-score", use: self.opportunityScore)

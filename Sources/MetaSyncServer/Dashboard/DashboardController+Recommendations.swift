@@ -35,6 +35,8 @@ extension DashboardView {
         var chart: Chart?
         var figures: [Figure]
         var advice: String
+        /// Set when an active Meta Automated Rule already acts on the object (apply refuses it unless forced).
+        var ruleNote: String?
         var dismissHref: String
         var applyHref: String?
         /// Meta's own words beside ours (its creative_fatigue level, or a Meta recommendation's code and message).
@@ -158,6 +160,7 @@ extension DashboardController {
             chart: view.evidence.flatMap(Self.chart),
             figures: figures,
             advice: view.action?.note ?? "",
+            ruleNote: view.action?.ruleNote,
             dismissHref: "\(base)/\(view.id)/dismiss",
             applyHref: view.action?.isGraphWrite == true ? "\(base)/\(view.id)/apply" : nil,
             metaNote: MetaOverview.note(view)

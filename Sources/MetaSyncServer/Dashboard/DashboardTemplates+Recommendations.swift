@@ -22,6 +22,7 @@ extension DashboardTemplates {
         <dl class="cfig">{{#figures}}<div><dt>{{name}}</dt><dd data-metric="{{name}}">{{value}}</dd></div>{{/figures}}</dl>
         {{#metaNote}}<p class="metanote" data-meta-note="true">{{metaNote}}</p>{{/metaNote}}
         <p class="muted">{{advice}}</p>
+        {{#ruleNote}}<p class="rule-note" data-rule-note>{{ruleNote}}</p>{{/ruleNote}}
         <div class="ractions">
         <form method="post" action="{{dismissHref}}"><button type="submit" data-action="dismiss">Dismiss</button></form>
         {{#applyHref}}<a class="button" href="{{applyHref}}" data-action="apply">Apply…</a>{{/applyHref}}

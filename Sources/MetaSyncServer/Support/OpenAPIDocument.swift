@@ -336,7 +336,7 @@ enum OpenAPIDocument {
               security: [{apiKey: []}]
               parameters:
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
-                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue, meta_recommendation]}}
+                - {name: kind, in: query, schema: {type: string, enum: [zero_delivery, creative_fatigue, cpa_above_target, roas_below_target, scale_winner, tracking_break, budget_pacing, spend_anomaly, underperformer, delivery_issue, learning_limited, meta_recommendation]}}
                 - {name: severity, in: query, schema: {type: string, enum: [high, medium, low]}}
                 - {name: status, in: query, description: Every status when absent., schema: {type: string, enum: [open, resolved, dismissed, applied]}}
                 - {$ref: "#/components/parameters/limit"}
@@ -384,6 +384,18 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+          /api/ad-rules:
+            get:
+              tags: [api]
+              summary: Meta Automated Rules of an ad account (the read-only mirror of /act_X/adrules_library, table ad_rules), with whether each acts on objects.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
+                - {$ref: "#/components/parameters/limit"}
+              responses:
+                "200": {description: The rules, ordered by id., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
           /api/recommendations/{id}/dismiss:
             post:
               tags: [api]
@@ -406,7 +418,11 @@ enum OpenAPIDocument {
               requestBody:
                 content:
                   application/json:
-                    schema: {type: object, properties: {confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}}}
+                    schema:
+                      type: object
+                      properties:
+                        confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}
+                        force: {type: boolean, description: "Act even though an active Meta Automated Rule already acts on the object (otherwise 400 with code rule_conflict, naming the rule)."}
               responses:
                 "200":
                   description: The planned write, and whether it was made.
@@ -520,6 +536,21 @@ enum OpenAPIDocument {
               description: Deleted (or a repeat of an already answered request - the same code, nothing deleted again); where to see the status.
               content: {application/json: {schema: {type: object, properties: {url: {type: string}, confirmation_code: {type: string}}}}}
           schemas:
+            AdRule:
+              type: object
+              required: [id, account_id, acts]
+              properties:
+                id: {type: string}
+                account_id: {type: string}
+                name: {type: string}
+                status: {type: string, description: "ENABLED, DISABLED or DELETED"}
+                evaluation_spec: {type: object, description: As Graph sent it (evaluation_type, filters, trigger).}
+                execution_spec: {type: object, description: As Graph sent it (execution_type, execution_options).}
+                schedule_spec: {type: object, description: As Graph sent it (schedule_type, schedule).}
+                created_time: {type: string, format: date-time}
+                updated_time: {type: string, format: date-time}
+                acts: {type: boolean, description: "Enabled and changes objects (not a notification): recommendations on objects in its scope carry a rule_note and apply refuses them unless forced."}
+                synced_at: {type: string, format: date-time}
             Recommendation:
               type: object
               required: [id, account_id, level, object_id, kind, severity, status, title, first_seen_at, updated_at]
@@ -542,14 +573,16 @@ enum OpenAPIDocument {
                     thresholds: {type: object, additionalProperties: {type: number}}
                     series: {type: array, items: {type: object, properties: {day: {type: string, format: date}, values: {type: object, additionalProperties: {type: number}}}}}
                     meta: {type: object, additionalProperties: {type: string}, description: "Meta's own words: code, title, message, importance, first_seen_at, last_seen_at (meta_recommendation); meta_fatigue_level, meta_fatigue_received_at (creative_fatigue, from Meta's creative_fatigue webhook)."}
+                    rules: {type: array, description: Active Meta Automated Rules that already act on the object (absent when none)., items: {type: object, properties: {id: {type: string}, name: {type: string}, status: {type: string}, execution_type: {type: string}, entity_type: {type: string}, id_filters: {type: object, additionalProperties: {type: array, items: {type: string}}}}}}
                 action:
                   type: object
                   properties:
-                    operation: {type: string, enum: [pause, budget_change, refresh_creative, check_delivery, check_tracking, investigate]}
+                    operation: {type: string, enum: [pause, budget_change, refresh_creative, check_delivery, check_tracking, investigate, fix_learning]}
                     level: {type: string}
                     object_id: {type: string}
                     budget_change_percent: {type: number}
                     note: {type: string}
+                    rule_note: {type: string, description: Set when an active Meta Automated Rule already acts on the object; apply refuses it unless forced.}
                 estimated_impact: {type: number, description: Money per day at stake in the account currency (major units).}
                 currency: {type: string}
                 first_seen_at: {type: string, format: date-time}

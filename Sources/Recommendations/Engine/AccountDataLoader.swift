@@ -32,7 +32,8 @@ struct AccountDataLoader: Sendable {
             asOfEnd: startOfToday,
             clickWindowDays: Self.clickWindowDays(self.options.attributionWindow),
             objects: objects,
-            series: Self.series(metrics, objects: objects, days: first...asOf)
+            series: Self.series(metrics, objects: objects, days: first...asOf),
+            rules: try await self.store.adRules.list(accountID: accountID).map(AutomatedRule.init(row:))
         )
         data.metaRecommendations = try await self.store.metaRecommendations.live(accountID: accountID)
         data.metaFatigue = Dictionary(
@@ -59,7 +60,7 @@ struct AccountDataLoader: Sendable {
                     startTime: row.startTime,
                     stopTime: row.stopTime,
                     createdTime: row.createdTime
-                )
+                ).with(issues: Self.issues(row.issuesInfo))
             )
         }
         for row in try await self.store.adSets.list(accountID: accountID) {
@@ -77,7 +78,7 @@ struct AccountDataLoader: Sendable {
                     startTime: row.startTime,
                     stopTime: row.endTime,
                     createdTime: row.createdTime
-                )
+                ).with(issues: Self.issues(row.issuesInfo), learning: Self.learning(row.learningStageStatus, row.learningStageInfo))
             )
         }
         for row in try await self.store.ads.list(accountID: accountID) {
@@ -90,7 +91,7 @@ struct AccountDataLoader: Sendable {
                     adsetID: row.adsetID,
                     effectiveStatus: row.effectiveStatus,
                     createdTime: row.createdTime
-                )
+                ).with(issues: Self.issues(row.issuesInfo))
             )
         }
         return objects
@@ -129,12 +130,20 @@ struct AccountDataLoader: Sendable {
         return result
     }
 
-    /// The `error_summary` (else `error_message`) of each `issues_info` item of a stored raw Graph object.
-    static func issues(_ raw: JSONText?) -> [String] {
-        guard let raw, let object = try? JSONSerialization.jsonObject(with: Data(raw.rawValue.utf8)) as? [String: Any],
-            let items = object["issues_info"] as? [[String: Any]]
-        else { return [] }
+    /// The `error_summary` (else `error_message`) of each item of a stored `issues_info` list.
+    static func issues(_ column: JSONText?) -> [String] {
+        guard let column, let items = (try? JSONSerialization.jsonObject(with: Data(column.rawValue.utf8))) as? [[String: Any]] else { return [] }
         return items.compactMap { ($0["error_summary"] as? String) ?? ($0["error_message"] as? String) }
+    }
+
+    /// An ad set's learning stage from its typed status column and the stored `learning_stage_info` (nil without a
+    /// status).
+    static func learning(_ status: String?, _ info: JSONText?) -> LearningStage? {
+        guard let status else { return nil }
+        let object = info.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.rawValue.utf8))) as? [String: Any] }
+        let conversions = (object?["conversions"] as? NSNumber)?.doubleValue ?? (object?["conversions"] as? String).flatMap(Double.init)
+        let edit = (object?["last_sig_edit_ts"] as? NSNumber)?.doubleValue ?? (object?["last_sig_edit_ts"] as? String).flatMap(Double.init)
+        return LearningStage(status: status, conversions: conversions, lastSignificantEdit: edit.map { Date(timeIntervalSince1970: $0) })
     }
 
     /// Meta's currency offset (reference §3.8): 1 for currencies without minor units, else 100.

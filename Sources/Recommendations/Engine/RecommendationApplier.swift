@@ -28,6 +28,8 @@ public struct PlannedWrite: Sendable, Equatable {
 /// Why a recommendation cannot be applied (the message says what to do).
 public struct ApplyRefused: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// The Meta Automated Rules that already act on the object, when that is the reason (empty otherwise).
+    public var ruleIDs: [String] = []
 }
 
 /// Plans, makes and undoes the Graph writes of recommendations, with an `audit_log` entry for every write.
@@ -46,7 +48,10 @@ public struct RecommendationApplier: Sendable {
     }
 
     /// The write `apply` would make for recommendation `id`.
-    public func plan(id: Int) async throws -> PlannedWrite {
+    ///
+    /// Refused when an ACTIVE Meta Automated Rule (`ad_rules`) already acts on the object, naming the rule, unless
+    /// `force` is set: MetaSync does not fight the user's own rules.
+    public func plan(id: Int, force: Bool = false) async throws -> PlannedWrite {
         guard let row = try await self.store.recommendations.get(id: id) else { throw RecommendationError.unknownRecommendation(id) }
         guard row.status == .open || row.status == .dismissed else {
             throw ApplyRefused(description: "recommendation \(id) is \(row.status.rawValue); only open or dismissed ones can be applied")
@@ -54,6 +59,16 @@ public struct RecommendationApplier: Sendable {
         let action = try row.action.decode(RecommendedAction.self)
         guard action.isGraphWrite else {
             throw ApplyRefused(description: "recommendation \(id) is advice (\(action.operation.rawValue)): \(action.note)")
+        }
+        if !force {
+            let rules = try await self.actingRules(accountID: row.accountID, level: action.level, objectID: action.objectID)
+            if !rules.isEmpty {
+                throw ApplyRefused(
+                    description: "recommendation \(id): \(RuleSet.ruleNote(rules)). To make the write anyway, pass --force "
+                        + "(API: {\"confirm\": true, \"force\": true})",
+                    ruleIDs: rules.map(\.id)
+                )
+            }
         }
         let current = try await self.current(level: action.level, objectID: action.objectID)
         var planned = PlannedWrite(
@@ -83,10 +98,11 @@ public struct RecommendationApplier: Sendable {
         return planned
     }
 
-    /// Makes the planned write, records it in `audit_log` and marks the recommendation `applied`.
+    /// Makes the planned write, records it in `audit_log` and marks the recommendation `applied` (refused like
+    /// ``plan(id:force:)`` when a Meta Automated Rule acts on the object and `force` is not set).
     @discardableResult
-    public func apply(id: Int, actor: String, writer: any GraphObjectWriter) async throws -> AuditLogRow {
-        let planned = try await self.plan(id: id)
+    public func apply(id: Int, actor: String, writer: any GraphObjectWriter, force: Bool = false) async throws -> AuditLogRow {
+        let planned = try await self.plan(id: id, force: force)
         let entry = try await self.write(planned, fields: planned.after, actor: actor, operation: planned.operation, writer: writer)
         try await self.store.recommendations.setStatus(id: id, .applied, at: self.now())
         return entry
@@ -161,6 +177,22 @@ public struct RecommendationApplier: Sendable {
         case .ad, .account:
             return (try await self.store.ads.get(id: objectID)?.status, nil)
         }
+    }
+
+    /// The ACTIVE Meta Automated Rules of the account that reach the object (through its own id or its parents').
+    public func actingRules(accountID: String, level: PerformanceSnapshotRow.Level, objectID: String) async throws -> [AutomatedRule] {
+        let rules = try await self.store.adRules.list(accountID: accountID).map(AutomatedRule.init(row:))
+        guard rules.contains(where: \.acts) else { return [] }
+        var adsetID: String?
+        var campaignID: String?
+        switch level {
+        case .ad:
+            let ad = try await self.store.ads.get(id: objectID)
+            (adsetID, campaignID) = (ad?.adsetID, ad?.campaignID)
+        case .adset: campaignID = try await self.store.adSets.get(id: objectID)?.campaignID
+        case .campaign, .account: break
+        }
+        return rules.acting(on: level, objectID: objectID, adsetID: adsetID, campaignID: campaignID)
     }
 
     private func checkCooldown(objectID: String, hours: Double) async throws {

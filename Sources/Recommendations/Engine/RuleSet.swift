@@ -13,8 +13,32 @@ public enum RuleSet {
         let all =
             ZeroDeliveryRule.evaluate(data, t) + CreativeFatigueRule.evaluate(data, t) + TargetRules.evaluate(data, t)
             + TrackingBreakRule.evaluate(data, t) + BudgetPacingRule.evaluate(data, t) + SpendAnomalyRule.evaluate(data, t)
-            + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t) + MetaRecommendationRule.evaluate(data, t)
-        return Self.rank(Self.suppress(all, data))
+            + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t) + LearningLimitedRule.evaluate(data, t)
+            + MetaRecommendationRule.evaluate(data, t)
+        return Self.annotate(Self.rank(Self.suppress(all, data)), data)
+    }
+
+    /// Marks the findings whose object an ACTIVE Meta Automated Rule already acts on: the rules go into the evidence,
+    /// the title says so and the action carries a `rule_note` (`apply` refuses such objects unless forced).
+    static func annotate(_ findings: [Finding], _ data: AccountData) -> [Finding] {
+        guard data.rules.contains(where: \.acts) else { return findings }
+        return findings.map { finding in
+            let object = data.objects[finding.objectID]
+            let rules = data.rules.acting(on: finding.level, objectID: finding.objectID, adsetID: object?.adsetID, campaignID: object?.campaignID)
+            guard let first = rules.first else { return finding }
+            var annotated = finding
+            annotated.evidence.rules = rules
+            annotated.title += " (Meta rule “\(first.name ?? first.id)” already acts on it)"
+            annotated.action.ruleNote = Self.ruleNote(rules)
+            return annotated
+        }
+    }
+
+    /// `Meta Automated Rule “name” (id, PAUSE) already acts on this object: …`.
+    public static func ruleNote(_ rules: [AutomatedRule]) -> String {
+        let names = rules.map(\.label).joined(separator: ", ")
+        return "Meta Automated Rule\(rules.count == 1 ? "" : "s") \(names) already act\(rules.count == 1 ? "s" : "") on this object: "
+            + "MetaSync does not fight your rules (apply refuses unless forced); change the rule in Ads Manager or act there"
     }
 
     static func suppress(_ findings: [Finding], _ data: AccountData) -> [Finding] {

@@ -63,8 +63,11 @@ public struct ObjectInfo: Sendable, Equatable {
     public var startTime: Date?
     public var stopTime: Date?
     public var createdTime: Date?
-    /// Meta's `issues_info` summaries from the stored raw object (when Graph sent them).
+    /// Meta's `issues_info` summaries (`error_summary`, else `error_message`) from the stored `issues_info` column.
     public var issues: [String] = []
+    /// Ad sets: Graph's `learning_stage_info` (nil when Graph did not send it: not active, Dynamic Creative, or the
+    /// account is not eligible).
+    public var learning: LearningStage?
 
     public init(
         level: PerformanceSnapshotRow.Level,
@@ -94,8 +97,37 @@ public struct ObjectInfo: Sendable, Equatable {
         self.createdTime = createdTime
     }
 
+    /// The object with its diagnostics set.
+    func with(issues: [String], learning: LearningStage? = nil) -> ObjectInfo {
+        var copy = self
+        copy.issues = issues
+        copy.learning = learning
+        return copy
+    }
+
     /// Whether the object has a budget of its own.
     public var hasBudget: Bool { (self.dailyBudget ?? 0) > 0 || (self.lifetimeBudget ?? 0) > 0 }
+}
+
+/// An ad set's `learning_stage_info`.
+public struct LearningStage: Sendable, Equatable {
+    /// `LEARNING`, `SUCCESS` or `FAIL` (Ads Manager's "Learning limited").
+    public var status: String
+    /// Optimisation events counted in the learning window, when Graph sent them.
+    public var conversions: Double?
+    /// The last significant edit (`last_sig_edit_ts`), when Graph sent it.
+    public var lastSignificantEdit: Date?
+
+    public init(status: String, conversions: Double? = nil, lastSignificantEdit: Date? = nil) {
+        self.status = status
+        self.conversions = conversions
+        self.lastSignificantEdit = lastSignificantEdit
+    }
+
+    /// Learning finished ("Active" in Ads Manager).
+    public var finished: Bool { self.status == "SUCCESS" }
+    /// Learning limited: the ad set cannot get the ~50 events a week it needs.
+    public var limited: Bool { self.status == "FAIL" }
 }
 
 /// Everything the rules read about one ad account: its objects and their daily series over the lookback.
@@ -116,6 +148,8 @@ public struct AccountData: Sendable {
     public var metaRecommendations: [MetaRecommendationRow] = []
     /// The latest level of Meta's `creative_fatigue` webhook, by ad id.
     public var metaFatigue: [String: CreativeFatigueRow] = [:]
+    /// The account's Meta Automated Rules (`ad_rules`).
+    public var rules: [AutomatedRule]
 
     public init(
         accountID: String,
@@ -124,7 +158,8 @@ public struct AccountData: Sendable {
         asOfEnd: Date,
         clickWindowDays: Int = 7,
         objects: [ObjectInfo],
-        series: [String: [DayPoint]]
+        series: [String: [DayPoint]],
+        rules: [AutomatedRule] = []
     ) {
         self.accountID = accountID
         self.currency = currency
@@ -133,6 +168,7 @@ public struct AccountData: Sendable {
         self.clickWindowDays = clickWindowDays
         self.objects = Dictionary(objects.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.series = series
+        self.rules = rules
     }
 
     /// The objects at a level, ordered by id.

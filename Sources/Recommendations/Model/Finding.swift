@@ -16,6 +16,8 @@ public struct Evidence: Codable, Sendable, Equatable {
     /// Meta's own words beside ours (`meta_recommendation`: Meta's code, title, message, first and last seen;
     /// `creative_fatigue`: the level of Meta's `creative_fatigue` webhook and when it arrived); absent otherwise.
     public var meta: [String: String]?
+    /// Meta Automated Rules (`ad_rules`) that are on and already act on the object; absent when there are none.
+    public var rules: [AutomatedRule]?
 
     /// One day of the evidence chart.
     public struct SeriesPoint: Codable, Sendable, Equatable {
@@ -34,7 +36,8 @@ public struct Evidence: Codable, Sendable, Equatable {
         metrics: [String: Double] = [:],
         thresholds: [String: Double] = [:],
         series: [SeriesPoint] = [],
-        meta: [String: String]? = nil
+        meta: [String: String]? = nil,
+        rules: [AutomatedRule]? = nil
     ) {
         self.meta = meta
         self.signal = signal
@@ -42,6 +45,7 @@ public struct Evidence: Codable, Sendable, Equatable {
         self.metrics = metrics.mapValues(Self.rounded)
         self.thresholds = thresholds
         self.series = series
+        self.rules = rules
     }
 
     /// Six significant decimals, so re-evaluations over the same data store the same text.
@@ -73,6 +77,8 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         case checkTracking = "check_tracking"
         /// Advice only: look into a one-day change.
         case investigate
+        /// Advice only: get an ad set out of "Learning limited" (consolidate, widen, raise the budget, higher-funnel event).
+        case fixLearning = "fix_learning"
     }
 
     public var operation: Operation
@@ -87,6 +93,7 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         case objectID = "object_id"
         case budgetChangePercent = "budget_change_percent"
         case note
+        case ruleNote = "rule_note"
     }
 
     public init(
@@ -102,6 +109,10 @@ public struct RecommendedAction: Codable, Sendable, Equatable {
         self.budgetChangePercent = budgetChangePercent
         self.note = note
     }
+
+    /// A note about Meta Automated Rules already acting on the object (shown on cards, refused by `apply` unless
+    /// forced); nil when none does.
+    public var ruleNote: String?
 
     /// Whether `metasync recommend apply` can perform it as a Graph write.
     public var isGraphWrite: Bool { self.operation == .pause || self.operation == .budgetChange }

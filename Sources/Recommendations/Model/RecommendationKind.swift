@@ -10,8 +10,9 @@ public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
     case spendAnomaly = "spend_anomaly"
     case underperformer
     case deliveryIssue = "delivery_issue"
+    case learningLimited = "learning_limited"
     case metaRecommendation = "meta_recommendation"
 
-    /// The kinds this version computes (`learning_limited` is not computed yet).
+    /// The kinds this version computes.
     public static let evaluated: [RecommendationKind] = Self.allCases
 }

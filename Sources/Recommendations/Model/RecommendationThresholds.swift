@@ -40,10 +40,16 @@ public struct RecommendationThresholds: Sendable, Equatable {
     /// Stop-loss: spend ≥ this multiple of the target CPA with no conversion.
     public var stopLossMultiple = 2.0
     /// scale_winner: the budget step (fraction, at most once per ``budgetCooldownHours``), the share of the budget it must
-    /// be spending, and the conversions in 7 days that stand in for "learning finished" (Meta's ~50 events).
+    /// be spending, and the conversions in 7 days that stand in for "learning finished" (Meta's ~50 events) when Graph
+    /// sent no `learning_stage_info` for the object's ad sets.
     public var scaleBudgetStep = 0.20
     public var scaleMinBudgetUse = 0.90
     public var learningConversions = 50.0
+
+    // MARK: learning_limited
+    /// Shares of the account's 7-day spend from which a learning-limited ad set is high / medium severity (else low).
+    public var learningLimitedHighShare = 0.10
+    public var learningLimitedMediumShare = 0.02
     /// The smallest gap between two budget changes MetaSync makes on one object.
     public var budgetCooldownHours = 48.0
     /// The share of a day's conversions assumed reported by the end of that day; the rest arrive linearly over the
@@ -131,6 +137,8 @@ extension RecommendationThresholds {
             ("target_probability", .double(\.targetProbability)), ("stop_loss_multiple", .double(\.stopLossMultiple)),
             ("scale_budget_step", .double(\.scaleBudgetStep)), ("scale_min_budget_use", .double(\.scaleMinBudgetUse)),
             ("learning_conversions", .double(\.learningConversions)), ("budget_cooldown_hours", .double(\.budgetCooldownHours)),
+            ("learning_limited_high_share", .double(\.learningLimitedHighShare)),
+            ("learning_limited_medium_share", .double(\.learningLimitedMediumShare)),
             ("recent_conversion_completeness", .double(\.recentConversionCompleteness)),
             ("tracking_break_days", .int(\.trackingBreakDays)), ("tracking_median_days", .int(\.trackingMedianDays)),
             ("tracking_conversion_floor", .double(\.trackingConversionFloor)), ("tracking_click_band", .double(\.trackingClickBand)),

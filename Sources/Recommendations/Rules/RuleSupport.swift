@@ -41,6 +41,15 @@ enum RuleSupport {
         date.formatted(.iso8601)
     }
 
+    /// Whether Graph says the object finished learning: an ad set's `learning_stage_info.status` is `SUCCESS`; a campaign
+    /// finished when every ad set under it that has `learning_stage_info` is `SUCCESS`. Nil when Graph sent none (then
+    /// the rules fall back to ``RecommendationThresholds/learningConversions`` conversions in 7 days).
+    static func learningFinished(_ object: ObjectInfo, _ data: AccountData) -> Bool? {
+        if object.level == .adset { return object.learning?.finished }
+        let stages = data.objects(at: .adset).filter { $0.campaignID == object.id && $0.learning != nil }.compactMap(\.learning)
+        return stages.isEmpty ? nil : stages.allSatisfy(\.finished)
+    }
+
     /// Click-through rate as a fraction (0 without impressions).
     static func ctr(_ point: DayPoint) -> Double {
         point.impressions > 0 ? point.clicks / point.impressions : 0

@@ -106,9 +106,10 @@ public enum TargetRules {
         let lastWeek = data.window(object.id, days: 7).total
         let probability = 1 - Self.probabilityCPAAbove(t.scaleWinnerFactor, target: target, conversions: total.conversions, exposure: exposure)
         let use = Distributions.median(data.window(object.id, days: t.pacingDays).map(\.spend)) / budget
-        guard probability >= t.targetProbability, lastWeek.conversions >= t.learningConversions, use >= t.scaleMinBudgetUse,
-            total.conversions > 0
-        else { return nil }
+        // "Learning finished": Graph's learning_stage_info when synced, else the documented stand-in (≥ 50 conversions in 7 days).
+        let graphLearning = RuleSupport.learningFinished(object, data)
+        let learned = graphLearning ?? (lastWeek.conversions >= t.learningConversions)
+        guard probability >= t.targetProbability, learned, use >= t.scaleMinBudgetUse, total.conversions > 0 else { return nil }
         let cpa = total.spend / total.conversions
         return Finding(
             kind: .scaleWinner,
@@ -119,7 +120,7 @@ public enum TargetRules {
                 + "raise its budget by \(RuleSupport.percent(t.scaleBudgetStep))",
             evidence: Evidence(
                 signal: cpa / target,
-                windows: ["window": Evidence.range(window)],
+                windows: ["window": Evidence.range(window), "learning": graphLearning == nil ? "conversions_7d" : "learning_stage_info"],
                 metrics: [
                     "spend": total.spend, "conversions": total.conversions, "cpa": cpa, "probability": probability,
                     "budget_use": use, "daily_budget": budget, "conversions_7d": lastWeek.conversions,

@@ -153,6 +153,7 @@ extension SyncEngine {
                 let rows = page.items.compactMap { EntityMapper.account($0, connectionID: connection.id, syncedAt: now) }
                 try await self.store.commitPage(accounts: rows, checkpoint: nil)
                 try await self.recordAccountRecommendations(page.items, at: now)
+                try await self.mirrorAdRules(page.items, caller: caller)
                 accounts += rows
                 after = page.after
             } while after != nil

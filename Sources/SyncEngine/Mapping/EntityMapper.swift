@@ -5,11 +5,13 @@ import MetaStore
 /// Maps Graph JSON objects to store rows: exact money (minor-unit strings as sent), UTC instants, the raw JSON kept.
 enum EntityMapper {
     /// Fields read from `/me/adaccounts` (everything `ad_accounts` keeps, so no per-account call is needed), plus Meta's
-    /// opportunity score and account recommendations (``SyncEngine/accountRecommendationFields``, `meta_recommendations`).
+    /// opportunity score and account recommendations (``SyncEngine/accountRecommendationFields``, `meta_recommendations`)
+    /// and the account's Automated Rules (`ad_rules`), both by nested field expansion.
     static let accountFields = GraphFields(
         [
             "id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status", "disable_reason",
             "amount_spent", "balance", "spend_cap", "created_time", .edge("business", ["id", "name"]),
+            .edge("adrules_library", limit: AdRuleMapping.nestedLimit, AdRuleMapping.fields),
         ] + SyncEngine.accountRecommendationFields.fields
     )
 
@@ -32,7 +34,7 @@ enum EntityMapper {
             businessID: json["business"]?["id"]?.stringValue,
             businessName: json["business"]?["name"]?.stringValue,
             createdTime: self.time(json["created_time"]),
-            raw: RawJSON.text(json),
+            raw: RawJSON.text(AdRuleMapping.withoutRules(json)),
             syncedAt: syncedAt
         )
     }
@@ -58,6 +60,7 @@ enum EntityMapper {
             stopTime: self.time(json["stop_time"]),
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
+            issuesInfo: self.json(json["issues_info"]),
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -87,6 +90,9 @@ enum EntityMapper {
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
             targeting: targeting,
+            issuesInfo: self.json(json["issues_info"]),
+            learningStageInfo: self.json(json["learning_stage_info"]),
+            learningStageStatus: json["learning_stage_info"]?["status"]?.stringValue,
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -106,6 +112,7 @@ enum EntityMapper {
             creativeID: json["creative"]?["id"]?.stringValue,
             createdTime: self.time(json["created_time"]),
             updatedTime: self.time(json["updated_time"]),
+            issuesInfo: self.json(json["issues_info"]),
             raw: RawJSON.text(json),
             syncedAt: syncedAt
         )
@@ -130,6 +137,11 @@ enum EntityMapper {
     /// An integer sent as a number or numeric string (ignores values that do not fit).
     static func int(_ value: JSONValue?) -> Int? {
         value?.int64Value.flatMap { Int(exactly: $0) }
+    }
+
+    /// A nested value as JSON text (nil when absent or null).
+    static func json(_ value: JSONValue?) -> JSONText? {
+        value.flatMap { $0.isNull ? nil : RawJSON.text($0) }
     }
 
     /// A Graph datetime as a UTC instant.

@@ -92,7 +92,8 @@ struct RecommendCommand: AsyncParsableCommand {
             abstract: "Show the Graph write a recommendation asks for; make it with --yes (needs ads_management).",
             discussion: """
                 Only pause and budget changes are writes; budget changes are capped at scale_budget_step (20 %) and \
-                allowed once per object per budget_cooldown_hours (48). Every write lands in audit_log; \
+                allowed once per object per budget_cooldown_hours (48). An object an active Meta Automated Rule \
+                already acts on is refused (naming the rule) unless --force. Every write lands in audit_log; \
                 `metasync recommend undo ID` writes the previous values back.
                 """
         )
@@ -100,6 +101,7 @@ struct RecommendCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The recommendation id.") var id: Int
         @Flag(help: "Make the write (without it, only show it).") var yes = false
+        @Flag(help: "Act even though an active Meta Automated Rule already acts on the object.") var force = false
 
         func run() async throws {
             let settings = try MetaSyncSettings.resolve(options: self.global)
@@ -107,7 +109,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let logger = Logger(label: "metasync.recommendations")
             try await SyncRuntime.withEngine(settings, logger: logger) { engine in
                 let applier = RecommendationApplier(store: engine.store, policy: settings.recommendationPolicy)
-                let planned = try await RecommendCommand.refusalsAsValidation { try await applier.plan(id: self.id) }
+                let planned = try await RecommendCommand.refusalsAsValidation { try await applier.plan(id: self.id, force: self.force) }
                 print("Recommendation \(self.id): \(planned.operation) \(planned.level.rawValue) \(planned.objectID)")
                 print("  \(planned.request)")
                 print("  before: \(planned.before.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
@@ -115,7 +117,7 @@ struct RecommendCommand: AsyncParsableCommand {
                     print("Not written: run again with --yes to make this change.")
                     return
                 }
-                let entry = try await applier.apply(id: self.id, actor: "cli", writer: EngineObjectWriter(engine: engine))
+                let entry = try await applier.apply(id: self.id, actor: "cli", writer: EngineObjectWriter(engine: engine), force: self.force)
                 print(
                     "Written (Graph answered \(entry.graphResponseID ?? "-")); audit_log entry \(entry.id ?? 0). Undo: metasync recommend undo \(self.id) --yes"
                 )
