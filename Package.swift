@@ -93,7 +93,6 @@ let package = Package(
                 "GraphAPI",
                 "MetaStore",
                 "RESPClient",
-                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -189,6 +188,7 @@ let package = Package(
                 "GraphSandbox",
                 "GraphAPI",
                 "MetaStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: swiftSettings
