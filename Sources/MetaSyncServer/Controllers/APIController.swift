@@ -182,14 +182,8 @@ struct APIController: Sendable {
             throw APIError.badRequest("level must be one of account, campaign, adset, ad", code: "invalid_parameter")
         }
         let window = try Self.window(query)
-        let since = try query.day("since")
-        let until = try query.day("until")
-        if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
-        var offset = 0
-        if let cursor = query.cursor {
-            guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw ListQuery.invalidCursor }
-            offset = value
-        }
+        let (since, until) = try query.dayBounds()
+        let offset = try query.offset()
         let result = try await self.store.lists.insights(
             level: level,
             objectIDs: query.list("object_id"),
