@@ -38,14 +38,7 @@ extension SyncBench {
             configuration.attributionWindows = windows
             configuration.syncsCreatives = false
             configuration.reportPollDelay = .zero
-            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
-            let engine = SyncEngine(
-                client: Self.client(sandbox, transport: timing, logger: logger),
-                store: store,
-                configuration: configuration,
-                logger: logger
-            )
-            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            let (engine, timing) = try await Self.connectedEngine(sandbox, store: store, configuration: configuration, logger: logger)
             _ = try await engine.sync(.entitiesOnly())
             sandbox.resetStats()
             let graphBefore = timing.elapsed

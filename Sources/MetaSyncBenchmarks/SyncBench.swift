@@ -102,22 +102,16 @@ struct SyncBench: AsyncParsableCommand {
             print(String(format: "naive / engine calls: %.1f×", Double(naive.calls) / Double(max(engine.calls, 1))))
         }
         if self.only == "all" || self.only == "memory" {
-            let one = try await Self.engineRun(
-                shape: Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days),
-                levels: [.campaign, .adset, .ad],
-                latency: .zero,
-                windows: windows,
-                logger: logger
-            )
-            Self.printLine("memory: W1 rows", one)
-            let ten = try await Self.engineRun(
-                shape: Shape(accounts: 10, campaigns: 50, adsets: 10, ads: 5, days: self.days),
-                levels: [.campaign, .adset, .ad],
-                latency: .zero,
-                windows: windows,
-                logger: logger
-            )
-            Self.printLine("memory: 10×W1 rows (10 accounts)", ten)
+            for (accounts, label) in [(1, "memory: W1 rows"), (10, "memory: 10×W1 rows (10 accounts)")] {
+                let run = try await Self.engineRun(
+                    shape: Shape(accounts: accounts, campaigns: 50, adsets: 10, ads: 5, days: self.days),
+                    levels: [.campaign, .adset, .ad],
+                    latency: .zero,
+                    windows: windows,
+                    logger: logger
+                )
+                Self.printLine(label, run)
+            }
         }
         if self.only == "backfill" {
             try await Self.backfillRuns(days: self.backfillDays, windows: windows, logger: logger)
@@ -219,6 +213,25 @@ struct SyncBench: AsyncParsableCommand {
         )
     }
 
+    /// An engine over `store` whose Graph calls go to `sandbox` through a timing transport, with the sandbox's token
+    /// registered as connection `bench`.
+    static func connectedEngine(
+        _ sandbox: GraphSandbox,
+        store: MetaStore,
+        configuration: SyncConfiguration,
+        logger: Logger
+    ) async throws -> (engine: SyncEngine, timing: TimingTransport) {
+        let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
+        let engine = SyncEngine(
+            client: Self.client(sandbox, transport: timing, logger: logger),
+            store: store,
+            configuration: configuration,
+            logger: logger
+        )
+        try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+        return (engine, timing)
+    }
+
     /// A migrated store on a temporary SQLite file (`metasync-<name>-<uuid>.sqlite`), deleted afterwards.
     static func withTemporaryStore<T: Sendable>(_ name: String, logger: Logger, _ body: (MetaStore) async throws -> T) async throws -> T {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-\(name)-\(UUID().uuidString).sqlite").path
@@ -253,14 +266,7 @@ struct SyncBench: AsyncParsableCommand {
             configuration.attributionWindows = windows
             configuration.syncsCreatives = creatives
             configuration.reports = reports
-            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
-            let engine = SyncEngine(
-                client: self.client(sandbox, transport: timing, logger: logger),
-                store: store,
-                configuration: configuration,
-                logger: logger
-            )
-            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            let (engine, timing) = try await Self.connectedEngine(sandbox, store: store, configuration: configuration, logger: logger)
             sandbox.resetStats()
             let graphBefore = timing.elapsed
             PeakMemory.reset()
