@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "metasync", targets: ["metasync"]),
+        .executable(name: "metasync-bench", targets: ["MetaSyncBenchmarks"]),
         .library(name: "GraphAPI", targets: ["GraphAPI"]),
         .library(name: "GraphSandbox", targets: ["GraphSandbox"]),
         .library(name: "MetaStore", targets: ["MetaStore"]),
@@ -93,7 +94,6 @@ let package = Package(
                 "GraphAPI",
                 "MetaStore",
                 "RESPClient",
-                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,6 +146,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmarks (`metasync-bench`; `metasync bench` runs it): store, sync, sandbox, call budgets, pacing and
+        // the rules. Not linked into `metasync`; besides MetaStore, the only target allowed raw SQL (what it measures).
+        .executableTarget(
+            name: "MetaSyncBenchmarks",
+            dependencies: [
+                "GraphAPI",
+                "GraphSandbox",
+                "MetaStore",
+                "SyncEngine",
+                "Recommendations",
+                "RESPClient",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GraphAPITests",
             dependencies: [
@@ -189,6 +206,7 @@ let package = Package(
                 "GraphSandbox",
                 "GraphAPI",
                 "MetaStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: swiftSettings

@@ -66,6 +66,10 @@ public struct MetaStore: Sendable {
     public var conversions: ConversionReads { ConversionReads(executor: self.executor) }
     /// Breakdown report rows (`report` ≠ `''`).
     public var reports: ReportReads { ReportReads(executor: self.executor) }
+    /// The JSON API's filtered, paginated lists (objects, insights, webhook events).
+    public var lists: ListReads { ListReads(executor: self.executor) }
+    /// The dashboard's daily insights rows with conversions, levels with data and latest day.
+    public var dashboard: DashboardReads { DashboardReads(executor: self.executor) }
     /// `sync_state`.
     public var syncState: SyncStateRepository { SyncStateRepository(executor: self.executor) }
     /// `sync_runs`.

@@ -96,7 +96,6 @@ struct MetaSyncServer: Sendable {
     let dependencies: ServerDependencies
     let signal: WorkerSignal
     let ingestor: WebhookIngestor
-    let queries: ServerQueries
     let worker: WebhookWorker?
     /// The failure limiter shared by the dashboard login and the API-key check.
     let throttle: AuthThrottle
@@ -107,7 +106,6 @@ struct MetaSyncServer: Sendable {
         let signal = WorkerSignal()
         self.signal = signal
         let factory = dependencies.metricsFactory
-        self.queries = ServerQueries(database: dependencies.store.database)
         self.throttle = AuthThrottle(configuration: configuration, now: dependencies.now, metrics: factory, logger: dependencies.logger)
         self.ingestor = WebhookIngestor(
             store: dependencies.store,
@@ -144,7 +142,6 @@ struct MetaSyncServer: Sendable {
         let apiKey = APIKeyMiddleware(apiKey: self.configuration.apiKey, throttle: self.throttle)
         let health = HealthController(
             store: self.dependencies.store,
-            queries: self.queries,
             governor: self.dependencies.governor,
             budget: self.dependencies.budget,
             queue: self.configuration.webhookQueue,
@@ -176,7 +173,6 @@ struct MetaSyncServer: Sendable {
                 maxAge: TimeInterval(self.configuration.signedRequestMaxAge.components.seconds),
                 statusURLBase: self.configuration.publicBaseURL + PlatformCallbackController.statusPath,
                 store: self.dependencies.store,
-                queries: self.queries,
                 now: self.dependencies.now,
                 logger: logger
             ).endpoints,
@@ -204,7 +200,6 @@ struct MetaSyncServer: Sendable {
         api.addRoutes(
             APIController(
                 store: self.dependencies.store,
-                queries: self.queries,
                 syncTrigger: self.dependencies.syncTrigger,
                 governor: self.dependencies.governor,
                 webhookQueue: self.configuration.webhookQueue,

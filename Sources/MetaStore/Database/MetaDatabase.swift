@@ -341,6 +341,13 @@ public final class MetaDatabase: Service, Sendable {
         }
     }
 
+    /// Whether the database answers: runs `SELECT 1`, throwing the driver's error when it cannot.
+    public func ping() async throws {
+        try await self.withSQL { sql in
+            _ = try await sql.raw("SELECT 1 AS ok").all()
+        }
+    }
+
     /// Runs `body` with a SQL database handle outside any explicit transaction (each statement autocommits).
     ///
     /// On SQLite the handle is exclusive for the duration of `body`; calls nested inside ``transaction(_:)`` reuse the

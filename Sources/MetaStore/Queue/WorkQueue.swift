@@ -262,6 +262,24 @@ public struct WorkQueue: Sendable {
         try await self.list(queue: queue, state: .dead, limit: limit)
     }
 
+    /// The number of items of a queue per state (states without items are absent).
+    public func counts(queue: String) async throws -> [String: Int] {
+        try await self.executor.read { sql in
+            let rows = try await sql.select()
+                .column("state")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(Self.table)
+                .where("queue", .equal, SQLBind(queue))
+                .groupBy("state")
+                .all()
+            var counts: [String: Int] = [:]
+            for row in rows {
+                counts[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
+        }
+    }
+
     /// Items of a queue in a state, ordered by id.
     public func list(queue: String, state: WorkItem.State? = nil, limit: Int = 100) async throws -> [WorkItem] {
         try await self.executor.read { sql in

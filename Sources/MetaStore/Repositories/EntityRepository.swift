@@ -168,6 +168,27 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     }
 }
 
+extension EntityRepository where Row: AccountScopedRow {
+    /// The number of rows of an ad account (numeric id).
+    public func count(accountID: String) async throws -> Int {
+        try await self.executor.read { sql in
+            let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Row.tableName)
+                .where("account_id", .equal, SQLBind(accountID)).first()
+            return try row?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}
+
+/// A mirrored table with an `account_id` column (the numeric ad account id).
+public protocol AccountScopedRow: MirroredRow {}
+
+extension CampaignRow: AccountScopedRow {}
+extension AdSetRow: AccountScopedRow {}
+extension AdRow: AccountScopedRow {}
+extension AdCreativeRow: AccountScopedRow {}
+extension AdImageRow: AccountScopedRow {}
+extension AdVideoRow: AccountScopedRow {}
+
 extension EntityRepository where Row == AdAccountRow {
     /// The account with Graph id `act_<n>`, if stored.
     public func get(id: String) async throws -> AdAccountRow? { try await self.list(where: "id", equals: id).first }
@@ -200,6 +221,17 @@ extension EntityRepository where Row == PerformanceSnapshotRow {
     /// The insights rows of an ad account (numeric id), ordered by key.
     public func list(accountID: String) async throws -> [PerformanceSnapshotRow] {
         try await self.list(where: "account_id", equals: accountID)
+    }
+
+    /// The number of insights rows of an account (numeric id) in one report (`""`: the unbroken rows), optionally of
+    /// one level.
+    public func count(accountID: String, level: PerformanceSnapshotRow.Level?, report: String = "") async throws -> Int {
+        try await self.executor.read { sql in
+            let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Row.tableName)
+                .where("account_id", .equal, SQLBind(accountID)).where("report", .equal, SQLBind(report))
+            if let level { query.where("level", .equal, SQLBind(level.rawValue)) }
+            return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+        }
     }
 
     /// The insights rows of an account whose `date_start` lies in `days` (inclusive), ordered by key.

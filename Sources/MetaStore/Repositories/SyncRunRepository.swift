@@ -79,4 +79,48 @@ public struct SyncRunRepository: Sendable {
                 .all(decoding: SyncRunRow.self)
         }
     }
+
+    /// When each ad account (Graph id `act_<n>`) last finished a successful run.
+    public func lastSuccessfulFinishes() async throws -> [String: Date] {
+        try await self.executor.read { sql in
+            let rows = try await sql.select()
+                .column("account_id")
+                .column(SQLFunction("MAX", args: SQLColumn("finished_at")), as: "last")
+                .from(SyncRunRow.tableName)
+                .where("outcome", .equal, SQLBind(SyncRunRow.Outcome.succeeded.rawValue))
+                .where(SQLColumn("account_id"), .isNot, SQLLiteral.null)
+                .groupBy("account_id")
+                .all()
+            var result: [String: Date] = [:]
+            for row in rows {
+                let account = try row.decode(column: "account_id", as: String.self)
+                if let last = try row.decode(column: "last", as: Date?.self) { result[account] = last }
+            }
+            return result
+        }
+    }
+
+    /// Runs, newest first, optionally only those with `outcome`, from `offset`; `limit + 1` are read to tell whether
+    /// more exist.
+    public func page(outcome: SyncRunRow.Outcome?, offset: Int, limit: Int) async throws -> (rows: [SyncRunRow], hasMore: Bool) {
+        try await self.executor.read { sql in
+            let builder = sql.select().column("*").from(SyncRunRow.tableName)
+            if let outcome { builder.where("outcome", .equal, SQLBind(outcome.rawValue)) }
+            let rows = try await builder.orderBy("started_at", .descending).orderBy("id", .descending)
+                .limit(limit + 1).offset(offset)
+                .all(decoding: SyncRunRow.self)
+            return (Array(rows.prefix(limit)), rows.count > limit)
+        }
+    }
+
+    /// The number of runs that ended `failed` or `partial` and started at or after `since`.
+    public func failedCount(since: Date) async throws -> Int {
+        try await self.executor.read { sql in
+            let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SyncRunRow.tableName)
+                .where(SQLColumn("outcome"), .in, SQLBind.group([SyncRunRow.Outcome.failed.rawValue, SyncRunRow.Outcome.partial.rawValue]))
+                .where("started_at", .greaterThanOrEqual, SQLBind(since))
+                .first()
+            return try row?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
 }

@@ -98,3 +98,13 @@ public struct WebhookEventRepository: Sendable {
         value.map { SQLBind($0) } ?? SQLLiteral.null
     }
 }
+
+extension WebhookEventRepository {
+    /// The event with this dedupe key, if stored (data-deletion requests are looked up by `deletion:<code>`).
+    public func get(dedupeKey: String) async throws -> WebhookEventRow? {
+        try await self.executor.read { sql in
+            try await sql.select().column("*").from("webhook_events").where("dedupe_key", .equal, SQLBind(dedupeKey))
+                .first(decoding: WebhookEventRow.self)
+        }
+    }
+}

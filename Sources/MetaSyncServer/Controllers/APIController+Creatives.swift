@@ -151,10 +151,8 @@ extension APIController {
     /// `since`/`until` validated (dates, order, at most 366 days); missing ends default to the 28 days up to the latest
     /// day with insights (today when there are none).
     func creativeDays(_ query: ListQuery, accountID: String) async throws -> ClosedRange<CalendarDay> {
-        let since = try query.day("since")
-        let until = try query.day("until")
-        if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
-        let latest = try await DashboardQueries(database: self.store.database).latestDay(accountID: accountID)
+        let (since, until) = try query.dayBounds()
+        let latest = try await self.store.dashboard.latestDay(accountID: accountID)
         let end =
             until ?? since.map { max($0, latest ?? $0) } ?? latest
             ?? CalendarDay(daysSince1970: Int((self.now().timeIntervalSince1970 / 86_400).rounded(.down)))

@@ -107,11 +107,7 @@ extension APIController {
         }
         var days = try await self.creativeDays(query, accountID: accountID)
         if builtIn?.timeIncrement == "monthly", query.single("since") == nil { days = days.upperBound.adding(days: -364)...days.upperBound }
-        var offset = 0
-        if let cursor = query.cursor {
-            guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw ListQuery.invalidCursor }
-            offset = value
-        }
+        let offset = try query.offset()
         let reports = self.store.reports
         let rows = try await reports.rows(report: name, accountID: accountID, level: level, days: days, offset: offset, limit: query.limit + 1)
         let buckets = try await reports.buckets(report: name, accountID: accountID, level: level, days: days)

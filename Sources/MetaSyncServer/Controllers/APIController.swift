@@ -9,7 +9,6 @@ import Recommendations
 /// filters and cursor pagination, insights, sync runs, webhook events and dead letters, and `POST /api/sync`.
 struct APIController: Sendable {
     let store: MetaStore
-    let queries: ServerQueries
     let syncTrigger: (any SyncTrigger)?
     let governor: GraphUsageGovernor?
     let webhookQueue: String
@@ -152,22 +151,22 @@ struct APIController: Sendable {
 
     @Sendable func listAccounts(_ request: Request, context: AppRequestContext) async throws -> Page<AdAccountRow> {
         let query = try ListQuery(request)
-        var filters = [ServerQueries.Filter(column: "connection_id", values: query.list("connection_id"))]
+        var filters = [ListReads.Filter(column: "connection_id", values: query.list("connection_id"))]
         if let account = query.single("account_id") { filters.append(.init(column: "account_id", values: [Self.numericAccount(account)])) }
-        return try await self.page(AdAccountRow.self, table: AdAccountRow.tableName, filters: filters, query: query)
+        return try await self.page(AdAccountRow.self, filters: filters, query: query)
     }
 
     @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> Page<CampaignRow> {
         let query = try ListQuery(request)
         let filters = Self.commonFilters(query)
-        return try await self.page(CampaignRow.self, table: CampaignRow.tableName, filters: filters, query: query)
+        return try await self.page(CampaignRow.self, filters: filters, query: query)
     }
 
     @Sendable func listAdSets(_ request: Request, context: AppRequestContext) async throws -> Page<AdSetRow> {
         let query = try ListQuery(request)
         var filters = Self.commonFilters(query)
         filters.append(.init(column: "campaign_id", values: query.list("campaign_id") + query.list("parent_id")))
-        return try await self.page(AdSetRow.self, table: AdSetRow.tableName, filters: filters, query: query)
+        return try await self.page(AdSetRow.self, filters: filters, query: query)
     }
 
     @Sendable func listAds(_ request: Request, context: AppRequestContext) async throws -> Page<AdRow> {
@@ -175,7 +174,7 @@ struct APIController: Sendable {
         var filters = Self.commonFilters(query)
         filters.append(.init(column: "campaign_id", values: query.list("campaign_id")))
         filters.append(.init(column: "adset_id", values: query.list("adset_id") + query.list("parent_id")))
-        return try await self.page(AdRow.self, table: AdRow.tableName, filters: filters, query: query)
+        return try await self.page(AdRow.self, filters: filters, query: query)
     }
 
     @Sendable func listInsights(_ request: Request, context: AppRequestContext) async throws -> Page<InsightDTO> {
@@ -185,15 +184,9 @@ struct APIController: Sendable {
             throw APIError.badRequest("level must be one of account, campaign, adset, ad", code: "invalid_parameter")
         }
         let window = try Self.window(query)
-        let since = try query.day("since")
-        let until = try query.day("until")
-        if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
-        var offset = 0
-        if let cursor = query.cursor {
-            guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw ListQuery.invalidCursor }
-            offset = value
-        }
-        let result = try await self.queries.insights(
+        let (since, until) = try query.dayBounds()
+        let offset = try query.offset()
+        let result = try await self.store.lists.insights(
             level: level,
             objectIDs: query.list("object_id"),
             accountID: query.single("account_id").map(Self.numericAccount),
@@ -230,7 +223,7 @@ struct APIController: Sendable {
             guard let key = Cursor.decode(cursor), let value = Int(key) else { throw ListQuery.invalidCursor }
             before = value
         }
-        let result = try await self.queries.webhookEvents(status: status, field: query.single("field"), before: before, limit: query.limit)
+        let result = try await self.store.lists.webhookEvents(status: status, field: query.single("field"), before: before, limit: query.limit)
         let next = result.hasMore ? result.rows.last?.id.map { Cursor.encode(String($0)) } : nil
         return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
     }
@@ -283,20 +276,19 @@ struct APIController: Sendable {
 
     // MARK: - Helpers
 
-    private func page<Row: MirroredRow>(_ type: Row.Type, table: String, filters: [ServerQueries.Filter], query: ListQuery) async throws -> Page<Row>
-    {
+    private func page<Row: MirroredRow>(_ type: Row.Type, filters: [ListReads.Filter], query: ListQuery) async throws -> Page<Row> {
         var after: String?
         if let cursor = query.cursor {
             guard let key = Cursor.decode(cursor) else { throw ListQuery.invalidCursor }
             after = key
         }
-        let result = try await self.queries.page(type, table: table, key: "id", filters: filters, after: after, limit: query.limit)
+        let result = try await self.store.lists.page(type, filters: filters, after: after, limit: query.limit)
         let next = result.hasMore ? result.lastKey.map(Cursor.encode) : nil
         return Page(data: result.rows, paging: .init(nextCursor: next, limit: query.limit))
     }
 
     /// `account_id` (numeric or `act_<n>`) and `status` (effective status, comma-separated).
-    private static func commonFilters(_ query: ListQuery) -> [ServerQueries.Filter] {
+    private static func commonFilters(_ query: ListQuery) -> [ListReads.Filter] {
         [
             .init(column: "account_id", values: query.list("account_id").map(Self.numericAccount)),
             .init(column: "effective_status", values: query.list("status").map { $0.uppercased() }),

@@ -10,7 +10,6 @@ import SyncEngine
 /// and the webhook queue. Both are 200 when the database answers, 503 when it does not.
 struct HealthController: Sendable {
     let store: MetaStore
-    let queries: ServerQueries
     let governor: GraphUsageGovernor?
     let budget: (any CallBudget)?
     let queue: String
@@ -135,7 +134,7 @@ struct HealthController: Sendable {
             webhookQueue: [:]
         )
         do {
-            try await self.queries.ping()
+            try await self.store.database.ping()
             let rows = try await self.store.connections.all()
             for row in rows {
                 var connection = Report.Connection(
@@ -158,7 +157,7 @@ struct HealthController: Sendable {
                 report.connections.append(connection)
                 report.connectionCounts[connection.status, default: 0] += 1
             }
-            report.webhookQueue = try await self.queries.queueCounts(queue: self.queue)
+            report.webhookQueue = try await self.store.queue.counts(queue: self.queue)
         } catch {
             self.logger.error("health check: database unreachable", metadata: ["error_type": "\(type(of: error))"])
             report.status = "unavailable"

@@ -41,4 +41,19 @@ struct ListQuery: Sendable {
             throw APIError.badRequest("\(name) must be a date YYYY-MM-DD", code: "invalid_parameter")
         }
     }
+
+    /// `since` and `until` (dates, either may be missing), rejected when `since` is after `until`.
+    func dayBounds() throws -> (since: CalendarDay?, until: CalendarDay?) {
+        let since = try self.day("since")
+        let until = try self.day("until")
+        if let since, let until, since > until { throw APIError.badRequest("since must not be after until", code: "invalid_parameter") }
+        return (since, until)
+    }
+
+    /// The row offset held by an offset cursor (insights, reports); 0 without a cursor.
+    func offset() throws -> Int {
+        guard let cursor = self.cursor else { return 0 }
+        guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw Self.invalidCursor }
+        return value
+    }
 }

@@ -28,7 +28,6 @@ struct PlatformCallbackController: Sendable {
     let maxAge: TimeInterval
     let statusURLBase: String
     let store: MetaStore
-    let queries: ServerQueries
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -82,7 +81,7 @@ struct PlatformCallbackController: Sendable {
         let now = self.now()
         try self.checkFreshness(verified, now: now, kind: kind)
         let code = Self.confirmationCode(for: signed, appSecret: appSecret)
-        if try await self.queries.webhookEvent(dedupeKey: "deletion:\(code)") != nil {
+        if try await self.store.webhookEvents.get(dedupeKey: "deletion:\(code)") != nil {
             self.logger.notice("platform callback repeated: answered with the recorded confirmation", metadata: ["kind": "\(kind)"])
             return Answer(url: "\(self.statusURLBase)?code=\(code)", confirmationCode: code)
         }
@@ -150,7 +149,7 @@ struct PlatformCallbackController: Sendable {
         guard let code = request.uri.queryParameters["code"].map(String.init), !code.isEmpty, code.count <= 64 else {
             return HTMLPage(title: "Unknown request", message: "Give the confirmation code as ?code=…").response(status: .badRequest)
         }
-        guard let event = try await self.queries.webhookEvent(dedupeKey: "deletion:\(code)") else {
+        guard let event = try await self.store.webhookEvents.get(dedupeKey: "deletion:\(code)") else {
             return HTMLPage(title: "Unknown request", message: "There is no deletion request with this confirmation code.")
                 .response(status: .notFound)
         }

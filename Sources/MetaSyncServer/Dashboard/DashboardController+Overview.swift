@@ -12,11 +12,11 @@ extension DashboardController {
         let expiringWithin = TimeInterval(self.configuration.expiringWithinDays) * 86_400
         let connectionRows = try await self.store.connections.all()
         let accountRows = try await self.store.adAccounts.all()
-        let lastSyncs = try await self.queries.lastSuccessfulSyncs()
-        let recent = try await self.queries.syncRuns(outcome: nil, offset: 0, limit: 10)
-        let failed = try await self.queries.failedRuns(since: now.addingTimeInterval(-86_400))
+        let lastSyncs = try await self.store.syncRuns.lastSuccessfulFinishes()
+        let recent = try await self.store.syncRuns.page(outcome: nil, offset: 0, limit: 10)
+        let failed = try await self.store.syncRuns.failedCount(since: now.addingTimeInterval(-86_400))
         let deadItems = try await self.store.queue.deadLetters(queue: self.configuration.webhookQueue, limit: 50)
-        let queueCounts = try await self.serverQueries.queueCounts(queue: self.configuration.webhookQueue)
+        let queueCounts = try await self.store.queue.counts(queue: self.configuration.webhookQueue)
         let usage = self.governor?.snapshot(now: now)
 
         var budgets: [String: DashboardView.Gauge] = [:]

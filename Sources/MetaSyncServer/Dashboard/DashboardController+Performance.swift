@@ -58,8 +58,8 @@ extension DashboardController {
 
     /// The insights filter of a page: a level of an account over the range, with the page's window and the
     /// server's primary conversion.
-    func filter(level: PerformanceSnapshotRow.Level, accountID: String, _ range: DayRange, _ window: String) -> DashboardQueries.InsightFilter {
-        var filter = DashboardQueries.InsightFilter(level: level, accountID: accountID, days: range.closed)
+    func filter(level: PerformanceSnapshotRow.Level, accountID: String, _ range: DayRange, _ window: String) -> DashboardReads.InsightFilter {
+        var filter = DashboardReads.InsightFilter(level: level, accountID: accountID, days: range.closed)
         filter.window = window
         filter.primary = self.configuration.primaryConversion
         return filter
@@ -321,7 +321,7 @@ extension DashboardController {
 
     /// Totals and one chart per metric (one point per day of the range) from daily rows.
     func performance(
-        rows: [DashboardQueries.InsightRow],
+        rows: [DashboardReads.InsightRow],
         range: DayRange,
         currency: String?,
         path: String,

@@ -12,7 +12,7 @@ extension DashboardController {
         let query = request.uri.queryParameters
         let outcome = query["outcome"].flatMap { SyncRunRow.Outcome(rawValue: String($0)) }
         let pageNumber = max(0, min(10_000, query["page"].flatMap { Int(String($0)) } ?? 0))
-        let result = try await self.queries.syncRuns(outcome: outcome, offset: pageNumber * Self.runsPerPage, limit: Self.runsPerPage)
+        let result = try await self.store.syncRuns.page(outcome: outcome, offset: pageNumber * Self.runsPerPage, limit: Self.runsPerPage)
         let accounts = try await self.store.adAccounts.all()
         let names = Dictionary(accounts.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { first, _ in first })
         var filters = [DashboardView.Link(href: "/sync-runs", label: "All", current: outcome == nil)]

@@ -22,8 +22,7 @@ import Recommendations
 struct DashboardController: Sendable {
     let configuration: ServerConfiguration
     let store: MetaStore
-    let queries: DashboardQueries
-    let serverQueries: ServerQueries
+    let queries: DashboardReads
     let governor: GraphUsageGovernor?
     let budget: (any CallBudget)?
     /// Nil when no API key is configured: nobody can log in.
@@ -52,8 +51,7 @@ struct DashboardController: Sendable {
         self.recommendationPolicy = recommendationPolicy
         self.configuration = configuration
         self.store = store
-        self.queries = DashboardQueries(database: store.database)
-        self.serverQueries = ServerQueries(database: store.database)
+        self.queries = store.dashboard
         self.governor = governor
         self.budget = budget
         self.sessions = DashboardSession(configuration)

@@ -19,8 +19,8 @@ struct PerformanceTotals: Sendable, Equatable {
     /// Insights rows added.
     var rows = 0
 
-    /// Adds one insights row (its spend and conversions as parsed by ``DashboardQueries/insights(_:)``).
-    mutating func add(_ row: DashboardQueries.InsightRow) {
+    /// Adds one insights row (its spend and conversions as parsed by ``MetaStore/DashboardReads/insights(_:)``).
+    mutating func add(_ row: DashboardReads.InsightRow) {
         self.spend += row.spendValue
         self.impressions += row.impressions ?? 0
         self.clicks += row.clicks ?? 0
@@ -55,50 +55,9 @@ struct PerformanceTotals: Sendable, Equatable {
     /// Return on ad spend (purchase value ÷ spend); nil without spend.
     var roas: Decimal? { self.spend > 0 ? self.purchaseValue / self.spend : nil }
 
-    /// The action types counted as purchases, in the order of `performance_conversions`: only the first one present
-    /// in a row counts (Meta reports the same purchase under several types).
-    static let purchaseTypes = ["omni_purchase", "offsite_conversion.fb_pixel_purchase", "purchase"]
-    /// The action types counted as leads, most inclusive first (same rule).
-    static let leadTypes = ["lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"]
-
     /// Conversions of one row: its purchases plus its leads, from the `actions` list
-    /// (`[{"action_type": "purchase", "value": "29"}, …]`).
+    /// (``MetaStore/DashboardReads/conversions(in:)``).
     static func conversions(in actions: JSONText?) -> Decimal {
-        guard let actions, let list = try? Self.decoder.decode([Action].self, from: Data(actions.rawValue.utf8)), !list.isEmpty else { return 0 }
-        var byType: [String: Decimal] = [:]
-        for action in list {
-            guard let type = action.actionType, let value = action.value.flatMap({ Decimal(string: $0, locale: Self.posix) })
-            else { continue }
-            byType[type, default: 0] += value
-        }
-        var total: Decimal = 0
-        for types in [Self.purchaseTypes, Self.leadTypes] {
-            if let first = types.first(where: { byType[$0] != nil }), let value = byType[first] { total += value }
-        }
-        return total
-    }
-
-    private static let decoder = JSONDecoder()
-    /// Decimal strings from Graph and the database always use `.`.
-    private static let posix = Locale(identifier: "en_US_POSIX")
-
-    private struct Action: Decodable {
-        var actionType: String?
-        var value: String?
-
-        enum CodingKeys: String, CodingKey {
-            case actionType = "action_type"
-            case value
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.actionType = try? container.decode(String.self, forKey: .actionType)
-            if let text = try? container.decode(String.self, forKey: .value) {
-                self.value = text
-            } else if let number = try? container.decode(Double.self, forKey: .value) {
-                self.value = String(number)
-            }
-        }
+        DashboardReads.conversions(in: actions)
     }
 }

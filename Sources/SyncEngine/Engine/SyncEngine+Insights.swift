@@ -2,7 +2,6 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
-import SQLKit
 
 extension SyncEngine {
     /// Reads one insights level of an account: `/act_X/insights?level=<level>&time_increment=1` with explicit fields.
@@ -439,17 +438,11 @@ extension SyncEngine {
 
     /// Objects stored for an account at a level (the size estimate's first factor); 1 for the account level.
     func objectCount(level: PerformanceSnapshotRow.Level, accountID: String) async throws -> Int {
-        let table: String
         switch level {
         case .account: return 1
-        case .campaign: table = CampaignRow.tableName
-        case .adset: table = AdSetRow.tableName
-        case .ad: table = AdRow.tableName
-        }
-        return try await self.store.database.withSQL { sql in
-            let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
-                .where("account_id", .equal, SQLBind(accountID)).first()
-            return try row?.decode(column: "n", as: Int.self) ?? 0
+        case .campaign: return try await self.store.campaigns.count(accountID: accountID)
+        case .adset: return try await self.store.adSets.count(accountID: accountID)
+        case .ad: return try await self.store.ads.count(accountID: accountID)
         }
     }
 }

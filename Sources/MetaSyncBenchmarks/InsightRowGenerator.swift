@@ -15,6 +15,11 @@ struct InsightRowGenerator: Sendable {
         self.firstDay = CalendarDay(daysSince1970: 19_800)
     }
 
+    /// The checkpoint written with a page of rows (the sync engine's insights stream).
+    func checkpoint(cursor: String) -> SyncCheckpoint {
+        SyncCheckpoint(accountID: self.accountID, stream: "insights.ad", cursor: cursor, updatedAt: self.syncedAt)
+    }
+
     /// Row `index`: ad `index / 28`, day `index % 28`.
     func row(_ index: Int) -> PerformanceSnapshotRow {
         self.row(index, impressionsBump: 0)

@@ -3,8 +3,8 @@ import Foundation
 import GraphAPI
 import GraphSandbox
 
-/// `metasync bench sandbox`: how fast the in-process Graph sandbox generates and serves a large account.
-struct SandboxBenchCommand: AsyncParsableCommand {
+/// `metasync-bench sandbox`: how fast the in-process Graph sandbox generates and serves a large account.
+struct SandboxBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Measure the in-process Graph sandbox: edge reads and insights for one large account."

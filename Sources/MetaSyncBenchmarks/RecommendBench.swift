@@ -7,7 +7,7 @@ import MetaStore
 import Recommendations
 import SyncEngine
 
-/// `metasync bench recommend`: planted scenarios across seeds → sync → recommendation engine → precision and recall
+/// `metasync-bench recommend`: planted scenarios across seeds → sync → recommendation engine → precision and recall
 /// per kind, plus the findings on the scenario-free account (should be none).
 struct RecommendBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,7 +6,7 @@ import Logging
 import MetaStore
 import SyncEngine
 
-/// `metasync bench pacing`: many accounts under default settings (no fixed call cap), then a Graph that enforces a
+/// `metasync-bench pacing`: many accounts under default settings (no fixed call cap), then a Graph that enforces a
 /// few calls per window per account and use case: throttle errors met, time spent waiting, wall time against the ideal.
 struct PacingBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +25,7 @@ struct PacingBench: AsyncParsableCommand {
     @Option(help: "Accounts of the unthrottled workload.") var accounts = 40
     @Option(help: "Graph latency per call, in milliseconds.") var latencyMs = 20
     @Option(help: "Calls allowed per window per account and use case in the throttled workload.") var calls = 8
-    @Option(help: "The throttled workload's window, e.g. 30s.") var window = DurationOption(argument: "30s")!
+    @Option(help: "The throttled workload's window in seconds (`30` or `30s`) or minutes (`2m`).") var window = WindowOption(seconds: 30)
 
     func run() async throws {
         var logger = Logger(label: "metasync.bench.pacing")
@@ -135,4 +135,21 @@ struct PacingBench: AsyncParsableCommand {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
+}
+
+/// `--window`: whole seconds (`30`, `30s`) or minutes (`2m`).
+struct WindowOption: ExpressibleByArgument, Sendable {
+    var duration: Duration
+
+    init(seconds: Int64) {
+        self.duration = .seconds(seconds)
+    }
+
+    init?(argument: String) {
+        let minutes = argument.hasSuffix("m")
+        guard let value = Int64(argument.dropLast(minutes || argument.hasSuffix("s") ? 1 : 0)), value > 0 else { return nil }
+        self.init(seconds: minutes ? value * 60 : value)
+    }
+
+    var defaultValueDescription: String { "\(self.duration.components.seconds)s" }
 }

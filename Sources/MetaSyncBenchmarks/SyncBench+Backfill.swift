@@ -29,13 +29,7 @@ extension SyncBench {
         sandboxConfiguration.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1, maxRows: cap)
         if let cap { sandboxConfiguration.insightsRowBudget = cap }
         let sandbox = GraphSandbox(configuration: sandboxConfiguration)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-backfillbench-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
-            try await Migrator.standard.migrate(db, logger: logger)
-            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+        return try await Self.withTemporaryStore("backfillbench", logger: logger) { store in
             var configuration = SyncConfiguration(
                 levels: [.ad],
                 appID: sandbox.configuration.appID,
@@ -44,14 +38,7 @@ extension SyncBench {
             configuration.attributionWindows = windows
             configuration.syncsCreatives = false
             configuration.reportPollDelay = .zero
-            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
-            let engine = SyncEngine(
-                client: Self.client(sandbox, transport: timing, logger: logger),
-                store: store,
-                configuration: configuration,
-                logger: logger
-            )
-            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            let (engine, timing) = try await Self.connectedEngine(sandbox, store: store, configuration: configuration, logger: logger)
             _ = try await engine.sync(.entitiesOnly())
             sandbox.resetStats()
             let graphBefore = timing.elapsed

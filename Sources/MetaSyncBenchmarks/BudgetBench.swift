@@ -7,7 +7,7 @@ import RESPClient
 import SQLKit
 import SyncEngine
 
-/// `metasync bench budget`: the overhead that each call budget backend adds to every Graph call.
+/// `metasync-bench budget`: the overhead that each call budget backend adds to every Graph call.
 struct BudgetBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "budget",
@@ -54,7 +54,7 @@ struct BudgetBench: AsyncParsableCommand {
         logger.logLevel = .error
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
         print(
-            "metasync bench budget: \(self.calls) calls per phase, \(self.concurrency) concurrent tasks, limit \(self.limit)/user/hour"
+            "metasync-bench budget: \(self.calls) calls per phase, \(self.concurrency) concurrent tasks, limit \(self.limit)/user/hour"
                 + (load.map { ", load average \($0)" } ?? "")
         )
         print(Self.header)

@@ -4,7 +4,7 @@ import Logging
 import MetaStore
 import SQLKit
 
-/// `metasync bench store`: bulk upsert throughput of insights rows, beside a raw bulk insert of the same rows.
+/// `metasync-bench store`: bulk upsert throughput of insights rows, beside a raw bulk insert of the same rows.
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
@@ -93,113 +93,92 @@ struct StoreBench: AsyncParsableCommand {
             let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
             let generator = InsightRowGenerator(syncedAt: Date(timeIntervalSince1970: 1_750_000_000))
             let clock = ContinuousClock()
-            print("metasync bench store: \(db.kind.rawValue) \(location), \(rowCount) rows, \(pageSize) rows/page")
+            print("metasync-bench store: \(db.kind.rawValue) \(location), \(rowCount) rows, \(pageSize) rows/page")
 
             // Phase 1: upsert + checkpoint per page (insert path).
-            var dbTime = Duration.zero
-            var dbCPU = 0.0
+            var upserts = Meter()
             var genTime = Duration.zero
-            var start = 0
-            var pageNumber = 0
-            while start < rowCount {
-                let end = min(start + pageSize, rowCount)
+            for start in stride(from: 0, to: rowCount, by: pageSize) {
                 let g0 = clock.now
-                let rows = (start..<end).map(generator.row)
+                let rows = (start..<min(start + pageSize, rowCount)).map(generator.row)
                 genTime += clock.now - g0
-                let checkpoint = SyncCheckpoint(
-                    accountID: generator.accountID,
-                    stream: "insights.ad",
-                    cursor: "page-\(pageNumber)",
-                    updatedAt: generator.syncedAt
-                )
-                let t0 = clock.now
-                let c0 = ProcessCPU.seconds()
-                try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
-                dbCPU += ProcessCPU.seconds() - c0
-                dbTime += clock.now - t0
-                start = end
-                pageNumber += 1
+                let checkpoint = generator.checkpoint(cursor: "page-\(upserts.pages)")
+                try await upserts.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
             }
             let stored = try await store.snapshots.count()
             guard stored == rowCount else { throw ValidationError("expected \(rowCount) rows, found \(stored)") }
-            Self.report("upsert + checkpoint, insert path", rows: rowCount, pages: pageNumber, time: dbTime, cpu: dbCPU)
+            Self.report("upsert + checkpoint, insert path", rows: rowCount, upserts)
 
             // Phase 2: re-upsert (update path, as when the attribution window is re-read).
             if updateCount > 0 {
-                var updateTime = Duration.zero
-                var updateCPU = 0.0
-                var pages = 0
-                start = 0
-                while start < updateCount {
-                    let end = min(start + pageSize, updateCount)
-                    let rows = (start..<end).map { generator.row($0, impressionsBump: 1) }
-                    let checkpoint = SyncCheckpoint(
-                        accountID: generator.accountID,
-                        stream: "insights.ad",
-                        cursor: "reread-\(pages)",
-                        updatedAt: generator.syncedAt
-                    )
-                    let t0 = clock.now
-                    let c0 = ProcessCPU.seconds()
-                    try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
-                    updateCPU += ProcessCPU.seconds() - c0
-                    updateTime += clock.now - t0
-                    start = end
-                    pages += 1
+                var updates = Meter()
+                for start in stride(from: 0, to: updateCount, by: pageSize) {
+                    let rows = (start..<min(start + pageSize, updateCount)).map { generator.row($0, impressionsBump: 1) }
+                    let checkpoint = generator.checkpoint(cursor: "reread-\(updates.pages)")
+                    try await updates.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
                 }
-                Self.report("upsert + checkpoint, update path", rows: updateCount, pages: pages, time: updateTime, cpu: updateCPU)
+                Self.report("upsert + checkpoint, update path", rows: updateCount, updates)
             }
 
             // Phase 3: raw bulk insert of the same rows into an empty copy of the table.
-            guard rawCount > 0 else {
-                print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
-                return
+            if rawCount > 0 {
+                let raw = try await Self.rawInserts(db, generator: generator, count: rawCount, pageSize: pageSize)
+                Self.report("raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)", rows: rowCount, raw)
             }
-            try await db.withSQL { sql in
-                switch db.kind {
-                case .postgres:
-                    try await sql.raw("CREATE TABLE bench_raw_snapshots (LIKE performance_snapshots INCLUDING ALL)").run()
-                case .sqlite:
-                    try await sql.raw("CREATE TABLE bench_raw_snapshots AS SELECT * FROM performance_snapshots WHERE 0").run()
-                    try await sql.raw(
-                        "CREATE UNIQUE INDEX bench_raw_key ON bench_raw_snapshots (level, object_id, date_start, date_stop, breakdown_key)"
-                    ).run()
-                }
+            print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
+        }
+    }
+
+    /// Inserts `count` generated rows into an empty copy of `performance_snapshots` with a hand-bound multi-row INSERT per
+    /// page (the floor the upserts compare with).
+    private static func rawInserts(_ db: MetaDatabase, generator: InsightRowGenerator, count: Int, pageSize: Int) async throws -> Meter {
+        try await db.withSQL { sql in
+            switch db.kind {
+            case .postgres:
+                try await sql.raw("CREATE TABLE bench_raw_snapshots (LIKE performance_snapshots INCLUDING ALL)").run()
+            case .sqlite:
+                try await sql.raw("CREATE TABLE bench_raw_snapshots AS SELECT * FROM performance_snapshots WHERE 0").run()
+                try await sql.raw(
+                    "CREATE UNIQUE INDEX bench_raw_key ON bench_raw_snapshots (level, object_id, date_start, date_stop, breakdown_key)"
+                ).run()
             }
-            var rawTime = Duration.zero
-            var rawCPU = 0.0
-            start = 0
-            pageNumber = 0
-            while start < rawCount {
-                let end = min(start + pageSize, rawCount)
-                let rows = (start..<end).map(generator.row)
-                let t0 = clock.now
-                let c0 = ProcessCPU.seconds()
+        }
+        var meter = Meter()
+        for start in stride(from: 0, to: count, by: pageSize) {
+            let rows = (start..<min(start + pageSize, count)).map(generator.row)
+            try await meter.measure {
                 try await db.transaction { sql in
                     let insert = sql.insert(into: "bench_raw_snapshots").columns(InsightRowGenerator.columns)
                     for row in rows { insert.values(InsightRowGenerator.binds(row)) }
                     try await insert.run()
                 }
-                rawCPU += ProcessCPU.seconds() - c0
-                rawTime += clock.now - t0
-                start = end
-                pageNumber += 1
             }
-            Self.report(
-                "raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)",
-                rows: rowCount,
-                pages: pageNumber,
-                time: rawTime,
-                cpu: rawCPU
-            )
-            print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
+        }
+        return meter
+    }
+
+    /// Wall time and this process's CPU time of the pages written so far.
+    private struct Meter {
+        var time = Duration.zero
+        var cpu = 0.0
+        var pages = 0
+
+        /// Runs one page's write and adds its times.
+        mutating func measure(_ write: () async throws -> Void) async throws {
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            let c0 = ProcessCPU.seconds()
+            try await write()
+            self.cpu += ProcessCPU.seconds() - c0
+            self.time += clock.now - t0
+            self.pages += 1
         }
     }
 
     /// Prints wall-clock throughput, and throughput per CPU-second of this process (steadier on a shared machine; for
     /// PostgreSQL it leaves out the server's CPU).
-    private static func report(_ label: String, rows: Int, pages: Int, time: Duration, cpu: Double) {
-        let seconds = time.seconds
+    private static func report(_ label: String, rows: Int, _ meter: Meter) {
+        let seconds = meter.time.seconds
         print(
             String(
                 format: "%@: %d rows in %.2f s = %.0f rows/s (%d transactions; this process used %.2f CPU-s = %.0f rows per CPU-s)",
@@ -207,9 +186,9 @@ struct StoreBench: AsyncParsableCommand {
                 rows,
                 seconds,
                 Double(rows) / seconds,
-                pages,
-                cpu,
-                Double(rows) / max(cpu, 0.000_001)
+                meter.pages,
+                meter.cpu,
+                Double(rows) / max(meter.cpu, 0.000_001)
             )
         )
     }

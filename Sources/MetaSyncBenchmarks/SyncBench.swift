@@ -4,10 +4,9 @@ import GraphAPI
 import GraphSandbox
 import Logging
 import MetaStore
-import SQLKit
 import SyncEngine
 
-/// `metasync bench sync`: Graph calls, the lower bound, wall time, rows/s and peak memory of the sync engine against
+/// `metasync-bench sync`: Graph calls, the lower bound, wall time, rows/s and peak memory of the sync engine against
 /// the in-process sandbox, beside the seed's naive per-parent strategy.
 struct SyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -103,22 +102,16 @@ struct SyncBench: AsyncParsableCommand {
             print(String(format: "naive / engine calls: %.1f×", Double(naive.calls) / Double(max(engine.calls, 1))))
         }
         if self.only == "all" || self.only == "memory" {
-            let one = try await Self.engineRun(
-                shape: Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days),
-                levels: [.campaign, .adset, .ad],
-                latency: .zero,
-                windows: windows,
-                logger: logger
-            )
-            Self.printLine("memory: W1 rows", one)
-            let ten = try await Self.engineRun(
-                shape: Shape(accounts: 10, campaigns: 50, adsets: 10, ads: 5, days: self.days),
-                levels: [.campaign, .adset, .ad],
-                latency: .zero,
-                windows: windows,
-                logger: logger
-            )
-            Self.printLine("memory: 10×W1 rows (10 accounts)", ten)
+            for (accounts, label) in [(1, "memory: W1 rows"), (10, "memory: 10×W1 rows (10 accounts)")] {
+                let run = try await Self.engineRun(
+                    shape: Shape(accounts: accounts, campaigns: 50, adsets: 10, ads: 5, days: self.days),
+                    levels: [.campaign, .adset, .ad],
+                    latency: .zero,
+                    windows: windows,
+                    logger: logger
+                )
+                Self.printLine(label, run)
+            }
         }
         if self.only == "backfill" {
             try await Self.backfillRuns(days: self.backfillDays, windows: windows, logger: logger)
@@ -220,6 +213,37 @@ struct SyncBench: AsyncParsableCommand {
         )
     }
 
+    /// An engine over `store` whose Graph calls go to `sandbox` through a timing transport, with the sandbox's token
+    /// registered as connection `bench`.
+    static func connectedEngine(
+        _ sandbox: GraphSandbox,
+        store: MetaStore,
+        configuration: SyncConfiguration,
+        logger: Logger
+    ) async throws -> (engine: SyncEngine, timing: TimingTransport) {
+        let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
+        let engine = SyncEngine(
+            client: Self.client(sandbox, transport: timing, logger: logger),
+            store: store,
+            configuration: configuration,
+            logger: logger
+        )
+        try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+        return (engine, timing)
+    }
+
+    /// A migrated store on a temporary SQLite file (`metasync-<name>-<uuid>.sqlite`), deleted afterwards.
+    static func withTemporaryStore<T: Sendable>(_ name: String, logger: Logger, _ body: (MetaStore) async throws -> T) async throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-\(name)-\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
+            try await Migrator.standard.migrate(db, logger: logger)
+            return try await body(MetaStore(database: db, vault: TokenVault(key: .generate())))
+        }
+    }
+
     /// Runs the engine once (plus, with `incremental`, an entity-only incremental and a full incremental rerun).
     static func engineRun(
         shape: Shape,
@@ -232,13 +256,7 @@ struct SyncBench: AsyncParsableCommand {
         reports: [InsightsReport] = []
     ) async throws -> Result {
         let sandbox = self.sandbox(shape, latency: latency)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-syncbench-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
-            try await Migrator.standard.migrate(db, logger: logger)
-            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+        return try await Self.withTemporaryStore("syncbench", logger: logger) { store in
             var configuration = SyncConfiguration(
                 backfillDays: shape.days,
                 levels: levels,
@@ -248,14 +266,7 @@ struct SyncBench: AsyncParsableCommand {
             configuration.attributionWindows = windows
             configuration.syncsCreatives = creatives
             configuration.reports = reports
-            let timing = TimingTransport(base: SandboxTransport(sandbox: sandbox))
-            let engine = SyncEngine(
-                client: self.client(sandbox, transport: timing, logger: logger),
-                store: store,
-                configuration: configuration,
-                logger: logger
-            )
-            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "bench")
+            let (engine, timing) = try await Self.connectedEngine(sandbox, store: store, configuration: configuration, logger: logger)
             sandbox.resetStats()
             let graphBefore = timing.elapsed
             PeakMemory.reset()
@@ -315,40 +326,25 @@ struct SyncBench: AsyncParsableCommand {
         let accounts = try await store.adAccounts.all()
         var bound = pages(accounts.count)
         for account in accounts {
-            try await store.database.withSQL { sql in
-                for table in ["campaigns", "ad_sets", "ads"] {
-                    bound += pages(try await Self.count(sql, table: table, accountID: account.accountID, level: nil))
-                }
-                // Creatives: their edge, and one read of both media edges when there is any media.
-                let creatives = try await Self.count(sql, table: "ad_creatives", accountID: account.accountID, level: nil)
-                if creatives > 0 {
-                    bound += pages(creatives)
-                    let media =
-                        try await Self.count(sql, table: "ad_images", accountID: account.accountID, level: nil)
-                        + Self.count(sql, table: "ad_videos", accountID: account.accountID, level: nil)
-                    if media > 0 { bound += 1 }
-                }
-                for level in levels {
-                    bound += pages(try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: level.rawValue))
-                }
-                for report in reports {
-                    bound += pages(
-                        try await Self.count(sql, table: "performance_snapshots", accountID: account.accountID, level: nil, report: report.name)
-                    )
-                }
+            let id = account.accountID
+            bound += pages(try await store.campaigns.count(accountID: id))
+            bound += pages(try await store.adSets.count(accountID: id))
+            bound += pages(try await store.ads.count(accountID: id))
+            // Creatives: their edge, and one read of both media edges when there is any media.
+            let creatives = try await store.adCreatives.count(accountID: id)
+            if creatives > 0 {
+                bound += pages(creatives)
+                let media = try await store.adImages.count(accountID: id) + store.adVideos.count(accountID: id)
+                if media > 0 { bound += 1 }
+            }
+            for level in levels {
+                bound += pages(try await store.snapshots.count(accountID: id, level: level))
+            }
+            for report in reports {
+                bound += pages(try await store.snapshots.count(accountID: id, level: nil, report: report.name))
             }
         }
         return bound
-    }
-
-    /// Rows of an account in `table`; for `performance_snapshots` those of one level or one report (unbroken rows when
-    /// `report` is nil).
-    static func count(_ sql: any SQLDatabase, table: String, accountID: String, level: String?, report: String? = nil) async throws -> Int {
-        let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
-            .where("account_id", .equal, SQLBind(accountID))
-        if let level { query.where("level", .equal, SQLBind(level)) }
-        if table == PerformanceSnapshotRow.tableName { query.where("report", .equal, SQLBind(report ?? "")) }
-        return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The seed's strategy: node read per account, per-parent edges, per-object insights. Counts calls only.
