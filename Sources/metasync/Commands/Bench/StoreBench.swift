@@ -125,75 +125,92 @@ struct StoreBench: AsyncParsableCommand {
             Self.report("upsert + checkpoint, insert path", rows: rowCount, pages: pageNumber, time: dbTime, cpu: dbCPU)
 
             // Phase 2: re-upsert (update path, as when the attribution window is re-read).
-            if updateCount > 0 {
-                var updateTime = Duration.zero
-                var updateCPU = 0.0
-                var pages = 0
-                start = 0
-                while start < updateCount {
-                    let end = min(start + pageSize, updateCount)
-                    let rows = (start..<end).map { generator.row($0, impressionsBump: 1) }
-                    let checkpoint = SyncCheckpoint(
-                        accountID: generator.accountID,
-                        stream: "insights.ad",
-                        cursor: "reread-\(pages)",
-                        updatedAt: generator.syncedAt
-                    )
-                    let t0 = clock.now
-                    let c0 = ProcessCPU.seconds()
-                    try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
-                    updateCPU += ProcessCPU.seconds() - c0
-                    updateTime += clock.now - t0
-                    start = end
-                    pages += 1
-                }
-                Self.report("upsert + checkpoint, update path", rows: updateCount, pages: pages, time: updateTime, cpu: updateCPU)
-            }
+            if updateCount > 0 { try await Self.measureUpdates(store, generator, count: updateCount, pageSize: pageSize) }
 
             // Phase 3: raw bulk insert of the same rows into an empty copy of the table.
             guard rawCount > 0 else {
                 print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
                 return
             }
-            try await db.withSQL { sql in
-                switch db.kind {
-                case .postgres:
-                    try await sql.raw("CREATE TABLE bench_raw_snapshots (LIKE performance_snapshots INCLUDING ALL)").run()
-                case .sqlite:
-                    try await sql.raw("CREATE TABLE bench_raw_snapshots AS SELECT * FROM performance_snapshots WHERE 0").run()
-                    try await sql.raw(
-                        "CREATE UNIQUE INDEX bench_raw_key ON bench_raw_snapshots (level, object_id, date_start, date_stop, breakdown_key)"
-                    ).run()
-                }
-            }
-            var rawTime = Duration.zero
-            var rawCPU = 0.0
-            start = 0
-            pageNumber = 0
-            while start < rawCount {
-                let end = min(start + pageSize, rawCount)
-                let rows = (start..<end).map(generator.row)
-                let t0 = clock.now
-                let c0 = ProcessCPU.seconds()
-                try await db.transaction { sql in
-                    let insert = sql.insert(into: "bench_raw_snapshots").columns(InsightRowGenerator.columns)
-                    for row in rows { insert.values(InsightRowGenerator.binds(row)) }
-                    try await insert.run()
-                }
-                rawCPU += ProcessCPU.seconds() - c0
-                rawTime += clock.now - t0
-                start = end
-                pageNumber += 1
-            }
+            let (rawTime, rawCPU, rawPages) = try await Self.measureRawInsert(db, generator, count: rawCount, pageSize: pageSize)
             Self.report(
                 "raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)",
                 rows: rowCount,
-                pages: pageNumber,
+                pages: rawPages,
                 time: rawTime,
                 cpu: rawCPU
             )
             print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
         }
+    }
+
+    /// Re-upserts the first `count` rows page by page (the update path) and reports it.
+    private static func measureUpdates(_ store: MetaStore, _ generator: InsightRowGenerator, count: Int, pageSize: Int) async throws {
+        let clock = ContinuousClock()
+        var updateTime = Duration.zero
+        var updateCPU = 0.0
+        var pages = 0
+        var start = 0
+        while start < count {
+            let end = min(start + pageSize, count)
+            let rows = (start..<end).map { generator.row($0, impressionsBump: 1) }
+            let checkpoint = SyncCheckpoint(
+                accountID: generator.accountID,
+                stream: "insights.ad",
+                cursor: "reread-\(pages)",
+                updatedAt: generator.syncedAt
+            )
+            let t0 = clock.now
+            let c0 = ProcessCPU.seconds()
+            try await store.commitPage(snapshots: rows, checkpoint: checkpoint)
+            updateCPU += ProcessCPU.seconds() - c0
+            updateTime += clock.now - t0
+            start = end
+            pages += 1
+        }
+        Self.report("upsert + checkpoint, update path", rows: count, pages: pages, time: updateTime, cpu: updateCPU)
+    }
+
+    /// Inserts `count` rows into an empty copy of the table with hand-bound bulk INSERTs (no conflict clause, no
+    /// checkpoint); returns the time, the CPU seconds and the transactions.
+    private static func measureRawInsert(
+        _ db: MetaDatabase,
+        _ generator: InsightRowGenerator,
+        count: Int,
+        pageSize: Int
+    ) async throws -> (Duration, Double, Int) {
+        let clock = ContinuousClock()
+        try await db.withSQL { sql in
+            switch db.kind {
+            case .postgres:
+                try await sql.raw("CREATE TABLE bench_raw_snapshots (LIKE performance_snapshots INCLUDING ALL)").run()
+            case .sqlite:
+                try await sql.raw("CREATE TABLE bench_raw_snapshots AS SELECT * FROM performance_snapshots WHERE 0").run()
+                try await sql.raw(
+                    "CREATE UNIQUE INDEX bench_raw_key ON bench_raw_snapshots (level, object_id, date_start, date_stop, breakdown_key)"
+                ).run()
+            }
+        }
+        var rawTime = Duration.zero
+        var rawCPU = 0.0
+        var start = 0
+        var pageNumber = 0
+        while start < count {
+            let end = min(start + pageSize, count)
+            let rows = (start..<end).map(generator.row)
+            let t0 = clock.now
+            let c0 = ProcessCPU.seconds()
+            try await db.transaction { sql in
+                let insert = sql.insert(into: "bench_raw_snapshots").columns(InsightRowGenerator.columns)
+                for row in rows { insert.values(InsightRowGenerator.binds(row)) }
+                try await insert.run()
+            }
+            rawCPU += ProcessCPU.seconds() - c0
+            rawTime += clock.now - t0
+            start = end
+            pageNumber += 1
+        }
+        return (rawTime, rawCPU, pageNumber)
     }
 
     /// Prints wall-clock throughput, and throughput per CPU-second of this process (steadier on a shared machine; for
