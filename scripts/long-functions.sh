@@ -227,6 +227,7 @@ for length, path, line, name in (found if show_all else long):
     print(f"{length:5d}  {path}:{line}  {name}")
 if show_all:
     sys.exit(0)
+sys.stdout.flush()
 if long:
     print(f"{len(long)} bodies over {limit} lines (split them into well-named helpers)", file=sys.stderr)
     sys.exit(1)
