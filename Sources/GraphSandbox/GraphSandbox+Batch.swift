@@ -41,47 +41,11 @@ extension GraphSandbox {
                 results.append(self.batchError(GraphErrorSpec.invalidParameter("Missing relative_url in batch operation"), traceID: traceID))
                 continue
             }
-            let method = GraphHTTPMethod(rawValue: (operation["method"]?.stringValue ?? "GET").uppercased()) ?? .get
-            var path = relative
-            var query: [(name: String, value: String)] = []
-            if let q = relative.firstIndex(of: "?") {
-                path = String(relative[..<q])
-                query = Formatting.parseForm(Array(relative[relative.index(after: q)...].utf8)).map { (name: $0.0, value: $0.1) }
-            }
-            if let body = operation["body"]?.stringValue {
-                query += Formatting.parseForm(Array(body.utf8)).map { (name: $0.0, value: $0.1) }
-            }
-            var (version, components) = SandboxRequest.split(path: path)
-            if version == nil { version = r.version }
-            let opToken = query.first { $0.name == "access_token" }?.value ?? token
-            if !query.contains(where: { $0.name == "access_token" }) {
-                // Operations without their own token use the top-level token and its appsecret_proof (reference §1.3).
-                query.append(("access_token", token))
-                for name in ["appsecret_proof", "appsecret_time"] {
-                    if let value = r.parameter(name), !query.contains(where: { $0.name == name }) { query.append((name, value)) }
-                }
-            }
-            var sub = SandboxRequest(method: method, version: version, components: components, parameters: query, token: opToken)
-            sub.inBatch = true
+            let sub = Self.batchOperation(operation, relativeURL: relative, of: r, token: token)
             self.state.withLock { $0.stats.batchOperations += 1 }
             let result = self.call(sub, now: now)
             latency = max(latency, result.latency)
-            switch result.effect {
-            case .drop, .timeout:
-                results.append(.null)
-            case .none, .malformed:
-                var members: [JSONMember] = [JSONMember("code", .int(result.status))]
-                if includeHeaders {
-                    members.append(
-                        JSONMember(
-                            "headers",
-                            .array(result.headers.map { .object([JSONMember("name", .string($0.name)), JSONMember("value", .string($0.value))]) })
-                        )
-                    )
-                }
-                members.append(JSONMember("body", .string(String(decoding: result.body, as: UTF8.self))))
-                results.append(.object(members))
-            }
+            results.append(Self.batchResult(result, includeHeaders: includeHeaders))
         }
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json; charset=UTF-8"), ("facebook-api-version", r.version ?? self.configuration.graphVersion),
@@ -91,6 +55,54 @@ extension GraphSandbox {
             reply: .response(GraphHTTPResponse(status: 200, headers: headers, body: SandboxJSON.array(results).encoded())),
             latency: latency
         )
+    }
+
+    /// One operation of a batch as its own request: its method, path and query (plus its form body), with the
+    /// top-level token and its appsecret_proof when it has no token of its own (reference §1.3).
+    static func batchOperation(_ operation: SandboxJSON, relativeURL relative: String, of r: SandboxRequest, token: String) -> SandboxRequest {
+        let method = GraphHTTPMethod(rawValue: (operation["method"]?.stringValue ?? "GET").uppercased()) ?? .get
+        var path = relative
+        var query: [(name: String, value: String)] = []
+        if let q = relative.firstIndex(of: "?") {
+            path = String(relative[..<q])
+            query = Formatting.parseForm(Array(relative[relative.index(after: q)...].utf8)).map { (name: $0.0, value: $0.1) }
+        }
+        if let body = operation["body"]?.stringValue {
+            query += Formatting.parseForm(Array(body.utf8)).map { (name: $0.0, value: $0.1) }
+        }
+        var (version, components) = SandboxRequest.split(path: path)
+        if version == nil { version = r.version }
+        let opToken = query.first { $0.name == "access_token" }?.value ?? token
+        if !query.contains(where: { $0.name == "access_token" }) {
+            // Operations without their own token use the top-level token and its appsecret_proof (reference §1.3).
+            query.append(("access_token", token))
+            for name in ["appsecret_proof", "appsecret_time"] {
+                if let value = r.parameter(name), !query.contains(where: { $0.name == name }) { query.append((name, value)) }
+            }
+        }
+        var sub = SandboxRequest(method: method, version: version, components: components, parameters: query, token: opToken)
+        sub.inBatch = true
+        return sub
+    }
+
+    /// One element of a batch answer: `{code, headers, body}`, or `null` for a dropped or timed-out operation.
+    static func batchResult(_ result: CallResult, includeHeaders: Bool) -> SandboxJSON {
+        switch result.effect {
+        case .drop, .timeout:
+            return .null
+        case .none, .malformed:
+            var members: [JSONMember] = [JSONMember("code", .int(result.status))]
+            if includeHeaders {
+                members.append(
+                    JSONMember(
+                        "headers",
+                        .array(result.headers.map { .object([JSONMember("name", .string($0.name)), JSONMember("value", .string($0.value))]) })
+                    )
+                )
+            }
+            members.append(JSONMember("body", .string(String(decoding: result.body, as: UTF8.self))))
+            return .object(members)
+        }
     }
 
     func batchError(_ error: GraphErrorSpec, traceID: String) -> SandboxJSON {

@@ -266,15 +266,7 @@ extension GraphSandbox {
         let c = self.configuration
         return self.state.withLock { s -> Preflight in
             let classification = self.classify(request, state: s)
-            s.stats.graphCalls += classification.weight
-            s.stats.callsByEndpoint[classification.template, default: 0] += classification.weight
-            if let token = request.token, !token.isEmpty {
-                if self.isAppToken(token) {
-                    s.stats.callsByUser["app", default: 0] += classification.weight
-                } else if let user = s.tokens[token]?.userID {
-                    s.stats.callsByUser[user, default: 0] += classification.weight
-                }
-            }
+            self.count(request, classification, state: &s)
             let serial = s.nextSerial()
             let traceID = Self.traceID(seed: c.seed, serial: serial)
             // Three draws per call, always, so the fault sequence depends only on the seed and the call order.
@@ -293,63 +285,23 @@ extension GraphSandbox {
                 error = self.checkToken(request, mode: classification.auth, state: &s, now: now)
             }
             if error == nil {
-                let isReportCreation = request.method == .post && classification.insights
-                fault = s.takeScriptedFault(path: request.relativePath) { f in
-                    switch f {
-                    case .reportJobFailed, .reportJobSkipped: isReportCreation
-                    case .batchItemTimeout: true
-                    default: true
-                    }
-                }
-                if fault == nil, classification.auth != .none {
-                    fault = Self.randomFault(c.faults, u: uFault, choice: uChoice, insights: classification.insights)
-                }
-                if let f = fault {
-                    s.stats.faultsInjected[f.name, default: 0] += 1
-                    switch f {
-                    case .transient: error = .transient
-                    case .unknownError: error = .unknown
-                    case .reduceData: error = .reduceData
-                    case .tokenExpired: error = .expiredToken(at: Self.expiryText(now))
-                    case .throttle(let code, let subcode, let minutes):
-                        error = .throttle(code: code, subcode: subcode)
-                        regainMinutes = Double(minutes)
-                    case .error(let status, let code, let subcode, let message, let transient):
-                        error = GraphErrorSpec(status: status, code: code, subcode: subcode, message: message, isTransient: transient)
-                    case .latency(let extra):
-                        latency += extra
-                    default:
-                        break
-                    }
-                }
+                (fault, error) = self.injectFault(request, classification, draws: (uFault, uChoice), state: &s, now: now)
+                if case .throttle(_, _, let minutes)? = fault { regainMinutes = Double(minutes) }
+                if case .latency(let extra)? = fault { latency += extra }
             }
             // Usage windows have 60 buckets: minutes of the default one-hour window, or shorter ones (tests).
             let bucketSeconds = c.usage.bucketSeconds
             let usageTime = c.usageNow?() ?? now
             let minute = Int((usageTime.timeIntervalSince1970 / bucketSeconds).rounded(.down))
-            if error == nil, c.usage.enforce, classification.auth != .none {
-                if s.usage.app.count(at: minute) >= c.usage.appCallsPerHour {
-                    error = .throttle(code: 4, subcode: nil)
-                    regainMinutes = Double(s.usage.app.minutesToRegain(at: minute, capacity: c.usage.appCallsPerHour)) * bucketSeconds / 60
-                } else if let a = classification.account {
-                    let window = classification.insights ? s.usage.insights[a, default: .init()] : s.usage.management[a, default: .init()]
-                    let capacity = classification.insights ? c.usage.insightsCallsPerHour : c.usage.accountCallsPerHour
-                    if window.count(at: minute) >= capacity {
-                        error = .throttle(code: classification.insights ? 80000 : 80004, subcode: 2_446_079)
-                        regainMinutes = Double(window.minutesToRegain(at: minute, capacity: capacity)) * bucketSeconds / 60
-                    }
-                }
-                if let error { s.stats.faultsInjected["rate_limit_\(error.code)", default: 0] += 1 }
+            if error == nil, c.usage.enforce, classification.auth != .none,
+                let throttle = self.usageThrottle(classification, minute: minute, state: &s)
+            {
+                error = throttle.error
+                regainMinutes = throttle.regainMinutes
+                s.stats.faultsInjected["rate_limit_\(throttle.error.code)", default: 0] += 1
             }
             if error == nil || (error?.code != 4 && error?.code != 80000 && error?.code != 80004 && error?.code != 17 && error?.code != 613) {
-                s.usage.app.add(at: minute, classification.weight)
-                if let a = classification.account {
-                    if classification.insights {
-                        s.usage.insights[a, default: .init()].add(at: minute)
-                    } else {
-                        s.usage.management[a, default: .init()].add(at: minute)
-                    }
-                }
+                Self.recordUsage(classification, minute: minute, state: &s)
             }
             let headers = self.usageHeaders(
                 state: s,
@@ -369,6 +321,87 @@ extension GraphSandbox {
                 traceID: traceID,
                 failureDraw: uChoice
             )
+        }
+    }
+
+    /// Counts a call in the stats: per endpoint template and per user (`app` for the app token).
+    func count(_ request: SandboxRequest, _ classification: Classification, state s: inout SandboxState) {
+        s.stats.graphCalls += classification.weight
+        s.stats.callsByEndpoint[classification.template, default: 0] += classification.weight
+        if let token = request.token, !token.isEmpty {
+            if self.isAppToken(token) {
+                s.stats.callsByUser["app", default: 0] += classification.weight
+            } else if let user = s.tokens[token]?.userID {
+                s.stats.callsByUser[user, default: 0] += classification.weight
+            }
+        }
+    }
+
+    /// The scripted fault for the request's path, else (for authenticated calls) a random one drawn from the
+    /// configured rates, and the Graph error it answers with (none for a latency fault).
+    func injectFault(
+        _ request: SandboxRequest,
+        _ classification: Classification,
+        draws: (fault: Double, choice: Double),
+        state s: inout SandboxState,
+        now: Date
+    ) -> (SandboxFault?, GraphErrorSpec?) {
+        let c = self.configuration
+        let isReportCreation = request.method == .post && classification.insights
+        var fault = s.takeScriptedFault(path: request.relativePath) { f in
+            switch f {
+            case .reportJobFailed, .reportJobSkipped: isReportCreation
+            case .batchItemTimeout: true
+            default: true
+            }
+        }
+        if fault == nil, classification.auth != .none {
+            fault = Self.randomFault(c.faults, u: draws.fault, choice: draws.choice, insights: classification.insights)
+        }
+        guard let f = fault else { return (nil, nil) }
+        s.stats.faultsInjected[f.name, default: 0] += 1
+        switch f {
+        case .transient: return (f, .transient)
+        case .unknownError: return (f, .unknown)
+        case .reduceData: return (f, .reduceData)
+        case .tokenExpired: return (f, .expiredToken(at: Self.expiryText(now)))
+        case .throttle(let code, let subcode, _): return (f, .throttle(code: code, subcode: subcode))
+        case .error(let status, let code, let subcode, let message, let transient):
+            return (f, GraphErrorSpec(status: status, code: code, subcode: subcode, message: message, isTransient: transient))
+        default: return (f, nil)
+        }
+    }
+
+    /// The throttle (and minutes to regain access) when the app's or the account's usage window is full.
+    func usageThrottle(_ classification: Classification, minute: Int, state s: inout SandboxState) -> (error: GraphErrorSpec, regainMinutes: Double)?
+    {
+        let c = self.configuration
+        let bucketSeconds = c.usage.bucketSeconds
+        if s.usage.app.count(at: minute) >= c.usage.appCallsPerHour {
+            return (
+                .throttle(code: 4, subcode: nil),
+                Double(s.usage.app.minutesToRegain(at: minute, capacity: c.usage.appCallsPerHour)) * bucketSeconds / 60
+            )
+        }
+        guard let a = classification.account else { return nil }
+        let window = classification.insights ? s.usage.insights[a, default: .init()] : s.usage.management[a, default: .init()]
+        let capacity = classification.insights ? c.usage.insightsCallsPerHour : c.usage.accountCallsPerHour
+        guard window.count(at: minute) >= capacity else { return nil }
+        return (
+            .throttle(code: classification.insights ? 80000 : 80004, subcode: 2_446_079),
+            Double(window.minutesToRegain(at: minute, capacity: capacity)) * bucketSeconds / 60
+        )
+    }
+
+    /// Adds a call Graph counts to the app's and the account's usage windows.
+    static func recordUsage(_ classification: Classification, minute: Int, state s: inout SandboxState) {
+        s.usage.app.add(at: minute, classification.weight)
+        if let a = classification.account {
+            if classification.insights {
+                s.usage.insights[a, default: .init()].add(at: minute)
+            } else {
+                s.usage.management[a, default: .init()].add(at: minute)
+            }
         }
     }
 

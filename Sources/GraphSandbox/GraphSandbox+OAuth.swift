@@ -29,68 +29,78 @@ extension GraphSandbox {
         case "client_credentials":
             return .json(.object([JSONMember("access_token", .string(self.appAccessToken)), JSONMember("token_type", .string("bearer"))]))
         case "fb_exchange_token":
-            guard let old = r.parameter("fb_exchange_token") else { throw GraphErrorSpec.invalidParameter("Missing fb_exchange_token parameter.") }
-            let (token, lifetime) = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> (String, Int) in
-                guard let record = s.tokens[old] else { throw GraphErrorSpec.invalidToken }
-                if let expires = record.expiresAt, expires <= now { throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires)) }
-                // Exchanging a token that is already long-lived is not known to extend it (reference §8.3,
-                // unconfirmed): the sandbox answers with a token that keeps the old expiry, so a client that
-                // "refreshes" this way gains nothing, and its tests can see it.
-                let extended = now.addingTimeInterval(TimeInterval(Self.longLivedSeconds))
-                let alreadyLong = record.expiresAt.map { $0.timeIntervalSince(record.issuedAt) > 86_400 } ?? false
-                let expiresAt = alreadyLong ? (record.expiresAt ?? extended) : extended
-                let token = self.newToken(&s, kind: "LL")
-                s.tokens[token] = SandboxState.Token(
-                    type: record.type == "SYSTEM_USER" ? "SYSTEM_USER" : "USER",
-                    userID: record.userID,
-                    issuedAt: now,
-                    expiresAt: expiresAt,
-                    scopes: record.scopes
-                )
-                return (token, Int(expiresAt.timeIntervalSince(now)))
-            }
-            return .json(
-                .object([
-                    JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
-                    JSONMember("expires_in", .int(lifetime)),
-                ])
-            )
+            return try self.exchangeToken(r, now: now)
         default:
-            guard let code = r.parameter("code") else { throw GraphErrorSpec.invalidParameter("Missing authorization code") }
-            let redirect = r.parameter("redirect_uri") ?? ""
-            let token: String = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> String in
-                guard var record = s.codes[code] else { throw GraphErrorSpec(code: 100, message: "Invalid verification code format.") }
-                if record.used { throw GraphErrorSpec(code: 100, subcode: 36009, message: "This authorization code has been used.") }
-                if now.timeIntervalSince(record.issuedAt) > Self.codeLifetimeSeconds {
-                    throw GraphErrorSpec(code: 100, subcode: 36007, message: "This authorization code has expired.")
-                }
-                guard record.redirectURI == redirect else {
-                    throw GraphErrorSpec(
-                        code: 100,
-                        subcode: 36008,
-                        message:
-                            "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request"
-                    )
-                }
-                record.used = true
-                s.codes[code] = record
-                let token = self.newToken(&s, kind: "SL")
-                s.tokens[token] = SandboxState.Token(
-                    type: "USER",
-                    userID: s.world.userID,
-                    issuedAt: now,
-                    expiresAt: now.addingTimeInterval(TimeInterval(Self.shortLivedSeconds)),
-                    scopes: ["ads_read", "ads_management", "business_management", "public_profile"]
-                )
-                return token
-            }
-            return .json(
-                .object([
-                    JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
-                    JSONMember("expires_in", .int(Self.shortLivedSeconds)),
-                ])
-            )
+            return try self.exchangeCode(r, now: now)
         }
+    }
+
+    /// `grant_type=fb_exchange_token`: a short-lived token for a long-lived one (reference §8.3).
+    func exchangeToken(_ r: SandboxRequest, now: Date) throws(GraphErrorSpec) -> RouteOutcome {
+        guard let old = r.parameter("fb_exchange_token") else { throw GraphErrorSpec.invalidParameter("Missing fb_exchange_token parameter.") }
+        let (token, lifetime) = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> (String, Int) in
+            guard let record = s.tokens[old] else { throw GraphErrorSpec.invalidToken }
+            if let expires = record.expiresAt, expires <= now { throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires)) }
+            // Exchanging a token that is already long-lived is not known to extend it (reference §8.3,
+            // unconfirmed): the sandbox answers with a token that keeps the old expiry, so a client that
+            // "refreshes" this way gains nothing, and its tests can see it.
+            let extended = now.addingTimeInterval(TimeInterval(Self.longLivedSeconds))
+            let alreadyLong = record.expiresAt.map { $0.timeIntervalSince(record.issuedAt) > 86_400 } ?? false
+            let expiresAt = alreadyLong ? (record.expiresAt ?? extended) : extended
+            let token = self.newToken(&s, kind: "LL")
+            s.tokens[token] = SandboxState.Token(
+                type: record.type == "SYSTEM_USER" ? "SYSTEM_USER" : "USER",
+                userID: record.userID,
+                issuedAt: now,
+                expiresAt: expiresAt,
+                scopes: record.scopes
+            )
+            return (token, Int(expiresAt.timeIntervalSince(now)))
+        }
+        return .json(
+            .object([
+                JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
+                JSONMember("expires_in", .int(lifetime)),
+            ])
+        )
+    }
+
+    /// The authorization code exchange of the login flow (single use, same `redirect_uri`, expires).
+    func exchangeCode(_ r: SandboxRequest, now: Date) throws(GraphErrorSpec) -> RouteOutcome {
+        guard let code = r.parameter("code") else { throw GraphErrorSpec.invalidParameter("Missing authorization code") }
+        let redirect = r.parameter("redirect_uri") ?? ""
+        let token: String = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> String in
+            guard var record = s.codes[code] else { throw GraphErrorSpec(code: 100, message: "Invalid verification code format.") }
+            if record.used { throw GraphErrorSpec(code: 100, subcode: 36009, message: "This authorization code has been used.") }
+            if now.timeIntervalSince(record.issuedAt) > Self.codeLifetimeSeconds {
+                throw GraphErrorSpec(code: 100, subcode: 36007, message: "This authorization code has expired.")
+            }
+            guard record.redirectURI == redirect else {
+                throw GraphErrorSpec(
+                    code: 100,
+                    subcode: 36008,
+                    message:
+                        "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request"
+                )
+            }
+            record.used = true
+            s.codes[code] = record
+            let token = self.newToken(&s, kind: "SL")
+            s.tokens[token] = SandboxState.Token(
+                type: "USER",
+                userID: s.world.userID,
+                issuedAt: now,
+                expiresAt: now.addingTimeInterval(TimeInterval(Self.shortLivedSeconds)),
+                scopes: ["ads_read", "ads_management", "business_management", "public_profile"]
+            )
+            return token
+        }
+        return .json(
+            .object([
+                JSONMember("access_token", .string(token)), JSONMember("token_type", .string("bearer")),
+                JSONMember("expires_in", .int(Self.shortLivedSeconds)),
+            ])
+        )
     }
 
     func newToken(_ s: inout SandboxState, kind: String) -> String {

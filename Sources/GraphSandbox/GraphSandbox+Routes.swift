@@ -22,85 +22,8 @@ extension GraphSandbox {
             if c[1] == "adaccounts" { return .json(try renderer.accountsConnection(field: nil, basePath: "/\(first)/adaccounts")) }
             throw GraphErrorSpec.nonexistingField(c[1], nodeType: "User")
         }
-        if let a = world.account(first) {
-            let account = world.accounts[a]
-            if c.count == 1 {
-                guard r.method == .get else { throw GraphErrorSpec.unsupportedPost(first) }
-                return .json(try renderer.renderAccount(a, renderer.selection()))
-            }
-            switch c[1] {
-            case "campaigns", "adsets", "ads":
-                let kind: SandboxNodeKind = c[1] == "campaigns" ? .campaign : c[1] == "adsets" ? .adset : .ad
-                guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
-                return .json(
-                    try renderer.edgePage(
-                        kind: kind,
-                        items: world.nodes(of: kind, inAccount: a),
-                        self.edgeParameters(r, renderer: renderer),
-                        basePath: "/\(account.id)/\(c[1])",
-                        nextQuery: r.parameters
-                    )
-                )
-            case "adcreatives", "adimages", "advideos":
-                guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
-                return .json(try renderer.mediaEdge(c[1], account: a, field: nil))
-            case "insights":
-                return try self.insights(r, pre: pre, account: a, scopeNode: nil, basePath: "/\(account.id)/insights", renderer: &renderer, now: now)
-            case "subscribed_apps":
-                return self.subscribedApps(r, accountID: account.id)
-            case "adrules_library":
-                guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating rules is not supported by the MetaSync sandbox") }
-                return .json(
-                    try renderer.adRulesPage(
-                        account: a,
-                        selection: renderer.selection(),
-                        limitText: r.parameter("limit"),
-                        after: r.parameter("after"),
-                        basePath: "/\(account.id)/adrules_library",
-                        nextQuery: r.parameters
-                    )
-                )
-            default:
-                throw GraphErrorSpec.nonexistingField(c[1], nodeType: "AdAccount")
-            }
-        }
-        if let i = world.node(first) {
-            let node = world.nodes[i]
-            if c.count == 1 {
-                switch r.method {
-                case .get: return .json(try renderer.renderNode(i, renderer.selection()))
-                case .post: return try self.updateViaAPI(r, node: i, now: now)
-                case .delete:
-                    self.delete(objectID: node.id)
-                    return .json(.object([JSONMember("success", .bool(true))]))
-                }
-            }
-            switch (node.kind, c[1]) {
-            case (.campaign, "adsets"), (.campaign, "ads"), (.adset, "ads"):
-                let kind: SandboxNodeKind = c[1] == "adsets" ? .adset : .ad
-                return .json(
-                    try renderer.edgePage(
-                        kind: kind,
-                        items: world.descendants(of: i, kind: kind),
-                        self.edgeParameters(r, renderer: renderer),
-                        basePath: "/\(node.id)/\(c[1])",
-                        nextQuery: r.parameters
-                    )
-                )
-            case (_, "insights"):
-                return try self.insights(
-                    r,
-                    pre: pre,
-                    account: node.accountIndex,
-                    scopeNode: i,
-                    basePath: "/\(node.id)/insights",
-                    renderer: &renderer,
-                    now: now
-                )
-            default:
-                throw GraphErrorSpec.nonexistingField(c[1], nodeType: node.kind.graphTypeName)
-            }
-        }
+        if let a = world.account(first) { return try self.accountRoute(r, account: a, pre: pre, renderer: &renderer, now: now) }
+        if let i = world.node(first) { return try self.nodeRoute(r, node: i, pre: pre, renderer: &renderer, now: now) }
         if let ad = world.creativeAd(first) {
             guard c.count == 1, r.method == .get else { throw GraphErrorSpec.unsupportedPost(first) }
             return .json(try renderer.renderCreative(ofAd: ad, renderer.selection()))
@@ -109,6 +32,106 @@ extension GraphSandbox {
             return try self.reportRunRoute(r, run: run, renderer: &renderer, now: now)
         }
         throw r.method == .get ? GraphErrorSpec.unsupportedGet(first) : GraphErrorSpec.unsupportedPost(first)
+    }
+
+    /// `/act_<n>` and its edges.
+    func accountRoute(
+        _ r: SandboxRequest,
+        account a: Int,
+        pre: Preflight,
+        renderer: inout GraphRenderer,
+        now: Date
+    ) throws(GraphErrorSpec) -> RouteOutcome {
+        let c = r.components
+        let first = c[0]
+        let world = pre.world
+        let account = world.accounts[a]
+        if c.count == 1 {
+            guard r.method == .get else { throw GraphErrorSpec.unsupportedPost(first) }
+            return .json(try renderer.renderAccount(a, renderer.selection()))
+        }
+        switch c[1] {
+        case "campaigns", "adsets", "ads":
+            let kind: SandboxNodeKind = c[1] == "campaigns" ? .campaign : c[1] == "adsets" ? .adset : .ad
+            guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
+            return .json(
+                try renderer.edgePage(
+                    kind: kind,
+                    items: world.nodes(of: kind, inAccount: a),
+                    self.edgeParameters(r, renderer: renderer),
+                    basePath: "/\(account.id)/\(c[1])",
+                    nextQuery: r.parameters
+                )
+            )
+        case "adcreatives", "adimages", "advideos":
+            guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
+            return .json(try renderer.mediaEdge(c[1], account: a, field: nil))
+        case "insights":
+            return try self.insights(r, pre: pre, account: a, scopeNode: nil, basePath: "/\(account.id)/insights", renderer: &renderer, now: now)
+        case "subscribed_apps":
+            return self.subscribedApps(r, accountID: account.id)
+        case "adrules_library":
+            guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating rules is not supported by the MetaSync sandbox") }
+            return .json(
+                try renderer.adRulesPage(
+                    account: a,
+                    selection: renderer.selection(),
+                    limitText: r.parameter("limit"),
+                    after: r.parameter("after"),
+                    basePath: "/\(account.id)/adrules_library",
+                    nextQuery: r.parameters
+                )
+            )
+        default:
+            throw GraphErrorSpec.nonexistingField(c[1], nodeType: "AdAccount")
+        }
+    }
+
+    /// `/<campaign, ad set or ad id>` (read, update, delete) and its edges.
+    func nodeRoute(
+        _ r: SandboxRequest,
+        node i: Int,
+        pre: Preflight,
+        renderer: inout GraphRenderer,
+        now: Date
+    ) throws(GraphErrorSpec) -> RouteOutcome {
+        let c = r.components
+        let world = pre.world
+        let node = world.nodes[i]
+        if c.count == 1 {
+            switch r.method {
+            case .get: return .json(try renderer.renderNode(i, renderer.selection()))
+            case .post: return try self.updateViaAPI(r, node: i, now: now)
+            case .delete:
+                self.delete(objectID: node.id)
+                return .json(.object([JSONMember("success", .bool(true))]))
+            }
+        }
+        switch (node.kind, c[1]) {
+        case (.campaign, "adsets"), (.campaign, "ads"), (.adset, "ads"):
+            let kind: SandboxNodeKind = c[1] == "adsets" ? .adset : .ad
+            return .json(
+                try renderer.edgePage(
+                    kind: kind,
+                    items: world.descendants(of: i, kind: kind),
+                    self.edgeParameters(r, renderer: renderer),
+                    basePath: "/\(node.id)/\(c[1])",
+                    nextQuery: r.parameters
+                )
+            )
+        case (_, "insights"):
+            return try self.insights(
+                r,
+                pre: pre,
+                account: node.accountIndex,
+                scopeNode: i,
+                basePath: "/\(node.id)/insights",
+                renderer: &renderer,
+                now: now
+            )
+        default:
+            throw GraphErrorSpec.nonexistingField(c[1], nodeType: node.kind.graphTypeName)
+        }
     }
 
     func edgeParameters(_ r: SandboxRequest, renderer: GraphRenderer) throws(GraphErrorSpec) -> GraphRenderer.EdgeParameters {

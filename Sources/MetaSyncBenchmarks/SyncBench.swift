@@ -55,52 +55,8 @@ struct SyncBench: AsyncParsableCommand {
             "attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)"
         )
         print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
-        if self.only == "all" || self.only == "w30" {
-            for latency in [0, 150] {
-                // First as the product was before this round (no attribution windows, no creatives), then with both: the
-                // same build's figures, so the cost of windows and creatives is the difference.
-                for full in [false, true] {
-                    let result = try await Self.engineRun(
-                        shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
-                        levels: [.ad],
-                        latency: .milliseconds(latency),
-                        windows: full ? windows : [],
-                        logger: logger,
-                        creatives: full
-                    )
-                    Self.printLine("W30 1×10×5×4 ad, \(latency) ms" + (full ? "" : ", no windows/creatives"), result)
-                }
-                if !reports.isEmpty {
-                    let result = try await Self.engineRun(
-                        shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
-                        levels: [.ad],
-                        latency: .milliseconds(latency),
-                        windows: windows,
-                        logger: logger,
-                        reports: reports
-                    )
-                    Self.printLine("W30 \(latency) ms + \(reports.map(\.name).joined(separator: ","))", result)
-                    print("    (GET/POST /act_X/insights calls: \(result.insightsReads); report rows: \(result.reportRows))")
-                }
-            }
-        }
-        if self.only == "all" || self.only == "w1" {
-            let shape = Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days)
-            let engine = try await Self.engineRun(
-                shape: shape,
-                levels: [.campaign, .adset, .ad],
-                latency: .zero,
-                windows: windows,
-                logger: logger,
-                incremental: true
-            )
-            Self.printLine("W1 1×50×10×5 all levels, engine", engine)
-            if let incremental = engine.incremental { Self.printLine("W1 incremental, no change (entities)", incremental) }
-            if let rerun = engine.rerun { Self.printLine("W1 incremental + 28-day lookback", rerun) }
-            let naive = try await Self.naiveRun(shape: shape, logger: logger)
-            Self.printLine("W1 naive (seed per-parent)", naive)
-            print(String(format: "naive / engine calls: %.1f×", Double(naive.calls) / Double(max(engine.calls, 1))))
-        }
+        if self.only == "all" || self.only == "w30" { try await self.runW30(windows: windows, reports: reports, logger: logger) }
+        if self.only == "all" || self.only == "w1" { try await self.runW1(windows: windows, logger: logger) }
         if self.only == "all" || self.only == "memory" {
             for (accounts, label) in [(1, "memory: W1 rows"), (10, "memory: 10×W1 rows (10 accounts)")] {
                 let run = try await Self.engineRun(
@@ -116,6 +72,58 @@ struct SyncBench: AsyncParsableCommand {
         if self.only == "backfill" {
             try await Self.backfillRuns(days: self.backfillDays, windows: windows, logger: logger)
         }
+    }
+
+    /// W30: one account of 10×5×4 at 0 and 150 ms latency, without and with attribution windows and creatives (and
+    /// with the breakdown reports asked for).
+    func runW30(windows: [String], reports: [InsightsReport], logger: Logger) async throws {
+        for latency in [0, 150] {
+            // First as the product was before this round (no attribution windows, no creatives), then with both: the
+            // same build's figures, so the cost of windows and creatives is the difference.
+            for full in [false, true] {
+                let result = try await Self.engineRun(
+                    shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
+                    levels: [.ad],
+                    latency: .milliseconds(latency),
+                    windows: full ? windows : [],
+                    logger: logger,
+                    creatives: full
+                )
+                Self.printLine("W30 1×10×5×4 ad, \(latency) ms" + (full ? "" : ", no windows/creatives"), result)
+            }
+            if !reports.isEmpty {
+                let result = try await Self.engineRun(
+                    shape: Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: self.days),
+                    levels: [.ad],
+                    latency: .milliseconds(latency),
+                    windows: windows,
+                    logger: logger,
+                    reports: reports
+                )
+                Self.printLine("W30 \(latency) ms + \(reports.map(\.name).joined(separator: ","))", result)
+                print("    (GET/POST /act_X/insights calls: \(result.insightsReads); report rows: \(result.reportRows))")
+            }
+        }
+    }
+
+    /// W1: one account of 50×10×5, all levels, the engine (full, incremental, with the lookback) against the naive
+    /// per-parent reads.
+    func runW1(windows: [String], logger: Logger) async throws {
+        let shape = Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days)
+        let engine = try await Self.engineRun(
+            shape: shape,
+            levels: [.campaign, .adset, .ad],
+            latency: .zero,
+            windows: windows,
+            logger: logger,
+            incremental: true
+        )
+        Self.printLine("W1 1×50×10×5 all levels, engine", engine)
+        if let incremental = engine.incremental { Self.printLine("W1 incremental, no change (entities)", incremental) }
+        if let rerun = engine.rerun { Self.printLine("W1 incremental + 28-day lookback", rerun) }
+        let naive = try await Self.naiveRun(shape: shape, logger: logger)
+        Self.printLine("W1 naive (seed per-parent)", naive)
+        print(String(format: "naive / engine calls: %.1f×", Double(naive.calls) / Double(max(engine.calls, 1))))
     }
 
     /// The size of a sandbox world.
@@ -290,28 +298,37 @@ struct SyncBench: AsyncParsableCommand {
             // Sync insights pages plus async job starts (an async job's result pages are on /{report_run}/insights).
             result.insightsReads = sandbox.stats.calls("POST /act_{id}/insights") + sandbox.stats.calls("GET /act_{id}/insights")
             result.reportRows = try await store.reports.rowCount()
-            if incremental {
-                sandbox.resetStats()
-                let quickStart = clock.now
-                let quick = try await engine.sync(.entitiesOnly())
-                result.incremental = Box(
-                    calls: sandbox.stats.graphCalls,
-                    bound: 4,
-                    wall: quickStart.duration(to: clock.now),
-                    rows: Self.rows(quick)
-                )
-                sandbox.resetStats()
-                let rerunStart = clock.now
-                let rerun = try await engine.sync(SyncRequest(levels: levels))
-                result.rerun = Box(
-                    calls: sandbox.stats.graphCalls,
-                    bound: nil,
-                    wall: rerunStart.duration(to: clock.now),
-                    rows: Self.rows(rerun)
-                )
-            }
+            if incremental { try await Self.measureIncremental(engine, sandbox: sandbox, levels: levels, into: &result) }
             return result
         }
+    }
+
+    /// After a full run: an entity-only incremental run with no change, then a re-run with the insights lookback.
+    static func measureIncremental(
+        _ engine: SyncEngine,
+        sandbox: GraphSandbox,
+        levels: [PerformanceSnapshotRow.Level],
+        into result: inout Result
+    ) async throws {
+        let clock = ContinuousClock()
+        sandbox.resetStats()
+        let quickStart = clock.now
+        let quick = try await engine.sync(.entitiesOnly())
+        result.incremental = Box(
+            calls: sandbox.stats.graphCalls,
+            bound: 4,
+            wall: quickStart.duration(to: clock.now),
+            rows: Self.rows(quick)
+        )
+        sandbox.resetStats()
+        let rerunStart = clock.now
+        let rerun = try await engine.sync(SyncRequest(levels: levels))
+        result.rerun = Box(
+            calls: sandbox.stats.graphCalls,
+            bound: nil,
+            wall: rerunStart.duration(to: clock.now),
+            rows: Self.rows(rerun)
+        )
     }
 
     /// Rows written, without `performance_actions` (so rows/s compares with runs before actions were unpacked).

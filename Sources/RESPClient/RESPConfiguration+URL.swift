@@ -44,6 +44,19 @@ extension RESPConfiguration {
         } else {
             authority = rest
         }
+        let (host, port) = try Self.hostAndPort(authority)
+        var database = 0
+        if !path.isEmpty {
+            guard let parsed = Int(path), parsed >= 0 else {
+                throw .invalidConfiguration("the database in the URL (after the host) is not a non-negative number")
+            }
+            database = parsed
+        }
+        self.init(host: String(host), port: port, username: username, password: password, database: database)
+    }
+
+    /// `host`, `host:port` or `[ipv6]:port` of a URL's authority (port 6379 by default).
+    private static func hostAndPort(_ authority: Substring) throws(RESPError) -> (host: Substring, port: Int) {
         var host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
@@ -68,14 +81,7 @@ extension RESPConfiguration {
             }
             port = parsed
         }
-        var database = 0
-        if !path.isEmpty {
-            guard let parsed = Int(path), parsed >= 0 else {
-                throw .invalidConfiguration("the database in the URL (after the host) is not a non-negative number")
-            }
-            database = parsed
-        }
-        self.init(host: String(host), port: port, username: username, password: password, database: database)
+        return (host, port)
     }
 
     /// Decodes `%XX` escapes; an invalid escape is reported by naming the part, never by quoting it.

@@ -2,7 +2,6 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
-import Synchronization
 
 /// Mirrors Meta ad accounts into the ``MetaStore`` with the fewest Graph calls: entity syncs (full and
 /// incremental), performance (insights) syncs, targeted refreshes, and the token lifecycle of each connection.
@@ -22,12 +21,16 @@ public final class SyncEngine: Sendable {
     /// The store every row and checkpoint goes to.
     public let store: MetaStore
     public let configuration: SyncConfiguration
-    let time: SyncTime
+    let time: GraphTime
     /// Sleeps between lease heartbeats (its own clock: tests run syncs on an immediate clock).
     let leaseSleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
-    /// Connections marked expired during this engine's life, so a run does not mark one twice.
-    let expiredConnections = Mutex<Set<String>>([])
+    /// The token lifecycle of the connections (``TokenLifecycle``).
+    let tokens: TokenLifecycle
+    /// Entity sync (``EntityStreamReader``).
+    let entities: EntityStreamReader
+    /// The `sync_runs` rows and report entries of account runs (``RunRecorder``).
+    let runs: RunRecorder
 
     /// - Parameters:
     ///   - clock: Waits (deferred accounts, loop intervals) sleep on it; elapsed times are measured on it.
@@ -67,9 +70,12 @@ public final class SyncEngine: Sendable {
         self.client = client
         self.store = store
         self.configuration = configuration
-        self.time = SyncTime(clock: clock, now: now)
-        self.leaseSleep = SyncTime(clock: leaseClock, now: now).sleep
+        self.time = GraphTime(clock: clock, now: now)
+        self.leaseSleep = GraphTime(clock: leaseClock, now: now).sleep
         self.logger = logger
+        self.tokens = TokenLifecycle(client: client, store: store, configuration: configuration, now: now, logger: logger)
+        self.entities = EntityStreamReader(store: store, configuration: configuration, now: now, logger: logger)
+        self.runs = RunRecorder(store: store, now: now, logger: logger)
     }
 
     /// The numeric account id of `act_<n>` or `<n>`.
@@ -81,13 +87,6 @@ public final class SyncEngine: Sendable {
     /// A caller for connection-level calls (token, discovery, check). These wait out throttles and pauses: there is
     /// no other work of the connection to move on to yet.
     func caller(provider: any GraphAccessTokenProvider, userID: String?, counter: CallCounter) -> GraphCaller {
-        GraphCaller(
-            client: self.client,
-            context: GraphCallContext(tokenProvider: provider, userID: userID, waitPolicy: .wait),
-            counter: counter,
-            retryLimit: self.configuration.pageRetryLimit,
-            logger: self.logger,
-            now: self.time.now
-        )
+        self.tokens.caller(provider: provider, userID: userID, counter: counter)
     }
 }

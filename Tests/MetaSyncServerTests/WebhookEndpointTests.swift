@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

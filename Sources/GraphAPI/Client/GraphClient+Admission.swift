@@ -12,11 +12,16 @@ extension GraphClient {
     /// Waits (or fails fast) until the usage governor and the call cap let the call go; returns what the cap charged.
     @discardableResult
     func admit(_ call: GraphCall, context: GraphCallContext, endpoint: String, metadata: Logger.Metadata) async throws -> Charge? {
+        let waited = try await self.awaitGovernor(call, context: context, metadata: metadata)
+        return try await self.charge(call, context: context, waited: waited, metadata: metadata)
+    }
+
+    /// Usage governor: a paused account waits (or fails fast); a busy one slows down once. Returns the time waited
+    /// for pauses.
+    private func awaitGovernor(_ call: GraphCall, context: GraphCallContext, metadata: Logger.Metadata) async throws -> Duration {
         var waited: Duration = .zero
         let limit = self.configuration.limits.maxAdmissionWait
-
-        // Usage governor: a paused account waits (or fails fast); a busy one slows down once.
-        governor: while true {
+        while true {
             let admission = self.governor.admission(
                 accountID: context.adAccountID,
                 businessID: context.businessID,
@@ -26,7 +31,7 @@ extension GraphClient {
             )
             switch admission {
             case .proceed:
-                break governor
+                return waited
             case .slowDown(let delay):
                 self.logger.debug(
                     "graph usage above threshold; slowing down",
@@ -34,7 +39,7 @@ extension GraphClient {
                 )
                 try await self.time.sleep(delay)
                 self.metrics.waited(reason: "slow_down", duration: delay)
-                break governor
+                return waited
             case .paused(let until):
                 let remaining = Duration.fromSeconds(until.timeIntervalSince(self.time.now()))
                 let account = context.adAccountID ?? context.businessID ?? "unknown"
@@ -51,8 +56,13 @@ extension GraphClient {
                 self.metrics.waited(reason: "paused", duration: remaining)
             }
         }
+    }
 
-        // Call budget: charge the user, waiting for the rolling window when it is full.
+    /// Call budget: charges the user, waiting for the rolling window when it is full (within what is left of the
+    /// admission wait after `waited`); nil without a cap or a user.
+    private func charge(_ call: GraphCall, context: GraphCallContext, waited: Duration, metadata: Logger.Metadata) async throws -> Charge? {
+        var waited = waited
+        let limit = self.configuration.limits.maxAdmissionWait
         guard let budget = self.budget, let userID = context.userID else { return nil }
         while true {
             let now = self.time.now()

@@ -47,77 +47,106 @@ extension GraphClient {
         var retryIndices: [Int] = []
         var retryWait: Duration = .zero
         for (index, element) in elements.enumerated() {
-            let endpoint = GraphEndpointTemplate.template(for: requests[index].path)
-            guard let code = element["code"]?.int64Value.map({ Int($0) }) else {
-                // `null`: the operation did not finish in time (reference §5); retry it alone.
-                retryIndices.append(index)
-                continue
-            }
-            let headers: [(name: String, value: String)] = (element["headers"]?.arrayValue ?? []).compactMap {
-                (header: JSONValue) -> (name: String, value: String)? in
-                guard let name = header["name"]?.stringValue, let value = header["value"]?.stringValue else { return nil }
-                return (name: name, value: value)
-            }
-            let body = Array((element["body"]?.stringValue ?? "").utf8)
-            let usage = GraphUsageReport(headers: headers)
-            self.observe(usage, context: context)
-            if (200..<300).contains(code), let json = try? JSONValue.parse(body), json["error"] == nil {
-                self.metrics.callCompleted(endpoint: endpoint, outcome: "success", duration: .zero)
-                results[index] = .success(GraphResponse(status: code, headers: headers, body: body, json: json, usage: usage))
-                continue
-            }
-            let error = GraphError(httpStatus: code, headers: headers, body: body, redactor: redactor)
-            self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: .zero)
-            let failure = GraphRetryPolicy.Failure.graph(error, usage: usage, retryAfterHeader: nil)
-            switch self.policy.decide(failure, classAttempt: 1, accountID: context.adAccountID.map(GraphUsageGovernor.key)) {
-            case .fail:
-                results[index] = .failure(.graph(error))
-            case .refreshToken:
-                retryIndices.append(index)
-            case .retry(let delay, let retryClass):
-                // Fail fast when asked, or when the wait is longer than a call may wait in total (reference §7.5: calling
-                // a blocked account again extends the block).
-                if retryClass == .throttled, context.waitPolicy == .failFast || delay > self.configuration.retry.maxTotalWait {
-                    results[index] = .failure(.graph(error))
-                    self.pauseForThrottle(
-                        error,
-                        delay: delay,
-                        call: GraphCall(method: requests[index].method, path: requests[index].path, parameters: requests[index].parameters),
-                        context: context
-                    )
-                    continue
-                }
+            switch self.batchItem(element, of: requests[index], context: context, redactor: redactor) {
+            case .done(let result): results[index] = result
+            case .retry(let delay):
                 retryIndices.append(index)
                 retryWait = Swift.max(retryWait, delay)
             }
         }
-
         if !retryIndices.isEmpty {
-            self.logger.notice(
-                "graph batch items retried alone",
-                metadata: [
-                    "endpoint": "/(batch)", "items": "\(retryIndices.count)", "wait_seconds": "\(retryWait.seconds)",
-                    "account_id": "\(context.adAccountID ?? "none")",
-                ]
-            )
-            if retryWait > .zero {
-                try await self.time.sleep(retryWait)
-                self.metrics.waited(reason: "throttle", duration: retryWait)
-            }
-            for index in retryIndices {
-                let request = requests[index]
-                self.metrics.retried(endpoint: GraphEndpointTemplate.template(for: request.path), retryClass: .batchItem)
-                do {
-                    let response = try await self.perform(
-                        GraphCall(method: request.method, path: request.path, parameters: request.parameters),
-                        context: context
-                    )
-                    results[index] = .success(response)
-                } catch let error as GraphClientError {
-                    results[index] = .failure(error)
-                }
-            }
+            try await self.retryAlone(retryIndices, of: requests, after: retryWait, context: context, into: &results)
         }
         return results.map { $0! }
+    }
+
+    /// What became of one operation of a batch: its result, or a retry alone after a wait.
+    private enum BatchItemOutcome {
+        case done(Result<GraphResponse, GraphClientError>)
+        case retry(after: Duration)
+    }
+
+    /// One element of a batch answer: a success, a failure, or (`null`, a token rejection or a retryable error) a
+    /// retry alone; a throttle the caller may not wait for fails at once and pauses its scope.
+    private func batchItem(
+        _ element: JSONValue,
+        of request: GraphBatchRequest,
+        context: GraphCallContext,
+        redactor: GraphRedactor
+    ) -> BatchItemOutcome {
+        let endpoint = GraphEndpointTemplate.template(for: request.path)
+        guard let code = element["code"]?.int64Value.map({ Int($0) }) else {
+            // `null`: the operation did not finish in time (reference §5); retry it alone.
+            return .retry(after: .zero)
+        }
+        let headers: [(name: String, value: String)] = (element["headers"]?.arrayValue ?? []).compactMap {
+            (header: JSONValue) -> (name: String, value: String)? in
+            guard let name = header["name"]?.stringValue, let value = header["value"]?.stringValue else { return nil }
+            return (name: name, value: value)
+        }
+        let body = Array((element["body"]?.stringValue ?? "").utf8)
+        let usage = GraphUsageReport(headers: headers)
+        self.observe(usage, context: context)
+        if (200..<300).contains(code), let json = try? JSONValue.parse(body), json["error"] == nil {
+            self.metrics.callCompleted(endpoint: endpoint, outcome: "success", duration: .zero)
+            return .done(.success(GraphResponse(status: code, headers: headers, body: body, json: json, usage: usage)))
+        }
+        let error = GraphError(httpStatus: code, headers: headers, body: body, redactor: redactor)
+        self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: .zero)
+        let failure = GraphRetryPolicy.Failure.graph(error, usage: usage, retryAfterHeader: nil)
+        switch self.policy.decide(failure, classAttempt: 1, accountID: context.adAccountID.map(GraphUsageGovernor.key)) {
+        case .fail:
+            return .done(.failure(.graph(error)))
+        case .refreshToken:
+            return .retry(after: .zero)
+        case .retry(let delay, let retryClass):
+            // Fail fast when asked, or when the wait is longer than a call may wait in total (reference §7.5: calling
+            // a blocked account again extends the block).
+            if retryClass == .throttled, context.waitPolicy == .failFast || delay > self.configuration.retry.maxTotalWait {
+                self.pauseForThrottle(
+                    error,
+                    delay: delay,
+                    call: GraphCall(method: request.method, path: request.path, parameters: request.parameters),
+                    context: context
+                )
+                return .done(.failure(.graph(error)))
+            }
+            return .retry(after: delay)
+        }
+    }
+
+    /// Retries operations of a batch alone through the normal call path (its full retry policy), after the longest
+    /// wait any of them asked for.
+    private func retryAlone(
+        _ indices: [Int],
+        of requests: [GraphBatchRequest],
+        after wait: Duration,
+        context: GraphCallContext,
+        into results: inout [Result<GraphResponse, GraphClientError>?]
+    ) async throws {
+        self.logger.notice(
+            "graph batch items retried alone",
+            metadata: [
+                "endpoint": "/(batch)", "items": "\(indices.count)", "wait_seconds": "\(wait.seconds)",
+                "account_id": "\(context.adAccountID ?? "none")",
+            ]
+        )
+        if wait > .zero {
+            try await self.time.sleep(wait)
+            self.metrics.waited(reason: "throttle", duration: wait)
+        }
+        for index in indices {
+            let request = requests[index]
+            self.metrics.retried(endpoint: GraphEndpointTemplate.template(for: request.path), retryClass: .batchItem)
+            do {
+                let response = try await self.perform(
+                    GraphCall(method: request.method, path: request.path, parameters: request.parameters),
+                    context: context
+                )
+                results[index] = .success(response)
+            } catch let error as GraphClientError {
+                results[index] = .failure(error)
+            }
+        }
     }
 }

@@ -7,7 +7,6 @@ extension GraphClient {
         let endpoint = call.endpointLabel
         var metadata: Logger.Metadata = ["endpoint": "\(endpoint)", "method": "\(call.method.rawValue)"]
         if let account = context.adAccountID { metadata["account_id"] = "\(account)" }
-
         var token = try await self.currentToken(context)
         var refreshed = false
         var attempt = 0
@@ -27,48 +26,14 @@ extension GraphClient {
             let (request, attemptRedactor) = self.buildRequest(call, token: token)
             sentSecrets += attemptRedactor.secrets.filter { !sentSecrets.contains($0) }
             let redactor = GraphRedactor(secrets: sentSecrets)
-            let started = self.time.elapsed()
             let failure: GraphRetryPolicy.Failure
-            do {
-                let raw = try await self.transport.send(request, timeout: context.timeout ?? self.configuration.requestTimeout)
-                let usage = GraphUsageReport(headers: raw.headers)
-                self.observe(usage, context: context)
-                let duration = self.time.elapsed() - started
-                if (200..<300).contains(raw.status), var response = self.successResponse(raw, usage: usage, redactor: redactor) {
-                    response.redactor = redactor
-                    self.metrics.callCompleted(endpoint: endpoint, outcome: "success", duration: duration)
-                    self.logger.debug("graph call succeeded", metadata: metadata.merging(["attempt": "\(attempt)"]) { $1 })
-                    return response
-                }
-                let error = self.graphError(raw, redactor: redactor)
-                self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: duration)
-                if (200..<300).contains(raw.status), error.code == nil {
-                    // A cut or garbled body: a GET is safe to ask again (as after a reset); a POST may have taken effect.
-                    guard call.method == .get else {
-                        throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
-                    }
-                    failure = .transport(GraphTransportError(.other, detail: "HTTP \(raw.status) body is not JSON"))
-                } else {
-                    failure = .graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After"))
-                }
-            } catch let transportError as GraphTransportError {
-                let safe = GraphTransportError(transportError.kind, detail: redactor.scrub(transportError.detail))
-                self.metrics.callCompleted(endpoint: endpoint, outcome: "transport.\(safe.kind.rawValue)", duration: self.time.elapsed() - started)
-                failure = .transport(safe)
+            switch try await self.sendAttempt(request, call: call, context: context, redactor: redactor, metadata: metadata, attempt: attempt) {
+            case .success(let response): return response
+            case .failure(let attemptFailure): failure = attemptFailure
             }
 
-            let retryClass = Self.retryClass(of: failure)
-            // Graph refused a throttled call without doing it and does not count it: neither does the cap.
-            if retryClass == .throttled { await self.refund(charge) }
-            classAttempts[retryClass, default: 0] += 1
-            let decision = self.policy.decide(
-                failure,
-                classAttempt: classAttempts[retryClass]!,
-                accountID: context.adAccountID.map(GraphUsageGovernor.key)
-            )
-            var failureMetadata = metadata
-            failureMetadata["attempt"] = "\(attempt)"
-            Self.annotate(&failureMetadata, failure)
+            let decision = await self.decide(failure, charge: charge, classAttempts: &classAttempts, context: context)
+            let failureMetadata = Self.annotated(metadata, attempt: attempt, failure)
 
             switch decision {
             case .fail:
@@ -76,48 +41,157 @@ extension GraphClient {
                 throw Self.clientError(failure)
 
             case .refreshToken:
-                guard case .graph(let rejected, _, _) = failure else { throw Self.clientError(failure) }
-                guard !refreshed, attempt < self.configuration.retry.maxAttempts else {
-                    self.logger.error("graph token rejected after refresh", metadata: failureMetadata)
-                    throw GraphClientError.tokenExpired(rejected)
-                }
+                token = try await self.refreshToken(
+                    after: failure,
+                    refreshed: refreshed,
+                    attempt: attempt,
+                    call: call,
+                    context: context,
+                    metadata: failureMetadata
+                )
                 refreshed = true
-                self.metrics.retried(endpoint: endpoint, retryClass: .tokenRefresh)
-                self.logger.notice("graph token rejected; refreshing once", metadata: failureMetadata)
-                do {
-                    token = try await context.tokenProvider.refreshAccessToken(after: rejected)
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    self.logger.error("graph token refresh failed", metadata: failureMetadata)
-                    throw GraphClientError.tokenExpired(rejected)
-                }
 
             case .retry(let delay, let retryClass):
-                failureMetadata["retry_class"] = "\(retryClass.rawValue)"
-                failureMetadata["wait_seconds"] = "\(delay.seconds)"
-                if retryClass == .throttled, let error = Self.graphErrorOf(failure) {
-                    self.pauseForThrottle(error, delay: delay, call: call, context: context)
-                }
-                if retryClass == .throttled, context.waitPolicy == .failFast {
-                    self.logger.warning("graph call throttled; failing fast", metadata: failureMetadata)
-                    throw Self.clientError(failure)
-                }
-                guard attempt < self.configuration.retry.maxAttempts else {
-                    self.logger.warning("graph call failed after max attempts", metadata: failureMetadata)
-                    throw Self.clientError(failure)
-                }
-                guard waitedForRetries + delay <= self.configuration.retry.maxTotalWait else {
-                    self.logger.warning("graph call failed: retry wait would exceed the limit", metadata: failureMetadata)
-                    throw Self.clientError(failure)
-                }
-                self.metrics.retried(endpoint: endpoint, retryClass: retryClass)
-                self.logger.notice("graph call retried", metadata: failureMetadata)
-                try await self.time.sleep(delay)
+                try await self.wait(
+                    before: failure,
+                    delay: delay,
+                    retryClass: retryClass,
+                    attempt: attempt,
+                    waited: waitedForRetries,
+                    call: call,
+                    context: context,
+                    metadata: failureMetadata
+                )
                 waitedForRetries += delay
-                if retryClass == .throttled { self.metrics.waited(reason: "throttle", duration: delay) }
             }
         }
+    }
+
+    /// The retry policy's decision on an attempt's failure, counting attempts per retry class. Graph refused a
+    /// throttled call without doing it and does not count it: neither does the cap (the charge is given back).
+    private func decide(
+        _ failure: GraphRetryPolicy.Failure,
+        charge: Charge?,
+        classAttempts: inout [GraphRetryPolicy.RetryClass: Int],
+        context: GraphCallContext
+    ) async -> GraphRetryPolicy.Decision {
+        let retryClass = Self.retryClass(of: failure)
+        if retryClass == .throttled { await self.refund(charge) }
+        classAttempts[retryClass, default: 0] += 1
+        return self.policy.decide(
+            failure,
+            classAttempt: classAttempts[retryClass]!,
+            accountID: context.adAccountID.map(GraphUsageGovernor.key)
+        )
+    }
+
+    /// What one attempt produced: Graph's answer, or the failure to classify.
+    enum AttemptOutcome {
+        case success(GraphResponse)
+        case failure(GraphRetryPolicy.Failure)
+    }
+
+    /// Sends one attempt and observes its usage headers and metrics; a 2xx whose body is cut or garbled is a
+    /// transport failure for a GET (safe to ask again) and an error for a POST (it may have taken effect).
+    private func sendAttempt(
+        _ request: GraphHTTPRequest,
+        call: GraphCall,
+        context: GraphCallContext,
+        redactor: GraphRedactor,
+        metadata: Logger.Metadata,
+        attempt: Int
+    ) async throws -> AttemptOutcome {
+        let endpoint = call.endpointLabel
+        let started = self.time.elapsed()
+        do {
+            let raw = try await self.transport.send(request, timeout: context.timeout ?? self.configuration.requestTimeout)
+            let usage = GraphUsageReport(headers: raw.headers)
+            self.observe(usage, context: context)
+            let duration = self.time.elapsed() - started
+            if (200..<300).contains(raw.status), var response = self.successResponse(raw, usage: usage, redactor: redactor) {
+                response.redactor = redactor
+                self.metrics.callCompleted(endpoint: endpoint, outcome: "success", duration: duration)
+                self.logger.debug("graph call succeeded", metadata: metadata.merging(["attempt": "\(attempt)"]) { $1 })
+                return .success(response)
+            }
+            let error = self.graphError(raw, redactor: redactor)
+            self.metrics.callCompleted(endpoint: endpoint, outcome: error.shortDescription, duration: duration)
+            if (200..<300).contains(raw.status), error.code == nil {
+                // A cut or garbled body: a GET is safe to ask again (as after a reset); a POST may have taken effect.
+                guard call.method == .get else {
+                    throw GraphClientError.invalidResponse(endpoint: endpoint, reason: "HTTP \(raw.status) body is not JSON")
+                }
+                return .failure(.transport(GraphTransportError(.other, detail: "HTTP \(raw.status) body is not JSON")))
+            }
+            return .failure(.graph(error, usage: usage, retryAfterHeader: raw.header("Retry-After")))
+        } catch let transportError as GraphTransportError {
+            let safe = GraphTransportError(transportError.kind, detail: redactor.scrub(transportError.detail))
+            self.metrics.callCompleted(endpoint: endpoint, outcome: "transport.\(safe.kind.rawValue)", duration: self.time.elapsed() - started)
+            return .failure(.transport(safe))
+        }
+    }
+
+    /// The token after a rejection (190): refreshed once per call; a second rejection, or a failed refresh, is
+    /// ``GraphClientError/tokenExpired(_:)``.
+    private func refreshToken(
+        after failure: GraphRetryPolicy.Failure,
+        refreshed: Bool,
+        attempt: Int,
+        call: GraphCall,
+        context: GraphCallContext,
+        metadata failureMetadata: Logger.Metadata
+    ) async throws -> GraphSecret {
+        guard case .graph(let rejected, _, _) = failure else { throw Self.clientError(failure) }
+        guard !refreshed, attempt < self.configuration.retry.maxAttempts else {
+            self.logger.error("graph token rejected after refresh", metadata: failureMetadata)
+            throw GraphClientError.tokenExpired(rejected)
+        }
+        self.metrics.retried(endpoint: call.endpointLabel, retryClass: .tokenRefresh)
+        self.logger.notice("graph token rejected; refreshing once", metadata: failureMetadata)
+        do {
+            return try await context.tokenProvider.refreshAccessToken(after: rejected)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            self.logger.error("graph token refresh failed", metadata: failureMetadata)
+            throw GraphClientError.tokenExpired(rejected)
+        }
+    }
+
+    /// Waits out `delay` before the next attempt, or throws the failure: a throttle pauses its scope first (and fails
+    /// at once for a fail-fast caller); no attempts or retry wait left also fail.
+    private func wait(
+        before failure: GraphRetryPolicy.Failure,
+        delay: Duration,
+        retryClass: GraphRetryPolicy.RetryClass,
+        attempt: Int,
+        waited waitedForRetries: Duration,
+        call: GraphCall,
+        context: GraphCallContext,
+        metadata: Logger.Metadata
+    ) async throws {
+        var failureMetadata = metadata
+        failureMetadata["retry_class"] = "\(retryClass.rawValue)"
+        failureMetadata["wait_seconds"] = "\(delay.seconds)"
+        if retryClass == .throttled, let error = Self.graphErrorOf(failure) {
+            self.pauseForThrottle(error, delay: delay, call: call, context: context)
+        }
+        if retryClass == .throttled, context.waitPolicy == .failFast {
+            self.logger.warning("graph call throttled; failing fast", metadata: failureMetadata)
+            throw Self.clientError(failure)
+        }
+        guard attempt < self.configuration.retry.maxAttempts else {
+            self.logger.warning("graph call failed after max attempts", metadata: failureMetadata)
+            throw Self.clientError(failure)
+        }
+        guard waitedForRetries + delay <= self.configuration.retry.maxTotalWait else {
+            self.logger.warning("graph call failed: retry wait would exceed the limit", metadata: failureMetadata)
+            throw Self.clientError(failure)
+        }
+        self.metrics.retried(endpoint: call.endpointLabel, retryClass: retryClass)
+        self.logger.notice("graph call retried", metadata: failureMetadata)
+        try await self.time.sleep(delay)
+        if retryClass == .throttled { self.metrics.waited(reason: "throttle", duration: delay) }
     }
 
     /// Pauses the scope a throttle applies to (one account and use case, the token's user, or the whole app) for
@@ -251,6 +325,14 @@ extension GraphClient {
         case .graph(let error, _, _): return .graph(error)
         case .transport(let error): return .transport(error)
         }
+    }
+
+    /// The call's log metadata with the attempt number and what failed.
+    static func annotated(_ metadata: Logger.Metadata, attempt: Int, _ failure: GraphRetryPolicy.Failure) -> Logger.Metadata {
+        var metadata = metadata
+        metadata["attempt"] = "\(attempt)"
+        Self.annotate(&metadata, failure)
+        return metadata
     }
 
     static func annotate(_ metadata: inout Logger.Metadata, _ failure: GraphRetryPolicy.Failure) {

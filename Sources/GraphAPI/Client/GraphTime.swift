@@ -3,12 +3,17 @@ import Foundation
 /// The client's view of time: every wait goes through the injected clock, and "now" is either injected or
 /// derived from the clock (wall time at creation plus the clock's elapsed time), so tests with a test clock
 /// see budget windows and `appsecret_time` move exactly as far as the clock did.
-struct GraphTime: Sendable {
-    let sleep: @Sendable (Duration) async throws -> Void
-    let elapsed: @Sendable () -> Duration
-    let now: @Sendable () -> Date
+///
+/// Also the sync engine's view of time (it passes its injected `now`).
+public struct GraphTime: Sendable {
+    /// Sleeps on the clock (returns at once for a duration that is not positive).
+    public let sleep: @Sendable (Duration) async throws -> Void
+    /// Time since this value was created, on the clock.
+    public let elapsed: @Sendable () -> Duration
+    /// Wall-clock time: the injected `now`, else derived from the clock.
+    public let now: @Sendable () -> Date
 
-    init(clock: any Clock<Duration>, now: (@Sendable () -> Date)?) {
+    public init(clock: any Clock<Duration>, now: (@Sendable () -> Date)?) {
         self = Self.make(clock: clock, now: now)
     }
 

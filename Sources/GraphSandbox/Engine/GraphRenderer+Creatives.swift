@@ -138,26 +138,7 @@ extension GraphRenderer {
         var members: [JSONMember] = []
         switch self.world.creativeFormat(ofAd: i) {
         case .video:
-            let videoID = self.world.videoID(ofAd: i)!
-            let poster = "\(Self.mediaHost)/videos/\(videoID).jpg"
-            members += [
-                JSONMember("object_type", .string("VIDEO")), JSONMember("video_id", .string(videoID)),
-                JSONMember("thumbnail_url", .string(poster)),
-                JSONMember(
-                    "object_story_spec",
-                    .object([
-                        JSONMember("page_id", .string(pageID)),
-                        JSONMember(
-                            "video_data",
-                            .object([
-                                JSONMember("video_id", .string(videoID)), JSONMember("title", .string(title)),
-                                JSONMember("message", .string(body)), JSONMember("image_url", .string(poster)),
-                                JSONMember("call_to_action", callToAction),
-                            ])
-                        ),
-                    ])
-                ),
-            ]
+            members += Self.videoMembers(videoID: self.world.videoID(ofAd: i)!, story: story)
         case .image:
             members += [
                 JSONMember("object_type", .string("SHARE")), JSONMember("image_hash", .string(hashes[0])),
@@ -198,6 +179,33 @@ extension GraphRenderer {
             ]
         }
         return members
+    }
+
+    /// The members of a video creative (`video_data`, the poster as thumbnail).
+    private static func videoMembers(
+        videoID: String,
+        story: (pageID: String, title: String, body: String, link: String, cta: String, callToAction: SandboxJSON)
+    ) -> [JSONMember] {
+        let (pageID, title, body, _, _, callToAction) = story
+        let poster = "\(Self.mediaHost)/videos/\(videoID).jpg"
+        return [
+            JSONMember("object_type", .string("VIDEO")), JSONMember("video_id", .string(videoID)),
+            JSONMember("thumbnail_url", .string(poster)),
+            JSONMember(
+                "object_story_spec",
+                .object([
+                    JSONMember("page_id", .string(pageID)),
+                    JSONMember(
+                        "video_data",
+                        .object([
+                            JSONMember("video_id", .string(videoID)), JSONMember("title", .string(title)),
+                            JSONMember("message", .string(body)), JSONMember("image_url", .string(poster)),
+                            JSONMember("call_to_action", callToAction),
+                        ])
+                    ),
+                ])
+            ),
+        ]
     }
 
     /// The creative of ad node `i` with a field selection (no selection: `id` only, as Graph answers edges).

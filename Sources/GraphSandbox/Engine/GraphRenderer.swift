@@ -188,21 +188,13 @@ struct GraphRenderer {
             case "status", "configured_status": value = .string(node.status)
             case "effective_status": value = .string(self.world.effectiveStatus(i))
             case "objective": value = node.kind == .campaign ? .string(node.objective) : nil
-            case "buying_type": value = .string("AUCTION")
             case "bid_strategy": value = node.kind == .ad ? nil : .string(node.bidStrategy)
             case "daily_budget": value = node.dailyBudget.map { .string(String($0)) }
             case "lifetime_budget": value = node.lifetimeBudget.map { .string(String($0)) }
-            case "budget_remaining":
-                let budget = node.dailyBudget ?? node.lifetimeBudget
-                value = budget.map { .string(String($0 - Int(Double($0) * SandboxRandom.unit(self.world.seed, UInt64(node.seq), 41) * 0.9))) }
-            case "spend_cap": value = nil
+            case "budget_remaining": value = self.budgetRemaining(node)
             case "start_time": value = self.time(node.startTime, account: node.accountIndex)
             case "created_time": value = self.time(node.createdTime, account: node.accountIndex)
             case "updated_time": value = self.time(node.updatedTime, account: node.accountIndex)
-            case "special_ad_categories": value = .array([])
-            case "special_ad_category": value = .string("NONE")
-            case "pacing_type": value = .array([.string("standard")])
-            case "can_use_spend_cap", "is_adset_budget_sharing_enabled", "budget_rebalance_flag", "is_dynamic_creative": value = .bool(false)
             case "campaign_id": value = node.kind == .campaign ? nil : .string(self.world.nodes[node.campaignIndex].id)
             case "adset_id": value = node.kind == .ad ? .string(self.world.nodes[node.adsetIndex].id) : nil
             case "campaign":
@@ -213,24 +205,6 @@ struct GraphRenderer {
             case "optimization_goal": value = .string(node.optimizationGoal)
             case "billing_event": value = .string(node.billingEvent)
             case "bid_amount": value = node.bidAmount.map { .int($0) }
-            case "targeting":
-                value = .object([
-                    JSONMember("age_min", .int(18)), JSONMember("age_max", .int(65)),
-                    JSONMember(
-                        "geo_locations",
-                        .object([
-                            JSONMember("countries", .array([.string("US")])),
-                            JSONMember("location_types", .array([.string("home"), .string("recent")])),
-                        ])
-                    ),
-                    JSONMember("targeting_automation", .object([JSONMember("advantage_audience", .int(1))])),
-                ])
-            case "destination_type": value = .string("WEBSITE")
-            case "attribution_spec":
-                value = .array([
-                    .object([JSONMember("event_type", .string("CLICK_THROUGH")), JSONMember("window_days", .int(7))]),
-                    .object([JSONMember("event_type", .string("VIEW_THROUGH")), JSONMember("window_days", .int(1))]),
-                ])
             case "learning_stage_info":
                 let stage = self.world.learningStageJSON(i)
                 value = stage == nil ? nil : try Self.filtered(stage!, field.children, type: "AdCampaignLearningStageInfo")
@@ -241,29 +215,15 @@ struct GraphRenderer {
                     field.children,
                     type: "AdCreative"
                 )
-            case "tracking_specs":
-                value = .array([
-                    .object([
-                        JSONMember("action.type", .array([.string("offsite_conversion")])),
-                        JSONMember("fb_pixel", .array([.string("111111111")])),
-                    ])
-                ])
             case "issues_info":
                 var issues: [SandboxJSON] = []
                 for issue in self.world.issues(i) { issues.append(try Self.filtered(issue, field.children, type: "AdCampaignIssuesInfo")) }
                 value = issues.isEmpty ? nil : .array(issues)
             case "recommendations": value = self.world.metaRecommendations(i)
-            case "adsets", "ads":
-                let kind: SandboxNodeKind = field.name == "adsets" ? .adset : .ad
-                value = try self.nestedEdge(
-                    kind: kind,
-                    items: self.world.descendants(of: i, kind: kind),
-                    field: field,
-                    basePath: "/\(node.id)/\(field.name)"
-                )
+            case "adsets", "ads": value = try self.childEdge(of: i, field)
             case "insights":
                 value = try self.nestedInsights(account: node.accountIndex, scopeNode: i, field: field, basePath: "/\(node.id)/insights")
-            default: value = nil
+            default: value = Self.constantFields[field.name]
             }
             if let value { members.append(JSONMember(field.name, value)) }
         }
@@ -271,6 +231,57 @@ struct GraphRenderer {
         self.rowsServed += 1
         return .object(members)
     }
+
+    /// The nested `adsets` or `ads` edge of a node (`campaign{adsets{…}}`).
+    mutating func childEdge(of i: Int, _ field: FieldSelection.Field) throws(GraphErrorSpec) -> SandboxJSON? {
+        let kind: SandboxNodeKind = field.name == "adsets" ? .adset : .ad
+        return try self.nestedEdge(
+            kind: kind,
+            items: self.world.descendants(of: i, kind: kind),
+            field: field,
+            basePath: "/\(self.world.nodes[i].id)/\(field.name)"
+        )
+    }
+
+    /// What is left of an ad set's or campaign's budget (a deterministic share of it).
+    func budgetRemaining(_ node: SandboxNode) -> SandboxJSON? {
+        let budget = node.dailyBudget ?? node.lifetimeBudget
+        return budget.map { .string(String($0 - Int(Double($0) * SandboxRandom.unit(self.world.seed, UInt64(node.seq), 41) * 0.9))) }
+    }
+
+    /// Fields every campaign, ad set and ad of the sandbox answers with the same value (`spend_cap` is never set).
+    static let constantFields: [String: SandboxJSON] = [
+        "buying_type": .string("AUCTION"),
+        "special_ad_categories": .array([]),
+        "special_ad_category": .string("NONE"),
+        "pacing_type": .array([.string("standard")]),
+        "can_use_spend_cap": .bool(false),
+        "is_adset_budget_sharing_enabled": .bool(false),
+        "budget_rebalance_flag": .bool(false),
+        "is_dynamic_creative": .bool(false),
+        "destination_type": .string("WEBSITE"),
+        "targeting": .object([
+            JSONMember("age_min", .int(18)), JSONMember("age_max", .int(65)),
+            JSONMember(
+                "geo_locations",
+                .object([
+                    JSONMember("countries", .array([.string("US")])),
+                    JSONMember("location_types", .array([.string("home"), .string("recent")])),
+                ])
+            ),
+            JSONMember("targeting_automation", .object([JSONMember("advantage_audience", .int(1))])),
+        ]),
+        "attribution_spec": .array([
+            .object([JSONMember("event_type", .string("CLICK_THROUGH")), JSONMember("window_days", .int(7))]),
+            .object([JSONMember("event_type", .string("VIEW_THROUGH")), JSONMember("window_days", .int(1))]),
+        ]),
+        "tracking_specs": .array([
+            .object([
+                JSONMember("action.type", .array([.string("offsite_conversion")])),
+                JSONMember("fb_pixel", .array([.string("111111111")])),
+            ])
+        ]),
+    ]
 
     static let idField = FieldSelection.Field(name: "id", modifiers: [], children: nil)
 
@@ -352,6 +363,25 @@ struct GraphRenderer {
     }
 
     /// One page of an edge: `{data, paging{cursors, previous?, next?}, summary?}` and the rows in it.
+    /// An empty page that still has `next` (the privacy-filtered pages Graph may serve), whose `after` cursor skips
+    /// the empty page the next time.
+    func emptyPage(
+        after: String,
+        cursor: (seq: Int, skipEmpty: Bool),
+        _ p: EdgeParameters,
+        total: Int,
+        basePath: String,
+        nextQuery: [(name: String, value: String)]
+    ) -> SandboxJSON {
+        let again = Self.cursor(cursor.seq, skipEmpty: true)
+        var paging: [JSONMember] = [JSONMember("cursors", .object([JSONMember("before", .string(after)), JSONMember("after", .string(again))]))]
+        paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: after))))
+        paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: again))))
+        var members = [JSONMember("data", .array([])), JSONMember("paging", .object(paging))]
+        if p.summary { members.append(JSONMember("summary", .object([JSONMember("total_count", .int(total))]))) }
+        return .object(members)
+    }
+
     mutating func edgePage(
         kind: SandboxNodeKind,
         items: [Int],
@@ -397,13 +427,7 @@ struct GraphRenderer {
             SandboxRandom.unit(self.world.seed, UInt64(truncatingIfNeeded: after.hashValueStable), 61) < self.configuration.emptyPageRate,
             let cursor = Self.decodeCursor(after)
         {
-            let again = Self.cursor(cursor.seq, skipEmpty: true)
-            var paging: [JSONMember] = [JSONMember("cursors", .object([JSONMember("before", .string(after)), JSONMember("after", .string(again))]))]
-            paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: after))))
-            paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: again))))
-            var members = [JSONMember("data", .array([])), JSONMember("paging", .object(paging))]
-            if p.summary { members.append(JSONMember("summary", .object([JSONMember("total_count", .int(list.count))]))) }
-            return .object(members)
+            return self.emptyPage(after: after, cursor: cursor, p, total: list.count, basePath: basePath, nextQuery: nextQuery)
         }
         var data: [SandboxJSON] = []
         data.reserveCapacity(end - start)

@@ -56,66 +56,11 @@ struct InsightsEngine: Sendable {
     /// Validates the insights parameters of a request against the reference's rules.
     func parse(_ request: SandboxRequest, account: Int, scopeNode: Int?) throws(GraphErrorSpec) -> InsightsQuery {
         let today = self.today(account)
-        var level: SandboxNodeKind? = scopeNode.map { self.world.nodes[$0].kind }
-        if let text = request.parameter("level") {
-            switch text {
-            case "account": level = nil
-            case "campaign": level = .campaign
-            case "adset": level = .adset
-            case "ad": level = .ad
-            default: throw GraphErrorSpec.invalidParameter("Param level must be one of {ad, adset, campaign, account}")
-            }
-            if let scopeNode, let l = level, l < self.world.nodes[scopeNode].kind { level = self.world.nodes[scopeNode].kind }
-            if let scopeNode, level == nil { level = self.world.nodes[scopeNode].kind }
-        }
-        var since: Int
-        var until: Int
-        let ranges = try Self.singleTimeRange(request.parameter("time_ranges"))
-        if let text = request.parameter("time_range") ?? ranges {
-            guard let json = JSONParser.parse(text), let s = json["since"]?.stringValue, let u = json["until"]?.stringValue else {
-                throw GraphErrorSpec.invalidParameter(
-                    "Param time_range must be a JSON object with since and until, e.g. {\"since\":\"2024-01-01\",\"until\":\"2024-01-31\"}"
-                )
-            }
-            guard let sd = GraphDate.parseDay(s), let ud = GraphDate.parseDay(u) else {
-                throw GraphErrorSpec.invalidParameter("Invalid date in time_range; expected YYYY-MM-DD")
-            }
-            guard sd <= ud else { throw GraphErrorSpec.invalidParameter("The since date must be before or equal to the until date in time_range") }
-            (since, until) = (sd, ud)
-        } else {
-            let preset = request.parameter("date_preset") ?? "last_30d"
-            guard Self.datePresets.contains(preset) else {
-                throw GraphErrorSpec.invalidParameter(
-                    "date_preset must be one of the following values: \(Self.datePresets.sorted().joined(separator: ", "))"
-                )
-            }
-            (since, until) = self.presetRange(preset, today: today, account: account)
-        }
+        let level = try self.parseLevel(request, scopeNode: scopeNode)
+        let (since, until) = try self.parseRange(request, today: today, account: account)
         if since < Self.monthsBefore(today, 37) { throw GraphErrorSpec.beyond37Months }
-        var increment = InsightsQuery.Increment.allDays
-        if let text = request.parameter("time_increment") {
-            switch text {
-            case "all_days": increment = .allDays
-            case "monthly": increment = .monthly
-            default:
-                guard let n = Int(text), (1...90).contains(n) else {
-                    throw GraphErrorSpec.invalidParameter("Param time_increment must be an integer between 1 and 90, 'monthly' or 'all_days'")
-                }
-                increment = .days(n)
-            }
-        }
-        var fields = Self.defaultFields
-        if let text = request.parameter("fields"), !text.isEmpty {
-            // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
-            fields = Self.stringList(text).filter { !$0.isEmpty }
-            for field in fields where InsightsField(rawValue: field) == nil && !SDKFieldNames.adsInsights.contains(field) {
-                throw GraphErrorSpec.invalidParameter(
-                    "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
-                )
-            }
-            // Fields the SDK lists but the sandbox does not model are accepted and omitted, as Graph omits empty metrics.
-            fields = fields.filter { InsightsField(rawValue: $0) != nil }
-        }
+        let increment = try Self.parseIncrement(request)
+        let fields = try Self.parseFields(request)
         let breakdown = try Self.parseBreakdowns(request)
         var windows: [String] = []
         if let text = request.parameter("action_attribution_windows") {
@@ -148,6 +93,83 @@ struct InsightsEngine: Sendable {
             filterText: request.parameter("filtering") ?? "",
             breakdown: breakdown
         )
+    }
+
+    /// The `level` of a read (the scope node's own kind when it is finer, or when none is given).
+    func parseLevel(_ request: SandboxRequest, scopeNode: Int?) throws(GraphErrorSpec) -> SandboxNodeKind? {
+        var level: SandboxNodeKind? = scopeNode.map { self.world.nodes[$0].kind }
+        if let text = request.parameter("level") {
+            switch text {
+            case "account": level = nil
+            case "campaign": level = .campaign
+            case "adset": level = .adset
+            case "ad": level = .ad
+            default: throw GraphErrorSpec.invalidParameter("Param level must be one of {ad, adset, campaign, account}")
+            }
+            if let scopeNode, let l = level, l < self.world.nodes[scopeNode].kind { level = self.world.nodes[scopeNode].kind }
+            if let scopeNode, level == nil { level = self.world.nodes[scopeNode].kind }
+        }
+        return level
+    }
+
+    /// The days a read covers: `time_range` (or a one-range `time_ranges`), else `date_preset` (default last_30d).
+    func parseRange(_ request: SandboxRequest, today: Int, account: Int) throws(GraphErrorSpec) -> (since: Int, until: Int) {
+        let ranges = try Self.singleTimeRange(request.parameter("time_ranges"))
+        if let text = request.parameter("time_range") ?? ranges {
+            guard let json = JSONParser.parse(text), let s = json["since"]?.stringValue, let u = json["until"]?.stringValue else {
+                throw GraphErrorSpec.invalidParameter(
+                    "Param time_range must be a JSON object with since and until, e.g. {\"since\":\"2024-01-01\",\"until\":\"2024-01-31\"}"
+                )
+            }
+            guard let sd = GraphDate.parseDay(s), let ud = GraphDate.parseDay(u) else {
+                throw GraphErrorSpec.invalidParameter("Invalid date in time_range; expected YYYY-MM-DD")
+            }
+            guard sd <= ud else { throw GraphErrorSpec.invalidParameter("The since date must be before or equal to the until date in time_range") }
+            return (sd, ud)
+        } else {
+            let preset = request.parameter("date_preset") ?? "last_30d"
+            guard Self.datePresets.contains(preset) else {
+                throw GraphErrorSpec.invalidParameter(
+                    "date_preset must be one of the following values: \(Self.datePresets.sorted().joined(separator: ", "))"
+                )
+            }
+            return self.presetRange(preset, today: today, account: account)
+        }
+    }
+
+    /// `time_increment`: all_days (default), monthly or 1…90 days.
+    static func parseIncrement(_ request: SandboxRequest) throws(GraphErrorSpec) -> InsightsQuery.Increment {
+        var increment = InsightsQuery.Increment.allDays
+        if let text = request.parameter("time_increment") {
+            switch text {
+            case "all_days": increment = .allDays
+            case "monthly": increment = .monthly
+            default:
+                guard let n = Int(text), (1...90).contains(n) else {
+                    throw GraphErrorSpec.invalidParameter("Param time_increment must be an integer between 1 and 90, 'monthly' or 'all_days'")
+                }
+                increment = .days(n)
+            }
+        }
+        return increment
+    }
+
+    /// The requested `fields` the sandbox models (unknown names fail as Graph's do; names the SDK lists but the
+    /// sandbox does not model are dropped).
+    static func parseFields(_ request: SandboxRequest) throws(GraphErrorSpec) -> [String] {
+        var fields = Self.defaultFields
+        if let text = request.parameter("fields"), !text.isEmpty {
+            // The Python SDK sends async `fields` as a JSON list; Graph accepts both forms.
+            fields = Self.stringList(text).filter { !$0.isEmpty }
+            for field in fields where InsightsField(rawValue: field) == nil && !SDKFieldNames.adsInsights.contains(field) {
+                throw GraphErrorSpec.invalidParameter(
+                    "\(field) is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values"
+                )
+            }
+            // Fields the SDK lists but the sandbox does not model are accepted and omitted, as Graph omits empty metrics.
+            fields = fields.filter { InsightsField(rawValue: $0) != nil }
+        }
+        return fields
     }
 
     /// The one range of a `time_ranges` list (singer's tap-facebook sends `[{"since":…,"until":…}]`), as `time_range`
@@ -496,7 +518,7 @@ struct InsightsEngine: Sendable {
         return out
     }
 
-    private static let actionTypes = [
+    static let actionTypes = [
         "link_click", "landing_page_view", "post_engagement", "page_engagement", "offsite_conversion.fb_pixel_purchase", "purchase", "omni_purchase",
         "lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead",
     ]
@@ -509,112 +531,10 @@ struct InsightsEngine: Sendable {
     }
 
     private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals, bucket: Int) -> SandboxJSON {
-        let account = self.world.accounts[q.accountIndex]
-        let offset = account.currencyOffset
-        let node = object >= 0 ? self.world.nodes[object] : nil
-        let level = q.level
+        let row = InsightsRowRenderer(world: self.world, query: q, node: object >= 0 ? self.world.nodes[object] : nil, totals: t)
         var members: [JSONMember] = []
-        let spendMajor = Double(t.spendMinor) / Double(offset)
-        let reach = t.reach
-        func money(_ minor: Double) -> String { Formatting.decimal(minor / Double(offset), places: offset == 1 ? 0 : 2) }
-        func ratio(_ v: Double) -> String { Formatting.decimal(v, places: 6) }
-        let slots = q.attributionWindows.compactMap { w in ConversionModel.slot(w).map { (w, $0) } }
-        /// The count of an action type in an attribution slot (engagement actions are click-through: the same in
-        /// every click window, absent in view windows).
-        func counts(_ type: String, _ slot: Int = 0) -> Int {
-            if let conversion = ConversionModel.count(type, t.conversions[slot]) { return conversion }
-            guard slot == 0 || ConversionModel.windows[slot - 1].hasSuffix("click") || slot == ConversionModel.windows.count else { return 0 }
-            switch type {
-            case "link_click": return t.linkClicks
-            case "landing_page_view": return t.landingPageViews
-            default: return t.postEngagement
-            }
-        }
-        func actionList(_ values: (String, Int) -> Double?, asMoney: Bool) -> SandboxJSON? {
-            var list: [SandboxJSON] = []
-            let text: (Double) -> String = { asMoney ? Formatting.decimal($0, places: offset == 1 ? 0 : 2) : Formatting.decimal($0, places: 0) }
-            for type in Self.actionTypes where !(q.breakdown?.omitsOffMetaActions ?? false && type.hasPrefix("offsite_conversion.")) {
-                let v = values(type, 0) ?? 0
-                var item = [JSONMember("action_type", .string(type)), JSONMember("value", .string(text(v)))]
-                var any = v > 0
-                for (w, slot) in slots {
-                    guard let scaled = values(type, slot), scaled > 0 else { continue }
-                    item.append(JSONMember(w, .string(text(scaled))))
-                    any = true
-                }
-                if any { list.append(.object(item)) }
-            }
-            return list.isEmpty ? nil : .array(list)
-        }
-        func purchaseValue(_ type: String, _ slot: Int) -> Double? {
-            ConversionModel.valueMinor(type, t.conversions[slot]).map { Double($0) / Double(offset) }
-        }
-        func ancestor(_ kind: SandboxNodeKind) -> SandboxNode? {
-            guard let node, let level, level >= kind else { return nil }
-            switch kind {
-            case .campaign: return self.world.nodes[node.campaignIndex]
-            case .adset: return self.world.nodes[node.adsetIndex]
-            case .ad: return node
-            }
-        }
         for (field, kind) in zip(q.fields, q.fieldKinds) {
-            let value: SandboxJSON?
-            switch kind {
-            case .account_id: value = .string(account.number)
-            case .account_name: value = .string(account.name)
-            case .account_currency: value = .string(account.currency)
-            case .campaign_id: value = ancestor(.campaign).map { .string($0.id) }
-            case .campaign_name: value = ancestor(.campaign).map { .string($0.name) }
-            case .adset_id: value = ancestor(.adset).map { .string($0.id) }
-            case .adset_name: value = ancestor(.adset).map { .string($0.name) }
-            case .ad_id: value = ancestor(.ad).map { .string($0.id) }
-            case .ad_name: value = ancestor(.ad).map { .string($0.name) }
-            case .objective: value = ancestor(.campaign).map { .string($0.objective) }
-            case .optimization_goal: value = ancestor(.adset).map { .string($0.optimizationGoal) }
-            case .buying_type: value = ancestor(.campaign).map { _ in .string("AUCTION") }
-            case .attribution_setting: value = t.attributionSetting.map { .string($0) }
-            case .created_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.createdTime, in: account.timeZone))) }
-            case .updated_time: value = node.map { .string(GraphDate.dayString(GraphDate.day(of: $0.updatedTime, in: account.timeZone))) }
-            case .date_start, .date_stop: value = nil
-            case .impressions: value = .string(String(t.impressions))
-            case .reach: value = .string(String(reach))
-            case .frequency: value = reach > 0 ? .string(ratio(Double(t.impressions) / Double(reach))) : nil
-            case .clicks: value = .string(String(t.clicks))
-            case .unique_clicks: value = .string(String(Int(Double(t.clicks) * 0.93)))
-            case .inline_link_clicks: value = .string(String(t.linkClicks))
-            case .spend: value = .string(money(Double(t.spendMinor)))
-            case .social_spend: value = .string("0")
-            case .cpc: value = t.clicks > 0 ? .string(ratio(spendMajor / Double(t.clicks))) : nil
-            case .cost_per_inline_link_click: value = t.linkClicks > 0 ? .string(ratio(spendMajor / Double(t.linkClicks))) : nil
-            case .cpm: value = t.impressions > 0 ? .string(ratio(spendMajor / Double(t.impressions) * 1000)) : nil
-            case .cpp: value = reach > 0 ? .string(ratio(spendMajor / Double(reach) * 1000)) : nil
-            case .ctr: value = t.impressions > 0 ? .string(ratio(Double(t.clicks) / Double(t.impressions) * 100)) : nil
-            case .unique_ctr: value = reach > 0 ? .string(ratio(Double(t.clicks) * 0.93 / Double(reach) * 100)) : nil
-            case .inline_link_click_ctr: value = t.impressions > 0 ? .string(ratio(Double(t.linkClicks) / Double(t.impressions) * 100)) : nil
-            case .actions: value = actionList({ Double(counts($0, $1)) }, asMoney: false)
-            case .conversions: value = actionList({ $0.contains("purchase") ? Double(counts($0, $1)) : nil }, asMoney: false)
-            case .outbound_clicks: value = actionList({ $0 == "link_click" ? (Double(counts($0, $1)) * 0.9).rounded() : nil }, asMoney: false)
-            case .action_values, .conversion_values: value = actionList(purchaseValue, asMoney: true)
-            case .cost_per_action_type, .cost_per_conversion:
-                value = actionList(
-                    { type, slot in
-                        let c = counts(type, slot)
-                        return c > 0 && (kind == .cost_per_action_type || type.contains("purchase")) ? spendMajor / Double(c) : nil
-                    },
-                    asMoney: true
-                )
-            case .purchase_roas:
-                value =
-                    t.spendMinor > 0 && t.purchaseValueMinor > 0
-                    ? .array([
-                        .object([
-                            JSONMember("action_type", .string("omni_purchase")),
-                            JSONMember("value", .string(ratio(Double(t.purchaseValueMinor) / Double(t.spendMinor)))),
-                        ])
-                    ])
-                    : nil
-            }
-            if let value { members.append(JSONMember(field, value)) }
+            if let value = row.value(kind) { members.append(JSONMember(field, value)) }
         }
         if let breakdown = q.breakdown {
             for (name, value) in zip(breakdown.names, breakdown.buckets[bucket]) { members.append(JSONMember(name, .string(value))) }

@@ -74,48 +74,51 @@ struct SandboxWorld: Sendable {
             self.accounts.append(account)
             self.firstDataDay.append(GraphDate.day(of: reference, in: zone) - max(0, c.days))
         }
-        for a in self.accounts.indices {
-            for _ in 0..<max(0, c.campaignsPerAccount) {
-                let created = self.generatedCreation(reference: reference, days: c.days, parent: nil)
-                let campaign = self.insertNode(
-                    kind: .campaign,
+        for a in self.accounts.indices { self.generateCampaigns(account: a, c, reference: reference) }
+        if let scenarios = c.scenarios { self.plant(scenarios, reference: reference, days: c.days) }
+    }
+
+    /// Generates an account's campaigns, their ad sets and their ads (counts from the configuration).
+    private mutating func generateCampaigns(account a: Int, _ c: SandboxConfiguration, reference: Date) {
+        for _ in 0..<max(0, c.campaignsPerAccount) {
+            let created = self.generatedCreation(reference: reference, days: c.days, parent: nil)
+            let campaign = self.insertNode(
+                kind: .campaign,
+                account: a,
+                campaign: nil,
+                adset: nil,
+                name: nil,
+                status: nil,
+                created: created,
+                now: reference
+            )
+            for _ in 0..<max(0, c.adsetsPerCampaign) {
+                let adsetCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[campaign].createdTime)
+                let adset = self.insertNode(
+                    kind: .adset,
                     account: a,
-                    campaign: nil,
+                    campaign: campaign,
                     adset: nil,
                     name: nil,
                     status: nil,
-                    created: created,
+                    created: adsetCreated,
                     now: reference
                 )
-                for _ in 0..<max(0, c.adsetsPerCampaign) {
-                    let adsetCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[campaign].createdTime)
-                    let adset = self.insertNode(
-                        kind: .adset,
+                for _ in 0..<max(0, c.adsPerAdset) {
+                    let adCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[adset].createdTime)
+                    self.insertNode(
+                        kind: .ad,
                         account: a,
                         campaign: campaign,
-                        adset: nil,
+                        adset: adset,
                         name: nil,
                         status: nil,
-                        created: adsetCreated,
+                        created: adCreated,
                         now: reference
                     )
-                    for _ in 0..<max(0, c.adsPerAdset) {
-                        let adCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[adset].createdTime)
-                        self.insertNode(
-                            kind: .ad,
-                            account: a,
-                            campaign: campaign,
-                            adset: adset,
-                            name: nil,
-                            status: nil,
-                            created: adCreated,
-                            now: reference
-                        )
-                    }
                 }
             }
         }
-        if let scenarios = c.scenarios { self.plant(scenarios, reference: reference, days: c.days) }
     }
 
     /// A creation time: mostly before the insights window, sometimes inside it, never before `parent`.
@@ -151,40 +154,15 @@ struct SandboxWorld: Sendable {
         let r = { (salt: UInt64) in SandboxRandom.unit(seed, s, salt) }
         let nodeIndex = self.nodes.count
         let id = String(self.idBase + seq * 7 + 1)
-        let generatedStatus: String = {
-            let u = r(1)
-            switch kind {
-            case .campaign: return u < 0.70 ? "ACTIVE" : u < 0.84 ? "PAUSED" : u < 0.94 ? "ARCHIVED" : "DELETED"
-            case .adset: return u < 0.78 ? "ACTIVE" : u < 0.90 ? "PAUSED" : u < 0.96 ? "ARCHIVED" : "DELETED"
-            case .ad: return u < 0.80 ? "ACTIVE" : u < 0.90 ? "PAUSED" : u < 0.96 ? "ARCHIVED" : "DELETED"
-            }
-        }()
-        let issue: String? = {
-            guard kind == .ad else { return nil }
-            let u = r(2)
-            return u < 0.04 ? "PENDING_REVIEW" : u < 0.06 ? "DISAPPROVED" : u < 0.08 ? "WITH_ISSUES" : nil
-        }()
+        let generatedStatus = Self.generatedStatus(kind, u: r(1))
+        let issue = Self.generatedIssue(kind, u: r(2))
         let account0 = self.accounts[account]
         let offset = account0.currencyOffset
         let minorPerMajor = offset == 1 ? 150.0 : 1.0  // JPY-like currencies: ~150 units per USD
         let campaignIndex = campaign ?? nodeIndex
         let campaignUsesBudget = campaign.map { self.nodes[$0].dailyBudget != nil || self.nodes[$0].lifetimeBudget != nil }
         let objective = campaign.map { self.nodes[$0].objective } ?? Self.objectives[Int(r(3) * Double(Self.objectives.count))]
-        var dailyBudget: Int?
-        var lifetimeBudget: Int?
-        let budgetMajor = (20 + Int(r(4) * 480)) * (offset == 1 ? 150 : 1)
-        switch kind {
-        case .campaign:
-            if r(5) < 0.5 {
-                if r(6) < 0.8 { dailyBudget = budgetMajor * offset } else { lifetimeBudget = budgetMajor * offset * 30 }
-            }
-        case .adset:
-            if campaignUsesBudget == false {
-                if r(6) < 0.8 { dailyBudget = budgetMajor * offset } else { lifetimeBudget = budgetMajor * offset * 30 }
-            }
-        case .ad:
-            break
-        }
+        let (dailyBudget, lifetimeBudget) = Self.generatedBudgets(kind, offset: offset, campaignUsesBudget: campaignUsesBudget, r)
         let node = SandboxNode(
             kind: kind,
             id: id,
@@ -214,6 +192,15 @@ struct SandboxWorld: Sendable {
         )
         self.nodes.append(node)
         self.index[id] = .node(nodeIndex)
+        self.link(nodeIndex, account: account, adset: adset)
+        return nodeIndex
+    }
+
+    /// Links a new node into its account's and parent's lists; an ad that delivers moves the delivery start of
+    /// itself, its ad set and its campaign to its first day.
+    private mutating func link(_ nodeIndex: Int, account: Int, adset: Int?) {
+        let node = self.nodes[nodeIndex]
+        let (kind, campaignIndex, created, account0) = (node.kind, node.campaignIndex, node.createdTime, self.accounts[account])
         switch kind {
         case .campaign:
             self.accounts[account].campaigns.append(nodeIndex)
@@ -230,7 +217,41 @@ struct SandboxWorld: Sendable {
                 }
             }
         }
-        return nodeIndex
+    }
+
+    /// A generated status: mostly active, some paused, archived or deleted (by kind).
+    private static func generatedStatus(_ kind: SandboxNodeKind, u: Double) -> String {
+        switch kind {
+        case .campaign: return u < 0.70 ? "ACTIVE" : u < 0.84 ? "PAUSED" : u < 0.94 ? "ARCHIVED" : "DELETED"
+        case .adset: return u < 0.78 ? "ACTIVE" : u < 0.90 ? "PAUSED" : u < 0.96 ? "ARCHIVED" : "DELETED"
+        case .ad: return u < 0.80 ? "ACTIVE" : u < 0.90 ? "PAUSED" : u < 0.96 ? "ARCHIVED" : "DELETED"
+        }
+    }
+
+    /// A generated delivery issue of an ad (a few are in review, disapproved or with issues).
+    private static func generatedIssue(_ kind: SandboxNodeKind, u: Double) -> String? {
+        guard kind == .ad else { return nil }
+        return u < 0.04 ? "PENDING_REVIEW" : u < 0.06 ? "DISAPPROVED" : u < 0.08 ? "WITH_ISSUES" : nil
+    }
+
+    /// Generated budgets in minor units: half the campaigns have one (mostly daily); ad sets have one when their
+    /// campaign has none; ads never.
+    private static func generatedBudgets(
+        _ kind: SandboxNodeKind,
+        offset: Int,
+        campaignUsesBudget: Bool?,
+        _ r: (UInt64) -> Double
+    ) -> (daily: Int?, lifetime: Int?) {
+        let budgetMajor = (20 + Int(r(4) * 480)) * (offset == 1 ? 150 : 1)
+        switch kind {
+        case .campaign:
+            guard r(5) < 0.5 else { return (nil, nil) }
+        case .adset:
+            guard campaignUsesBudget == false else { return (nil, nil) }
+        case .ad:
+            return (nil, nil)
+        }
+        return r(6) < 0.8 ? (budgetMajor * offset, nil) : (nil, budgetMajor * offset * 30)
     }
 
     private static func generatedName(kind: SandboxNodeKind, seq: Int, seed: UInt64) -> String {

@@ -107,6 +107,33 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         guard !username.isEmpty else {
             throw MetaStoreError.invalidDatabaseURL("PostgreSQL URL has no user name (expected postgres://user:password@host:port/database)")
         }
+        let (host, port) = try Self.parseHostPort(hostPort)
+        guard !host.isEmpty else {
+            throw MetaStoreError.invalidDatabaseURL("PostgreSQL URL has no host (expected postgres://user:password@host:port/database)")
+        }
+        var path = rest
+        var query: Substring = ""
+        if let q = rest.firstIndex(of: "?") {
+            path = rest[..<q]
+            query = rest[rest.index(after: q)...]
+        }
+        var database = String(path.drop(while: { $0 == "/" }))
+        database = database.removingPercentEncoding ?? database
+        if database.isEmpty { database = username }
+        let (sslMode, searchPath) = try Self.parseQuery(query)
+        return PostgresLocation(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            sslMode: sslMode,
+            searchPath: searchPath
+        )
+    }
+
+    /// `host`, `host:port` or `[ipv6]:port` (port 5432 by default).
+    private static func parseHostPort(_ hostPort: Substring) throws -> (host: String, port: Int) {
         var host = String(hostPort)
         var port = 5432
         if hostPort.hasPrefix("[") {  // [ipv6]:port
@@ -129,18 +156,11 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
             }
             port = p
         }
-        guard !host.isEmpty else {
-            throw MetaStoreError.invalidDatabaseURL("PostgreSQL URL has no host (expected postgres://user:password@host:port/database)")
-        }
-        var path = rest
-        var query: Substring = ""
-        if let q = rest.firstIndex(of: "?") {
-            path = rest[..<q]
-            query = rest[rest.index(after: q)...]
-        }
-        var database = String(path.drop(while: { $0 == "/" }))
-        database = database.removingPercentEncoding ?? database
-        if database.isEmpty { database = username }
+        return (host, port)
+    }
+
+    /// The query parameters of a PostgreSQL URL: `sslmode` (default prefer) and `search_path` (or `schema`).
+    private static func parseQuery(_ query: Substring) throws -> (sslMode: String, searchPath: String?) {
         var sslMode = "prefer"
         var searchPath: String?
         for pair in query.split(separator: "&") where !pair.isEmpty {
@@ -162,15 +182,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
                 throw MetaStoreError.invalidDatabaseURL("PostgreSQL URL has an unknown parameter '\(key.prefix(30))'")
             }
         }
-        return PostgresLocation(
-            host: host,
-            port: port,
-            username: username,
-            password: password,
-            database: database,
-            sslMode: sslMode,
-            searchPath: searchPath
-        )
+        return (sslMode, searchPath)
     }
 
     public var description: String {

@@ -40,7 +40,10 @@ enum ReportsMigration {
         "value", "currency",
     ].joined(separator: ", ")
 
-    private static var sqliteRebuild: [String] {
+    private static var sqliteRebuild: [String] { Self.sqliteSnapshotsRebuild + Self.sqliteActionsRebuild }
+
+    /// `performance_snapshots` rebuilt with `report` in its primary key (SQLite cannot alter a primary key).
+    private static var sqliteSnapshotsRebuild: [String] {
         [
             DDL.render(
                 """
@@ -84,6 +87,12 @@ enum ReportsMigration {
             "DROP TABLE performance_snapshots",
             "ALTER TABLE performance_snapshots_v8 RENAME TO performance_snapshots",
             "CREATE INDEX performance_snapshots_account_day ON performance_snapshots (account_id, date_start)",
+        ]
+    }
+
+    /// `performance_actions` rebuilt with `report` in its primary key (SQLite cannot alter a primary key).
+    private static var sqliteActionsRebuild: [String] {
+        [
             DDL.render(
                 """
                 CREATE TABLE performance_actions_v8 (

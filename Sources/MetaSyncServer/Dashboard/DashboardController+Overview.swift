@@ -9,7 +9,6 @@ extension DashboardController {
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let formatter = self.formatter(for: request)
         let now = self.now()
-        let expiringWithin = TimeInterval(self.configuration.expiringWithinDays) * 86_400
         let connectionRows = try await self.store.connections.all()
         let accountRows = try await self.store.adAccounts.all()
         let lastSyncs = try await self.store.syncRuns.lastSuccessfulFinishes()
@@ -19,6 +18,47 @@ extension DashboardController {
         let queueCounts = try await self.store.queue.counts(queue: self.configuration.webhookQueue)
         let usage = self.governor?.snapshot(now: now)
 
+        let (connections, budgets, statusCounts, banners) = await self.connectionViews(connectionRows, now: now, formatter: formatter)
+
+        let (accounts, stale) = self.accountViews(accountRows, lastSyncs: lastSyncs, usage: usage, budgets: budgets, now: now, formatter: formatter)
+
+        let accountNames = Dictionary(accountRows.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { first, _ in first })
+        var summaryParts: [String] = []
+        for status in MetaConnectionRow.Status.allCases {
+            if let count = statusCounts[status], count > 0 { summaryParts.append("\(count) \(status.rawValue)") }
+        }
+        var page = DashboardView.OverviewPage(
+            chrome: self.chrome("Overview", formatter),
+            connectionCount: connectionRows.count,
+            connectionSummary: summaryParts.isEmpty ? "none yet" : summaryParts.joined(separator: ", "),
+            accountCount: accountRows.count,
+            staleSummary: stale == 0 ? "all synced in the last 24 h" : "\(stale) not synced in 24 h",
+            failedRuns: failed,
+            deadLetterCount: queueCounts["dead"] ?? deadItems.count,
+            queueSummary: "\(queueCounts["pending", default: 0]) pending, \(queueCounts["leased", default: 0]) in progress",
+            hasConnections: !connections.isEmpty,
+            connections: connections,
+            hasAccounts: !accounts.isEmpty,
+            accounts: accounts,
+            hasRuns: !recent.rows.isEmpty,
+            runs: recent.rows.map { self.runView($0, accountNames: accountNames, formatter: formatter, now: now) },
+            hasDeadLetters: !deadItems.isEmpty,
+            deadLetters: deadItems.map { Self.deadLetterView($0, formatter: formatter, now: now) }
+        )
+        page.tokenBanners = banners
+        return self.renderer.render("overview", page)
+    }
+
+    /// The connections' rows on the overview: token status and expiry, call-budget gauges (by connection id), how
+    /// many connections are in each status, and the banners of those that need the login flow again.
+    func connectionViews(
+        _ connectionRows: [MetaConnectionRow],
+        now: Date,
+        formatter: DashboardFormatter
+    ) async -> (
+        [DashboardView.Connection], budgets: [String: DashboardView.Gauge], [MetaConnectionRow.Status: Int], [DashboardView.TokenBanner]
+    ) {
+        let expiringWithin = TimeInterval(self.configuration.expiringWithinDays) * 86_400
         var budgets: [String: DashboardView.Gauge] = [:]
         var connections: [DashboardView.Connection] = []
         var statusCounts: [MetaConnectionRow.Status: Int] = [:]
@@ -57,6 +97,19 @@ extension DashboardController {
             )
         }
 
+        return (connections, budgets, statusCounts, banners)
+    }
+
+    /// The accounts' rows on the overview (last sync, usage gauge, pause, budget) and how many are stale (no
+    /// successful sync in 24 h).
+    func accountViews(
+        _ accountRows: [AdAccountRow],
+        lastSyncs: [String: Date],
+        usage: GraphUsageSnapshot?,
+        budgets: [String: DashboardView.Gauge],
+        now: Date,
+        formatter: DashboardFormatter
+    ) -> ([DashboardView.Account], stale: Int) {
         // Per account: the highest level of its use cases and score, and the pause that ends last (with its use case).
         let usageByAccount = Dictionary(grouping: usage?.accounts ?? [], by: \.id).mapValues { entries in
             let paused = entries.filter { $0.pausedUntil != nil }.max { $0.pausedUntil! < $1.pausedUntil! }
@@ -93,41 +146,20 @@ extension DashboardController {
             )
         }
 
-        let accountNames = Dictionary(accountRows.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { first, _ in first })
-        var summaryParts: [String] = []
-        for status in MetaConnectionRow.Status.allCases {
-            if let count = statusCounts[status], count > 0 { summaryParts.append("\(count) \(status.rawValue)") }
-        }
-        var page = DashboardView.OverviewPage(
-            chrome: self.chrome("Overview", formatter),
-            connectionCount: connectionRows.count,
-            connectionSummary: summaryParts.isEmpty ? "none yet" : summaryParts.joined(separator: ", "),
-            accountCount: accountRows.count,
-            staleSummary: stale == 0 ? "all synced in the last 24 h" : "\(stale) not synced in 24 h",
-            failedRuns: failed,
-            deadLetterCount: queueCounts["dead"] ?? deadItems.count,
-            queueSummary: "\(queueCounts["pending", default: 0]) pending, \(queueCounts["leased", default: 0]) in progress",
-            hasConnections: !connections.isEmpty,
-            connections: connections,
-            hasAccounts: !accounts.isEmpty,
-            accounts: accounts,
-            hasRuns: !recent.rows.isEmpty,
-            runs: recent.rows.map { self.runView($0, accountNames: accountNames, formatter: formatter, now: now) },
-            hasDeadLetters: !deadItems.isEmpty,
-            deadLetters: deadItems.map { item in
-                let payload = try? item.payload.decode(WebhookWorkItem.self)
-                return DashboardView.DeadLetter(
-                    id: item.id,
-                    event: payload.map { "#\($0.eventID)" } ?? "—",
-                    targets: payload.map { $0.targets.map { "\($0.level.rawValue) \($0.objectID)" }.joined(separator: ", ") } ?? "—",
-                    attempts: item.attempts,
-                    lastError: item.lastError ?? "—",
-                    updated: formatter.age(of: item.updatedAt, now: now)
-                )
-            }
+        return (accounts, stale)
+    }
+
+    /// A dead-lettered webhook work item on the overview.
+    static func deadLetterView(_ item: WorkItem, formatter: DashboardFormatter, now: Date) -> DashboardView.DeadLetter {
+        let payload = try? item.payload.decode(WebhookWorkItem.self)
+        return DashboardView.DeadLetter(
+            id: item.id,
+            event: payload.map { "#\($0.eventID)" } ?? "—",
+            targets: payload.map { $0.targets.map { "\($0.level.rawValue) \($0.objectID)" }.joined(separator: ", ") } ?? "—",
+            attempts: item.attempts,
+            lastError: item.lastError ?? "—",
+            updated: formatter.age(of: item.updatedAt, now: now)
         )
-        page.tokenBanners = banners
-        return self.renderer.render("overview", page)
     }
 
     /// The banner of a connection that needs the login flow again; nil for an active one.

@@ -104,6 +104,40 @@ extension DashboardController {
             ? rows
             : levels.contains(.campaign)
                 ? try await self.queries.insights(self.filter(level: .campaign, accountID: account.accountID, range, window)) : []
+        let table = try await self.campaignTable(
+            campaignRows,
+            account: account,
+            levels: levels,
+            range: range,
+            sort: sort,
+            window: window,
+            path: path,
+            formatter: formatter
+        )
+        let page = DashboardView.AccountPage(
+            chrome: self.chrome(account.name ?? account.id, formatter, notice: range.notice),
+            id: account.id,
+            name: account.name ?? account.id,
+            currency: account.currency ?? "no currency",
+            timezone: account.timezoneName ?? "time zone unknown",
+            status: .account(account.accountStatus),
+            performance: performance,
+            table: table
+        )
+        return self.renderer.render("account", page)
+    }
+
+    /// The account page's table: its campaigns by the sort key (top 50), with a note on those not shown.
+    func campaignTable(
+        _ campaignRows: [DashboardReads.InsightRow],
+        account: AdAccountRow,
+        levels: Set<PerformanceSnapshotRow.Level>,
+        range: DayRange,
+        sort: Sort,
+        window: String,
+        path: String,
+        formatter: DashboardFormatter
+    ) async throws -> DashboardView.MetricsTable {
         let campaigns = Dictionary(
             try await self.store.campaigns.list(accountID: account.accountID).map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a }
@@ -144,17 +178,7 @@ extension DashboardController {
             if silent > 0 { parts.append("\(silent) campaigns without delivery in this range are not listed.") }
             table.note = parts.joined(separator: " ")
         }
-        let page = DashboardView.AccountPage(
-            chrome: self.chrome(account.name ?? account.id, formatter, notice: range.notice),
-            id: account.id,
-            name: account.name ?? account.id,
-            currency: account.currency ?? "no currency",
-            timezone: account.timezoneName ?? "time zone unknown",
-            status: .account(account.accountStatus),
-            performance: performance,
-            table: table
-        )
-        return self.renderer.render("account", page)
+        return table
     }
 
     /// `GET /campaigns/{id}`: the campaign's chart and status, and its ad sets.
@@ -223,6 +247,49 @@ extension DashboardController {
         )
     }
 
+    /// An object page's table of its children (ad sets of a campaign, ads of an ad set) with their totals.
+    func childTable(
+        _ children: (
+            level: PerformanceSnapshotRow.Level, caption: String, kind: String, parentColumn: String,
+            rows: [(id: String, name: String, status: String?, path: String)]
+        ),
+        of object: (id: String, name: String, status: String?, accountID: String),
+        kind: (level: PerformanceSnapshotRow.Level, label: String, path: String),
+        currency: String?,
+        range: DayRange,
+        sort: Sort,
+        window: String,
+        formatter: DashboardFormatter
+    ) async throws -> DashboardView.MetricsTable {
+        var childFilter = self.filter(level: children.level, accountID: object.accountID, range, window)
+        childFilter.parent = (children.parentColumn, object.id)
+        let childRows = try await self.queries.insights(childFilter)
+        var perChild: [String: PerformanceTotals] = [:]
+        for row in childRows { perChild[row.objectID, default: PerformanceTotals()].add(row) }
+        let entries = children.rows.map { child in
+            TableEntry(
+                id: child.id,
+                name: child.name,
+                href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]),
+                status: .delivery(child.status),
+                totals: perChild[child.id] ?? PerformanceTotals()
+            )
+        }
+        return self.metricsTable(
+            caption: children.caption,
+            kind: children.kind,
+            entries: entries,
+            limit: 500,
+            currency: currency,
+            path: kind.path,
+            range: range,
+            sort: sort,
+            window: window,
+            empty: "No \(children.caption.lowercased()) synced for this \(kind.label.lowercased()).",
+            formatter: formatter
+        )
+    }
+
     /// A campaign, ad set or ad page: its own daily rows at its level, and its children's totals in a table.
     func objectPage(
         _ request: Request,
@@ -255,33 +322,15 @@ extension DashboardController {
             sourceNote: "Figures from \(kind.level.rawValue)-level daily insights in \(currency ?? "the account currency").",
             formatter: formatter
         )
-        var table: DashboardView.MetricsTable?
-        if let children {
-            var childFilter = self.filter(level: children.level, accountID: object.accountID, range, window)
-            childFilter.parent = (children.parentColumn, object.id)
-            let childRows = try await self.queries.insights(childFilter)
-            var perChild: [String: PerformanceTotals] = [:]
-            for row in childRows { perChild[row.objectID, default: PerformanceTotals()].add(row) }
-            let entries = children.rows.map { child in
-                TableEntry(
-                    id: child.id,
-                    name: child.name,
-                    href: Self.href(child.path, [("since", range.since.description), ("until", range.until.description), Self.windowItem(window)]),
-                    status: .delivery(child.status),
-                    totals: perChild[child.id] ?? PerformanceTotals()
-                )
-            }
-            table = self.metricsTable(
-                caption: children.caption,
-                kind: children.kind,
-                entries: entries,
-                limit: 500,
+        let table = try await children.asyncMap { children in
+            try await self.childTable(
+                children,
+                of: object,
+                kind: kind,
                 currency: currency,
-                path: kind.path,
                 range: range,
                 sort: sort,
                 window: window,
-                empty: "No \(children.caption.lowercased()) synced for this \(kind.label.lowercased()).",
                 formatter: formatter
             )
         }
@@ -337,110 +386,9 @@ extension DashboardController {
             perDay[row.dateStart, default: PerformanceTotals()].add(row)
         }
         let days = range.days
-        func series(_ value: (PerformanceTotals) -> Decimal?, format: (Decimal) -> String) -> [SVGChart.Input] {
-            days.map { day in
-                let figure = value(perDay[day] ?? PerformanceTotals())
-                return SVGChart.Input(
-                    day: day,
-                    value: figure.map { NSDecimalNumber(decimal: $0).doubleValue },
-                    exact: figure.map(Self.exact) ?? "",
-                    label: figure.map(format) ?? "no data"
-                )
-            }
-        }
-        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
-        let count = { (value: Decimal) in formatter.decimal(value) }
-        let charts = [
-            SVGChart(
-                metric: "spend",
-                title: "Spend",
-                summary: money(total.spend),
-                inputs: series({ $0.spend }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "impressions",
-                title: "Impressions",
-                summary: formatter.integer(total.impressions),
-                inputs: series({ Decimal($0.impressions) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "clicks",
-                title: "Clicks",
-                summary: formatter.integer(total.clicks),
-                inputs: series({ Decimal($0.clicks) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "ctr",
-                title: "CTR",
-                summary: total.ctr.map(formatter.percent) ?? "—",
-                inputs: series({ $0.ctr }, format: formatter.percent),
-                axis: { formatter.percent(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "cpc",
-                title: "CPC",
-                summary: total.cpc.map(money) ?? "—",
-                inputs: series({ $0.cpc }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
-                dayLabel: formatter.shortDay
-            ),
-        ]
-        let conversionCharts = [
-            SVGChart(
-                metric: "purchases",
-                title: "Purchases (\(Self.windowLabel(window)))",
-                summary: count(total.purchases),
-                inputs: series({ $0.purchases }, format: count),
-                axis: { formatter.decimal(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "cpa",
-                title: "CPA",
-                summary: total.cpa.map(money) ?? "—",
-                inputs: series({ $0.cpa }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "roas",
-                title: "ROAS",
-                summary: total.roas.map(Self.roasText) ?? "—",
-                inputs: series({ $0.roas }, format: Self.roasText),
-                axis: { Self.roasText(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-        ]
-        let totals = [
-            DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
-            DashboardView.Total(
-                metric: "impressions",
-                label: "Impressions",
-                text: formatter.integer(total.impressions),
-                value: String(total.impressions)
-            ),
-            DashboardView.Total(metric: "clicks", label: "Clicks", text: formatter.integer(total.clicks), value: String(total.clicks)),
-            DashboardView.Total(metric: "ctr", label: "CTR", text: total.ctr.map(formatter.percent) ?? "—", value: total.ctr.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
-            DashboardView.Total(metric: "purchases", label: "Purchases", text: count(total.purchases), value: Self.exact(total.purchases)),
-            DashboardView.Total(
-                metric: "purchase_value",
-                label: "Purchase value",
-                text: money(total.purchaseValue),
-                value: Self.exact(total.purchaseValue)
-            ),
-            DashboardView.Total(metric: "cpa", label: "CPA", text: total.cpa.map(money) ?? "—", value: total.cpa.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "roas", label: "ROAS", text: total.roas.map(Self.roasText) ?? "—", value: total.roas.map(Self.exact) ?? ""),
-        ]
+        let charts = self.trafficCharts(total, perDay: perDay, days: days, currency: currency, formatter: formatter)
+        let conversionCharts = self.conversionCharts(total, perDay: perDay, days: days, currency: currency, window: window, formatter: formatter)
+        let totals = Self.totals(total, currency: currency, formatter: formatter)
         let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), Self.windowItem(window)]
         let presets = [7, 28, 90].map { length -> DashboardView.Link in
             let since = range.until.adding(days: -(length - 1))
@@ -465,6 +413,146 @@ extension DashboardController {
                 + " Purchases, CPA (per \(self.configuration.primaryConversion.rawValue)) and ROAS under \(Self.windowLabel(window)) attribution.",
             emptyMessage: "No insights in this range. Pick other days, or run metasync sync-performance."
         )
+    }
+
+    /// One chart's points: a metric per day of the range ("no data" on days without rows).
+    static func chartInputs(
+        _ days: [CalendarDay],
+        _ perDay: [CalendarDay: PerformanceTotals],
+        _ value: (PerformanceTotals) -> Decimal?,
+        format: (Decimal) -> String
+    ) -> [SVGChart.Input] {
+        days.map { day in
+            let figure = value(perDay[day] ?? PerformanceTotals())
+            return SVGChart.Input(
+                day: day,
+                value: figure.map { NSDecimalNumber(decimal: $0).doubleValue },
+                exact: figure.map(Self.exact) ?? "",
+                label: figure.map(format) ?? "no data"
+            )
+        }
+    }
+
+    /// The daily charts of spend, impressions, clicks, CTR and CPC.
+    func trafficCharts(
+        _ total: PerformanceTotals,
+        perDay: [CalendarDay: PerformanceTotals],
+        days: [CalendarDay],
+        currency: String?,
+        formatter: DashboardFormatter
+    ) -> [SVGChart] {
+        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
+        let count = { (value: Decimal) in formatter.decimal(value) }
+        return [
+            SVGChart(
+                metric: "spend",
+                title: "Spend",
+                summary: money(total.spend),
+                inputs: Self.chartInputs(days, perDay, { $0.spend }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "impressions",
+                title: "Impressions",
+                summary: formatter.integer(total.impressions),
+                inputs: Self.chartInputs(days, perDay, { Decimal($0.impressions) }, format: count),
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "clicks",
+                title: "Clicks",
+                summary: formatter.integer(total.clicks),
+                inputs: Self.chartInputs(days, perDay, { Decimal($0.clicks) }, format: count),
+                axis: { formatter.integer(Int($0.rounded())) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "ctr",
+                title: "CTR",
+                summary: total.ctr.map(formatter.percent) ?? "—",
+                inputs: Self.chartInputs(days, perDay, { $0.ctr }, format: formatter.percent),
+                axis: { formatter.percent(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "cpc",
+                title: "CPC",
+                summary: total.cpc.map(money) ?? "—",
+                inputs: Self.chartInputs(days, perDay, { $0.cpc }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+        ]
+    }
+
+    /// The daily charts of purchases, CPA and ROAS under the chosen attribution window.
+    func conversionCharts(
+        _ total: PerformanceTotals,
+        perDay: [CalendarDay: PerformanceTotals],
+        days: [CalendarDay],
+        currency: String?,
+        window: String,
+        formatter: DashboardFormatter
+    ) -> [SVGChart] {
+        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
+        let count = { (value: Decimal) in formatter.decimal(value) }
+        return [
+            SVGChart(
+                metric: "purchases",
+                title: "Purchases (\(Self.windowLabel(window)))",
+                summary: count(total.purchases),
+                inputs: Self.chartInputs(days, perDay, { $0.purchases }, format: count),
+                axis: { formatter.decimal(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "cpa",
+                title: "CPA",
+                summary: total.cpa.map(money) ?? "—",
+                inputs: Self.chartInputs(days, perDay, { $0.cpa }, format: money),
+                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                dayLabel: formatter.shortDay
+            ),
+            SVGChart(
+                metric: "roas",
+                title: "ROAS",
+                summary: total.roas.map(Self.roasText) ?? "—",
+                inputs: Self.chartInputs(days, perDay, { $0.roas }, format: Self.roasText),
+                axis: { Self.roasText(Decimal($0)) },
+                dayLabel: formatter.shortDay
+            ),
+        ]
+    }
+
+    /// The range's totals, each with its exact value.
+    static func totals(_ total: PerformanceTotals, currency: String?, formatter: DashboardFormatter) -> [DashboardView.Total] {
+        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
+        let count = { (value: Decimal) in formatter.decimal(value) }
+        return [
+            DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
+            DashboardView.Total(
+                metric: "impressions",
+                label: "Impressions",
+                text: formatter.integer(total.impressions),
+                value: String(total.impressions)
+            ),
+            DashboardView.Total(metric: "clicks", label: "Clicks", text: formatter.integer(total.clicks), value: String(total.clicks)),
+            DashboardView.Total(metric: "ctr", label: "CTR", text: total.ctr.map(formatter.percent) ?? "—", value: total.ctr.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
+            DashboardView.Total(metric: "purchases", label: "Purchases", text: count(total.purchases), value: Self.exact(total.purchases)),
+            DashboardView.Total(
+                metric: "purchase_value",
+                label: "Purchase value",
+                text: money(total.purchaseValue),
+                value: Self.exact(total.purchaseValue)
+            ),
+            DashboardView.Total(metric: "cpa", label: "CPA", text: total.cpa.map(money) ?? "—", value: total.cpa.map(Self.exact) ?? ""),
+            DashboardView.Total(metric: "roas", label: "ROAS", text: total.roas.map(Self.roasText) ?? "—", value: total.roas.map(Self.exact) ?? ""),
+        ]
     }
 
     /// A sortable table of entries (sorting is done here, so it works without script).

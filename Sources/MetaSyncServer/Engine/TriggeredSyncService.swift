@@ -15,7 +15,6 @@ import Synchronization
 public final class TriggeredSyncService: SyncTrigger, Service {
     private struct State {
         var pending: [SyncTriggerRequest] = []
-        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let engine: SyncEngine
@@ -23,6 +22,8 @@ public final class TriggeredSyncService: SyncTrigger, Service {
     private let subscribesWebhooks: Bool
     private let logger: Logger
     private let state = Mutex(State())
+    /// Wakes ``run()`` when a request is queued.
+    private let signal = WorkerSignal()
 
     /// A trigger over `engine` (whose store is used to validate requests).
     /// - Parameter subscribesWebhooks: Honour ``SyncTriggerRequest/subscribeWebhooks`` (set after an OAuth connect):
@@ -45,13 +46,12 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                 throw SyncTriggerError(.notFound, "No ad account \(graphID) is mirrored (sync its connection first)")
             }
         }
-        let (queued, waiter) = self.state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
-            if state.pending.contains(request) { return (false, nil) }
+        let queued = self.state.withLock { state -> Bool in
+            if state.pending.contains(request) { return false }
             state.pending.append(request)
-            defer { state.waiter = nil }
-            return (true, state.waiter)
+            return true
         }
-        waiter?.resume()
+        if queued { self.signal.notify() }
         return SyncTriggerReceipt(status: queued ? "accepted" : "already_queued")
     }
 
@@ -111,22 +111,7 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                 state.pending.isEmpty ? nil : state.pending.removeFirst()
             }
             if let request { return request }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let resumeNow = self.state.withLock { state -> Bool in
-                        if !state.pending.isEmpty || Task.isCancelled { return true }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
-                }
-            } onCancel: {
-                let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume()
-            }
+            await self.signal.wait()
         }
         return nil
     }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Wakes the webhook worker as soon as new work is queued, so it need not poll.
+/// Wakes a worker (the webhook worker, the triggered-sync service) as soon as new work is queued, so it need not poll.
 ///
 /// Signals coalesce: many ``notify()`` calls between two waits wake the worker once. One waiter at a time.
 public final class WorkerSignal: Sendable {

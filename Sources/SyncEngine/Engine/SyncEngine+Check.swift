@@ -72,34 +72,13 @@ extension SyncEngine {
                         + " Re-connect (the dashboard's Re-connect link, or `metasync connections add` with a new token) keeps this connection and its accounts."
                 )
             }
-            result.missingScopes = self.configuration.requiredScopes.filter { !state.scopes.contains($0) && !state.scopes.contains("ads_management") }
+            result.missingScopes = self.missingScopes(state.scopes)
             if !result.missingScopes.isEmpty {
                 result.problems.append(
                     "The token lacks the permission(s) \(result.missingScopes.joined(separator: ", ")). Reconnect and grant them (auth_type=rerequest)."
                 )
             }
-            let token = try await self.store.connections.accessToken(connectionID: row.id)
-            let caller = self.caller(provider: GraphStaticTokenProvider(GraphSecret(token)), userID: row.metaUserID, counter: counter)
-            var after: String?
-            repeat {
-                let page = try await caller.page(
-                    "/me/adaccounts",
-                    parameters: GraphParameters().fields(["id", "name", "currency", "account_status"]),
-                    after: after,
-                    limit: self.configuration.entityPageSize,
-                    shrinking: true
-                )
-                result.accounts += page.items.compactMap { item in
-                    guard let id = item["id"]?.stringValue else { return nil }
-                    return ConnectivityReport.Account(
-                        id: Self.graphAccountID(id),
-                        name: item["name"]?.stringValue,
-                        currency: item["currency"]?.stringValue,
-                        accountStatus: EntityMapper.int(item["account_status"])
-                    )
-                }
-                after = page.after
-            } while after != nil
+            try await self.readVisibleAccounts(of: row, counter: counter, into: &result.accounts)
             if result.accounts.isEmpty {
                 result.problems.append("The token sees no ad account. Grant the app access to an ad account in Business Manager, then check again.")
             }
@@ -111,5 +90,37 @@ extension SyncEngine {
         }
         result.callsUsed = counter.value
         return result
+    }
+
+    /// The required scopes a token lacks (`ads_management` implies the others).
+    func missingScopes(_ scopes: [String]) -> [String] {
+        self.configuration.requiredScopes.filter { !scopes.contains($0) && !scopes.contains("ads_management") }
+    }
+
+    /// Appends the ad accounts the connection's token sees (`/me/adaccounts`, every page; the pages read before a
+    /// failure stay).
+    func readVisibleAccounts(of row: MetaConnectionRow, counter: CallCounter, into accounts: inout [ConnectivityReport.Account]) async throws {
+        let token = try await self.store.connections.accessToken(connectionID: row.id)
+        let caller = self.caller(provider: GraphStaticTokenProvider(GraphSecret(token)), userID: row.metaUserID, counter: counter)
+        var after: String?
+        repeat {
+            let page = try await caller.page(
+                "/me/adaccounts",
+                parameters: GraphParameters().fields(["id", "name", "currency", "account_status"]),
+                after: after,
+                limit: self.configuration.entityPageSize,
+                shrinking: true
+            )
+            accounts += page.items.compactMap { item in
+                guard let id = item["id"]?.stringValue else { return nil }
+                return ConnectivityReport.Account(
+                    id: Self.graphAccountID(id),
+                    name: item["name"]?.stringValue,
+                    currency: item["currency"]?.stringValue,
+                    accountStatus: EntityMapper.int(item["account_status"])
+                )
+            }
+            after = page.after
+        } while after != nil
     }
 }

@@ -86,25 +86,10 @@ extension SyncEngine {
     private func readCreativeEdge(_ context: StreamContext, checkpoint: SyncCheckpoint?) async throws -> Date {
         let account = context.run.account
         let stream = Self.creativesStream
-        var after = checkpoint?.cursor
-        var resumed = after != nil
         let parameters = GraphParameters().fields(CreativeMapper.creativeFields)
+        var finishedAt = self.time.now()
         let path = "/\(account.id)/adcreatives"
-        var rowsInStream = 0
-        var limit = self.configuration.entityPageSize
-        context.report(.started, stream: stream, rows: 0)
-        while true {
-            let page = try await self.checkpointedPage(
-                path,
-                parameters: parameters,
-                after: &after,
-                limit: limit,
-                resumed: &resumed,
-                stream: stream,
-                context
-            )
-            limit = page.limit
-            let now = self.time.now()
+        try await self.readCheckpointedEdge(path, parameters: parameters, after: checkpoint?.cursor, stream: stream, context) { page, now in
             let rows = page.items.compactMap { CreativeMapper.creative($0, account: account, syncedAt: now) }
             let done = page.after == nil
             let next = SyncCheckpoint(
@@ -117,13 +102,11 @@ extension SyncEngine {
                 updatedAt: now
             )
             try await self.store.commitCreativesPage(creatives: rows, checkpoint: next)
-            rowsInStream += rows.count
             context.run.addRows(rows.count, table: AdCreativeRow.tableName)
-            context.report(done ? .finished : .page, stream: stream, rows: rowsInStream)
-            if done { return now }
-            after = page.after
-            try context.checkStop()
+            finishedAt = now
+            return rows.count
         }
+        return finishedAt
     }
 
     /// Images and videos of the account: both edges nested in one account read, then the edges' further pages.

@@ -289,12 +289,22 @@ extension SyncEngine {
 
     /// Records the chunk in progress and its report run before its first page (no cursor yet).
     func saveChunk(_ range: ClosedRange<CalendarDay>, reportRunID: String, _ progress: InsightsProgress, _ context: StreamContext) async throws {
+        try await self.saveInsightsProgress(progress, chunk: range, reportRunID: reportRunID, context)
+    }
+
+    /// Saves the stream's progress as its checkpoint (no cursor): the chunk in progress and its report run, or none.
+    func saveInsightsProgress(
+        _ progress: InsightsProgress,
+        chunk: ClosedRange<CalendarDay>?,
+        reportRunID: String?,
+        _ context: StreamContext
+    ) async throws {
         try await self.store.syncState.save(
             SyncCheckpoint(
                 accountID: context.run.account.accountID,
                 stream: progress.stream,
                 cursor: nil,
-                state: try JSONText(encoding: progress.state(chunk: range, reportRunID: reportRunID)),
+                state: try JSONText(encoding: progress.state(chunk: chunk, reportRunID: reportRunID)),
                 runID: context.run.runID,
                 updatedAt: self.time.now()
             )

@@ -38,16 +38,7 @@ extension SyncEngine {
             try await self.readFields(read, splitter, &progress, context)
         }
         progress.doneUntil = max(progress.doneUntil ?? day, day)
-        try await self.store.syncState.save(
-            SyncCheckpoint(
-                accountID: context.run.account.accountID,
-                stream: progress.stream,
-                cursor: nil,
-                state: try JSONText(encoding: progress.state(chunk: nil, reportRunID: nil)),
-                runID: context.run.runID,
-                updatedAt: self.time.now()
-            )
-        )
+        try await self.saveInsightsProgress(progress, chunk: nil, reportRunID: nil, context)
     }
 
     /// A group of campaigns of a split day; too large: halves, then one campaign by ad set (or by fields).

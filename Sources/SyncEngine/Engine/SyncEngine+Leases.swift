@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import Logging
 import MetaStore
 
@@ -22,39 +23,11 @@ extension SyncEngine {
             dueBy: request.scheduleInterval.map { self.dueBy(now: now, interval: $0) },
             now: now
         )
-        if case .held(let lease) = result, let dead = lease.holder, dead != self.configuration.leaseHolder,
-            self.configuration.leaseHolderIsGone(dead)
-        {
-            // Killed on this host (kill -9, OOM, a restarted container): no need to wait out its lease.
-            result = try await self.store.syncLeases.takeOver(
-                accountID: run.account.id,
-                from: dead,
-                holder: self.configuration.leaseHolder,
-                ttl: self.configuration.leaseTTL,
-                now: now
-            )
-            if result.isAcquired {
-                self.logger.notice(
-                    "sync lease taken over from a process of this host that no longer runs",
-                    metadata: ["account_id": "\(run.account.id)", "dead_holder": "\(dead)"]
-                )
-            }
-        }
+        result = try await self.takeOverIfHolderIsGone(result, run: run, now: now)
         switch result {
         case .acquired:
             run.leaseHeld = true
-            // A run still `running` now was left by a process that died holding the lease before: close it.
-            let abandoned = try await self.store.syncRuns.abandonRunning(
-                accountID: run.account.id,
-                error: "abandoned: the process running it stopped before it finished; another process took the account over",
-                at: now
-            )
-            if abandoned > 0 {
-                self.logger.warning(
-                    "meta account taken over from a process that stopped mid-sync",
-                    metadata: ["account_id": "\(run.account.id)", "abandoned_runs": "\(abandoned)"]
-                )
-            }
+            try await self.closeAbandonedRuns(of: run, now: now)
             return nil
         case .held(let lease):
             self.logger.info(
@@ -79,6 +52,47 @@ extension SyncEngine {
                 reason: .notDue,
                 holder: nil,
                 until: lease.dueAt
+            )
+        }
+    }
+
+    /// A lease held by a process of this host that no longer runs (kill -9, OOM, a restarted container) is taken
+    /// over at once instead of waiting out its TTL; any other result is returned as it is.
+    func takeOverIfHolderIsGone(_ result: SyncLeaseAcquisition, run: AccountRun, now: Date) async throws -> SyncLeaseAcquisition {
+        var result = result
+        if case .held(let lease) = result, let dead = lease.holder, dead != self.configuration.leaseHolder,
+            self.configuration.leaseHolderIsGone(dead)
+        {
+            // Killed on this host (kill -9, OOM, a restarted container): no need to wait out its lease.
+            result = try await self.store.syncLeases.takeOver(
+                accountID: run.account.id,
+                from: dead,
+                holder: self.configuration.leaseHolder,
+                ttl: self.configuration.leaseTTL,
+                now: now
+            )
+            if result.isAcquired {
+                self.logger.notice(
+                    "sync lease taken over from a process of this host that no longer runs",
+                    metadata: ["account_id": "\(run.account.id)", "dead_holder": "\(dead)"]
+                )
+            }
+        }
+        return result
+    }
+
+    /// Closes the runs of the account still `running` when its lease was acquired: a process died holding them.
+    func closeAbandonedRuns(of run: AccountRun, now: Date) async throws {
+        // A run still `running` now was left by a process that died holding the lease before: close it.
+        let abandoned = try await self.store.syncRuns.abandonRunning(
+            accountID: run.account.id,
+            error: "abandoned: the process running it stopped before it finished; another process took the account over",
+            at: now
+        )
+        if abandoned > 0 {
+            self.logger.warning(
+                "meta account taken over from a process that stopped mid-sync",
+                metadata: ["account_id": "\(run.account.id)", "abandoned_runs": "\(abandoned)"]
             )
         }
     }

@@ -11,10 +11,20 @@ extension SyncEngine {
     /// Stores the `recommendations` field of one page of campaigns, ad sets or ads (every object of the page is
     /// reconciled: what Meta no longer returns for it is marked gone).
     func recordObjectRecommendations(_ items: [JSONValue], kind: EntityKind, accountID: String, at now: Date) async throws {
+        try await Self.recordObjectRecommendations(items, kind: kind, accountID: accountID, at: now, in: self.store)
+    }
+
+    static func recordObjectRecommendations(
+        _ items: [JSONValue],
+        kind: EntityKind,
+        accountID: String,
+        at now: Date,
+        in store: MetaStore
+    ) async throws {
         let ids = items.compactMap { $0["id"]?.stringValue }
         guard !ids.isEmpty else { return }
         let rows = items.flatMap { MetaRecommendationMapper.objectItems($0, level: kind.level, accountID: accountID, now: now) }
-        try await self.store.metaRecommendations.record(accountID: accountID, source: .object, objectIDs: ids, items: rows, seenAt: now)
+        try await store.metaRecommendations.record(accountID: accountID, source: .object, objectIDs: ids, items: rows, seenAt: now)
     }
 
     /// Stores the opportunity score and the account recommendations of ad account reads (those that carried them).

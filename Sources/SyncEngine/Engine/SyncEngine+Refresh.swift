@@ -22,6 +22,45 @@ extension SyncEngine {
     ///   account's lease (with leases on, the refresh holds it too while it runs), Graph errors (also recorded in the run).
     @discardableResult
     public func refresh(_ targets: [RefreshTarget], accountID: String) async throws -> RefreshReport {
+        let access = try await self.accountAccess(accountID)
+        let account = access.account
+        // The account's lease, as a sync takes it: a refresh never runs beside a sync of the same account (here or
+        // in another process); when it is held, the caller is told until when (the webhook queue retries then).
+        let leased = AccountRun(connectionID: access.connection.id, userID: access.connection.metaUserID, account: account, provider: access.provider)
+        if let skipped = try await self.acquireLease(leased, request: SyncRequest()) {
+            throw SyncEngineError.accountLeased(accountID: account.id, holder: skipped.holder, until: skipped.until ?? self.time.now())
+        }
+        do {
+            let report = try await withThrowingTaskGroup(of: RefreshReport?.self) { group in
+                group.addTask {
+                    await self.heartbeat([leased])
+                    return nil
+                }
+                let report = try await self.refreshObjects(targets, account: account, caller: access.caller, counter: access.counter)
+                group.cancelAll()
+                return report
+            }
+            await self.releaseLease(leased, request: SyncRequest(), outcome: .succeeded)
+            return report
+        } catch {
+            await self.releaseLease(leased, request: SyncRequest(), outcome: .failed)
+            throw error
+        }
+    }
+
+    /// What a call on one stored account needs: the account, its connection (with a usable token), a provider of that
+    /// token and a caller scoped to the account that waits out throttles (refreshes and writes).
+    struct AccountAccess {
+        let account: AdAccountRow
+        let connection: MetaConnectionRow
+        let provider: ConnectionTokenProvider
+        let caller: GraphCaller
+        let counter: CallCounter
+    }
+
+    /// The stored account `act_<n>` (or `<n>`) with a ready token of its connection (see ``AccountAccess``).
+    /// - Throws: ``SyncEngineError/accountNotFound(_:)``, ``SyncEngineError/connectionUnusable(connectionID:reason:)``.
+    func accountAccess(_ accountID: String) async throws -> AccountAccess {
         let graphID = Self.graphAccountID(accountID)
         guard let account = try await self.store.adAccounts.get(id: graphID), let connectionID = account.connectionID else {
             throw SyncEngineError.accountNotFound(graphID)
@@ -43,28 +82,7 @@ extension SyncEngine {
             logger: self.logger,
             now: self.time.now
         )
-        // The account's lease, as a sync takes it: a refresh never runs beside a sync of the same account (here or
-        // in another process); when it is held, the caller is told until when (the webhook queue retries then).
-        let leased = AccountRun(connectionID: connectionID, userID: connection.metaUserID, account: account, provider: provider)
-        if let skipped = try await self.acquireLease(leased, request: SyncRequest()) {
-            throw SyncEngineError.accountLeased(accountID: graphID, holder: skipped.holder, until: skipped.until ?? self.time.now())
-        }
-        do {
-            let report = try await withThrowingTaskGroup(of: RefreshReport?.self) { group in
-                group.addTask {
-                    await self.heartbeat([leased])
-                    return nil
-                }
-                let report = try await self.refreshObjects(targets, account: account, caller: caller, counter: counter)
-                group.cancelAll()
-                return report
-            }
-            await self.releaseLease(leased, request: SyncRequest(), outcome: .succeeded)
-            return report
-        } catch {
-            await self.releaseLease(leased, request: SyncRequest(), outcome: .failed)
-            throw error
-        }
+        return AccountAccess(account: account, connection: connection, provider: provider, caller: caller, counter: counter)
     }
 
     /// The refresh itself, recorded in `sync_runs` (kind `refresh`), with the account's lease held.

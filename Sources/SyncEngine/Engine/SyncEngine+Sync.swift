@@ -267,12 +267,7 @@ extension SyncEngine {
         do {
             if run.runID == nil {
                 if let skipped = try await self.acquireLease(run, request: request) { return .skipped(skipped) }
-                run.runID = try await self.store.syncRuns.start(
-                    kind: request.kind,
-                    connectionID: run.connectionID,
-                    accountID: account.id,
-                    at: self.time.now()
-                ).id
+                try await self.runs.start(run, kind: request.kind)
             }
             if stop?.isStopRequested == true { throw StopRequested() }
             if run.leaseLost { throw LeaseLost(accountID: account.id) }
@@ -285,56 +280,68 @@ extension SyncEngine {
                 now: self.time.now
             )
             let streamContext = StreamContext(run: run, caller: scoped, request: request, progress: progress, stop: stop, elapsed: elapsed)
-            if request.entities {
-                for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
-                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
-                    try await self.syncEntities(kind, streamContext)
-                    run.markFinished(kind.stream)
-                }
-                if self.configuration.syncsCreatives, !run.isFinished(Self.creativesStream) {
-                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
-                    try await self.syncCreatives(streamContext)
-                    run.markFinished(Self.creativesStream)
-                }
-            }
-            if request.performance {
-                for level in request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
-                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
-                    try await self.syncInsights(level: level, streamContext)
-                    run.markFinished("insights.\(level.rawValue)")
-                }
-                for report in request.reports ?? self.configuration.reports where !run.isFinished(report.stream) {
-                    if run.leaseLost { throw LeaseLost(accountID: account.id) }
-                    try await self.syncInsights(level: report.level, report: report, streamContext)
-                    run.markFinished(report.stream)
-                }
-            }
+            try await self.runStreams(streamContext)
             return .finished(await self.finish(run, request: request, outcome: .succeeded, error: nil, elapsed: elapsed()))
         } catch {
-            if let until = self.deferral(for: error, run: run) {
-                let count = run.deferOnce()
-                if count <= self.configuration.maxAccountDeferrals {
-                    let wait = until.timeIntervalSince(self.time.now())
-                    self.logger.notice(
-                        "meta account paused; deferring it",
-                        metadata: ["account_id": "\(account.id)", "wait_seconds": "\(wait)", "deferrals": "\(count)", "reason": "\(error)"]
-                    )
-                    progress?(
-                        SyncProgress(
-                            phase: .deferred,
-                            accountID: account.id,
-                            stream: "account",
-                            rows: run.totalRows,
-                            calls: run.counter.value,
-                            elapsed: elapsed(),
-                            message: "paused for \(Int(wait.rounded(.up))) s"
-                        )
-                    )
-                    return .deferred(run, until: until)
-                }
-            }
+            if let deferred = self.deferIfPaused(run, error: error, progress: progress, elapsed: elapsed()) { return deferred }
             return .finished(await self.fail(run, request: request, error: error, progress: progress, elapsed: elapsed()))
         }
+    }
+
+    /// The streams of an account not yet finished in this run: entities and creatives, then the insights levels and
+    /// reports, each marked finished once done (a deferred account resumes with the next one).
+    func runStreams(_ context: StreamContext) async throws {
+        let run = context.run
+        let account = run.account
+        if context.request.entities {
+            for kind in EntityKind.allCases where !run.isFinished(kind.stream) {
+                if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                try await self.syncEntities(kind, context)
+                run.markFinished(kind.stream)
+            }
+            if self.configuration.syncsCreatives, !run.isFinished(Self.creativesStream) {
+                if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                try await self.syncCreatives(context)
+                run.markFinished(Self.creativesStream)
+            }
+        }
+        if context.request.performance {
+            for level in context.request.levels ?? self.configuration.levels where !run.isFinished("insights.\(level.rawValue)") {
+                if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                try await self.syncInsights(level: level, context)
+                run.markFinished("insights.\(level.rawValue)")
+            }
+            for report in context.request.reports ?? self.configuration.reports where !run.isFinished(report.stream) {
+                if run.leaseLost { throw LeaseLost(accountID: account.id) }
+                try await self.syncInsights(level: report.level, report: report, context)
+                run.markFinished(report.stream)
+            }
+        }
+    }
+
+    /// The deferral of an account Meta paused (or whose budget is spent), while it has deferrals left; nil otherwise.
+    func deferIfPaused(_ run: AccountRun, error: any Error, progress: SyncProgressHandler?, elapsed: Duration) -> AccountStep? {
+        let account = run.account
+        guard let until = self.deferral(for: error, run: run) else { return nil }
+        let count = run.deferOnce()
+        guard count <= self.configuration.maxAccountDeferrals else { return nil }
+        let wait = until.timeIntervalSince(self.time.now())
+        self.logger.notice(
+            "meta account paused; deferring it",
+            metadata: ["account_id": "\(account.id)", "wait_seconds": "\(wait)", "deferrals": "\(count)", "reason": "\(error)"]
+        )
+        progress?(
+            SyncProgress(
+                phase: .deferred,
+                accountID: account.id,
+                stream: "account",
+                rows: run.totalRows,
+                calls: run.counter.value,
+                elapsed: elapsed,
+                message: "paused for \(Int(wait.rounded(.up))) s"
+            )
+        )
+        return .deferred(run, until: until)
     }
 
     /// When a paused account may be tried again, or nil when the error is not a pause.
@@ -403,40 +410,8 @@ extension SyncEngine {
     ) async
         -> SyncReport.Account
     {
-        let runID = run.runID ?? ""
-        if !runID.isEmpty {
-            do {
-                try await self.store.syncRuns.finish(
-                    id: runID,
-                    outcome: outcome,
-                    rowsByTable: run.rowsByTable,
-                    callsUsed: run.counter.value,
-                    error: error,
-                    at: self.time.now()
-                )
-            } catch {
-                self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(error)"])
-            }
-        }
+        await self.runs.record(run, outcome: outcome, error: error)
         await self.releaseLease(run, request: request, outcome: outcome)
-        self.logger.info(
-            "meta account synced",
-            metadata: [
-                "account_id": "\(run.account.id)", "run_id": "\(runID)", "outcome": "\(outcome.rawValue)", "calls": "\(run.counter.value)",
-                "rows": "\(run.totalRows)", "elapsed_seconds": "\(elapsed.seconds)",
-            ]
-        )
-        return SyncReport.Account(
-            runID: runID,
-            connectionID: run.connectionID,
-            accountID: run.account.id,
-            name: run.account.name,
-            outcome: outcome,
-            rowsByTable: run.rowsByTable,
-            callsUsed: run.counter.value,
-            error: error,
-            deferrals: run.deferrals,
-            elapsed: elapsed
-        )
+        return self.runs.entry(run, outcome: outcome, error: error, elapsed: elapsed)
     }
 }

@@ -22,32 +22,15 @@ extension SyncEngine {
         accountID: String,
         fields: [(String, String)]
     ) async throws -> JSONValue {
-        let graphID = Self.graphAccountID(accountID)
-        guard let account = try await self.store.adAccounts.get(id: graphID), let connectionID = account.connectionID else {
-            throw SyncEngineError.accountNotFound(graphID)
-        }
-        let counter = CallCounter()
-        let state = try await self.ensureToken(connectionID: connectionID, forceCheck: false, counter: counter)
-        guard state.isUsable, let connection = try await self.store.connections.get(id: connectionID) else {
-            throw SyncEngineError.connectionUnusable(connectionID: connectionID, reason: state.message ?? state.status.rawValue)
-        }
-        guard connection.scopeList.contains("ads_management") else {
+        let access = try await self.accountAccess(accountID)
+        guard access.connection.scopeList.contains("ads_management") else {
             throw GraphWriteRefused(
-                description: "connection \(connectionID) was not granted ads_management: re-connect with that permission to let MetaSync change ads"
+                description:
+                    "connection \(access.connection.id) was not granted ads_management: re-connect with that permission to let MetaSync change ads"
             )
         }
-        let token = try await self.store.connections.accessToken(connectionID: connectionID)
-        let provider = ConnectionTokenProvider(connectionID: connectionID, token: token) { [self] rejection in
-            try await self.tokenRejected(connectionID: connectionID, error: rejection)
-        }
-        let caller = GraphCaller(
-            client: self.client,
-            context: GraphCallContext(tokenProvider: provider, userID: connection.metaUserID, adAccountID: graphID, waitPolicy: .wait),
-            counter: counter,
-            retryLimit: self.configuration.pageRetryLimit,
-            logger: self.logger,
-            now: self.time.now
-        )
+        let graphID = access.account.id
+        let caller = access.caller
         let answer = try await caller.post("/\(objectID)", parameters: GraphParameters(fields.map { GraphQueryItem(name: $0.0, value: $0.1) }))
         self.logger.notice("Wrote object", metadata: ["object_id": "\(objectID)", "fields": "\(fields.map(\.0).joined(separator: ","))"])
         try await self.refresh([RefreshTarget(id: objectID, kind: kind)], accountID: graphID)

@@ -79,7 +79,7 @@ extension SyncEngine {
             lastCheckedAt: now,
             now: now
         )
-        _ = self.expiredConnections.withLock { $0.remove(id) }
+        _ = self.tokens.expiredConnections.withLock { $0.remove(id) }
         self.logger.info(
             "meta connection registered",
             metadata: ["connection_id": "\(id)", "meta_user_id": "\(metaUserID)", "status": "\(status.rawValue)", "calls": "\(counter.value)"]

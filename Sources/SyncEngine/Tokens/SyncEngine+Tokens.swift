@@ -2,7 +2,6 @@ import Foundation
 import GraphAPI
 import Logging
 import MetaStore
-import Synchronization
 
 extension SyncEngine {
     /// Makes a connection's token ready to sync, spending calls only when needed:
@@ -26,177 +25,39 @@ extension SyncEngine {
     }
 
     func ensureToken(connectionID: String, forceCheck: Bool, counter: CallCounter) async throws -> ConnectionTokenState {
-        guard var row = try await self.store.connections.get(id: connectionID) else { throw SyncEngineError.connectionNotFound(connectionID) }
-        var state = ConnectionTokenState(
-            connectionID: connectionID,
-            status: row.status,
-            expiresAt: row.expiresAt,
-            dataAccessExpiresAt: row.dataAccessExpiresAt,
-            scopes: row.scopeList,
-            checked: false,
-            callsUsed: 0,
-            message: row.statusReason
-        )
-        if row.status == .revoked || (row.status == .expired && !forceCheck) { return state }
-
-        let token = try await self.store.connections.accessToken(connectionID: connectionID)
-        let now = self.time.now()
-        var facts: TokenFacts?
-        defer { state.callsUsed = counter.value }
-
-        if let expiresAt = row.expiresAt, expiresAt <= now {
-            let reason = "The access token expired at \(Self.format(expiresAt)). Reconnect the account (the login flow replaces the token in place)."
-            return try await self.markExpired(row, reason: reason, state: state)
-        }
-
-        let lastChecked = row.lastCheckedAt ?? .distantPast
-        if forceCheck || now.timeIntervalSince(lastChecked) >= self.configuration.tokenCheckInterval.seconds {
-            let checked: TokenFacts
-            do {
-                checked = try await self.debugToken(token, counter: counter)
-            } catch let error as GraphClientError where Self.isTokenRejection(error) {
-                return try await self.markExpired(row, reason: "The token was rejected: \(error). Reconnect the account.", state: state)
-            }
-            facts = checked
-            state.checked = true
-            guard checked.isValid else {
-                let reason = "The token is not valid: \(checked.errorMessage ?? "debug_token says is_valid false"). Reconnect the account."
-                return try await self.markExpired(row, reason: reason, state: state)
-            }
-        }
-
-        let expiresAt = facts.map(\.expiresAt) ?? row.expiresAt
-        let dataAccessExpiresAt = facts.map(\.dataAccessExpiresAt) ?? row.dataAccessExpiresAt
-        let (status, message) = self.lifecycleStatus(expiresAt: expiresAt, dataAccessExpiresAt: dataAccessExpiresAt, now: now)
-        if let facts {
-            row = try await self.save(facts, of: row, token: token, status: status, message: message, now: now)
-        } else if status != row.status || message != row.statusReason {
-            try await self.store.connections.updateStatus(id: row.id, status: status, reason: message, now: now)
-        }
-        if status == .expiring, row.status != .expiring || facts != nil {
-            self.logger.warning("meta token expiring soon", metadata: ["connection_id": "\(row.id)", "reason": "\(message ?? "")"])
-        }
-        state.status = status
-        state.message = message
-        state.expiresAt = expiresAt
-        state.dataAccessExpiresAt = dataAccessExpiresAt
-        state.scopes = facts?.scopes ?? row.scopeList
-        return state
-    }
-
-    /// Stores what `debug_token` said about a connection's (unchanged) token, with its judged status.
-    private func save(
-        _ facts: TokenFacts,
-        of row: MetaConnectionRow,
-        token: String,
-        status: MetaConnectionRow.Status,
-        message: String?,
-        now: Date
-    ) async throws -> MetaConnectionRow {
-        try await self.store.connections.save(
-            id: row.id,
-            metaUserID: facts.userID ?? row.metaUserID,
-            appID: facts.appID ?? row.appID,
-            accessToken: token,
-            tokenType: facts.type ?? row.tokenType,
-            expiresAt: facts.expiresAt,
-            dataAccessExpiresAt: facts.dataAccessExpiresAt,
-            issuedAt: facts.issuedAt ?? row.issuedAt,
-            scopes: facts.scopes.isEmpty ? row.scopeList : facts.scopes,
-            status: status,
-            statusReason: message,
-            lastCheckedAt: now,
-            now: now
-        )
+        try await self.tokens.ensureToken(connectionID: connectionID, forceCheck: forceCheck, counter: counter)
     }
 
     /// `active`, or `expiring` with a warning when the token or data access ends within the warning period.
     func lifecycleStatus(expiresAt: Date?, dataAccessExpiresAt: Date?, now: Date) -> (MetaConnectionRow.Status, String?) {
-        let horizon = now.addingTimeInterval(self.configuration.expiringWarning.seconds)
-        if let expiresAt, expiresAt <= horizon {
-            return (.expiring, "The access token expires at \(Self.format(expiresAt)); reconnect the account before then.")
-        }
-        if let dataAccessExpiresAt, dataAccessExpiresAt <= horizon {
-            return (.expiring, "Data access expires at \(Self.format(dataAccessExpiresAt)); the user must log in again (reauthorize) before then.")
-        }
-        return (.active, nil)
-    }
-
-    /// Marks a connection expired (once per engine) and returns the state saying so.
-    func markExpired(_ row: MetaConnectionRow, reason: String, state: ConnectionTokenState) async throws -> ConnectionTokenState {
-        try await self.markConnectionExpired(row.id, reason: reason)
-        var state = state
-        state.status = .expired
-        state.message = reason
-        return state
+        self.tokens.lifecycleStatus(expiresAt: expiresAt, dataAccessExpiresAt: dataAccessExpiresAt, now: now)
     }
 
     /// Records `expired` with the reason and logs it (never the token).
     func markConnectionExpired(_ connectionID: String, reason: String) async throws {
-        let first = self.expiredConnections.withLock { $0.insert(connectionID).inserted }
-        let now = self.time.now()
-        try await self.store.connections.updateStatus(id: connectionID, status: .expired, reason: reason, checkedAt: now, now: now)
-        if first { self.logger.error("meta connection expired", metadata: ["connection_id": "\(connectionID)", "reason": "\(reason)"]) }
+        try await self.tokens.markConnectionExpired(connectionID, reason: reason)
     }
 
     /// Whether a Graph failure means the token itself is unusable (190/102, or a failed refresh).
     static func isTokenRejection(_ error: GraphClientError) -> Bool {
-        switch error {
-        case .tokenExpired: return true
-        case .graph(let graph): return graph.classification == .tokenInvalid
-        default: return false
-        }
+        TokenLifecycle.isTokenRejection(error)
     }
-
-    // MARK: - Graph calls of the token lifecycle
 
     /// The app access token `app_id|app_secret`, when both are configured.
-    var appAccessToken: GraphSecret? {
-        guard let id = self.configuration.appID, let secret = self.configuration.appSecret else { return nil }
-        return GraphSecret("\(id)|\(secret.reveal())")
-    }
+    var appAccessToken: GraphSecret? { self.tokens.appAccessToken }
 
     /// `GET /debug_token?input_token=…` with the app token (or the token itself when no app is configured).
     func debugToken(_ token: String, counter: CallCounter) async throws -> TokenFacts {
-        let provider = GraphStaticTokenProvider(self.appAccessToken ?? GraphSecret(token))
-        let caller = self.caller(provider: provider, userID: nil, counter: counter)
-        let json = try await caller.get("/debug_token", parameters: ["input_token": token])
-        return TokenFacts(debugTokenResponse: json)
+        try await self.tokens.debugToken(token, counter: counter)
     }
 
-    /// `GET /oauth/access_token?grant_type=fb_exchange_token…` (reference §8.3): only for a short-lived token at
-    /// registration (see ``isShortLived(expiresAt:issuedAt:now:)``), never to "extend" a long-lived one.
+    /// The short-lived token exchange of a registration (see ``TokenLifecycle/exchange(token:counter:)``).
     func exchange(token: String, counter: CallCounter) async throws -> (token: String, expiresAt: Date?) {
-        guard let appID = self.configuration.appID, let secret = self.configuration.appSecret, let appToken = self.appAccessToken else {
-            throw SyncEngineError.appCredentialsMissing("Exchanging an access token")
-        }
-        let caller = self.caller(provider: GraphStaticTokenProvider(appToken), userID: nil, counter: counter)
-        let json = try await caller.get(
-            "/oauth/access_token",
-            parameters: [
-                "grant_type": "fb_exchange_token", "client_id": appID, "client_secret": secret.reveal(), "fb_exchange_token": token,
-            ]
-        )
-        guard let fresh = json["access_token"]?.stringValue, !fresh.isEmpty else {
-            throw GraphClientError.invalidResponse(endpoint: "/oauth/access_token", reason: "no access_token in the exchange answer")
-        }
-        let expiresIn = json["expires_in"]?.int64Value
-        return (fresh, expiresIn.map { self.time.now().addingTimeInterval(TimeInterval($0)) })
+        try await self.tokens.exchange(token: token, counter: counter)
     }
 
-    /// The rejection hook of a run's token provider: a 190 mid-run. The stored token is not exchanged (a rejected
-    /// token cannot be, and a long-lived one is not known to be extended that way); the connection is marked
-    /// `expired` and the hook throws, so that connection's other accounts stop without spending calls while other
-    /// connections go on.
+    /// The rejection hook of a run's token provider (see ``TokenLifecycle/tokenRejected(connectionID:error:)``).
     func tokenRejected(connectionID: String, error: GraphError) async throws -> String {
-        let reason =
-            "The token was rejected by Graph (code \(error.code ?? 190)\(error.subcode.map { ", subcode \($0)" } ?? "")). "
-            + "Reconnect the account (the login flow replaces the token in place)."
-        try await self.markConnectionExpired(connectionID, reason: reason)
-        throw ConnectionTokenProvider.Unusable(reason: reason)
-    }
-
-    static func format(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        try await self.tokens.tokenRejected(connectionID: connectionID, error: error)
     }
 }

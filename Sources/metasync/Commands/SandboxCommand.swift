@@ -135,6 +135,26 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let base = self.publicURL ?? "http://\(self.host):\(self.port)"
+        let configuration = self.sandboxConfiguration(publicBaseURL: base)
+        let sandbox = GraphSandbox(configuration: configuration)
+        var logger = Logger(label: "metasync.sandbox")
+        logger.logLevel = .info
+        self.printBanner(sandbox, configuration, base: base)
+        fflush(nil)  // all C streams: the banner must reach a redirected stdout before the server blocks
+        let app = buildSandboxApplication(sandbox: sandbox, host: self.host, port: self.port, logger: logger)
+        let deliverer = SandboxWebhookDeliverer(sandbox: sandbox, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: deliverer), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// The sandbox's configuration from the flags.
+    func sandboxConfiguration(publicBaseURL base: String) -> SandboxConfiguration {
         var faults = SandboxFaultRates.uniform(self.faultRate)
         if let transientRate { faults.transient = transientRate }
         if let throttleRate { faults.throttle = throttleRate }
@@ -177,9 +197,12 @@ struct SandboxCommand: AsyncParsableCommand {
             configuration.now = { frozen }
         }
         configuration.accessTokenExpiresInDays = self.tokenExpiresInDays
-        let sandbox = GraphSandbox(configuration: configuration)
-        var logger = Logger(label: "metasync.sandbox")
-        logger.logLevel = .info
+        return configuration
+    }
+
+    /// What the sandbox serves (its URL, accounts, app id and token) and, with `--webhook-url`, subscribes the webhook
+    /// deliveries.
+    func printBanner(_ sandbox: GraphSandbox, _ configuration: SandboxConfiguration, base: String) {
         print("MetaSync Graph sandbox: \(base)/\(configuration.graphVersion)/")
         print("  accounts: \(sandbox.accountIDs.joined(separator: ", "))")
         print("  app id: \(configuration.appID)")
@@ -195,16 +218,5 @@ struct SandboxCommand: AsyncParsableCommand {
             sandbox.subscribeWebhooks(callbackURL: webhookURL, verifyToken: self.webhookVerifyToken, fields: fields)
             print("  webhooks: \(fields.joined(separator: ", ")) -> \(webhookURL) (edits through POST /<object-id> notify)")
         }
-        fflush(nil)  // all C streams: the banner must reach a redirected stdout before the server blocks
-        let app = buildSandboxApplication(sandbox: sandbox, host: self.host, port: self.port, logger: logger)
-        let deliverer = SandboxWebhookDeliverer(sandbox: sandbox, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: deliverer), .init(service: app)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
     }
 }

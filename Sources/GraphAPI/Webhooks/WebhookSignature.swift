@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// Verifies `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>` (reference §9.3).
+/// Verifies `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>` (reference §9.3): the one verifier
+/// of the server's webhook endpoint and of the sandbox's `SandboxWebhookVerifier`.
 ///
 /// ```swift
 /// switch WebhookSignature(appSecret: secret).verify(body: bytes, header: request.headers[...]) {
@@ -44,7 +45,7 @@ public struct WebhookSignature: Sendable {
             let presented = Self.decodeHex(value.dropFirst(Self.prefix.count))
         else { return .malformed }
         let expected = HMAC<SHA256>.authenticationCode(for: body, using: self.key)
-        return ConstantTime.equals(Array(expected), presented) ? .valid : .mismatch
+        return Self.constantTimeEquals(Array(expected), presented) ? .valid : .mismatch
     }
 
     /// The header value for `body` (`sha256=<hex>`): what Meta sends; used by tests and the benchmark.
@@ -57,6 +58,14 @@ public struct WebhookSignature: Sendable {
 
     /// `sha256=` (compared case-insensitively).
     private static let prefix = Array("sha256=".utf8)
+
+    /// Equal length and bytes, looking at every byte whatever differs.
+    private static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
