@@ -71,7 +71,7 @@ extension SyncEngine {
                 updatedAt: now
             )
             try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: next)
-            try await self.recordObjectRecommendations(page.items, kind: kind, accountID: numericID, at: now)
+            await self.recordObjectRecommendations(page.items, kind: kind, accountID: numericID, at: now)
             rowsInStream += rows.count
             context.run.addRows(rows.count, table: kind.table)
             context.report(done ? .finished : .page, stream: stream, rows: rowsInStream)
