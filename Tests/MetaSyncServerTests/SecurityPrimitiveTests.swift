@@ -123,8 +123,13 @@ import Testing
             """#
         let notification = try WebhookNotification(body: Array(body.utf8))
         #expect(
-            notification.changes.map { $0.targets.map(\.description) } == [
-                ["ad:77"], ["unknown:8", "unknown:9"], [], ["adset:123456789012345678"],
+            notification.changes.map(\.targets) == [
+                // entry id "0": the account comes from ad_account_id; Meta's level travels with the target.
+                [WebhookTarget(objectID: "77", level: .ad, accountID: "1", fatigueLevel: "High", fatigueTime: 5)],
+                // No account named at all: only the objects (the account's recommendations need its id).
+                [WebhookTarget(objectID: "8", level: .unknown), WebhookTarget(objectID: "9", level: .unknown)],
+                [],
+                [WebhookTarget(objectID: "123456789012345678", level: .adSet)],
             ]
         )
         // creative_fatigue carries Meta's level, the account of its value and the entry's time.

@@ -39,8 +39,9 @@ public struct MetaRecommendationRepository: Sendable {
                     row.firstSeenAt = now
                     row.lastSeenAt = now
                     row.goneAt = nil
+                    // A concurrent read of the same object may have inserted it meanwhile: the first one stands.
                     try await sql.insert(into: Self.table).columns(MetaRecommendationRow.CodingKeys.allCases.dropFirst().map(\.rawValue))
-                        .values(Self.values(row)).run()
+                        .values(Self.values(row)).ignoringConflicts(with: ["account_id", "source", "object_id", "rec_key"]).run()
                 }
             }
             let gone = existing.filter { $0.goneAt == nil && !seen.contains($0.objectID + "|" + $0.recKey) }.compactMap(\.id)
@@ -83,7 +84,7 @@ public struct MetaRecommendationRepository: Sendable {
                 return true
             }
             try await sql.insert(into: "meta_opportunity_scores").columns("account_id", "recorded_at", "score")
-                .values(SQLBind(accountID), SQLBind(now), SQLBind(score)).run()
+                .values(SQLBind(accountID), SQLBind(now), SQLBind(score)).ignoringConflicts(with: ["account_id", "recorded_at"]).run()
             return true
         }
     }
@@ -105,7 +106,7 @@ public struct MetaRecommendationRepository: Sendable {
                     WebhookEventRepository.bind(row.message),
                     SQLBind(row.receivedAt)
                 )
-                .run()
+                .ignoringConflicts(with: ["ad_id"]).run()
         }
     }
 

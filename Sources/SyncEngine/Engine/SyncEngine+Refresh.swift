@@ -110,7 +110,7 @@ extension SyncEngine {
                     let rows = EntityMapper.rows(objects, kind: kind, account: account, syncedAt: self.time.now())
                     let stale = try await self.creativesToRefresh(rows.ads)
                     try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: nil)
-                    try await self.recordObjectRecommendations(objects, kind: kind, accountID: account.accountID, at: self.time.now())
+                    await self.recordObjectRecommendations(objects, kind: kind, accountID: account.accountID, at: self.time.now())
                     if rows.count > 0 { rowsByTable[kind.table, default: 0] += rows.count }
                     missing += try await self.refreshCreatives(stale, account: account, caller: caller, rowsByTable: &rowsByTable)
                 }

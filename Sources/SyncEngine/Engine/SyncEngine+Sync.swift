@@ -152,7 +152,7 @@ extension SyncEngine {
                 let now = self.time.now()
                 let rows = page.items.compactMap { EntityMapper.account($0, connectionID: connection.id, syncedAt: now) }
                 try await self.store.commitPage(accounts: rows, checkpoint: nil)
-                try await self.recordAccountRecommendations(page.items, at: now)
+                await self.recordAccountRecommendations(page.items, at: now)
                 try await self.mirrorAdRules(page.items, caller: caller)
                 accounts += rows
                 after = page.after
