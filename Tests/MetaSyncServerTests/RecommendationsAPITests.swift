@@ -117,6 +117,60 @@ import Testing
             }
         }
     }
+
+    @Test func adRulesAreListedAndARuleActingOnTheObjectBlocksApplyUnlessForced() async throws {
+        try await TestHarness.with { harness in
+            var configured = harness
+            let writer = RecordingWriter()
+            configured.dependencies.recommendationWriter = writer
+            try await harness.store.ads.upsert([AdRow(id: "ad9", accountID: "1001", adsetID: "s9", status: "ACTIVE", syncedAt: Date())])
+            let filters = #"[{"field":"entity_type","value":"AD","operator":"EQUAL"},{"field":"adset.id","value":["s9"],"operator":"IN"}]"#
+            try await harness.store.adRules.upsert([
+                AdRuleRow(
+                    id: "777",
+                    accountID: "1001",
+                    name: "Pause costly ads",
+                    status: "ENABLED",
+                    evaluationSpec: JSONText(rawValue: #"{"evaluation_type":"SCHEDULE","filters":"# + filters + "}"),
+                    executionSpec: JSONText(rawValue: #"{"execution_type":"PAUSE"}"#),
+                    syncedAt: Date()
+                )
+            ])
+            var pause = Self.row("ad9", kind: "underperformer", severity: .high, impact: "9")
+            pause.action = JSONText(rawValue: #"{"level":"ad","note":"pause","object_id":"ad9","operation":"pause"}"#)
+            let id = try #require(try await harness.store.recommendations.apply(.init(inserts: [pause], resolvedAt: Date())).first?.id)
+            try await configured.application().test(.router) { client in
+                let rules = try await client.execute(uri: "/api/ad-rules?account_id=act_1001", method: .get, headers: TestHarness.authorized)
+                #expect(rules.status == .ok)
+                let data = try #require(try rules.json()["data"] as? [[String: Any]])
+                #expect(data.count == 1 && data.first?["id"] as? String == "777" && data.first?["acts"] as? Bool == true)
+                #expect((data.first?["execution_spec"] as? [String: Any])?["execution_type"] as? String == "PAUSE")
+                let missing = try await client.execute(uri: "/api/ad-rules", method: .get, headers: TestHarness.authorized)
+                #expect(missing.status == .badRequest)
+                var headers = TestHarness.authorized
+                headers[.contentType] = "application/json"
+                let refused = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true}"#)
+                )
+                #expect(refused.status == .badRequest)
+                let error = try #require(try refused.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "rule_conflict")
+                #expect((error["message"] as? String)?.contains("Pause costly ads") == true)
+                #expect(writer.calls.isEmpty)
+                let forced = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true, "force": true}"#)
+                )
+                #expect(forced.status == .ok)
+                #expect(writer.calls == ["ad9 status=PAUSED"])
+            }
+        }
+    }
 }
 
 /// Records the writes instead of calling Graph.

@@ -3,8 +3,8 @@ import Foundation
 /// Meta's Automated Rules (`/act_X/adrules_library`, Graph type `AdRule`), deterministic per account: a disabled
 /// account-wide CPA pause, an enabled pause with a CPA filter scoped to specific ad ids, an enabled budget change scoped
 /// to one campaign, and an account-wide notification rule (which changes nothing). In scenario mode the scoped rules
-/// cover the planted `zero_delivery` ad and `budget_pacing` campaign; in default data the first ads with a review or
-/// delivery issue and the first campaign.
+/// cover the planted `zero_delivery` ad and `budget_pacing` campaign; in default data the first ads that are
+/// DISAPPROVED or WITH_ISSUES, and every ad set (the budget rule).
 extension SandboxWorld {
     /// The rules of account `a` as full `AdRule` objects, ordered by id (none without ads).
     func adRules(account a: Int) -> [[JSONMember]] {
@@ -12,15 +12,20 @@ extension SandboxWorld {
         guard let firstAd = account.ads.first, let firstCampaign = account.campaigns.first else { return [] }
         let planted = self.planted.filter { $0.accountID == account.id }
         let stopped = planted.first { $0.kind == .zeroDelivery }?.objectID
-        // Default data: the first two ads with a review / delivery issue (so `delivery_issue` findings show the note).
-        let troubled = account.ads.filter { self.nodes[$0].deliveryIssue != nil }.prefix(2).map { self.nodes[$0].id }
+        // Default data: the first two ads in review trouble (so `delivery_issue` findings show the note).
+        let troubled = account.ads.filter { ["DISAPPROVED", "WITH_ISSUES"].contains(self.effectiveStatus($0)) }.prefix(2).map { self.nodes[$0].id }
         let scopedAds = stopped.map { [$0] } ?? (troubled.isEmpty ? [self.nodes[firstAd].id] : Array(troubled))
-        let campaign = planted.first { $0.kind == .budgetPacing }?.objectID ?? self.nodes[firstCampaign].id
+        let pacing = planted.first { $0.kind == .budgetPacing }?.objectID
         let cpaLimit = 40 * account.currencyOffset * (account.currencyOffset == 1 ? 150 : 1)
         func filter(_ field: String, _ value: SandboxJSON, _ op: String) -> SandboxJSON {
             .object([JSONMember("field", .string(field)), JSONMember("value", value), JSONMember("operator", .string(op))])
         }
         func ids(_ list: [String]) -> SandboxJSON { .array(list.map { .string($0) }) }
+        // Default data: a budget rule over every ad set of the account (so `learning_limited` findings show the note).
+        let budgetScope: [SandboxJSON] =
+            self.calm
+            ? [filter("entity_type", .string("CAMPAIGN"), "EQUAL"), filter("id", ids([pacing ?? self.nodes[firstCampaign].id]), "IN")]
+            : [filter("entity_type", .string("ADSET"), "EQUAL")]
         let specs: [(String, String, [SandboxJSON], SandboxJSON, String)] = [
             (
                 "Pause ads above CPA (all ads)", "DISABLED",
@@ -40,11 +45,8 @@ extension SandboxWorld {
                 .object([JSONMember("execution_type", .string("PAUSE"))]), "SEMI_HOURLY"
             ),
             (
-                "Raise budget of a winning campaign", "ENABLED",
-                [
-                    filter("entity_type", .string("CAMPAIGN"), "EQUAL"), filter("id", ids([campaign]), "IN"),
-                    filter("time_preset", .string("YESTERDAY"), "EQUAL"),
-                ],
+                "Raise budgets of winners", "ENABLED",
+                budgetScope + [filter("time_preset", .string("YESTERDAY"), "EQUAL")],
                 .object([
                     JSONMember("execution_type", .string("CHANGE_BUDGET")),
                     JSONMember(
