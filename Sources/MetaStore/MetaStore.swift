@@ -80,6 +80,8 @@ public struct MetaStore: Sendable {
     public var recommendations: RecommendationRepository { RecommendationRepository(executor: self.executor) }
     /// `audit_log` (every Graph write MetaSync made).
     public var auditLog: AuditLogRepository { AuditLogRepository(executor: self.executor) }
+    /// `recommendation_settings` (thresholds set through the settings API or CLI).
+    public var recommendationSettings: RecommendationSettingRepository { RecommendationSettingRepository(executor: self.executor) }
     /// Daily metrics and conversions per object, as the recommendation rules read them.
     public var dailyMetrics: DailyMetricsReadModel { DailyMetricsReadModel(executor: self.executor) }
     /// Account sync leases (`sync_leases`).
@@ -145,6 +147,7 @@ public struct MetaStore: Sendable {
         "meta_connections", "ad_accounts", "campaigns", "ad_sets", "ads", "ad_creatives", "ad_images", "ad_videos", "performance_snapshots",
         "performance_actions", "sync_runs", "sync_state",
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
+        "recommendation_settings",
     ]
 
     /// The number of rows in every table.

@@ -43,6 +43,9 @@ struct APIController: Sendable {
             .post("sync", use: self.sync)
             .get("rate-limits", use: self.rateLimits)
             .get("recommendations", use: self.listRecommendations)
+            .get("recommendations/settings", use: self.recommendationSettings)
+            .put("recommendations/settings", use: self.putRecommendationSettings)
+            .delete("recommendations/settings", use: self.deleteRecommendationSettings)
             .post("recommendations/{id}/dismiss", use: self.dismissRecommendation)
             .post("recommendations/{id}/apply", use: self.applyRecommendation)
     }

@@ -46,11 +46,21 @@ extension DashboardView {
         var title: String
     }
 
+    /// An effective target of the account (target CPA / ROAS) and where it came from.
+    struct TargetSetting: Sendable {
+        var key: String
+        var label: String
+        var value: String
+        var source: String
+        var level: String
+    }
+
     struct RecommendationsPage: Sendable {
         var chrome: Chrome
         var accountHref: String
         var accountName: String
         var note: String
+        var targets: [TargetSetting] = []
         var hasOpen: Bool
         var open: [RecommendationCard]
         var hasOthers: Bool
@@ -87,7 +97,7 @@ extension DashboardController {
         let open = rows.filter { $0.status == .open }.map { Self.card($0, base: base, formatter: formatter) }
         let others = rows.filter { $0.status == .dismissed || $0.status == .applied }
             .map { DashboardView.OtherRecommendation(id: $0.id ?? 0, status: $0.status.rawValue, kind: $0.kind, title: $0.title) }
-        let page = DashboardView.RecommendationsPage(
+        var page = DashboardView.RecommendationsPage(
             chrome: self.chrome("Recommendations · \(account.name ?? account.id)", formatter),
             accountHref: "/accounts/\(account.id)",
             accountName: account.name ?? account.id,
@@ -98,7 +108,25 @@ extension DashboardController {
             hasOthers: !others.isEmpty,
             others: others
         )
+        page.targets = try await self.targets(accountID: account.accountID, formatter: formatter)
         return self.renderer.render("recommendations", page)
+    }
+
+    /// The account's effective target CPA and ROAS (read-only; set them with the settings API or
+    /// `metasync recommend settings`).
+    func targets(accountID: String, formatter: DashboardFormatter) async throws -> [DashboardView.TargetSetting] {
+        let service = RecommendationSettings(store: self.store, policy: self.recommendationPolicy)
+        let report = try await service.report(.init(accountID: accountID))
+        let labels = ["target_cpa": "target CPA", "target_roas": "target ROAS"]
+        return report.entries.filter { labels[$0.key] != nil }.map { entry in
+            DashboardView.TargetSetting(
+                key: entry.key,
+                label: labels[entry.key] ?? entry.key,
+                value: entry.text,
+                source: entry.source.origin.rawValue,
+                level: entry.source.level.rawValue
+            )
+        }
     }
 
     static func card(_ row: RecommendationRow, base: String, formatter: DashboardFormatter) -> DashboardView.RecommendationCard {

@@ -6,6 +6,9 @@ extension DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › <a href="{{accountHref}}">{{accountName}}</a> › Recommendations</p>
         <h1>Recommendations for {{accountName}}</h1>
         <p class="muted">{{note}}</p>
+        <p class="targets" data-targets="account">Targets: {{#targets}}<span data-setting="{{key}}" data-value="{{value}}" \
+        data-source="{{source}}" data-level="{{level}}">{{label}} <strong>{{value}}</strong> ({{level}}, {{source}})</span> {{/targets}}\
+        — per campaign and the other thresholds: <code>metasync recommend settings</code> or the settings API.</p>
         {{#hasOpen}}<ol class="recs" aria-label="Open recommendations">
         {{#open}}<li class="rec" data-id="{{id}}" data-kind="{{kind}}" data-severity="{{severity}}">
         <p><span class="sev {{severity}}">{{severity}}</span> <code>{{kind}}</code> · {{level}} <a href="{{objectHref}}">{{objectID}}</a>\\

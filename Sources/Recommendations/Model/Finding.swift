@@ -13,6 +13,9 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var thresholds: [String: Double]
     /// A daily series for the evidence chart (day → named values), oldest first.
     public var series: [SeriesPoint]
+    /// Named facts that are not numbers, e.g. `metric` of a `spend_anomaly` (`spend`, `cpa`) or where a target came
+    /// from (`target_cpa_source`: `campaign (api)`); absent when there are none.
+    public var labels: [String: String]?
 
     /// One day of the evidence chart.
     public struct SeriesPoint: Codable, Sendable, Equatable {
@@ -30,13 +33,15 @@ public struct Evidence: Codable, Sendable, Equatable {
         windows: [String: String] = [:],
         metrics: [String: Double] = [:],
         thresholds: [String: Double] = [:],
-        series: [SeriesPoint] = []
+        series: [SeriesPoint] = [],
+        labels: [String: String]? = nil
     ) {
         self.signal = signal
         self.windows = windows
         self.metrics = metrics.mapValues(Self.rounded)
         self.thresholds = thresholds
         self.series = series
+        self.labels = labels
     }
 
     /// Six significant decimals, so re-evaluations over the same data store the same text.

@@ -15,7 +15,7 @@ struct RecommendCommand: AsyncParsableCommand {
             Thresholds and targets (target_cpa, target_roas, ...) come from [recommendations] and \
             [recommendations.accounts.act_<id>] in metasync.toml; see docs/recommendations.md.
             """,
-        subcommands: [Evaluate.self, Dismiss.self, Apply.self, Undo.self],
+        subcommands: [Evaluate.self, Dismiss.self, Apply.self, Undo.self, Settings.self],
         defaultSubcommand: Evaluate.self
     )
 
@@ -161,6 +161,8 @@ struct RecommendCommand: AsyncParsableCommand {
             throw ValidationError(refused.description)
         } catch let error as RecommendationError {
             throw ValidationError(error.description)
+        } catch let invalid as RecommendationThresholds.InvalidValue {
+            throw ValidationError(invalid.description)
         }
     }
 
