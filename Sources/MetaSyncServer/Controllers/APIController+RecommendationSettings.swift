@@ -21,6 +21,16 @@ extension APIController {
                 case key, value, source, level
                 case perCampaign = "per_campaign"
             }
+
+            /// `value` is `null` (not absent) for a target that is off.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(self.key, forKey: .key)
+                try container.encode(self.value, forKey: .value)
+                try container.encode(self.source, forKey: .source)
+                try container.encode(self.level, forKey: .level)
+                try container.encode(self.perCampaign, forKey: .perCampaign)
+            }
         }
 
         var accountID: String
