@@ -30,7 +30,7 @@ public enum SpendAnomalyRule {
         out.severity = max(spend.severity, cpa.severity)
         out.title += "; " + cpa.title
         out.evidence.labels = ["metric": "spend,cpa"]
-        for (name, value) in cpa.evidence.metrics where out.evidence.metrics[name] == nil || name == "cpa" {
+        for (name, value) in cpa.evidence.metrics {
             out.evidence.metrics[name == "cpa" ? name : "cpa_" + name] = value
         }
         for (name, value) in cpa.evidence.thresholds where out.evidence.thresholds[name] == nil {
