@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from decimal import Decimal
 
 TIMEOUT = 30.0
@@ -425,6 +426,31 @@ def check_meta_opportunity(page, db, account, checks):
     )
 
 
+def check_recommendation_targets(page, db, base, api_key, account, checks):
+    """The settings API sets a target that the Recommendations page then shows with its source; DELETE removes it."""
+    url = "%s/api/recommendations/settings?account_id=%s" % (base, account[0])
+
+    def call(method, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={"Authorization": "Bearer " + api_key, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    answer = call("PUT", {"target_roas": 3.5})
+    stored = db.execute("SELECT value FROM recommendation_settings WHERE account_id=? AND campaign_id='' AND key='target_roas'", (account[1],)).fetchone()
+    page.goto(base + "/accounts/%s/recommendations" % account[0])
+    shown = json.loads(page.evaluate(
+        "JSON.stringify([...document.querySelectorAll('[data-targets] [data-setting]')].map(s => [s.dataset.setting, s.dataset.value, s.dataset.source]))"
+    ))
+    roas = next((s for s in answer["settings"] if s["key"] == "target_roas"), {})
+    checks.expect(
+        stored is not None and stored[0] == "3.5" and ["target_roas", "3.5", "api"] in shown and roas.get("source") == "api",
+        "a target set through the settings API is stored and shown on the Recommendations page with its source",
+        "%s %s" % (stored, shown),
+    )
+    call("DELETE")
+    gone = db.execute("SELECT COUNT(*) FROM recommendation_settings WHERE account_id=?", (account[1],)).fetchone()[0]
+    checks.expect(gone == 0, "DELETE removes the API-set values of the account", str(gone))
 def check_recommendations(page, db, base, account, shots, checks):
     """The Recommendations page: the open ones ranked by impact as in the database, evidence charts, Apply only for
     Graph writes and behind a confirmation page that shows the exact write, Dismiss."""
@@ -698,6 +724,7 @@ def main():
         check_audience(page, db, base, account, shots, checks)
         # 6d. Recommendations: ranking, charts, apply behind a confirmation, dismiss.
         check_recommendations(page, db, base, account, shots, checks)
+        check_recommendation_targets(page, db, base, api_key, account, checks)
 
         # 7. Sync runs: failures with Meta's message and fbtrace_id.
         page.goto(base + "/sync-runs?outcome=failed")

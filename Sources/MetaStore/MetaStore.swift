@@ -88,6 +88,8 @@ public struct MetaStore: Sendable {
     public var metaRecommendations: MetaRecommendationRepository { MetaRecommendationRepository(executor: self.executor) }
     /// `audit_log` (every Graph write MetaSync made).
     public var auditLog: AuditLogRepository { AuditLogRepository(executor: self.executor) }
+    /// `recommendation_settings` (thresholds set through the settings API or CLI).
+    public var recommendationSettings: RecommendationSettingRepository { RecommendationSettingRepository(executor: self.executor) }
     /// Daily metrics and conversions per object, as the recommendation rules read them.
     public var dailyMetrics: DailyMetricsReadModel { DailyMetricsReadModel(executor: self.executor) }
     /// Account sync leases (`sync_leases`).
@@ -155,6 +157,7 @@ public struct MetaStore: Sendable {
         "webhook_events", "work_queue", "call_budget_users", "call_budget_calls", "sync_leases", "oauth_states", "recommendations", "audit_log",
         "meta_recommendations", "meta_opportunity_scores", "meta_creative_fatigue",
         "ad_rules",
+        "recommendation_settings",
     ]
 
     /// The number of rows in every table.

@@ -85,7 +85,7 @@ struct RecommendBench: AsyncParsableCommand {
             let elapsed = began.duration(to: clock.now)
             var result = Result(planted: [], cleanFindings: 0, evaluation: elapsed)
             for evaluation in evaluations {
-                let found = Set(evaluation.findings.map { DetectionScore.Item(kind: $0.kind.rawValue, objectID: $0.objectID) })
+                let found = Set(evaluation.findings.map(DetectionScore.item))
                 if "act_" + evaluation.accountID == sandbox.accountIDs[2] {
                     result.cleanFindings += found.count
                     continue

@@ -16,7 +16,7 @@ import Testing
                 let evaluations = try await run.engine().evaluateAll()
                 let clean = run.sandbox.accountIDs[2]
                 for evaluation in evaluations {
-                    let found = Set(evaluation.findings.map { DetectionScore.Item(kind: $0.kind.rawValue, objectID: $0.objectID) })
+                    let found = Set(evaluation.findings.map(DetectionScore.item))
                     if "act_" + evaluation.accountID == clean {
                         cleanFindings += evaluation.findings.map { "seed \(seed): \($0.kind.rawValue) \($0.title)" }
                         continue

@@ -72,4 +72,44 @@ import Testing
             }
         }
     }
+
+    @Test func perCampaignTablesAndWhereValuesCameFrom() throws {
+        let toml = """
+            [recommendations]
+            target_cpa = 20
+
+            [recommendations.accounts.act_42]
+            target_roas = 3
+
+            [recommendations.campaigns.120200000000077]
+            target_cpa = 12.5
+            anomaly_z = 6
+            """
+        let settings = try self.resolve(["METASYNC_RECOMMENDATIONS_ANOMALY_MIN_SPEND": "50"], toml: toml)
+        let policy = settings.recommendationPolicy
+        #expect(policy.campaigns == ["120200000000077": ["target_cpa": "12.5", "anomaly_z": "6"]])
+        let campaign = try policy.effective(accountID: "act_42", campaignID: "120200000000077")
+        #expect(campaign.thresholds.targetCPA == 12.5 && campaign.source("target_cpa").description == "campaign (toml)")
+        #expect(campaign.thresholds.targetROAS == 3 && campaign.source("target_roas").description == "account (toml)")
+        #expect(campaign.thresholds.anomalyMinSpend == 50 && campaign.source("anomaly_min_spend").description == "global (env)")
+        #expect(try policy.effective(accountID: "act_42").source("target_cpa").description == "global (toml)")
+    }
+
+    @Test func badCampaignTablesAreRefusedNamingTheKey() {
+        let cases: [(String, String)] = [
+            ("[recommendations.campaigns.summer]\ntarget_cpa = 3\n", "numeric id"),
+            ("[recommendations.campaigns.77]\nzero_delivery_days = 3\n", "recommendations.campaigns.77.zero_delivery_days"),
+            ("[recommendations.campaigns.77]\ntarget_cpa = \"cheap\"\n", "recommendations.campaigns.77.target_cpa"),
+            ("[recommendations.campaigns.77]\ntarget_cpz = 3\n", "target_cpz"),
+            ("[recommendations.accounts.act_9]\ntarget_cpz = 3\n", "recommendations.accounts.act_9.target_cpz"),
+        ]
+        for (toml, needle) in cases {
+            do {
+                _ = try self.resolve([:], toml: toml)
+                Issue.record("\(toml) was accepted")
+            } catch {
+                #expect("\(error)".contains(needle), "\(error)")
+            }
+        }
+    }
 }

@@ -451,6 +451,9 @@ struct InsightsEngine: Sendable {
         var trackingBroken = false
         if case .trackingBreak(let from) = campaignPlant, day >= from { trackingBroken = true }
         if trackingBroken { purchases = 0 }
+        if case .cpaSpike(let spikeDay, let factor) = campaignPlant, spikeDay == day {
+            purchases = Int((Double(purchases) * factor).rounded())
+        }
         let adset = self.world.nodes[node.adsetIndex]
         let setting = calm ? ConversionModel.settings[0] : ConversionModel.setting(seed: self.world.seed, adsetSeq: adset.seq)
         let leadAd = node.objective == "OUTCOME_LEADS" || adset.optimizationGoal == "LEAD_GENERATION"

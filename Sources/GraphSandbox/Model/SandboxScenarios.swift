@@ -26,6 +26,9 @@ public struct SandboxScenarios: Sendable, Hashable {
         case metaRecommendation = "meta_recommendation"
         /// An ad set whose `learning_stage_info.status` is `FAIL` (Learning limited); the others report `SUCCESS`.
         case learningLimited = "learning_limited"
+        /// A campaign whose conversions fall to 20 % on the day before the reference day while its spend holds (CPA
+        /// about 3 × its typical one: view-through conversions are not cut): the CPA side of `spend_anomaly`.
+        case cpaAnomaly = "spend_anomaly_cpa"
     }
 
     /// The kinds planted in each account that is not clean.
@@ -56,6 +59,7 @@ enum SandboxPlant: Sendable, Hashable {
     case fatigue(from: Int)
     case stop(from: Int)
     case spike(day: Int, factor: Double)
+    case cpaSpike(day: Int, conversionFactor: Double)
     case trackingBreak(from: Int)
     case overPacing
     case lowConversion(factor: Double)
@@ -128,13 +132,14 @@ extension SandboxWorld {
         campaigns.sort {
             SandboxRandom.hash(self.seed, UInt64(self.nodes[$0].seq), 0x91A) < SandboxRandom.hash(self.seed, UInt64(self.nodes[$1].seq), 0x91A)
         }
-        let campaignKinds = kinds.filter { [.budgetPacing, .spendAnomaly, .trackingBreak, .cpaAboveTarget].contains($0) }
+        let campaignKinds = kinds.filter { [.budgetPacing, .spendAnomaly, .trackingBreak, .cpaAboveTarget, .cpaAnomaly].contains($0) }
         let adKinds = kinds.filter { [.creativeFatigue, .underperformer, .zeroDelivery].contains($0) }
         for (kind, c) in zip(campaignKinds, campaigns) {
             switch kind {
             case .budgetPacing: self.nodes[c].plant = .overPacing
             case .spendAnomaly: self.nodes[c].plant = .spike(day: today - 1, factor: 2.2)
             case .trackingBreak: self.nodes[c].plant = .trackingBreak(from: today - 2)
+            case .cpaAnomaly: self.nodes[c].plant = .cpaSpike(day: today - 1, conversionFactor: 0.2)
             default:
                 self.nodes[c].plant = .lowConversion(factor: 0.45)
                 for ad in self.descendants(of: c, kind: .ad) { self.nodes[ad].conversionRate *= 0.45 }

@@ -12,11 +12,14 @@ public struct Migrator: Sendable {
     public let migrations: [Migration]
 
     /// The migrations of this version of MetaSync.
-    public static let standard = Migrator(migrations: [
-        CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
-        OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReportsMigration.migration,
-        RecommendationsMigration.migration, LearningRulesMigration.migration, MetaRecommendationsMigration.migration,
-    ])
+    public static let standard = Migrator(
+        migrations: [
+            CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
+            OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReportsMigration.migration,
+            RecommendationsMigration.migration, LearningRulesMigration.migration, MetaRecommendationsMigration.migration,
+            RecommendationSettingsMigration.migration,
+        ]
+    )
 
     /// A migrator over `migrations` (versions must be 1, 2, 3, ... without gaps).
     public init(migrations: [Migration]) {

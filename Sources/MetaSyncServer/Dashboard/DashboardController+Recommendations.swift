@@ -61,11 +61,21 @@ extension DashboardView {
         var title: String
     }
 
+    /// An effective target of the account (target CPA / ROAS) and where it came from.
+    struct TargetSetting: Sendable {
+        var key: String
+        var label: String
+        var value: String
+        var source: String
+        var level: String
+    }
+
     struct RecommendationsPage: Sendable {
         var chrome: Chrome
         var accountHref: String
         var accountName: String
         var note: String
+        var targets: [TargetSetting] = []
         var hasOpen: Bool
         var open: [RecommendationCard]
         var hasOthers: Bool
@@ -120,7 +130,25 @@ extension DashboardController {
             others: others
         )
         Self.addMeta(meta, to: &page)
+        page.targets = try await self.targets(accountID: account.accountID, formatter: formatter)
         return self.renderer.render("recommendations", page)
+    }
+
+    /// The account's effective target CPA and ROAS (read-only; set them with the settings API or
+    /// `metasync recommend settings`).
+    func targets(accountID: String, formatter: DashboardFormatter) async throws -> [DashboardView.TargetSetting] {
+        let service = RecommendationSettings(store: self.store, policy: self.recommendationPolicy)
+        let report = try await service.report(.init(accountID: accountID))
+        let labels = ["target_cpa": "target CPA", "target_roas": "target ROAS"]
+        return report.entries.filter { labels[$0.key] != nil }.map { entry in
+            DashboardView.TargetSetting(
+                key: entry.key,
+                label: labels[entry.key] ?? entry.key,
+                value: entry.text,
+                source: entry.source.origin.rawValue,
+                level: entry.source.level.rawValue
+            )
+        }
     }
 
     /// Meta's opportunity score and its recommendations, beside MetaSync's own.

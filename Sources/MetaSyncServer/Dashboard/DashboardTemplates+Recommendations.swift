@@ -11,6 +11,9 @@ extension DashboardTemplates {
         <ul class="metaitems">{{#metaItems}}<li data-meta-source="{{source}}" data-object="{{objectID}}">{{level}} {{objectID}} · \
         <strong>{{title}}</strong> {{message}}{{#points}} · {{points}} points{{/points}} <span class="muted">seen {{seen}}</span></li>{{/metaItems}}</ul>
         </section>{{/hasMeta}}
+        <p class="targets" data-targets="account">Targets: {{#targets}}<span data-setting="{{key}}" data-value="{{value}}" \
+        data-source="{{source}}" data-level="{{level}}">{{label}} <strong>{{value}}</strong> ({{level}}, {{source}})</span> {{/targets}}\
+        — per campaign and the other thresholds: <code>metasync recommend settings</code> or the settings API.</p>
         {{#hasOpen}}<ol class="recs" aria-label="Open recommendations">
         {{#open}}<li class="rec" data-id="{{id}}" data-kind="{{kind}}" data-severity="{{severity}}">
         <p><span class="sev {{severity}}">{{severity}}</span> <code>{{kind}}</code> · {{level}} <a href="{{objectHref}}">{{objectID}}</a>\\

@@ -396,6 +396,49 @@ enum OpenAPIDocument {
                 "200": {description: The rules, ordered by id., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+          /api/recommendations/settings:
+            get:
+              tags: [api]
+              summary: "The effective thresholds and targets of an account or campaign, each with its source (default, toml, env, api) and level (default, global, account, campaign). Precedence: campaign > account > all accounts > default; at a level, values set through this API win over metasync.toml."
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>; the account must be synced.}
+                - {name: campaign_id, in: query, schema: {type: string}, description: A campaign of the account (numeric id) for its per-campaign values.}
+              responses:
+                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+            put:
+              tags: [api]
+              summary: "Set values for the account or campaign (other values stay), stored in recommendation_settings and read by every evaluation. Numbers; \"off\" switches target_cpa / target_roas off. Per campaign only: target_cpa, target_roas, cpa_above_factor, roas_below_factor, scale_winner_factor, target_probability, stop_loss_multiple, scale_min_budget_use, anomaly_z, anomaly_min_relative_change, anomaly_min_spend, anomaly_min_conversions, anomaly_cpa_tail. An unknown key, a wrong type or a value out of range answers 400 naming the key; nothing is stored then."
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>; the account must be synced.}
+                - {name: campaign_id, in: query, schema: {type: string}, description: A campaign of the account (numeric id) for its per-campaign values.}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object, additionalProperties: {oneOf: [{type: number}, {type: string, enum: ["off"]}]}, example: {target_cpa: 25, target_roas: "off"}}
+              responses:
+                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+            delete:
+              tags: [api]
+              summary: Remove values set through this API for the account or campaign (only the given keys when key is present); the metasync.toml or default value applies again.
+              security: [{apiKey: []}]
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}}
+                - {name: campaign_id, in: query, schema: {type: string}}
+                - {name: key, in: query, schema: {type: string}, description: Comma-separated or repeated setting names.}
+              responses:
+                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/{id}/dismiss:
             post:
               tags: [api]
@@ -551,6 +594,24 @@ enum OpenAPIDocument {
                 updated_time: {type: string, format: date-time}
                 acts: {type: boolean, description: "Enabled and changes objects (not a notification): recommendations on objects in its scope carry a rule_note and apply refuses them unless forced."}
                 synced_at: {type: string, format: date-time}
+            RecommendationSettings:
+              type: object
+              required: [account_id, campaign_id, settings, overrides]
+              properties:
+                account_id: {type: string, description: act_<n>}
+                campaign_id: {type: string, nullable: true}
+                settings:
+                  type: array
+                  items:
+                    type: object
+                    required: [key, value, source, level, per_campaign]
+                    properties:
+                      key: {type: string, description: "As in metasync.toml, e.g. target_cpa"}
+                      value: {type: number, nullable: true, description: null for a target that is off.}
+                      source: {type: string, enum: [default, toml, env, api]}
+                      level: {type: string, enum: [default, global, account, campaign]}
+                      per_campaign: {type: boolean, description: Whether the key can be set per campaign.}
+                overrides: {type: object, additionalProperties: {type: string}, description: "The values set through the API on exactly this scope (25, 0.2, off)."}
             Recommendation:
               type: object
               required: [id, account_id, level, object_id, kind, severity, status, title, first_seen_at, updated_at]
@@ -574,6 +635,7 @@ enum OpenAPIDocument {
                     series: {type: array, items: {type: object, properties: {day: {type: string, format: date}, values: {type: object, additionalProperties: {type: number}}}}}
                     meta: {type: object, additionalProperties: {type: string}, description: "Meta's own words: code, title, message, importance, first_seen_at, last_seen_at (meta_recommendation); meta_fatigue_level, meta_fatigue_received_at (creative_fatigue, from Meta's creative_fatigue webhook)."}
                     rules: {type: array, description: Active Meta Automated Rules that already act on the object (absent when none)., items: {type: object, properties: {id: {type: string}, name: {type: string}, status: {type: string}, execution_type: {type: string}, entity_type: {type: string}, id_filters: {type: object, additionalProperties: {type: array, items: {type: string}}}}}}
+                    labels: {type: object, additionalProperties: {type: string}, description: "Facts that are not numbers: metric of a spend_anomaly (spend, cpa, spend,cpa); target_cpa_source / target_roas_source of the target rules, e.g. campaign (api)."}
                 action:
                   type: object
                   properties:

@@ -36,6 +36,13 @@ public struct DetectionScore: Sendable, Equatable {
 
     public init() {}
 
+    /// The item a finding counts as: its kind, except the CPA side of `spend_anomaly` (`labels.metric` = `cpa`), which is
+    /// scored as `spend_anomaly_cpa` so that spend and CPA anomalies each get their row.
+    public static func item(_ finding: Finding) -> Item {
+        let cpa = finding.kind == .spendAnomaly && finding.evidence.labels?["metric"] == "cpa"
+        return Item(kind: cpa ? "spend_anomaly_cpa" : finding.kind.rawValue, objectID: finding.objectID)
+    }
+
     /// Adds one account's (or run's) expected and found items.
     public mutating func add(expected: Set<Item>, found: Set<Item>) {
         for item in found { self.byKind[item.kind, default: Counts()].truePositives += expected.contains(item) ? 1 : 0 }

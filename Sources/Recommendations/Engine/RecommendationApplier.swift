@@ -86,7 +86,7 @@ public struct RecommendationApplier: Sendable {
             planned.after = ["status": "PAUSED"]
             return planned
         }
-        let t = self.policy.thresholds(for: row.accountID)
+        let t = try await RecommendationEngine(store: self.store, policy: self.policy).scope(accountID: row.accountID).account.thresholds
         guard let budget = current.dailyBudget, budget > 0 else {
             throw ApplyRefused(description: "\(action.objectID) has no daily budget of its own to change")
         }

@@ -72,13 +72,14 @@ public struct RecommendationEngine: Sendable {
     /// Evaluates one account (numeric id or `act_<id>`) and writes the lifecycle changes in one transaction.
     public func evaluate(accountID raw: String) async throws -> Evaluation {
         let accountID = raw.hasPrefix("act_") ? String(raw.dropFirst(4)) : raw
-        let thresholds = self.policy.thresholds(for: accountID)
+        let scope = try await self.scope(accountID: accountID)
+        let thresholds = scope.account.thresholds
         let now = self.now()
         let loader = AccountDataLoader(store: self.store, options: self.options)
         guard let data = try await loader.load(accountID: accountID, lookbackDays: thresholds.lookbackDays, now: now) else {
             throw RecommendationError.unknownAccount(accountID)
         }
-        let findings = RuleSet.evaluate(data, thresholds)
+        let findings = RuleSet.evaluate(data, scope)
         let live = try await self.store.transaction { tx in
             let current = try await tx.recommendations.live(accountID: accountID)
             let changes = try Lifecycle.plan(
@@ -110,6 +111,17 @@ public struct RecommendationEngine: Sendable {
         )
     }
 
+    /// The thresholds of an account's evaluation: the policy (`metasync.toml`, environment) under the values set through
+    /// the settings API, read from the database on every evaluation.
+    public func scope(accountID: String) async throws -> ThresholdScope {
+        let api = try await self.store.recommendationSettings.values(accountID: accountID)
+        do {
+            return try self.policy.scope(accountID: accountID, api: api)
+        } catch {
+            throw RecommendationError.invalidSetting(accountID: accountID, reason: error.description)
+        }
+    }
+
     /// Rows by estimated impact (highest first; none last), then severity and id.
     public static func ranked(_ rows: [RecommendationRow]) -> [RecommendationRow] {
         rows.sorted { lhs, rhs in
@@ -133,12 +145,20 @@ public enum RecommendationError: Error, CustomStringConvertible, Equatable {
     case unknownAccount(String)
     /// No recommendation has this id.
     case unknownRecommendation(Int)
+    /// The campaign is not one of the account's (sync it first, or check the id).
+    case unknownCampaign(String, accountID: String)
+    /// A stored setting of the account is no longer valid.
+    case invalidSetting(accountID: String, reason: String)
 
     public var description: String {
         switch self {
         case .unknownAccount(let id):
             "ad account act_\(id) is not in the database: sync it first (`metasync sync`) or check the id with `metasync connections list`"
         case .unknownRecommendation(let id): "no recommendation has id \(id): list them with `metasync recommend`"
+        case .unknownCampaign(let id, let account):
+            "campaign \(id) is not a campaign of act_\(account) in the database: sync it first or check the id with `metasync recommend --account act_\(account)`"
+        case .invalidSetting(let id, let reason):
+            "a stored recommendations setting of act_\(id) is invalid (\(reason)): fix it with `metasync recommend settings --account act_\(id)`"
         }
     }
 }

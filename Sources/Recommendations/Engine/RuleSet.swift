@@ -8,11 +8,18 @@ public enum RuleSet {
     /// Suppression ("the more specific diagnosis wins"): a `tracking_break` on a campaign holds the conversion-based
     /// findings (`cpa_above_target`, `roas_below_target`, `scale_winner`, `underperformer`) of that campaign and
     /// everything under it, since its conversion figures are wrong; a `creative_fatigue` on an ad replaces an
-    /// `underperformer` on the same ad.
+    /// `underperformer` on the same ad. A `tracking_break` also holds the CPA side of `spend_anomaly` on its campaign (a
+    /// CPA "spike" made of conversions that stopped being measured).
     public static func evaluate(_ data: AccountData, _ t: RecommendationThresholds) -> [Finding] {
+        Self.evaluate(data, ThresholdScope(t))
+    }
+
+    /// The same, with per-campaign thresholds for the rules judged per campaign (targets, `spend_anomaly`).
+    public static func evaluate(_ data: AccountData, _ scope: ThresholdScope) -> [Finding] {
+        let t = scope.account.thresholds
         let all =
-            ZeroDeliveryRule.evaluate(data, t) + CreativeFatigueRule.evaluate(data, t) + TargetRules.evaluate(data, t)
-            + TrackingBreakRule.evaluate(data, t) + BudgetPacingRule.evaluate(data, t) + SpendAnomalyRule.evaluate(data, t)
+            ZeroDeliveryRule.evaluate(data, t) + CreativeFatigueRule.evaluate(data, t) + TargetRules.evaluate(data, scope)
+            + TrackingBreakRule.evaluate(data, t) + BudgetPacingRule.evaluate(data, t) + SpendAnomalyRule.evaluate(data, scope)
             + UnderperformerRule.evaluate(data, t) + DeliveryIssueRule.evaluate(data, t) + LearningLimitedRule.evaluate(data, t)
             + MetaRecommendationRule.evaluate(data, t)
         return Self.annotate(Self.rank(Self.suppress(all, data)), data)
@@ -47,6 +54,7 @@ public enum RuleSet {
         let conversionBased: Set<RecommendationKind> = [.cpaAboveTarget, .roasBelowTarget, .scaleWinner, .underperformer]
         return findings.filter { finding in
             if finding.kind == .underperformer, fatigued.contains(finding.objectID) { return false }
+            if finding.kind == .spendAnomaly, finding.evidence.labels?["metric"] == "cpa", broken.contains(finding.objectID) { return false }
             guard conversionBased.contains(finding.kind), !broken.isEmpty else { return true }
             let object = data.objects[finding.objectID]
             let campaign = finding.level == .campaign ? finding.objectID : object?.campaignID

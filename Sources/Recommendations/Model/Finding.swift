@@ -18,6 +18,9 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var meta: [String: String]?
     /// Meta Automated Rules (`ad_rules`) that are on and already act on the object; absent when there are none.
     public var rules: [AutomatedRule]?
+    /// Named facts that are not numbers, e.g. `metric` of a `spend_anomaly` (`spend`, `cpa`) or where a target came
+    /// from (`target_cpa_source`: `campaign (api)`); absent when there are none.
+    public var labels: [String: String]?
 
     /// One day of the evidence chart.
     public struct SeriesPoint: Codable, Sendable, Equatable {
@@ -37,7 +40,8 @@ public struct Evidence: Codable, Sendable, Equatable {
         thresholds: [String: Double] = [:],
         series: [SeriesPoint] = [],
         meta: [String: String]? = nil,
-        rules: [AutomatedRule]? = nil
+        rules: [AutomatedRule]? = nil,
+        labels: [String: String]? = nil
     ) {
         self.meta = meta
         self.signal = signal
@@ -46,6 +50,7 @@ public struct Evidence: Codable, Sendable, Equatable {
         self.thresholds = thresholds
         self.series = series
         self.rules = rules
+        self.labels = labels
     }
 
     /// Six significant decimals, so re-evaluations over the same data store the same text.

@@ -77,6 +77,10 @@ public struct RecommendationThresholds: Sendable, Equatable {
     public var anomalyMinRelativeChange = 0.5
     /// The smallest day's spend (major units) worth a finding.
     public var anomalyMinSpend = 10.0
+    /// CPA side: the conversions the day should have had at its typical CPA (spend ÷ typical CPA), so a tiny
+    /// denominator cannot fire, and how improbable its actual conversions must be under that expectation (Poisson tail).
+    public var anomalyMinConversions = 10.0
+    public var anomalyCPATail = 0.01
 
     // MARK: underperformer
     /// The window (days), the impressions each ad needs, how much worse than its siblings it must be, and how surely.
@@ -146,6 +150,7 @@ extension RecommendationThresholds {
             ("pacing_days", .int(\.pacingDays)), ("pacing_tolerance", .double(\.pacingTolerance)),
             ("anomaly_history_days", .int(\.anomalyHistoryDays)), ("anomaly_z", .double(\.anomalyZ)),
             ("anomaly_min_relative_change", .double(\.anomalyMinRelativeChange)), ("anomaly_min_spend", .double(\.anomalyMinSpend)),
+            ("anomaly_min_conversions", .double(\.anomalyMinConversions)), ("anomaly_cpa_tail", .double(\.anomalyCPATail)),
             ("underperformer_days", .int(\.underperformerDays)),
             ("underperformer_min_impressions", .double(\.underperformerMinImpressions)),
             ("underperformer_margin", .double(\.underperformerMargin)),
@@ -161,8 +166,23 @@ extension RecommendationThresholds {
         public var description: String
     }
 
+    /// The keys that can also be set per campaign (`[recommendations.campaigns.<id>]`, the settings API): the targets and
+    /// the thresholds of the rules judged per campaign (the target rules, for the campaign and its ad sets, and
+    /// `spend_anomaly`). Day counts stay per account: they set how much history is read.
+    public static let campaignKeys: [String] = [
+        "target_cpa", "target_roas", "cpa_above_factor", "roas_below_factor", "scale_winner_factor", "target_probability",
+        "stop_loss_multiple", "scale_min_budget_use", "anomaly_z", "anomaly_min_relative_change", "anomaly_min_spend",
+        "anomaly_min_conversions", "anomaly_cpa_tail",
+    ]
+
+    /// Probabilities and shares: numbers from 0 to 1.
+    static let fractionKeys: Set<String> = [
+        "fatigue_probability", "target_probability", "underperformer_probability", "recent_conversion_completeness",
+        "anomaly_cpa_tail",
+    ]
+
     /// Sets the threshold `name` from its text; throws for an unknown key or a value that is not a non-negative number
-    /// (days: a whole number from 1 to 90).
+    /// (days: a whole number from 1 to 90; probabilities: from 0 to 1).
     public mutating func set(_ name: String, to text: String) throws(InvalidValue) {
         guard let key = Self.keys.first(where: { $0.name == name })?.key else {
             throw InvalidValue(description: "unknown recommendations setting \(name); known: \(Self.keys.map(\.name).joined(separator: ", "))")
@@ -178,6 +198,9 @@ extension RecommendationThresholds {
             guard let value = Double(trimmed), value.isFinite, value >= 0 else {
                 throw InvalidValue(description: "recommendations setting \(name) must be a non-negative number such as 0.2")
             }
+            guard value <= 1 || !Self.fractionKeys.contains(name) else {
+                throw InvalidValue(description: "recommendations setting \(name) must be a probability from 0 to 1 such as 0.9")
+            }
             self[keyPath: path] = value
         case .optional(let path):
             if trimmed.isEmpty || trimmed == "off" {
@@ -192,19 +215,66 @@ extension RecommendationThresholds {
     }
 }
 
-/// The thresholds of every account: defaults and per-account overrides (keyed by numeric account id).
+/// The thresholds of every account: defaults, per-account overrides (keyed by numeric account id) and per-campaign values
+/// (keyed by campaign id); see ``effective(accountID:campaignID:api:)`` for the precedence with the settings API.
 public struct RecommendationPolicy: Sendable, Equatable {
     public var defaults: RecommendationThresholds
     public var accounts: [String: RecommendationThresholds]
+    /// `[recommendations.campaigns.<id>]`: campaign id → key → text (only ``RecommendationThresholds/campaignKeys``).
+    public var campaigns: [String: [String: String]]
+    /// Where configured values came from, by setting path (`recommendations.target_cpa`,
+    /// `recommendations.accounts.act_1.target_cpa`, `recommendations.campaigns.12.target_cpa`): `toml` or `env`.
+    public var origins: [String: ThresholdSource.Origin]
 
-    public init(defaults: RecommendationThresholds = RecommendationThresholds(), accounts: [String: RecommendationThresholds] = [:]) {
+    public init(
+        defaults: RecommendationThresholds = RecommendationThresholds(),
+        accounts: [String: RecommendationThresholds] = [:],
+        campaigns: [String: [String: String]] = [:],
+        origins: [String: ThresholdSource.Origin] = [:]
+    ) {
         self.defaults = defaults
         self.accounts = accounts
+        self.campaigns = campaigns
+        self.origins = origins
     }
 
-    /// The thresholds of an account (numeric id, with or without `act_`).
+    /// The thresholds of an account (numeric id, with or without `act_`), without the settings API's values.
     public func thresholds(for accountID: String) -> RecommendationThresholds {
         let numeric = accountID.hasPrefix("act_") ? String(accountID.dropFirst(4)) : accountID
         return self.accounts[numeric] ?? self.defaults
+    }
+}
+
+extension RecommendationThresholds {
+    /// The value of a key as a number (days as whole numbers; nil for an unknown key or a target that is off).
+    public func value(_ name: String) -> Double? {
+        switch Self.keys.first(where: { $0.name == name })?.key {
+        case .int(let path): Double(self[keyPath: path])
+        case .double(let path): self[keyPath: path]
+        case .optional(let path): self[keyPath: path]
+        case nil: nil
+        }
+    }
+
+    /// Checks `text` for key `name` (for a campaign when `campaign` is true) and returns it in the form stored and shown
+    /// (`25`, `0.2`, `off`); the error names the key and what is allowed.
+    public static func validated(_ name: String, _ text: String, campaign: Bool = false) throws(InvalidValue) -> String {
+        if campaign, !Self.campaignKeys.contains(name) {
+            let known = Self.keys.contains { $0.name == name }
+            throw InvalidValue(
+                description: (known
+                    ? "recommendations setting \(name) is set per account, not per campaign" : "unknown recommendations setting \(name)")
+                    + "; per campaign: " + Self.campaignKeys.joined(separator: ", ")
+            )
+        }
+        var probe = RecommendationThresholds()
+        try probe.set(name, to: text)
+        return probe.text(name)
+    }
+
+    /// The value of a key as stored and shown: `25`, `0.2`, `off`.
+    public func text(_ name: String) -> String {
+        guard let value = self.value(name) else { return "off" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

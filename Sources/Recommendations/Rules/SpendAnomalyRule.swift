@@ -6,10 +6,38 @@ import MetaStore
 /// Weekday-aware and robust: each weekday's factor is the median spend of that weekday over the history ÷ the median
 /// of all days; spend divided by its weekday factor is compared with the median of the adjusted history in units of
 /// 1.4826 × MAD (a robust z-score). Fires when |z| ≥ ``RecommendationThresholds/anomalyZ`` and the change is at least
-/// ``RecommendationThresholds/anomalyMinRelativeChange``.
+/// ``RecommendationThresholds/anomalyMinRelativeChange``. The CPA side is ``CPAAnomalyRule``; when both fire on the
+/// same campaign and day, one finding carries both (`labels.metric` = `spend,cpa`).
 public enum SpendAnomalyRule {
     public static func evaluate(_ data: AccountData, _ t: RecommendationThresholds) -> [Finding] {
-        data.objects(at: .campaign).filter(RuleSupport.isActive).compactMap { Self.check($0, data, t) }
+        Self.evaluate(data, ThresholdScope(t))
+    }
+
+    /// Spend and CPA anomalies, each campaign under its own thresholds.
+    public static func evaluate(_ data: AccountData, _ scope: ThresholdScope) -> [Finding] {
+        data.objects(at: .campaign).filter(RuleSupport.isActive).compactMap { campaign in
+            let t = scope.thresholds(for: campaign).thresholds
+            switch (Self.check(campaign, data, t), CPAAnomalyRule.check(campaign, data, t)) {
+            case (let spend?, let cpa?): return Self.merged(spend, cpa)
+            case (let spend, let cpa): return spend ?? cpa
+            }
+        }
+    }
+
+    /// A spend finding that also carries the CPA finding's figures (`cpa_*` metrics and thresholds) and title.
+    static func merged(_ spend: Finding, _ cpa: Finding) -> Finding {
+        var out = spend
+        out.severity = max(spend.severity, cpa.severity)
+        out.title += "; " + cpa.title
+        out.evidence.labels = ["metric": "spend,cpa"]
+        for (name, value) in cpa.evidence.metrics {
+            out.evidence.metrics[name == "cpa" ? name : "cpa_" + name] = value
+        }
+        for (name, value) in cpa.evidence.thresholds where out.evidence.thresholds[name] == nil {
+            out.evidence.thresholds[name] = value
+        }
+        out.estimatedImpact = max(spend.estimatedImpact ?? 0, cpa.estimatedImpact ?? 0)
+        return out
     }
 
     /// The robust z-score and relative change of `value` (on `weekday`) against `history` (day, value) pairs.
@@ -52,7 +80,8 @@ public enum SpendAnomalyRule {
                 windows: ["day": last.day.description, "history": Evidence.range(history)],
                 metrics: ["spend": last.spend, "typical_spend": typical, "z": score.z, "relative_change": score.relative],
                 thresholds: ["z": t.anomalyZ, "min_relative_change": t.anomalyMinRelativeChange, "min_spend": t.anomalyMinSpend],
-                series: RuleSupport.series(history + [last]) { ["spend": $0.spend] }
+                series: RuleSupport.series(history + [last]) { ["spend": $0.spend] },
+                labels: ["metric": "spend"]
             ),
             action: RecommendedAction(
                 operation: .investigate,

@@ -11,23 +11,38 @@ import MetaStore
 /// P(CPA > f·target) = P(rate < 1 ÷ (f·target)), the Gamma CDF.
 public enum TargetRules {
     public static func evaluate(_ data: AccountData, _ t: RecommendationThresholds) -> [Finding] {
+        Self.evaluate(data, ThresholdScope(t))
+    }
+
+    /// The same with each object judged against its campaign's thresholds (a campaign's own target, else the account's);
+    /// the evidence names where the target came from (`labels.target_cpa_source`, e.g. `campaign (api)`).
+    public static func evaluate(_ data: AccountData, _ scope: ThresholdScope) -> [Finding] {
         var findings: [Finding] = []
         for object in RuleSupport.budgetHolders(data) where RuleSupport.isActive(object) {
+            let effective = scope.thresholds(for: object)
+            let t = effective.thresholds
             let window = data.window(object.id, days: t.targetWindowDays)
             guard !window.isEmpty else { continue }
             let evidence = Self.exposure(window, data, t)
+            let cpaSource = ["target_cpa_source": effective.source("target_cpa").description]
             if let target = t.targetCPA {
                 if let finding = Self.cpa(object, window, exposure: evidence, target: target, data, t) {
-                    findings.append(finding)
+                    findings.append(Self.labelled(finding, cpaSource))
                 } else if let finding = Self.scale(object, window, exposure: evidence, target: target, data, t) {
-                    findings.append(finding)
+                    findings.append(Self.labelled(finding, cpaSource))
                 }
             }
             if let target = t.targetROAS, let finding = Self.roas(object, window, exposure: evidence, target: target, t) {
-                findings.append(finding)
+                findings.append(Self.labelled(finding, ["target_roas_source": effective.source("target_roas").description]))
             }
         }
         return findings
+    }
+
+    static func labelled(_ finding: Finding, _ labels: [String: String]) -> Finding {
+        var copy = finding
+        copy.evidence.labels = (copy.evidence.labels ?? [:]).merging(labels) { _, new in new }
+        return copy
     }
 
     /// Σ wᵢ · spendᵢ: spend weighted by how complete its days' conversions are.

@@ -12,10 +12,11 @@ struct RecommendCommand: AsyncParsableCommand {
         abstract: "Evaluate the optimization rules over the synced data and list recommendations, ranked by estimated impact.",
         discussion: """
             Reads only the database (run `metasync sync` first; syncs also evaluate unless recommendations.after_sync = false). \
-            Thresholds and targets (target_cpa, target_roas, ...) come from [recommendations] and \
-            [recommendations.accounts.act_<id>] in metasync.toml; see docs/recommendations.md.
+            Thresholds and targets (target_cpa, target_roas, ...) come from [recommendations], \
+            [recommendations.accounts.act_<id>] and [recommendations.campaigns.<id>] in metasync.toml, and from \
+            `metasync recommend settings` / the settings API (which win); see docs/recommendations.md.
             """,
-        subcommands: [Evaluate.self, Dismiss.self, Apply.self, Undo.self],
+        subcommands: [Evaluate.self, Dismiss.self, Apply.self, Undo.self, Settings.self],
         defaultSubcommand: Evaluate.self
     )
 
@@ -168,6 +169,8 @@ struct RecommendCommand: AsyncParsableCommand {
             throw ValidationError(refused.description)
         } catch let error as RecommendationError {
             throw ValidationError(error.description)
+        } catch let invalid as RecommendationThresholds.InvalidValue {
+            throw ValidationError(invalid.description)
         }
     }
 
