@@ -57,6 +57,8 @@ import Testing
             key = "file-api-key-0123456789abcdef"
             [webhook]
             verify_token = "file-verify-token"
+            worker_batch_size = 25
+            worker_poll_interval = "2s"
             queue_retention = "12h"
             max_bytes = 4096
             [server]
@@ -86,7 +88,7 @@ import Testing
         #expect(server.publicBaseURL == "https://metasync.example.com" && server.oauthScopes == ["ads_read"])
         #expect(server.loginDialogURL == "http://127.0.0.1:9090/v25.0/dialog/oauth" && server.dashboardLocale == "de_DE")
         #expect(serve.syncInterval == .seconds(900) && server.authFailureLimit == 3 && server.signedRequestMaxAge == .seconds(600))
-        #expect(server.metricsRequireAPIKey)
+        #expect(server.metricsRequireAPIKey && server.workerBatchSize == 25 && server.workerPollInterval == .seconds(2))
     }
 
     @Test func errorsNameTheKeyAndTheSourceButNotTheValue() throws {

@@ -68,8 +68,10 @@ struct ServeSettings: Sendable {
         }
     }
 
-    /// The security limits (docs/security.md).
+    /// The security limits (docs/security.md) and the webhook worker's pace.
     private static func applyLimits(_ input: SettingsInput, to server: inout ServerConfiguration) throws {
+        if let value = try input.positiveInt("webhook.worker_batch_size") { server.workerBatchSize = value }
+        if let value = try input.duration("webhook.worker_poll_interval") { server.workerPollInterval = value }
         if let value = try input.positiveInt("auth.failure_limit") { server.authFailureLimit = value }
         if let value = try input.duration("auth.failure_window") { server.authFailureWindow = value }
         if let value = try input.bool("server.trust_forwarded_for") { server.trustForwardedFor = value }

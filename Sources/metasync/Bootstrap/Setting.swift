@@ -126,6 +126,8 @@ extension Setting {
         Setting("webhook.queue_retention", flag: "webhook-queue-retention", default: "`7d`", area: .serve, "Delete processed webhook queue items after this long (`12h`, `7d`; `off` keeps them)"),
         Setting("webhook.max_bytes", flag: "max-webhook-bytes", default: "`1048576`", area: .serve, "Largest webhook body accepted (at least 1024)"),
         Setting("webhook.worker", flag: "webhook-worker", default: "`true`", area: .serve, "Drain the webhook queue in this process (`--no-webhook-worker`: only receive and queue)"),
+        Setting("webhook.worker_batch_size", default: "`100`", area: .serve, "Queue items the webhook worker claims per round (coalesced per object and account)"),
+        Setting("webhook.worker_poll_interval", default: "`1s`", area: .serve, "How long the webhook worker waits on an empty queue when nothing wakes it"),
         Setting("auth.failure_limit", flag: "auth-failure-limit", default: "`10`", area: .serve, "Failed sign-ins / API keys per client address and per key prefix before 429"),
         Setting("auth.failure_window", flag: "auth-failure-window", default: "`5m`", area: .serve, "Window the failure allowance refills over"),
         Setting("server.trust_forwarded_for", env: "METASYNC_TRUST_FORWARDED_FOR", flag: "trust-forwarded-for", default: "`false`", area: .serve, "Client address from the last `X-Forwarded-For` entry (only behind a proxy that sets it)"),
