@@ -10,8 +10,9 @@ struct MetaSync: AsyncParsableCommand {
             MetaSync connects ad accounts, mirrors campaigns, ad sets, ads and daily insights into SQLite \
             (default) or PostgreSQL, and stays inside Meta's rate limits.
 
-            Settings come from flags or environment variables (METASYNC_DATABASE_URL, METASYNC_GRAPH_URL, ...); \
-            see `metasync <command> --help`.
+            Settings come from flags, environment variables (METASYNC_DATABASE_URL, METASYNC_GRAPH_URL, ...) and \
+            metasync.toml, in that order of precedence; `metasync config show` lists every setting with its value \
+            and source, and `metasync <command> --help` the flags.
             """,
         version: MetaSyncVersion.current,
         subcommands: MetaSync.commands

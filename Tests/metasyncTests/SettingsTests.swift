@@ -163,11 +163,14 @@ import Testing
     }
 
     @Test func aScheduledSyncIntervalThatIsNoDurationIsRefused() throws {
-        let serve = try ServeCommand.parse([])
-        #expect(throws: ValidationError.self) { try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": "bogus"]) }
-        #expect(try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": "15m"]) == .seconds(900))
-        #expect(try serve.scheduledSyncInterval(["METASYNC_SYNC_INTERVAL": ""]) == nil)
-        #expect(try serve.scheduledSyncInterval([:]) == nil)
+        let directory = try temporaryDirectory()
+        func interval(_ environment: [String: String]) throws -> Duration? {
+            try ServeCommand.parse([]).resolve(environment: environment, currentDirectory: directory).1.syncInterval
+        }
+        #expect(throws: MetaSyncSettings.InvalidSetting.self) { try interval(["METASYNC_SYNC_INTERVAL": "bogus"]) }
+        #expect(try interval(["METASYNC_SYNC_INTERVAL": "15m"]) == .seconds(900))
+        #expect(try interval(["METASYNC_SYNC_INTERVAL": ""]) == nil)
+        #expect(try interval([:]) == nil)
     }
 
     @Test func historyOlderThan37MonthsIsRefusedWithTheEarliestDay() throws {

@@ -33,12 +33,16 @@ import Testing
         #expect(Runtime.graphConfiguration(settings).proofMode == .timestamped)
         #expect(SyncRuntime.configuration(settings, sandbox: nil, levels: nil, concurrency: nil).expiringWarning == .seconds(14 * 86_400))
         #expect(settings.oauthConfigID == "123456")
-        let file = try self.resolve([:], toml: "[oauth]\nconfig_id = \"777\"\n[token]\nexpiring_days = 3\n")
+        let toml = "[oauth]\nconfig_id = \"777\"\n[token]\nexpiring_days = 3\n"
+        let file = try self.resolve([:], toml: toml)
         #expect(file.oauthConfigID == "777")
         #expect(file.tokenExpiringDays == 3)
-        let serve = try ServeCommand.parse(["--oauth-config-id", "888"])
-        #expect(try serve.serverConfiguration(file, environment: [:]).oauthConfigID == "888")
-        #expect(try serve.serverConfiguration(file, environment: [:]).expiringWithinDays == 3)
+        let directory = NSTemporaryDirectory() + "metasync-tokens-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try toml.write(toFile: directory + "/metasync.toml", atomically: true, encoding: .utf8)
+        let (_, serve) = try ServeCommand.parse(["--oauth-config-id", "888"]).resolve(environment: [:], currentDirectory: directory)
+        #expect(serve.server.oauthConfigID == "888")
+        #expect(serve.server.expiringWithinDays == 3)
     }
 
     @Test func nonsenseTokenSettingsAreRefusedWithTheSettingName() {

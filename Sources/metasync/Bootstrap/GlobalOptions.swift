@@ -2,64 +2,40 @@ import ArgumentParser
 
 /// Options every command that touches the database or Graph accepts.
 ///
-/// Each option also has an environment variable and a `metasync.toml` key; the precedence is
-/// flag, then environment, then file, then the default (see ``MetaSyncSettings``).
+/// Each is a setting of ``Setting/general`` (its flag name and `--help` come from there) with an environment variable
+/// and a `metasync.toml` key; the precedence is flag, then environment, then file, then the default.
 struct GlobalOptions: ParsableArguments {
-    @Option(
-        name: .customLong("database"),
-        help: ArgumentHelp(
-            "Database URL: sqlite://PATH or postgres://USER:PASS@HOST:PORT/DB. Env METASYNC_DATABASE_URL.",
-            valueName: "url"
-        )
-    )
-    var databaseURL: String?
-
-    @Option(
-        name: .customLong("graph-url"),
-        help: ArgumentHelp("Graph API base URL. Env METASYNC_GRAPH_URL. Default https://graph.facebook.com.", valueName: "url")
-    )
-    var graphURL: String?
-
-    @Option(
-        name: .customLong("graph-version"),
-        help: ArgumentHelp("Graph API version, e.g. v25.0. Env METASYNC_GRAPH_VERSION.", valueName: "version")
-    )
-    var graphVersion: String?
-
-    @Option(
-        name: .customLong("config"),
-        help: ArgumentHelp("A TOML settings file. Env METASYNC_CONFIG. Default ./metasync.toml when it exists.", valueName: "path")
-    )
-    var configFile: String?
-
-    @Option(
-        name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env METASYNC_LOG_LEVEL. Default info.", valueName: "level")
-    )
-    var logLevel: String?
-
-    @Option(
-        name: .customLong("log-format"),
-        help: ArgumentHelp("text, json, or auto (text on a terminal, JSON otherwise). Env METASYNC_LOG_FORMAT.", valueName: "format")
-    )
-    var logFormat: String?
-
-    @Option(
-        name: .customLong("attribution-windows"),
-        help: ArgumentHelp(
-            "Insights attribution windows, comma-separated (1d_click, 7d_click, 28d_click, 1d_view, 1d_ev, dda). "
-                + "Env METASYNC_SYNC_ATTRIBUTION_WINDOWS. Default 1d_click,7d_click,28d_click,1d_view.",
-            valueName: "windows"
-        )
-    )
+    @Option(name: .setting("database.url"), help: .setting("database.url", valueName: "url")) var databaseURL: String?
+    @Option(name: .setting("graph.url"), help: .setting("graph.url", valueName: "url")) var graphURL: String?
+    @Option(name: .setting("graph.version"), help: .setting("graph.version", valueName: "version")) var graphVersion: String?
+    @Option(name: .setting("config"), help: .setting("config", valueName: "path")) var configFile: String?
+    @Option(name: .setting("log.level"), help: .setting("log.level", valueName: "level")) var logLevel: String?
+    @Option(name: .setting("log.format"), help: .setting("log.format", valueName: "format")) var logFormat: String?
+    @Option(name: .setting("sync.attribution_windows"), help: .setting("sync.attribution_windows", valueName: "windows"))
     var attributionWindows: String?
-
-    @Option(
-        name: .customLong("primary-conversion"),
-        help: ArgumentHelp(
-            "The conversion behind CPA and ROAS in the API and dashboard: purchase or lead. Env METASYNC_SYNC_PRIMARY_CONVERSION.",
-            valueName: "conversion"
-        )
-    )
+    @Option(name: .setting("sync.primary_conversion"), help: .setting("sync.primary_conversion", valueName: "conversion"))
     var primaryConversion: String?
+
+    /// The given flags as setting key → value, for ``SettingsInput``.
+    var settingFlags: [String: String?] {
+        [
+            "database.url": self.databaseURL, "graph.url": self.graphURL, "graph.version": self.graphVersion, "config": self.configFile,
+            "log.level": self.logLevel, "log.format": self.logFormat, "sync.attribution_windows": self.attributionWindows,
+            "sync.primary_conversion": self.primaryConversion,
+        ]
+    }
+}
+
+extension NameSpecification {
+    /// The long flag of a registered setting (``Setting/flag``).
+    static func setting(_ key: String) -> NameSpecification {
+        .customLong(Setting.named(key).flag ?? key)
+    }
+}
+
+extension ArgumentHelp {
+    /// The `--help` of a registered setting: its meaning, environment variable, file key and default.
+    static func setting(_ key: String, valueName: String? = nil) -> ArgumentHelp {
+        ArgumentHelp(Setting.named(key).helpText, valueName: valueName)
+    }
 }

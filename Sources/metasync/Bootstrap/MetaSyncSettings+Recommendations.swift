@@ -119,8 +119,7 @@ extension MetaSyncSettings {
             } catch {
                 throw InvalidSetting(description: "\(error) (\(origin.name("\(prefix).\(name)")))")
             }
-            let variable = "METASYNC_" + "\(prefix).\(name)".replacingOccurrences(of: ".", with: "_").uppercased()
-            origins["\(prefix).\(name)"] = origin.environment[variable] != nil ? .env : .toml
+            origins["\(prefix).\(name)"] = origin.environment.contains("\(prefix).\(name)") ? .env : .toml
         }
         if prefix != "recommendations" {
             let known = Set(RecommendationThresholds.keys.map(\.name))

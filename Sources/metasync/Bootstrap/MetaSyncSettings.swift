@@ -7,7 +7,8 @@ import SyncEngine
 
 /// Every process-wide setting of `metasync`, resolved once at start-up.
 ///
-/// Built by ``MetaSyncSettings/init(reader:)`` from flags, environment variables and `metasync.toml`.
+/// Built by ``MetaSyncSettings/init(_:)`` from flags, environment variables and `metasync.toml` (``SettingsInput``);
+/// the keys, variables and defaults are listed once in ``Setting/general``.
 /// Its `description` never shows a secret or a database password.
 struct MetaSyncSettings: Sendable, CustomStringConvertible {
     /// How log lines are written.

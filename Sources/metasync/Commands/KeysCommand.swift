@@ -99,7 +99,7 @@ extension KeysCommand {
 
         func run() async throws {
             let logger = Logger(label: "metasync.keys")
-            let environment = ProcessInfo.processInfo.environment
+            let environment = try self.databaseOption.settings().vaultEnvironment
             let (current, source) = try TokenVault.loadWithSource(environment: environment, logger: logger)
             let olderKeys = try self.oldKeyFile.map { try KeyFile(path: $0).load(logger: logger) }
             let newKey = EncryptionKey.generate()
@@ -159,7 +159,8 @@ extension KeysCommand {
 
         func run() async throws {
             let logger = Logger(label: "metasync.keys")
-            let (vault, source) = try TokenVault.loadWithSource(environment: ProcessInfo.processInfo.environment, logger: logger)
+            let environment = try self.databaseOption.settings().vaultEnvironment
+            let (vault, source) = try TokenVault.loadWithSource(environment: environment, logger: logger)
             let origin: String
             switch source {
             case .environment: origin = "METASYNC_ENCRYPTION_KEY"

@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             finish, then closes the database.
 
             The dashboard is at / (sign in at /login with the API key); the JSON API at /api (bearer API key). \
-            Settings (flag, environment variable, or metasync.toml): --database / METASYNC_DATABASE_URL, \
+            Every setting is an environment variable and a metasync.toml key, most also a flag (precedence: flag, \
+            environment, file; `metasync config show` lists them with their source): --database / METASYNC_DATABASE_URL, \
             METASYNC_APP_ID and METASYNC_APP_SECRET (OAuth, webhook signatures, signed_request), METASYNC_API_KEY \
             (the /api bearer key; without it the API refuses every request), METASYNC_WEBHOOK_VERIFY_TOKEN, \
             METASYNC_ENCRYPTION_KEY. Secrets are never accepted as flags. The API key must have at least 24 \
@@ -33,98 +34,31 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: ServeOptions
+    @OptionGroup(title: "Security limits") var limits: ServeLimitOptions
 
-    @Option(help: ArgumentHelp("Address to bind. Env METASYNC_HOST. Default 127.0.0.1.", valueName: "host"))
-    var host: String?
-
-    @Option(help: ArgumentHelp("Port to bind. Env METASYNC_PORT. Default 8080.", valueName: "port"))
-    var port: Int?
-
-    @Option(
-        name: .customLong("public-url"),
-        help: ArgumentHelp(
-            "This server's external base URL (OAuth redirect_uri and deletion status links). Env METASYNC_PUBLIC_URL. Default http://HOST:PORT.",
-            valueName: "url"
-        )
-    )
-    var publicURL: String?
-
-    @Option(
-        name: .customLong("login-dialog-url"),
-        help: ArgumentHelp(
-            "Meta's login dialog (e.g. a sandbox's http://127.0.0.1:9090/v25.0/dialog/oauth). Env METASYNC_LOGIN_DIALOG_URL. Default https://www.facebook.com/<graph-version>/dialog/oauth.",
-            valueName: "url"
-        )
-    )
-    var loginDialogURL: String?
-
-    @Option(help: ArgumentHelp("OAuth scopes, comma-separated. Env METASYNC_OAUTH_SCOPES. Default ads_read,ads_management,business_management."))
-    var scopes: String?
-
-    @Option(
-        name: .customLong("oauth-config-id"),
-        help: ArgumentHelp(
-            "Facebook Login for Business configuration id: the login dialog sends config_id instead of scope. Env METASYNC_OAUTH_CONFIG_ID (metasync.toml oauth.config_id). Default: classic scopes.",
-            valueName: "id"
-        )
-    )
-    var oauthConfigID: String?
-
-    @Option(
-        name: .customLong("sync-interval"),
-        help: ArgumentHelp("Also sync every connection on this interval (e.g. 15m, 1h). Env METASYNC_SYNC_INTERVAL. Default: no scheduled sync.")
-    )
-    var syncInterval: DurationOption?
-
-    @Option(
-        name: .customLong("dashboard-locale"),
-        help: ArgumentHelp(
-            "Locale of the dashboard's numbers, money and dates (e.g. de_DE). Env METASYNC_DASHBOARD_LOCALE. Default: the browser's Accept-Language, then en_US.",
-            valueName: "locale"
-        )
-    )
-    var dashboardLocale: String?
-
-    @Option(
-        name: .customLong("webhook-queue-retention"),
-        help: ArgumentHelp(
-            "Delete processed webhook queue items after this long (e.g. 7d, 12h; 'off' keeps them). The events stay in webhook_events. Env METASYNC_WEBHOOK_QUEUE_RETENTION. Default 7d.",
-            valueName: "duration"
-        )
-    )
-    var webhookQueueRetention: String?
-
-    @OptionGroup(title: "Security limits") var hardening: ServeHardeningOptions
-
-    @Option(name: .customLong("max-webhook-bytes"), help: "Largest webhook body accepted. Default 1048576.")
-    var maxWebhookBytes: Int?
-
-    @Flag(
-        name: .customLong("webhook-worker"),
-        inversion: .prefixedNo,
-        help: "Drain the webhook queue in this process (default). --no-webhook-worker only receives and queues (another process refreshes)."
-    )
-    var webhookWorker = true
-
-    func validate() throws {
-        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0...65535.") }
-        if let maxWebhookBytes, maxWebhookBytes < 1024 { throw ValidationError("--max-webhook-bytes must be at least 1024.") }
+    /// This run's settings: the flags, then the environment, then `metasync.toml`, then the defaults.
+    func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> (MetaSyncSettings, ServeSettings) {
+        let flags = self.global.settingFlags.merging(self.options.settingFlags) { $1 }.merging(self.limits.settingFlags) { $1 }
+        let input = try SettingsInput.load(flags: flags, environment: environment, currentDirectory: currentDirectory)
+        let settings = try MetaSyncSettings(input)
+        return (settings, try ServeSettings(input, settings: settings))
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = try MetaSyncSettings.resolve(options: self.global)
+        let (settings, serve) = try self.resolve()
         LoggingBootstrap.bootstrap(settings)
         let logger = Logger(label: "metasync.serve")
 
-        let configuration = try self.serverConfiguration(settings, environment: environment)
-        let interval = try self.scheduledSyncInterval(environment)
         let location = try DatabaseLocation(url: settings.databaseURL)
         let vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
         let database = try await MetaDatabase.open(location, logger: logger)
         let store = MetaStore(database: database, vault: vault)
         do {
-            try await self.serve(settings, configuration: configuration, interval: interval, store: store, logger: logger)
+            try await self.serve(settings, serve: serve, store: store, logger: logger)
         } catch {
             // The database service closes it on a normal shutdown; a failure before the services ran must close it too.
             try? await database.close()
@@ -134,13 +68,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve(
         _ settings: MetaSyncSettings,
-        configuration: ServerConfiguration,
-        interval: Duration?,
+        serve: ServeSettings,
         store: MetaStore,
         logger: Logger
     ) async throws {
         let database = store.database
         let location = database.location
+        let configuration = serve.server
+        let interval = serve.syncInterval
         try await Runtime.withCallBudget(settings, database: database, logger: logger) { budget in
             let client = Runtime.graphClient(settings, budget: budget, logger: Logger(label: "metasync.graph"))
             let engine = SyncEngine(
@@ -170,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
             let dependencies = ServerDependencies(
                 store: store,
                 tokenExchanger: exchanger,
-                refresher: self.webhookWorker
+                refresher: serve.webhookWorker
                     ? EngineObjectRefresher(engine: engine, store: store, logger: Logger(label: "metasync.server.refresh")) : nil,
                 syncTrigger: trigger,
                 governor: client.governor,
@@ -190,71 +125,5 @@ struct ServeCommand: AsyncParsableCommand {
             )
             try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
         }
-    }
-
-    /// `--sync-interval`, else `METASYNC_SYNC_INTERVAL` (empty means unset); a value that is not a duration is refused.
-    func scheduledSyncInterval(_ environment: [String: String]) throws -> Duration? {
-        if let flag = self.syncInterval { return flag.duration }
-        guard let text = environment["METASYNC_SYNC_INTERVAL"], !text.isEmpty else { return nil }
-        guard let interval = DurationOption(argument: text)?.duration, interval >= .seconds(1) else {
-            throw ValidationError("sync interval (METASYNC_SYNC_INTERVAL) must be a duration such as 90s, 15m or 1h; unset it for no scheduled sync")
-        }
-        return interval
-    }
-
-    /// The server settings: flags, then `METASYNC_*` variables, then defaults.
-    func serverConfiguration(_ settings: MetaSyncSettings, environment: [String: String]) throws -> ServerConfiguration {
-        func env(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let host = self.host ?? env("METASYNC_HOST") ?? "127.0.0.1"
-        let portText = self.port.map(String.init) ?? env("METASYNC_PORT") ?? "8080"
-        guard let port = Int(portText), (0...65_535).contains(port) else {
-            throw ValidationError("port (--port / METASYNC_PORT) must be 0...65535; got '\(portText)'")
-        }
-        let publicURL = self.publicURL ?? env("METASYNC_PUBLIC_URL")
-        if let publicURL {
-            guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ValidationError("public URL (--public-url / METASYNC_PUBLIC_URL) must be an http(s) URL; got '\(publicURL)'")
-            }
-        }
-        let scopes = (self.scopes ?? env("METASYNC_OAUTH_SCOPES")).map {
-            $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        }
-        var configuration = ServerConfiguration(
-            host: host,
-            port: port,
-            appID: settings.appID,
-            appSecret: settings.appSecret,
-            apiKey: settings.apiKey,
-            webhookVerifyToken: settings.webhookVerifyToken,
-            publicBaseURL: publicURL,
-            loginDialogURL: self.loginDialogURL ?? env("METASYNC_LOGIN_DIALOG_URL")
-                ?? "https://www.facebook.com/\(settings.graphVersion)/dialog/oauth",
-            oauthScopes: scopes ?? ServerConfiguration.defaultScopes,
-            maxWebhookBodyBytes: self.maxWebhookBytes ?? 1 << 20,
-            dashboardLocale: self.dashboardLocale ?? env("METASYNC_DASHBOARD_LOCALE")
-        )
-        configuration.primaryConversion = settings.primaryConversion
-        configuration.expiringWithinDays = settings.tokenExpiringDays
-        if let configID = self.oauthConfigID ?? settings.oauthConfigID {
-            guard !configID.isEmpty, configID.allSatisfy(\.isNumber) else {
-                throw ValidationError(
-                    "Facebook Login for Business configuration id (--oauth-config-id / METASYNC_OAUTH_CONFIG_ID) must be numeric (the id shown under Facebook Login for Business > Configurations)"
-                )
-            }
-            configuration.oauthConfigID = configID
-        }
-        if let text = self.webhookQueueRetention ?? env("METASYNC_WEBHOOK_QUEUE_RETENTION") {
-            if text == "off" {
-                configuration.webhookQueueRetention = nil
-            } else if let retention = DurationOption(argument: text) {
-                configuration.webhookQueueRetention = retention.duration
-            } else {
-                throw ValidationError(
-                    "webhook queue retention (--webhook-queue-retention / METASYNC_WEBHOOK_QUEUE_RETENTION) must be a duration such as 7d or 12h, or 'off'; got '\(text)'"
-                )
-            }
-        }
-        try self.hardening.apply(to: &configuration, environment: environment)
-        return configuration
     }
 }

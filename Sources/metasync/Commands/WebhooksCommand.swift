@@ -28,23 +28,19 @@ struct WebhooksCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(
-            name: .customLong("callback-url"),
-            help: ArgumentHelp(
-                "Where Meta posts webhooks. Default: <METASYNC_PUBLIC_URL>/webhooks/meta.",
-                valueName: "url"
-            )
-        )
+        @Option(name: .customLong("callback-url"), help: ArgumentHelp("Where Meta posts webhooks. Default: <server.public_url>/webhooks/meta."))
         var callbackURL: String?
         @Option(help: "ad_account fields, comma-separated.") var fields = SyncEngine.webhookFields.joined(separator: ",")
 
         func run() async throws {
-            let settings = try MetaSyncSettings.resolve(options: self.global)
+            let input = try SettingsInput.load(flags: self.global.settingFlags)
+            let settings = try MetaSyncSettings(input)
             LoggingBootstrap.bootstrap(settings)
-            let environment = ProcessInfo.processInfo.environment
-            let publicURL = environment["METASYNC_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            let publicURL = try ServeSettings.publicURL(input)
             guard let callback = self.callbackURL ?? publicURL.map({ ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/webhooks/meta" }) else {
-                throw ValidationError("Give --callback-url, or set METASYNC_PUBLIC_URL to the URL where `metasync serve` is reachable.")
+                throw ValidationError(
+                    "Give --callback-url, or set METASYNC_PUBLIC_URL (metasync.toml server.public_url) to the URL where `metasync serve` is reachable."
+                )
             }
             guard let components = URLComponents(string: callback), components.scheme == "https" || components.scheme == "http",
                 components.host != nil
