@@ -23,25 +23,12 @@ enum EntityKind: String, Sendable, CaseIterable {
         }
     }
 
-    /// The explicit fields read (only what the tables keep, so pages stay small).
+    /// The explicit fields read (only what the tables keep, so pages stay small): the Graph fields of the table's columns.
     var fields: GraphFields {
         switch self {
-        case .campaign:
-            return [
-                "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy",
-                "daily_budget", "lifetime_budget", "budget_remaining", "spend_cap", "start_time", "stop_time", "created_time", "updated_time",
-            ]
-        case .adset:
-            return [
-                "id", "account_id", "campaign_id", "name", "status", "configured_status", "effective_status", "optimization_goal",
-                "billing_event", "bid_strategy", "bid_amount", "daily_budget", "lifetime_budget", "budget_remaining", "start_time",
-                "end_time", "created_time", "updated_time", "targeting",
-            ]
-        case .ad:
-            return [
-                "id", "account_id", "campaign_id", "adset_id", "name", "status", "configured_status", "effective_status",
-                .edge("creative", ["id"]), "created_time", "updated_time",
-            ]
+        case .campaign: return GraphColumns.fields(CampaignRow.self)
+        case .adset: return GraphColumns.fields(AdSetRow.self)
+        case .ad: return GraphColumns.fields(AdRow.self)
         }
     }
 
