@@ -42,8 +42,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
     /// `INSERT INTO t (cols) VALUES (?, …), … ON CONFLICT (key) DO UPDATE SET col = excluded.col, …` for SQLite.
     static func sqliteUpsertSQL(rowCount: Int) -> String {
         let columns = Row.columns
-        let conflict = Set(Row.conflictColumns)
-        let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
+        let updated = Row.updatedColumns
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         var sql = "INSERT INTO \"\(Row.tableName)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
         sql.reserveCapacity(sql.utf8.count + rowCount * (tuple.utf8.count + 1) + 64 * columns.count)
@@ -100,8 +99,7 @@ public struct EntityRepository<Row: MirroredRow>: Sendable {
             aliases.append(alias)
             selectList.append("u.\(alias)")
         }
-        let conflict = Set(Row.conflictColumns)
-        let updated = columns.filter { !conflict.contains($0) && !Row.insertOnlyColumns.contains($0) }
+        let updated = Row.updatedColumns
         var query: SQLQueryString = "INSERT INTO \(ident: Row.tableName) (\(idents: columns, joinedBy: ", ")) "
         query += "SELECT \(unsafeRaw: selectList.joined(separator: ", ")) FROM unnest("
         query += unnestArgs

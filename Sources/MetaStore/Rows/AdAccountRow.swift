@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ad_accounts`: one Meta ad account (`GET /act_<id>`).
-public struct AdAccountRow: MirroredRow {
-    public static let tableName = "ad_accounts"
-    public static let conflictColumns = ["id"]
-
+public struct AdAccountRow: GraphObjectRow {
     /// Graph id, `act_<n>`.
     public var id: String
     /// The numeric account id `<n>` (what child objects and insights call `account_id`).
@@ -34,7 +31,35 @@ public struct AdAccountRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension AdAccountRow {
+    /// The columns of `ad_accounts`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdAccountRow>(
+        "ad_accounts",
+        key: ["id"],
+        blank: AdAccountRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID),
+            Column("connection_id", \.connectionID, graph: nil),
+            Column("name", \.name),
+            Column("currency", \.currency),
+            Column("timezone_name", \.timezoneName),
+            Column("timezone_offset_hours_utc", \.timezoneOffsetHoursUTC),
+            Column("account_status", \.accountStatus),
+            Column("disable_reason", \.disableReason),
+            Column("amount_spent", \.amountSpent),
+            Column("balance", \.balance),
+            Column("spend_cap", \.spendCap),
+            Column("business_id", \.businessID, graph: "business.id"),
+            Column("business_name", \.businessName, graph: "business.name"),
+            Column("created_time", \.createdTime),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdAccountRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -74,54 +99,5 @@ public struct AdAccountRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case connectionID = "connection_id"
-        case name, currency
-        case timezoneName = "timezone_name"
-        case timezoneOffsetHoursUTC = "timezone_offset_hours_utc"
-        case accountStatus = "account_status"
-        case disableReason = "disable_reason"
-        case amountSpent = "amount_spent"
-        case balance
-        case spendCap = "spend_cap"
-        case businessID = "business_id"
-        case businessName = "business_name"
-        case createdTime = "created_time"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension AdAccountRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.accountID),
-            ColumnValue(self.connectionID),
-            ColumnValue(self.name),
-            ColumnValue(self.currency),
-            ColumnValue(self.timezoneName),
-            ColumnValue(self.timezoneOffsetHoursUTC),
-            ColumnValue(self.accountStatus),
-            ColumnValue(self.disableReason),
-            ColumnValue(self.amountSpent),
-            ColumnValue(self.balance),
-            ColumnValue(self.spendCap),
-            ColumnValue(self.businessID),
-            ColumnValue(self.businessName),
-            ColumnValue(self.createdTime),
-            ColumnValue(self.raw),
-            ColumnValue(self.firstSeenAt),
-            ColumnValue(self.syncedAt),
-        ]
     }
 }

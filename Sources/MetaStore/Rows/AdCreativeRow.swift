@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ad_creatives` (Graph AdCreative, edge `/act_X/adcreatives`).
-public struct AdCreativeRow: MirroredRow {
-    public static let tableName = "ad_creatives"
-    public static let conflictColumns = ["id"]
-
+public struct AdCreativeRow: GraphObjectRow {
     /// Graph id.
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -37,7 +34,51 @@ public struct AdCreativeRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension AdCreativeRow {
+    /// The Graph id.
+    public var upsertKey: String { self.id }
+}
+
+extension AdCreativeRow {
+    /// The destination with the creative's `url_tags` appended (what a click opens), or nil without a link.
+    public var taggedLinkURL: String? {
+        guard let link = self.linkURL else { return nil }
+        guard let tags = self.urlTags?.trimmingCharacters(in: CharacterSet(charactersIn: "?& ")), !tags.isEmpty else { return link }
+        return link + (link.contains("?") ? "&" : "?") + tags
+    }
+}
+
+extension AdCreativeRow {
+    /// The columns of `ad_creatives`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdCreativeRow>(
+        "ad_creatives",
+        key: ["id"],
+        blank: AdCreativeRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID),
+            Column("name", \.name),
+            Column("title", \.title),
+            Column("body", \.body),
+            Column("object_type", \.objectType),
+            Column("status", \.status),
+            Column("call_to_action_type", \.callToActionType),
+            Column("image_hash", \.imageHash),
+            Column("image_url", \.imageURL),
+            Column("thumbnail_url", \.thumbnailURL),
+            Column("video_id", \.videoID),
+            Column("url_tags", \.urlTags),
+            Column("link_url", \.linkURL),
+            Column("effective_object_story_id", \.effectiveObjectStoryID),
+            Column("object_story_spec", \.objectStorySpec),
+            Column("asset_feed_spec", \.assetFeedSpec),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdCreativeRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -81,54 +122,5 @@ public struct AdCreativeRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case name, title, body
-        case objectType = "object_type"
-        case status
-        case callToActionType = "call_to_action_type"
-        case imageHash = "image_hash"
-        case imageURL = "image_url"
-        case thumbnailURL = "thumbnail_url"
-        case videoID = "video_id"
-        case urlTags = "url_tags"
-        case linkURL = "link_url"
-        case effectiveObjectStoryID = "effective_object_story_id"
-        case objectStorySpec = "object_story_spec"
-        case assetFeedSpec = "asset_feed_spec"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension AdCreativeRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id), ColumnValue(self.accountID), ColumnValue(self.name), ColumnValue(self.title), ColumnValue(self.body),
-            ColumnValue(self.objectType), ColumnValue(self.status), ColumnValue(self.callToActionType), ColumnValue(self.imageHash),
-            ColumnValue(self.imageURL), ColumnValue(self.thumbnailURL), ColumnValue(self.videoID), ColumnValue(self.urlTags),
-            ColumnValue(self.linkURL), ColumnValue(self.effectiveObjectStoryID), ColumnValue(self.objectStorySpec),
-            ColumnValue(self.assetFeedSpec), ColumnValue(self.raw), ColumnValue(self.firstSeenAt), ColumnValue(self.syncedAt),
-        ]
-    }
-
-    /// The Graph id.
-    public var upsertKey: String { self.id }
-}
-
-extension AdCreativeRow {
-    /// The destination with the creative's `url_tags` appended (what a click opens), or nil without a link.
-    public var taggedLinkURL: String? {
-        guard let link = self.linkURL else { return nil }
-        guard let tags = self.urlTags?.trimmingCharacters(in: CharacterSet(charactersIn: "?& ")), !tags.isEmpty else { return link }
-        return link + (link.contains("?") ? "&" : "?") + tags
     }
 }

@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ad_images` (edge `/act_X/adimages`), keyed by account and image hash.
-public struct AdImageRow: MirroredRow {
-    public static let tableName = "ad_images"
-    public static let conflictColumns = ["account_id", "hash"]
-
+public struct AdImageRow: GraphObjectRow {
     /// Numeric ad account id (without `act_`).
     public var accountID: String
     /// The image hash creatives refer to (`image_hash`).
@@ -18,6 +15,36 @@ public struct AdImageRow: MirroredRow {
     public var firstSeenAt: Date
     public var syncedAt: Date
 
+    /// Account and hash.
+    public struct Key: Hashable, Sendable {
+        let accountID: String
+        let hash: String
+    }
+}
+
+extension AdImageRow {
+    /// Account and hash.
+    public var upsertKey: Key { Key(accountID: self.accountID, hash: self.hash) }
+}
+
+extension AdImageRow {
+    /// The columns of `ad_images`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdImageRow>(
+        "ad_images",
+        key: ["account_id", "hash"],
+        blank: AdImageRow(accountID: "", hash: "", syncedAt: .distantPast),
+        columns: [
+            Column("account_id", \.accountID, graph: nil),
+            Column("hash", \.hash),
+            Column("name", \.name),
+            Column("url", \.url),
+            Column("width", \.width),
+            Column("height", \.height),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdImageRow {
     public init(
         accountID: String,
         hash: String,
@@ -39,33 +66,4 @@ public struct AdImageRow: MirroredRow {
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
     }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountID = "account_id"
-        case hash, name, url, width, height, raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-
-    /// Account and hash.
-    public struct Key: Hashable, Sendable {
-        let accountID: String
-        let hash: String
-    }
-}
-
-extension AdImageRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.accountID), ColumnValue(self.hash), ColumnValue(self.name), ColumnValue(self.url), ColumnValue(self.width),
-            ColumnValue(self.height), ColumnValue(self.raw), ColumnValue(self.firstSeenAt), ColumnValue(self.syncedAt),
-        ]
-    }
-
-    /// Account and hash.
-    public var upsertKey: Key { Key(accountID: self.accountID, hash: self.hash) }
 }

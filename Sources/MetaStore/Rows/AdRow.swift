@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ads` (Graph "adgroup", edge `/act_X/ads`).
-public struct AdRow: MirroredRow {
-    public static let tableName = "ads"
-    public static let conflictColumns = ["id"]
-
+public struct AdRow: GraphObjectRow {
     /// Graph id.
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -27,7 +24,32 @@ public struct AdRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension AdRow {
+    /// The columns of `ads`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdRow>(
+        "ads",
+        key: ["id"],
+        blank: AdRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID),
+            Column("campaign_id", \.campaignID),
+            Column("adset_id", \.adsetID),
+            Column("name", \.name),
+            Column("status", \.status),
+            Column("configured_status", \.configuredStatus),
+            Column("effective_status", \.effectiveStatus),
+            Column("creative_id", \.creativeID, graph: "creative.id"),
+            Column("created_time", \.createdTime),
+            Column("updated_time", \.updatedTime),
+            Column("issues_info", \.issuesInfo),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -61,48 +83,5 @@ public struct AdRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case campaignID = "campaign_id"
-        case adsetID = "adset_id"
-        case name, status
-        case configuredStatus = "configured_status"
-        case effectiveStatus = "effective_status"
-        case creativeID = "creative_id"
-        case createdTime = "created_time"
-        case updatedTime = "updated_time"
-        case issuesInfo = "issues_info"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension AdRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.accountID),
-            ColumnValue(self.campaignID),
-            ColumnValue(self.adsetID),
-            ColumnValue(self.name),
-            ColumnValue(self.status),
-            ColumnValue(self.configuredStatus),
-            ColumnValue(self.effectiveStatus),
-            ColumnValue(self.creativeID),
-            ColumnValue(self.createdTime),
-            ColumnValue(self.updatedTime),
-            ColumnValue(self.issuesInfo),
-            ColumnValue(self.raw),
-            ColumnValue(self.firstSeenAt),
-            ColumnValue(self.syncedAt),
-        ]
     }
 }

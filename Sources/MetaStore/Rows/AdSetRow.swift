@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ad_sets` (Graph "ad campaign", edge `/act_X/adsets`).
-public struct AdSetRow: MirroredRow {
-    public static let tableName = "ad_sets"
-    public static let conflictColumns = ["id"]
-
+public struct AdSetRow: GraphObjectRow {
     /// Graph id.
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -45,7 +42,46 @@ public struct AdSetRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension AdSetRow {
+    /// The columns of `ad_sets`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdSetRow>(
+        "ad_sets",
+        key: ["id"],
+        blank: AdSetRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID),
+            Column("campaign_id", \.campaignID),
+            Column("name", \.name),
+            Column("status", \.status),
+            Column("configured_status", \.configuredStatus),
+            Column("effective_status", \.effectiveStatus),
+            Column("optimization_goal", \.optimizationGoal),
+            Column("billing_event", \.billingEvent),
+            Column("bid_strategy", \.bidStrategy),
+            Column("bid_amount", \.bidAmount),
+            Column("currency", \.currency, graph: nil),
+            Column("daily_budget", \.dailyBudget),
+            Column("lifetime_budget", \.lifetimeBudget),
+            Column("budget_remaining", \.budgetRemaining),
+            Column("start_time", \.startTime),
+            Column("end_time", \.endTime),
+            Column("created_time", \.createdTime),
+            Column("updated_time", \.updatedTime),
+            Column("targeting", \.targeting),
+            Column("issues_info", \.issuesInfo),
+            // Ad sets only (Business SDK `AdSet`); Meta returns it for active ad sets, not for Dynamic Creative ones, and not
+            // for every account (reference page "Ad Campaign Learning Stage Info").
+            Column("learning_stage_info", \.learningStageInfo),
+            // `learning_stage_info.status`, filled by the mapper from the field above.
+            Column("learning_stage_status", \.learningStageStatus, graph: nil),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdSetRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -101,70 +137,5 @@ public struct AdSetRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case campaignID = "campaign_id"
-        case name, status
-        case configuredStatus = "configured_status"
-        case effectiveStatus = "effective_status"
-        case optimizationGoal = "optimization_goal"
-        case billingEvent = "billing_event"
-        case bidStrategy = "bid_strategy"
-        case bidAmount = "bid_amount"
-        case currency
-        case dailyBudget = "daily_budget"
-        case lifetimeBudget = "lifetime_budget"
-        case budgetRemaining = "budget_remaining"
-        case startTime = "start_time"
-        case endTime = "end_time"
-        case createdTime = "created_time"
-        case updatedTime = "updated_time"
-        case targeting
-        case issuesInfo = "issues_info"
-        case learningStageInfo = "learning_stage_info"
-        case learningStageStatus = "learning_stage_status"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension AdSetRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.accountID),
-            ColumnValue(self.campaignID),
-            ColumnValue(self.name),
-            ColumnValue(self.status),
-            ColumnValue(self.configuredStatus),
-            ColumnValue(self.effectiveStatus),
-            ColumnValue(self.optimizationGoal),
-            ColumnValue(self.billingEvent),
-            ColumnValue(self.bidStrategy),
-            ColumnValue(self.bidAmount),
-            ColumnValue(self.currency),
-            ColumnValue(self.dailyBudget),
-            ColumnValue(self.lifetimeBudget),
-            ColumnValue(self.budgetRemaining),
-            ColumnValue(self.startTime),
-            ColumnValue(self.endTime),
-            ColumnValue(self.createdTime),
-            ColumnValue(self.updatedTime),
-            ColumnValue(self.targeting),
-            ColumnValue(self.issuesInfo),
-            ColumnValue(self.learningStageInfo),
-            ColumnValue(self.learningStageStatus),
-            ColumnValue(self.raw),
-            ColumnValue(self.firstSeenAt),
-            ColumnValue(self.syncedAt),
-        ]
     }
 }

@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `ad_videos` (edge `/act_X/advideos`).
-public struct AdVideoRow: MirroredRow {
-    public static let tableName = "ad_videos"
-    public static let conflictColumns = ["id"]
-
+public struct AdVideoRow: GraphObjectRow {
     /// Graph id (what a creative's `video_id` holds).
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -18,7 +15,30 @@ public struct AdVideoRow: MirroredRow {
     public var raw: JSONText?
     public var firstSeenAt: Date
     public var syncedAt: Date
+}
 
+extension AdVideoRow {
+    /// The Graph id.
+    public var upsertKey: String { self.id }
+}
+
+extension AdVideoRow {
+    /// The columns of `ad_videos`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<AdVideoRow>(
+        "ad_videos",
+        key: ["id"],
+        blank: AdVideoRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID, graph: nil),
+            Column("title", \.title),
+            Column("length", \.length),
+            Column("picture", \.picture),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdVideoRow {
     public init(
         id: String,
         accountID: String,
@@ -38,28 +58,4 @@ public struct AdVideoRow: MirroredRow {
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
     }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case title, length, picture, raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension AdVideoRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id), ColumnValue(self.accountID), ColumnValue(self.title), ColumnValue(self.length), ColumnValue(self.picture),
-            ColumnValue(self.raw), ColumnValue(self.firstSeenAt), ColumnValue(self.syncedAt),
-        ]
-    }
-
-    /// The Graph id.
-    public var upsertKey: String { self.id }
 }

@@ -1,10 +1,7 @@
 import Foundation
 
 /// A row of `campaigns` (Graph "ad campaign group", edge `/act_X/campaigns`).
-public struct CampaignRow: MirroredRow {
-    public static let tableName = "campaigns"
-    public static let conflictColumns = ["id"]
-
+public struct CampaignRow: GraphObjectRow {
     /// Graph id.
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -38,7 +35,39 @@ public struct CampaignRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension CampaignRow {
+    /// The columns of `campaigns`, in table order (how to add one: ``ColumnTable``).
+    public static let table = ColumnTable<CampaignRow>(
+        "campaigns",
+        key: ["id"],
+        blank: CampaignRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID),
+            Column("name", \.name),
+            Column("objective", \.objective),
+            Column("status", \.status),
+            Column("configured_status", \.configuredStatus),
+            Column("effective_status", \.effectiveStatus),
+            Column("buying_type", \.buyingType),
+            Column("bid_strategy", \.bidStrategy),
+            Column("currency", \.currency, graph: nil),
+            Column("daily_budget", \.dailyBudget),
+            Column("lifetime_budget", \.lifetimeBudget),
+            Column("budget_remaining", \.budgetRemaining),
+            Column("spend_cap", \.spendCap),
+            Column("start_time", \.startTime),
+            Column("stop_time", \.stopTime),
+            Column("created_time", \.createdTime),
+            Column("updated_time", \.updatedTime),
+            Column("issues_info", \.issuesInfo),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension CampaignRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -86,61 +115,5 @@ public struct CampaignRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case name, objective, status
-        case configuredStatus = "configured_status"
-        case effectiveStatus = "effective_status"
-        case buyingType = "buying_type"
-        case bidStrategy = "bid_strategy"
-        case currency
-        case dailyBudget = "daily_budget"
-        case lifetimeBudget = "lifetime_budget"
-        case budgetRemaining = "budget_remaining"
-        case spendCap = "spend_cap"
-        case startTime = "start_time"
-        case stopTime = "stop_time"
-        case createdTime = "created_time"
-        case updatedTime = "updated_time"
-        case issuesInfo = "issues_info"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-}
-
-extension CampaignRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.accountID),
-            ColumnValue(self.name),
-            ColumnValue(self.objective),
-            ColumnValue(self.status),
-            ColumnValue(self.configuredStatus),
-            ColumnValue(self.effectiveStatus),
-            ColumnValue(self.buyingType),
-            ColumnValue(self.bidStrategy),
-            ColumnValue(self.currency),
-            ColumnValue(self.dailyBudget),
-            ColumnValue(self.lifetimeBudget),
-            ColumnValue(self.budgetRemaining),
-            ColumnValue(self.spendCap),
-            ColumnValue(self.startTime),
-            ColumnValue(self.stopTime),
-            ColumnValue(self.createdTime),
-            ColumnValue(self.updatedTime),
-            ColumnValue(self.issuesInfo),
-            ColumnValue(self.raw),
-            ColumnValue(self.firstSeenAt),
-            ColumnValue(self.syncedAt),
-        ]
     }
 }

@@ -4,13 +4,11 @@ import Foundation
 ///
 /// The token is only ever stored as AES-256-GCM ciphertext with the id of the key that encrypted it; read the
 /// plaintext through ``ConnectionRepository/accessToken(connectionID:)``.
-public struct MetaConnectionRow: MirroredRow {
-    public static let tableName = "meta_connections"
-    public static let conflictColumns = ["id"]
+public struct MetaConnectionRow: ColumnTableRow {
     public static var insertOnlyColumns: Set<String> { ["created_at"] }
 
     /// The token lifecycle state.
-    public enum Status: String, Codable, Sendable, CaseIterable {
+    public enum Status: String, Codable, Sendable, CaseIterable, TextColumnType {
         case active, expiring, expired, revoked
     }
 
@@ -44,49 +42,43 @@ public struct MetaConnectionRow: MirroredRow {
 
     /// The scopes decoded.
     public var scopeList: [String] { (try? self.scopes.decode([String].self)) ?? [] }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case metaUserID = "meta_user_id"
-        case appID = "app_id"
-        case tokenType = "token_type"
-        case tokenCiphertext = "token_ciphertext"
-        case tokenKeyID = "token_key_id"
-        case expiresAt = "expires_at"
-        case dataAccessExpiresAt = "data_access_expires_at"
-        case issuedAt = "issued_at"
-        case scopes, status
-        case statusReason = "status_reason"
-        case lastCheckedAt = "last_checked_at"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
 }
 
 extension MetaConnectionRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.metaUserID),
-            ColumnValue(self.appID),
-            ColumnValue(self.tokenType),
-            ColumnValue(self.tokenCiphertext),
-            ColumnValue(self.tokenKeyID),
-            ColumnValue(self.expiresAt),
-            ColumnValue(self.dataAccessExpiresAt),
-            ColumnValue(self.issuedAt),
-            ColumnValue(self.scopes),
-            ColumnValue(self.status.rawValue),
-            ColumnValue(self.statusReason),
-            ColumnValue(self.lastCheckedAt),
-            ColumnValue(self.createdAt),
-            ColumnValue(self.updatedAt),
+    /// The columns of `meta_connections`, in table order (how to add one: ``ColumnTable``; not a Graph object, so
+    /// the columns' Graph fields go unused).
+    public static let table = ColumnTable<MetaConnectionRow>(
+        "meta_connections",
+        key: ["id"],
+        blank: MetaConnectionRow(
+            id: "",
+            metaUserID: "",
+            tokenType: "",
+            tokenCiphertext: "",
+            tokenKeyID: "",
+            scopes: JSONText(rawValue: "[]"),
+            status: .active,
+            createdAt: .distantPast,
+            updatedAt: .distantPast
+        ),
+        columns: [
+            Column("id", \.id),
+            Column("meta_user_id", \.metaUserID),
+            Column("app_id", \.appID),
+            Column("token_type", \.tokenType),
+            Column("token_ciphertext", \.tokenCiphertext),
+            Column("token_key_id", \.tokenKeyID),
+            Column("expires_at", \.expiresAt),
+            Column("data_access_expires_at", \.dataAccessExpiresAt),
+            Column("issued_at", \.issuedAt),
+            Column("scopes", \.scopes),
+            Column("status", \.status),
+            Column("status_reason", \.statusReason),
+            Column("last_checked_at", \.lastCheckedAt),
+            Column("created_at", \.createdAt),
+            Column("updated_at", \.updatedAt),
         ]
-    }
+    )
 }
 
 extension MetaConnectionRow {

@@ -6,6 +6,9 @@ import SQLKit
 /// which list the same columns in the same order without Codable's per-value cost (a test checks that both agree with
 /// SQLKit's `SQLQueryEncoder(nilEncodingStrategy: .asNil)` for every row type). `first_seen_at` is written on insert and
 /// preserved by later upserts; every other column is replaced by the newest fetch (a `nil` clears the column).
+///
+/// Most rows declare their columns once, in a ``ColumnTable`` (``ColumnTableRow``), from which all of this is derived;
+/// the insights rows (`performance_snapshots`, `performance_actions`) still list them by hand.
 public protocol MirroredRow: Codable, Sendable, Equatable {
     /// The SQL table.
     static var tableName: String { get }
@@ -28,6 +31,12 @@ public protocol MirroredRow: Codable, Sendable, Equatable {
 extension MirroredRow {
     public static var insertOnlyColumns: Set<String> { ["first_seen_at"] }
     public static var orderColumns: [String] { Self.conflictColumns }
+
+    /// The columns an upsert's `DO UPDATE SET` replaces: all but the key and the insert-only columns.
+    public static var updatedColumns: [String] {
+        let kept = Set(Self.conflictColumns).union(Self.insertOnlyColumns)
+        return Self.columns.filter { !kept.contains($0) }
+    }
 
     /// The row's values as SQLKit binds (`NULL` literals for nil), in ``columns`` order.
     public var sqlValues: [any SQLExpression] { self.columnValues.map(\.sqlExpression) }

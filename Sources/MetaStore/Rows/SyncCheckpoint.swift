@@ -5,9 +5,7 @@ import Foundation
 /// A *stream* is one thing synced per account, e.g. `campaigns`, `adsets`, `ads`, `insights.ad`. Save it in the
 /// same transaction as the page it describes (``MetaStore/commitPage(accounts:campaigns:adSets:ads:snapshots:actions:checkpoint:)``),
 /// so a crash resumes exactly after the last committed page.
-public struct SyncCheckpoint: MirroredRow {
-    public static let tableName = "sync_state"
-    public static let conflictColumns = ["account_id", "stream"]
+public struct SyncCheckpoint: ColumnTableRow {
     public static var insertOnlyColumns: Set<String> { [] }
 
     /// The ad account (numeric id, or `act_<n>`: be consistent per caller).
@@ -44,29 +42,23 @@ public struct SyncCheckpoint: MirroredRow {
         self.runID = runID
         self.updatedAt = updatedAt
     }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountID = "account_id"
-        case stream, watermark, cursor, state
-        case runID = "run_id"
-        case updatedAt = "updated_at"
-    }
 }
 
 extension SyncCheckpoint {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.accountID),
-            ColumnValue(self.stream),
-            ColumnValue(self.watermark),
-            ColumnValue(self.cursor),
-            ColumnValue(self.state),
-            ColumnValue(self.runID),
-            ColumnValue(self.updatedAt),
+    /// The columns of `sync_state`, in table order (how to add one: ``ColumnTable``; not
+    /// a Graph object, so the columns' Graph fields go unused).
+    public static let table = ColumnTable<SyncCheckpoint>(
+        "sync_state",
+        key: ["account_id", "stream"],
+        blank: SyncCheckpoint(accountID: "", stream: "", updatedAt: .distantPast),
+        columns: [
+            Column("account_id", \.accountID),
+            Column("stream", \.stream),
+            Column("watermark", \.watermark),
+            Column("cursor", \.cursor),
+            Column("state", \.state),
+            Column("run_id", \.runID),
+            Column("updated_at", \.updatedAt),
         ]
-    }
+    )
 }

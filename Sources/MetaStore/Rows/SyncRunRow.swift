@@ -1,14 +1,12 @@
 import Foundation
 
 /// A row of `sync_runs`: one sync (full, incremental, performance, refresh) and its outcome.
-public struct SyncRunRow: MirroredRow {
-    public static let tableName = "sync_runs"
-    public static let conflictColumns = ["id"]
+public struct SyncRunRow: ColumnTableRow {
     public static var insertOnlyColumns: Set<String> { ["started_at"] }
     public static var orderColumns: [String] { ["started_at", "id"] }
 
     /// How a run ended (`running` while in progress).
-    public enum Outcome: String, Codable, Sendable, CaseIterable {
+    public enum Outcome: String, Codable, Sendable, CaseIterable, TextColumnType {
         case running, succeeded, partial, failed, cancelled
     }
 
@@ -28,6 +26,35 @@ public struct SyncRunRow: MirroredRow {
     /// The error that ended the run (safe text: no tokens), or nil.
     public var error: String?
 
+    /// `rows_by_table` decoded.
+    public var rowCounts: [String: Int] {
+        (try? self.rowsByTable.decode([String: Int].self)) ?? [:]
+    }
+}
+
+extension SyncRunRow {
+    /// The columns of `sync_runs`, in table order (how to add one: ``ColumnTable``; not
+    /// a Graph object, so the columns' Graph fields go unused).
+    public static let table = ColumnTable<SyncRunRow>(
+        "sync_runs",
+        key: ["id"],
+        blank: SyncRunRow(id: "", kind: "", startedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("kind", \.kind),
+            Column("connection_id", \.connectionID),
+            Column("account_id", \.accountID),
+            Column("started_at", \.startedAt),
+            Column("finished_at", \.finishedAt),
+            Column("outcome", \.outcome),
+            Column("rows_by_table", \.rowsByTable),
+            Column("calls_used", \.callsUsed),
+            Column("error", \.error),
+        ]
+    )
+}
+
+extension SyncRunRow {
     /// A run row.
     public init(
         id: String = UUID().uuidString.lowercased(),
@@ -51,43 +78,5 @@ public struct SyncRunRow: MirroredRow {
         self.rowsByTable = (try? JSONText(encoding: rowsByTable)) ?? JSONText(rawValue: "{}")
         self.callsUsed = callsUsed
         self.error = error
-    }
-
-    /// `rows_by_table` decoded.
-    public var rowCounts: [String: Int] {
-        (try? self.rowsByTable.decode([String: Int].self)) ?? [:]
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, kind
-        case connectionID = "connection_id"
-        case accountID = "account_id"
-        case startedAt = "started_at"
-        case finishedAt = "finished_at"
-        case outcome
-        case rowsByTable = "rows_by_table"
-        case callsUsed = "calls_used"
-        case error
-    }
-}
-
-extension SyncRunRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.kind),
-            ColumnValue(self.connectionID),
-            ColumnValue(self.accountID),
-            ColumnValue(self.startedAt),
-            ColumnValue(self.finishedAt),
-            ColumnValue(self.outcome.rawValue),
-            ColumnValue(self.rowsByTable),
-            ColumnValue(self.callsUsed),
-            ColumnValue(self.error),
-        ]
     }
 }

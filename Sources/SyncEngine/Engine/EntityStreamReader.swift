@@ -55,7 +55,14 @@ struct EntityStreamReader: Sendable {
                 updatedAt: now
             )
             try await self.store.commitPage(campaigns: rows.campaigns, adSets: rows.adSets, ads: rows.ads, checkpoint: next)
-            await SyncEngine.recordObjectRecommendations(page.items, kind: kind, accountID: account.accountID, at: now, in: self.store, logger: self.logger)
+            await SyncEngine.recordObjectRecommendations(
+                page.items,
+                kind: kind,
+                accountID: account.accountID,
+                at: now,
+                in: self.store,
+                logger: self.logger
+            )
             context.run.addRows(rows.count, table: kind.table)
             return rows.count
         }

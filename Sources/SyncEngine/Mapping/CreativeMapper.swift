@@ -5,40 +5,17 @@ import MetaStore
 /// How creatives and their media are read and mapped to `ad_creatives`, `ad_images` and `ad_videos` rows.
 enum CreativeMapper {
     /// The explicit AdCreative fields read (reference §3.5: `/act_X/adcreatives`; field names from the SDK's AdCreative).
-    static let creativeFields: GraphFields = [
-        "id", "account_id", "name", "title", "body", "object_type", "status", "call_to_action_type", "image_hash", "image_url",
-        "thumbnail_url", "video_id", "url_tags", "link_url", "effective_object_story_id", "object_story_spec", "asset_feed_spec",
-    ]
+    static let creativeFields = GraphColumns.fields(AdCreativeRow.self)
     /// The AdImage fields kept.
-    static let imageFields: [GraphFields.Field] = ["hash", "url", "width", "height", "name"]
+    static let imageFields = GraphColumns.fields(AdImageRow.self).fields
     /// The AdVideo fields kept.
-    static let videoFields: [GraphFields.Field] = ["id", "title", "length", "picture"]
+    static let videoFields = GraphColumns.fields(AdVideoRow.self).fields
 
     static func creative(_ json: JSONValue, account: AdAccountRow, syncedAt: Date) -> AdCreativeRow? {
         guard let id = json["id"]?.stringValue else { return nil }
-        let spec = json["object_story_spec"].flatMap { $0.isNull ? nil : $0 }
-        let feed = json["asset_feed_spec"].flatMap { $0.isNull ? nil : $0 }
-        return AdCreativeRow(
-            id: id,
-            accountID: json["account_id"]?.stringValue ?? account.accountID,
-            name: json["name"]?.stringValue,
-            title: json["title"]?.stringValue,
-            body: json["body"]?.stringValue,
-            objectType: json["object_type"]?.stringValue,
-            status: json["status"]?.stringValue,
-            callToActionType: json["call_to_action_type"]?.stringValue,
-            imageHash: json["image_hash"]?.stringValue,
-            imageURL: json["image_url"]?.stringValue,
-            thumbnailURL: json["thumbnail_url"]?.stringValue,
-            videoID: json["video_id"]?.stringValue,
-            urlTags: json["url_tags"]?.stringValue,
-            linkURL: json["link_url"]?.stringValue ?? spec.flatMap(Self.storyLink),
-            effectiveObjectStoryID: json["effective_object_story_id"]?.stringValue,
-            objectStorySpec: spec.map(RawJSON.text),
-            assetFeedSpec: feed.map(RawJSON.text),
-            raw: RawJSON.text(json),
-            syncedAt: syncedAt
-        )
+        var row = GraphColumns.read(AdCreativeRow(id: id, accountID: account.accountID, raw: RawJSON.text(json), syncedAt: syncedAt), from: json)
+        if row.linkURL == nil, let spec = json["object_story_spec"], !spec.isNull { row.linkURL = Self.storyLink(spec) }
+        return row
     }
 
     /// The destination inside `object_story_spec`: `link_data.link`, else the video's call-to-action link, else
@@ -51,28 +28,11 @@ enum CreativeMapper {
 
     static func image(_ json: JSONValue, account: AdAccountRow, syncedAt: Date) -> AdImageRow? {
         guard let hash = json["hash"]?.stringValue else { return nil }
-        return AdImageRow(
-            accountID: account.accountID,
-            hash: hash,
-            name: json["name"]?.stringValue,
-            url: json["url"]?.stringValue,
-            width: EntityMapper.int(json["width"]),
-            height: EntityMapper.int(json["height"]),
-            raw: RawJSON.text(json),
-            syncedAt: syncedAt
-        )
+        return GraphColumns.read(AdImageRow(accountID: account.accountID, hash: hash, raw: RawJSON.text(json), syncedAt: syncedAt), from: json)
     }
 
     static func video(_ json: JSONValue, account: AdAccountRow, syncedAt: Date) -> AdVideoRow? {
         guard let id = json["id"]?.stringValue else { return nil }
-        return AdVideoRow(
-            id: id,
-            accountID: account.accountID,
-            title: json["title"]?.stringValue,
-            length: EntityMapper.decimal(json["length"]),
-            picture: json["picture"]?.stringValue,
-            raw: RawJSON.text(json),
-            syncedAt: syncedAt
-        )
+        return GraphColumns.read(AdVideoRow(id: id, accountID: account.accountID, raw: RawJSON.text(json), syncedAt: syncedAt), from: json)
     }
 }

@@ -23,8 +23,8 @@ enum EntityKind: String, Sendable, CaseIterable {
         }
     }
 
-    /// The explicit fields read (only what the tables keep, so pages stay small), and Meta's `recommendations` of the
-    /// object (`meta_recommendations`; just a field, no call of its own).
+    /// The explicit fields read (only what the tables keep, so pages stay small): the Graph fields of the table's columns,
+    /// and Meta's `recommendations` of the object (`meta_recommendations`; just a field, no call of its own).
     var fields: GraphFields {
         GraphFields(self.tableFields.fields + ["recommendations"])
     }
@@ -32,26 +32,9 @@ enum EntityKind: String, Sendable, CaseIterable {
     /// The fields the object tables keep.
     private var tableFields: GraphFields {
         switch self {
-        case .campaign:
-            return [
-                "id", "account_id", "name", "objective", "status", "configured_status", "effective_status", "buying_type", "bid_strategy",
-                "daily_budget", "lifetime_budget", "budget_remaining", "spend_cap", "start_time", "stop_time", "created_time", "updated_time",
-                "issues_info",
-            ]
-        case .adset:
-            return [
-                "id", "account_id", "campaign_id", "name", "status", "configured_status", "effective_status", "optimization_goal",
-                "billing_event", "bid_strategy", "bid_amount", "daily_budget", "lifetime_budget", "budget_remaining", "start_time",
-                "end_time", "created_time", "updated_time", "targeting", "issues_info",
-                // Ad sets only (Business SDK `AdSet`; not on `Campaign` or `Ad`). Meta returns it for active ad sets, not
-                // for Dynamic Creative ones, and not for every account (reference page "Ad Campaign Learning Stage Info").
-                "learning_stage_info",
-            ]
-        case .ad:
-            return [
-                "id", "account_id", "campaign_id", "adset_id", "name", "status", "configured_status", "effective_status",
-                .edge("creative", ["id"]), "created_time", "updated_time", "issues_info",
-            ]
+        case .campaign: return GraphColumns.fields(CampaignRow.self)
+        case .adset: return GraphColumns.fields(AdSetRow.self)
+        case .ad: return GraphColumns.fields(AdRow.self)
         }
     }
 
