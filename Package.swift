@@ -163,9 +163,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Shared test support (not a product): throwaway SQLite/PostgreSQL databases, required-services rules, the
+        // sandbox-backed sync harness, fixed clocks, captured logs, signed webhooks, Redis test servers.
+        .target(
+            name: "MetaSyncTestSupport",
+            dependencies: [
+                "GraphAPI",
+                "GraphSandbox",
+                "MetaStore",
+                "SyncEngine",
+                "RESPClient",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MetaSyncTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GraphAPITests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "GraphAPI",
                 "GraphSandbox",
                 .product(name: "Clocks", package: "swift-clocks"),
@@ -176,6 +195,7 @@ let package = Package(
         .testTarget(
             name: "GraphSandboxTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "GraphSandbox",
                 "GraphAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -186,6 +206,7 @@ let package = Package(
         .testTarget(
             name: "MetaStoreTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "MetaStore",
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -194,6 +215,7 @@ let package = Package(
         .testTarget(
             name: "RESPClientTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "RESPClient",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -202,6 +224,7 @@ let package = Package(
         .testTarget(
             name: "SyncEngineTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "SyncEngine",
                 "GraphSandbox",
                 "GraphAPI",
@@ -214,6 +237,7 @@ let package = Package(
         .testTarget(
             name: "RecommendationsTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "Recommendations",
                 "MetaStore",
                 "SyncEngine",
@@ -227,6 +251,7 @@ let package = Package(
         .testTarget(
             name: "metasyncTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "metasync",
                 "Recommendations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -237,6 +262,7 @@ let package = Package(
         .testTarget(
             name: "MetaSyncServerTests",
             dependencies: [
+                "MetaSyncTestSupport",
                 "MetaSyncServer",
                 "Recommendations",
                 "GraphSandbox",

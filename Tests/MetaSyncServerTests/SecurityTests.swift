@@ -344,7 +344,7 @@ import Testing
             var harness = harness
             harness.dependencies.logger = logs.logger()
             let body = TestHarness.notification(changes: [("with_issues_ad_objects", "42", "AD")])
-            let signature = WebhookSignature(appSecret: TestHarness.appSecret).sign(Data(body.utf8))
+            let signature = SignedWebhook.signature(body, appSecret: TestHarness.appSecret)
             try await harness.application().test(.live) { client in
                 let port = try #require(client.port)
                 let requests = [

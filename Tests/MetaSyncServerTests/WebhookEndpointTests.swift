@@ -144,12 +144,12 @@ import Testing
         var expectedStatus: HTTPResponse.Status { self == .missingSignature ? .unauthorized : .forbidden }
 
         func request(_ body: String) -> (headers: HTTPFields, body: String) {
-            let name = HTTPField.Name("X-Hub-Signature-256")!
+            let name = HTTPField.Name(SignedWebhook.header)!
             var headers: HTTPFields = [.contentType: "application/json"]
-            let good = WebhookSignature(appSecret: TestHarness.appSecret).sign(Data(body.utf8))
+            let good = SignedWebhook.signature(body, appSecret: TestHarness.appSecret)
             switch self {
             case .missingSignature: break
-            case .wrongSecret: headers[name] = WebhookSignature(appSecret: "other-secret").sign(Data(body.utf8))
+            case .wrongSecret: headers[name] = SignedWebhook.signature(body, appSecret: "other-secret")
             case .sha1Prefix: headers[name] = "sha1=" + good.dropFirst("sha256=".count)
             case .noPrefix: headers[name] = String(good.dropFirst("sha256=".count))
             case .truncatedHex: headers[name] = String(good.dropLast(2))

@@ -16,31 +16,7 @@ import Testing
     @Test(arguments: ServerBackend.all)
     func aRefreshOfAnAccountLeasedElsewhereIsQueuedUntilTheLeaseIsFree(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { harness in
-            let sandbox = GraphSandbox(
-                configuration: SandboxConfiguration(
-                    seed: 13,
-                    campaignsPerAccount: 1,
-                    adsetsPerCampaign: 1,
-                    adsPerAdset: 2,
-                    days: 3,
-                    appID: TestHarness.appID,
-                    appSecret: TestHarness.appSecret,
-                    now: harness.now.closure
-                )
-            )
-            let engine = SyncEngine(
-                client: GraphClient(
-                    configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
-                    transport: SandboxTransport(sandbox: sandbox),
-                    now: harness.now.closure,
-                    budget: nil,
-                    logger: TestHarness.logger
-                ),
-                store: harness.store,
-                configuration: SyncConfiguration(backfillDays: 3, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
-                now: harness.now.closure,
-                logger: TestHarness.logger
-            )
+            let (sandbox, engine) = harness.sandboxEngine(seed: 13, campaigns: 1, adsetsPerCampaign: 1, adsPerAdset: 2)
             try await engine.registerConnection(accessToken: sandbox.accessToken)
             _ = try await engine.sync(.entitiesOnly(full: true))
             let account = try #require(sandbox.accountIDs.first)
@@ -105,31 +81,7 @@ import Testing
     @Test(arguments: ServerBackend.all)
     func theEngineRefusesARefreshWhileAnotherProcessHoldsTheLease(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { harness in
-            let sandbox = GraphSandbox(
-                configuration: SandboxConfiguration(
-                    seed: 14,
-                    campaignsPerAccount: 1,
-                    adsetsPerCampaign: 1,
-                    adsPerAdset: 1,
-                    days: 3,
-                    appID: TestHarness.appID,
-                    appSecret: TestHarness.appSecret,
-                    now: harness.now.closure
-                )
-            )
-            let engine = SyncEngine(
-                client: GraphClient(
-                    configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
-                    transport: SandboxTransport(sandbox: sandbox),
-                    now: harness.now.closure,
-                    budget: nil,
-                    logger: TestHarness.logger
-                ),
-                store: harness.store,
-                configuration: SyncConfiguration(backfillDays: 3, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
-                now: harness.now.closure,
-                logger: TestHarness.logger
-            )
+            let (sandbox, engine) = harness.sandboxEngine(seed: 14, campaigns: 1, adsetsPerCampaign: 1, adsPerAdset: 1)
             try await engine.registerConnection(accessToken: sandbox.accessToken)
             _ = try await engine.sync(.entitiesOnly(full: true))
             let account = try #require(sandbox.accountIDs.first)

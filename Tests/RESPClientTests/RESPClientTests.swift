@@ -14,15 +14,7 @@ struct RESPClientTests {
         var configuration = try RedisTestEnvironment.sharedConfiguration().forTests(commandTimeout: commandTimeout)
         configuration.maximumConnections = maximumConnections
         if let database { configuration.database = database }
-        let client = try RESPClient(configuration: configuration)
-        do {
-            let result = try await body(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw error
-        }
+        return try await RESPClient.with(configuration, body)
     }
 
     @Test func pingAndStringRoundTrip() async throws {

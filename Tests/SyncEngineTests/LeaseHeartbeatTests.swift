@@ -18,15 +18,7 @@ import Testing
     static func rig(_ h: SyncHarness) -> Rig {
         let gate = GateTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock), pattern: "/adsets")
         let logs = CapturedLogs()
-        let client = GraphClient(
-            configuration: h.client.configuration,
-            transport: gate,
-            clock: h.clock,
-            now: h.now,
-            budget: nil,
-            logger: SyncHarness.logger,
-            random: FixedRandom()
-        )
+        let client = h.graphClient(over: gate)
         let leaseClock = TestClock<Duration>()
         let engine = SyncEngine(
             client: client,

@@ -14,16 +14,7 @@ import Testing
             let account = try #require(h.sandbox.accountIDs.first)
             let ads = try #require(h.sandbox.inventory(account: account)).ads.prefix(4).map(\.id)
             let budget = InMemoryCallBudget(limit: 100)
-            let client = GraphClient(
-                configuration: h.client.configuration,
-                transport: SandboxTransport(sandbox: h.sandbox, clock: h.clock),
-                clock: h.clock,
-                now: h.now,
-                budget: budget,
-                logger: SyncHarness.logger,
-                random: FixedRandom()
-            )
-            let engine = SyncEngine(client: client, store: h.store, configuration: h.engine.configuration, clock: h.clock, now: h.now)
+            let engine = h.engine(budget: budget)
             h.sandbox.resetStats()
             let report = try await engine.refresh(ads.map { RefreshTarget(id: $0, kind: .ad) }, accountID: account)
             let user = h.sandbox.userID
@@ -40,16 +31,7 @@ import Testing
             let account = try #require(h.sandbox.accountIDs.first)
             let ads = try #require(h.sandbox.inventory(account: account)).ads.prefix(5).map(\.id)
             let budget = InMemoryCallBudget(limit: 3)
-            let client = GraphClient(
-                configuration: h.client.configuration,
-                transport: SandboxTransport(sandbox: h.sandbox, clock: h.clock),
-                clock: h.clock,
-                now: h.now,
-                budget: budget,
-                logger: SyncHarness.logger,
-                random: FixedRandom()
-            )
-            let engine = SyncEngine(client: client, store: h.store, configuration: h.engine.configuration, clock: h.clock, now: h.now)
+            let engine = h.engine(budget: budget)
             // Two of the user's three calls are spent: the four extra ids of a five-id read do not fit.
             _ = await budget.acquire(userID: h.sandbox.userID, cost: 2, now: h.now())
             h.sandbox.resetStats()

@@ -5,14 +5,14 @@ import Testing
 
 /// The Redis call budget against a real server: `REDIS_URL` for the shared one, and a `redis-server` of the test's own
 /// for the restart. With `METASYNC_REQUIRE_SERVICES=1` a missing server fails these tests instead of skipping them.
-@Suite(.enabled(if: BudgetRedis.sharedServerTestsEnabled, "needs REDIS_URL"))
+@Suite(.enabled(if: RedisTestEnvironment.sharedServerTestsEnabled, "needs REDIS_URL"))
 struct RedisCallBudgetTests {
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     private func makeBudget(limit: Int, policy: RedisCallBudget.UnavailablePolicy = .failClosed(localAllowance: 5)) throws -> RedisCallBudget {
         // A generous deadline: these tests check the window's arithmetic, not timing, and share 2 cores with the whole suite.
         try RedisCallBudget(
-            url: BudgetRedis.sharedURL(),
+            url: RedisTestEnvironment.sharedURL(),
             configuration: .init(limit: limit, unavailablePolicy: policy),
             commandTimeout: .seconds(20)
         )
@@ -126,7 +126,7 @@ struct RedisCallBudgetTests {
     }
 
     @Test func failsClosedAfterTheLocalAllowance() async throws {
-        let port = try BudgetRedis.freePort()
+        let port = try TestSockets.freePort()
         let budget = try RedisCallBudget(
             url: "redis://:pw-budget-secret@127.0.0.1:\(port)",
             configuration: .init(limit: 200, unavailablePolicy: .failClosed(localAllowance: 2)),
@@ -149,7 +149,7 @@ struct RedisCallBudgetTests {
     }
 
     @Test func canFallBackToALocalBudget() async throws {
-        let port = try BudgetRedis.freePort()
+        let port = try TestSockets.freePort()
         let budget = try RedisCallBudget(
             url: "redis://127.0.0.1:\(port)",
             configuration: .init(limit: 3, unavailablePolicy: .fallBackToLocal),
@@ -163,9 +163,9 @@ struct RedisCallBudgetTests {
         await budget.shutdown()
     }
 
-    @Test(.enabled(if: BudgetRedis.ownServerTestsEnabled, "needs redis-server on PATH"))
+    @Test(.enabled(if: RedisTestEnvironment.ownServerTestsEnabled, "needs redis-server on PATH"))
     func keepsWorkingAcrossARedisRestart() async throws {
-        let server = try BudgetRedisServer()
+        let server = try RedisTestServer()
         defer { server.stop() }
         let budget = try RedisCallBudget(
             url: "redis://127.0.0.1:\(server.port)",
@@ -209,102 +209,5 @@ struct RedisCallBudgetTests {
         }
         Issue.record("Redis did not come back")
         return -1
-    }
-}
-
-/// Test environment for the Redis budget (the RESPClient tests have the same rules).
-enum BudgetRedis {
-    static let environment = ProcessInfo.processInfo.environment
-    static let url = environment["REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let requireServices = environment["METASYNC_REQUIRE_SERVICES"] == "1"
-    static let redisServer = executable("redis-server")
-    static let redisCLI = executable("redis-cli")
-    static let sharedServerTestsEnabled = url != nil || requireServices
-    static let ownServerTestsEnabled = (redisServer != nil && redisCLI != nil) || requireServices
-
-    struct Unavailable: Error {}
-
-    static func sharedURL() throws -> String {
-        guard let url else {
-            Issue.record("REDIS_URL is not set but METASYNC_REQUIRE_SERVICES=1")
-            throw Unavailable()
-        }
-        return url
-    }
-
-    static func executable(_ name: String) -> String? {
-        (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// A loopback port nothing listens on.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Unavailable() }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let result = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard result else { throw Unavailable() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Runs a short command with `posix_spawn` and waits for it (`Process.waitUntilExit` can stall a test thread).
-    static func run(_ executable: String, _ arguments: [String]) -> Int32 {
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
-        var pid = pid_t()
-        guard posix_spawn(&pid, executable, &fileActions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return status
-    }
-}
-
-/// A daemonized `redis-server` on a free port without persistence, stopped with `SHUTDOWN NOSAVE`.
-final class BudgetRedisServer: Sendable {
-    let port: Int
-    private let directory: String
-
-    init() throws {
-        guard BudgetRedis.redisServer != nil, BudgetRedis.redisCLI != nil else {
-            Issue.record("redis-server not on PATH but METASYNC_REQUIRE_SERVICES=1")
-            throw BudgetRedis.Unavailable()
-        }
-        self.port = try BudgetRedis.freePort()
-        self.directory = NSTemporaryDirectory() + "budget-redis-\(self.port)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
-        try self.start()
-    }
-
-    deinit {
-        self.stop()
-        try? FileManager.default.removeItem(atPath: self.directory)
-    }
-
-    func start() throws {
-        let status = BudgetRedis.run(
-            BudgetRedis.redisServer!,
-            [
-                "--port", "\(self.port)", "--bind", "127.0.0.1", "--daemonize", "yes", "--save", "", "--appendonly", "no",
-                "--dir", self.directory, "--logfile", "\(self.directory)/redis.log",
-            ]
-        )
-        guard status == 0 else { throw BudgetRedis.Unavailable() }
-    }
-
-    func stop() {
-        _ = BudgetRedis.run(BudgetRedis.redisCLI!, ["-p", "\(self.port)", "shutdown", "nosave"])
     }
 }

@@ -223,62 +223,11 @@ import Testing
     }
 }
 
-/// A fresh, migrated database for one test, opened through one or several separate connections.
-enum BudgetSQL: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
-    case postgres
+/// The backends of the budget tests: the shared ``TestBackend`` (`withDatabases(count:)` opens a temporary SQLite file or
+/// a fresh PostgreSQL schema through one or several separate connections; `rows(_:_:)` counts a table).
+typealias BudgetSQL = TestBackend
 
-    var testDescription: String { self.rawValue }
-
-    static let environment = ProcessInfo.processInfo.environment
-    static let postgresURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let postgresRequired = environment["METASYNC_REQUIRE_SERVICES"] == "1" || environment["METASYNC_REQUIRE_POSTGRES"] == "1"
-
-    /// SQLite always; PostgreSQL when `DATABASE_URL` is set or services are required.
-    static var all: [BudgetSQL] { postgresURL != nil || postgresRequired ? [.sqlite, .postgres] : [.sqlite] }
-
-    static let logger: Logger = {
-        var logger = Logger(label: "metasync.budget.tests")
-        logger.logLevel = .error
-        return logger
-    }()
-
-    struct SetupError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs `body` with `count` databases (each with its own connections) on one fresh, migrated store: a temporary
-    /// SQLite file, or a PostgreSQL schema that is dropped afterwards.
-    func withDatabases<T: Sendable>(count: Int = 1, _ body: ([MetaDatabase]) async throws -> T) async throws -> T {
-        switch self {
-        case .sqlite:
-            let path = NSTemporaryDirectory() + "sql-budget-\(UUID().uuidString).sqlite"
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-            return try await Self.open(.sqliteFile(path: path), count: count, opened: [], body)
-        case .postgres:
-            guard let url = Self.postgresURL else {
-                throw SetupError(description: "METASYNC_REQUIRE_SERVICES=1 but DATABASE_URL is not set: the PostgreSQL cases must run")
-            }
-            guard case .postgres(var location) = try DatabaseLocation(url: url) else {
-                throw SetupError(description: "DATABASE_URL is not a postgres:// URL")
-            }
-            let schema = "b_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            let admin = DatabaseLocation.postgres(location)
-            try await Self.execute(admin, "CREATE SCHEMA \(schema)")
-            location.searchPath = String(schema)
-            do {
-                let result = try await Self.open(.postgres(location), count: count, opened: [], body)
-                try await Self.execute(admin, "DROP SCHEMA \(schema) CASCADE")
-                return result
-            } catch {
-                try? await Self.execute(admin, "DROP SCHEMA \(schema) CASCADE")
-                throw error
-            }
-        }
-    }
-
+extension TestBackend {
     /// The databases to charge from concurrently: each of `databases` on PostgreSQL; on SQLite the first one twice.
     ///
     /// Two SQLite connections in one process share NIO's thread pool (one thread per core): a connection waiting for
@@ -289,33 +238,6 @@ enum BudgetSQL: String, CaseIterable, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite: databases.map { _ in databases[0] }
         case .postgres: databases
-        }
-    }
-
-    /// Rows in `table`.
-    static func rows(_ table: String, _ database: MetaDatabase) async throws -> Int {
-        try await database.withSQL { sql in
-            try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
-                .first()?.decode(column: "n", as: Int.self) ?? -1
-        }
-    }
-
-    private static func open<T: Sendable>(
-        _ location: DatabaseLocation,
-        count: Int,
-        opened: [MetaDatabase],
-        _ body: ([MetaDatabase]) async throws -> T
-    ) async throws -> T {
-        if opened.count == count { return try await body(opened) }
-        return try await MetaDatabase.withDatabase(location, logger: Self.logger) { database in
-            if opened.isEmpty { try await Migrator.standard.migrate(database, logger: Self.logger) }
-            return try await Self.open(location, count: count, opened: opened + [database], body)
-        }
-    }
-
-    private static func execute(_ location: DatabaseLocation, _ statement: String) async throws {
-        try await MetaDatabase.withDatabase(location, logger: Self.logger) { database in
-            try await database.withSQL { sql in try await sql.raw(SQLQueryString(statement)).run() }
         }
     }
 }

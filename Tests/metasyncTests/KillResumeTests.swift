@@ -81,7 +81,7 @@ final class KillWorld: @unchecked Sendable {
     static func start(shape: [String] = KillResumeTests.shape, extra: [String] = []) async throws -> KillWorld {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-kill-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = try ChildProcess.freePort()
+        let port = try TestSockets.freePort()
         let world = KillWorld(directory: directory, binary: try ChildProcess.metasyncBinary(), sandboxURL: "http://127.0.0.1:\(port)")
         world.sandbox = try ChildProcess(
             name: "sandbox",

@@ -15,10 +15,9 @@ import Testing
 /// Needs `DATABASE_URL` and `REDIS_URL` (scripts/test.sh starts both); with `METASYNC_REQUIRE_SERVICES=1` it fails
 /// instead of being skipped when they are missing.
 @Suite(.serialized) struct TwoProcessTests {
-    static let environment = ProcessInfo.processInfo.environment
-    static let databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let redisURL = environment["REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let required = environment["METASYNC_REQUIRE_SERVICES"] == "1"
+    static let databaseURL = TestServices.postgresURL
+    static let redisURL = TestServices.redisURL
+    static let required = TestServices.servicesRequired
     static let enabled = (databaseURL != nil && redisURL != nil) || required
 
     static let interval = Duration.seconds(2)

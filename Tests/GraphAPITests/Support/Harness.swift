@@ -19,7 +19,7 @@ struct Harness {
     let budget: InMemoryCallBudget?
     /// Wall-clock time when the harness was made; the client's "now" is this plus the clock's elapsed time.
     let createdAt: Date
-    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+    static let epoch = TestTime.graphEpoch
 
     init(
         transport: any GraphTransport,
@@ -42,7 +42,7 @@ struct Harness {
             configuration: configuration,
             transport: transport,
             clock: clock,
-            now: { createdAt.addingTimeInterval(start.duration(to: clock.now).secondsValue) },
+            now: clock.dates(from: createdAt),
             budget: budget,
             governor: governor,
             logger: self.logs.logger(),
@@ -59,8 +59,7 @@ struct Harness {
 
     /// "Now" for a clock, as the harness client sees it (epoch plus the clock's elapsed time since `start`).
     static func now(_ clock: ImmediateClock<Duration>) -> @Sendable () -> Date {
-        let start = clock.now
-        return { Harness.epoch.addingTimeInterval(start.duration(to: clock.now).secondsValue) }
+        clock.dates(from: Harness.epoch)
     }
 
     /// How long the client has waited on the clock so far.
@@ -88,11 +87,4 @@ final class RefreshCounter: Sendable {
     private let count = Mutex(0)
     var value: Int { self.count.withLock { $0 } }
     func increment() { self.count.withLock { $0 += 1 } }
-}
-
-extension Duration {
-    var secondsValue: Double {
-        let components = self.components
-        return Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

@@ -5,40 +5,6 @@ import Testing
 
 @testable import GraphSandbox
 
-/// A controllable "now" for the sandbox: tests move time instead of sleeping.
-final class ManualNow: Sendable {
-    private let value: Mutex<Date>
-
-    init(_ start: Date) {
-        self.value = Mutex(start)
-    }
-
-    var now: Date { self.value.withLock { $0 } }
-
-    func advance(seconds: TimeInterval) {
-        self.value.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-}
-
-/// A clock whose sleeps return at once and are recorded.
-final class RecordingClock: Clock, Sendable {
-    typealias Duration = Swift.Duration
-    typealias Instant = ContinuousClock.Instant
-
-    private let slept = Mutex<[Swift.Duration]>([])
-    private let start = ContinuousClock.now
-
-    var now: Instant { self.start.advanced(by: self.total) }
-    var minimumResolution: Swift.Duration { .nanoseconds(1) }
-    var sleeps: [Swift.Duration] { self.slept.withLock { $0 } }
-    var total: Swift.Duration { self.sleeps.reduce(.zero, +) }
-
-    func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {
-        let duration = self.now.duration(to: deadline)
-        self.slept.withLock { $0.append(duration) }
-    }
-}
-
 /// A decoded response.
 struct Reply {
     var status: Int

@@ -1,5 +1,6 @@
 import Foundation
 import GraphAPI
+import GraphSandbox
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -7,26 +8,10 @@ import Logging
 import MetaStore
 import NIOCore
 import Prometheus
+import SyncEngine
 import Synchronization
 
 @testable import MetaSyncServer
-
-/// A settable wall clock for tests (no sleeping: tests move time by hand).
-final class ManualNow: Sendable {
-    private let value: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_780_000_000)) {
-        self.value = Mutex(start)
-    }
-
-    var date: Date { self.value.withLock { $0 } }
-
-    func advance(by seconds: TimeInterval) {
-        self.value.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    var closure: @Sendable () -> Date { { self.date } }
-}
 
 /// One test's server: a fresh migrated store (SQLite in memory, or a fresh PostgreSQL schema), settings with every
 /// secret set, fakes for the Graph seams.
@@ -128,12 +113,51 @@ struct TestHarness: Sendable {
         )
     }
 
+    /// A small sandbox world (the harness's app id and secret and "now") and a real sync engine over it writing into the
+    /// harness's store: webhooks refresh through the same code as in production.
+    func sandboxEngine(
+        seed: UInt64,
+        accounts: Int = 1,
+        campaigns: Int,
+        adsetsPerCampaign: Int,
+        adsPerAdset: Int
+    ) -> (sandbox: GraphSandbox, engine: SyncEngine) {
+        let sandbox = GraphSandbox(
+            configuration: SandboxConfiguration(
+                seed: seed,
+                accounts: accounts,
+                campaignsPerAccount: campaigns,
+                adsetsPerCampaign: adsetsPerCampaign,
+                adsPerAdset: adsPerAdset,
+                days: 3,
+                appID: Self.appID,
+                appSecret: Self.appSecret,
+                now: self.now.closure
+            )
+        )
+        let client = GraphClient(
+            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
+            transport: SandboxTransport(sandbox: sandbox),
+            now: self.now.closure,
+            budget: nil,
+            logger: Self.logger
+        )
+        let engine = SyncEngine(
+            client: client,
+            store: self.store,
+            configuration: SyncConfiguration(backfillDays: 3, appID: Self.appID, appSecret: GraphSecret(Self.appSecret)),
+            now: self.now.closure,
+            logger: Self.logger
+        )
+        return (sandbox, engine)
+    }
+
     static var authorized: HTTPFields { [.authorization: "Bearer \(Self.apiKey)"] }
 
     /// Headers of a correctly signed webhook POST.
     static func signedHeaders(_ body: String, secret: String = TestHarness.appSecret) -> HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json"]
-        headers[HTTPField.Name("X-Hub-Signature-256")!] = WebhookSignature(appSecret: secret).sign(Data(body.utf8))
+        headers[HTTPField.Name(SignedWebhook.header)!] = SignedWebhook.signature(body, appSecret: secret)
         return headers
     }
 

@@ -1,4 +1,3 @@
-import Clocks
 import Foundation
 import GraphAPI
 import GraphSandbox
@@ -11,17 +10,13 @@ import SyncEngine
 /// clock is immediate (no test sleeps) and the world stands still at ``start``.
 struct ScenarioRun: Sendable {
     /// 2026-03-02 12:00 UTC.
-    static let start = Date(timeIntervalSince1970: 1_772_452_800)
+    static let start = SyncHarness.start
 
     let sandbox: GraphSandbox
     let store: MetaStore
     let sync: SyncEngine
 
-    static let logger: Logger = {
-        var logger = Logger(label: "metasync.recommendations.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static let logger = SyncHarness.logger
 
     /// Runs `body` after a full sync of a scenario sandbox: `accounts` accounts of 6 campaigns × 3 ad sets × 3 ads and
     /// 35 days, `cleanAccounts` without plants.
@@ -31,44 +26,26 @@ struct ScenarioRun: Sendable {
         cleanAccounts: Set<Int> = [2],
         _ body: (ScenarioRun) async throws -> T
     ) async throws -> T {
-        let clock = ImmediateClock()
-        let configuration = SandboxConfiguration(
-            seed: seed,
-            accounts: accounts,
-            campaignsPerAccount: 6,
-            adsetsPerCampaign: 3,
-            adsPerAdset: 3,
-            days: 35,
-            referenceDate: Self.start.addingTimeInterval(-3_600),
-            now: { Self.start }
+        let setup = SyncSetup(
+            sandbox: { sandbox in
+                sandbox.seed = seed
+                sandbox.accounts = accounts
+                sandbox.campaignsPerAccount = 6
+                sandbox.adsetsPerCampaign = 3
+                sandbox.adsPerAdset = 3
+                sandbox.days = 35
+                sandbox.scenarios = SandboxScenarios(cleanAccounts: cleanAccounts)
+            },
+            sync: { sync in
+                sync.backfillDays = 35
+                sync.attributionWindows = []
+            },
+            nowFollowsClock: false
         )
-        var scenario = configuration
-        scenario.scenarios = SandboxScenarios(cleanAccounts: cleanAccounts)
-        let sandbox = GraphSandbox(configuration: scenario)
-        let client = GraphClient(
-            configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
-            transport: SandboxTransport(sandbox: sandbox, clock: clock),
-            clock: clock,
-            now: { Self.start },
-            budget: nil,
-            logger: Self.logger
-        )
-        var syncConfiguration = SyncConfiguration(backfillDays: 35, appID: scenario.appID, appSecret: GraphSecret(scenario.appSecret))
-        syncConfiguration.attributionWindows = []
-        return try await MetaDatabase.withDatabase(.sqliteMemory, logger: Self.logger) { db in
-            try await Migrator.standard.migrate(db, logger: Self.logger)
-            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
-            let engine = SyncEngine(
-                client: client,
-                store: store,
-                configuration: syncConfiguration,
-                clock: clock,
-                now: { Self.start },
-                logger: Self.logger
-            )
-            try await engine.registerConnection(accessToken: sandbox.accessToken, connectionID: "conn-1")
-            _ = try await engine.sync(SyncRequest(levels: [.ad]))
-            return try await body(ScenarioRun(sandbox: sandbox, store: store, sync: engine))
+        return try await SyncHarness.run(setup) { harness in
+            try await harness.connect()
+            _ = try await harness.engine.sync(SyncRequest(levels: [.ad]))
+            return try await body(ScenarioRun(sandbox: harness.sandbox, store: harness.store, sync: harness.engine))
         }
     }
 

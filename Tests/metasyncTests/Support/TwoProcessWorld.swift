@@ -14,9 +14,7 @@ final class TwoProcessWorld {
     typealias Shape = (seed: UInt64, accounts: Int, campaigns: Int, adsetsPerCampaign: Int, adsPerAdset: Int, days: Int)
 
     let directory: URL
-    let admin: DatabaseLocation
-    let schema: String
-    let location: DatabaseLocation
+    let schema: PostgresTestSchema
     let redisURL: String
     let token: String
     let userID: String
@@ -34,9 +32,7 @@ final class TwoProcessWorld {
 
     private init(
         directory: URL,
-        admin: DatabaseLocation,
-        schema: String,
-        location: DatabaseLocation,
+        schema: PostgresTestSchema,
         redisURL: String,
         token: String,
         userID: String,
@@ -46,9 +42,7 @@ final class TwoProcessWorld {
         inventory: [SandboxInventory]
     ) {
         self.directory = directory
-        self.admin = admin
         self.schema = schema
-        self.location = location
         self.redisURL = redisURL
         self.token = token
         self.userID = userID
@@ -65,13 +59,8 @@ final class TwoProcessWorld {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-two-process-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        let schema = "tp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let admin = try DatabaseLocation(url: databaseURL)
-        try await MetaDatabase.withDatabase(admin, logger: Self.logger) { db in
-            try await db.withSQL { sql in try await sql.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
-        }
-        let separator = databaseURL.contains("?") ? "&" : "?"
-        let schemaURL = databaseURL + separator + "search_path=" + schema
+        let schema = try await PostgresTestSchema.create(prefix: "tp_", url: databaseURL)
+        let schemaURL = schema.url(base: databaseURL)
         // A Redis database of its own, so other tests' keys never mix with this budget.
         let redisURL = Self.redisURL(baseRedisURL, database: 7)
 
@@ -91,13 +80,11 @@ final class TwoProcessWorld {
         )
         let inventory = local.accountIDs.compactMap { local.inventory(account: $0) }
 
-        let sandboxPort = try ChildProcess.freePort()
-        let serverPorts = [try ChildProcess.freePort(), try ChildProcess.freePort()]
+        let sandboxPort = try TestSockets.freePort()
+        let serverPorts = [try TestSockets.freePort(), try TestSockets.freePort()]
         let world = TwoProcessWorld(
             directory: directory,
-            admin: admin,
-            schema: String(schema),
-            location: try DatabaseLocation(url: schemaURL),
+            schema: schema,
             redisURL: redisURL,
             token: token,
             userID: local.userID,
@@ -189,7 +176,7 @@ final class TwoProcessWorld {
     // MARK: Database
 
     func withStore<T: Sendable>(_ body: (MetaStore) async throws -> T) async throws -> T {
-        try await MetaDatabase.withDatabase(self.location, logger: Self.logger) { db in
+        try await MetaDatabase.withDatabase(self.schema.location, logger: Self.logger) { db in
             try await body(MetaStore(database: db, vault: TokenVault(key: .generate())))
         }
     }
@@ -257,15 +244,7 @@ final class TwoProcessWorld {
     // MARK: Redis
 
     private func withRedis<T: Sendable>(_ body: (RESPClient) async throws -> T) async throws -> T {
-        let client = try RESPClient(configuration: try RESPConfiguration(url: self.redisURL), logger: Self.logger)
-        do {
-            let result = try await body(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw error
-        }
+        try await RESPClient.with(try RESPConfiguration(url: self.redisURL), logger: Self.logger, body)
     }
 
     var budgetKey: String { "meta:ratelimit:" + self.userID }
@@ -297,10 +276,7 @@ final class TwoProcessWorld {
             child.kill()
             _ = try? await child.waitForExit(timeout: .seconds(30))
         }
-        let schema = self.schema
-        try? await MetaDatabase.withDatabase(self.admin, logger: Self.logger) { db in
-            try await db.withSQL { sql in try await sql.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run() }
-        }
+        try? await self.schema.drop()
         try? await self.clearBudget()
         try? FileManager.default.removeItem(at: self.directory)
     }

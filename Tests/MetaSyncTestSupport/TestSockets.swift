@@ -1,14 +1,14 @@
 import Foundation
 
 /// Loopback sockets for tests: a free port, and a listener that never answers.
-enum TestSockets {
-    struct SocketError: Error {
-        let call: String
-        let code: Int32
+public enum TestSockets {
+    public struct SocketError: Error {
+        public let call: String
+        public let code: Int32
     }
 
     /// A loopback port nothing listens on (bound to port 0, read back, closed).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let listener = try SilentListener(backlog: 1)
         defer { listener.stop() }
         return listener.port
@@ -17,11 +17,11 @@ enum TestSockets {
 
 /// A loopback TCP listener that never calls `accept`: the kernel completes connections into its backlog, so a
 /// client connects, writes, and never hears back.
-final class SilentListener: Sendable {
-    let port: Int
+public final class SilentListener: Sendable {
+    public let port: Int
     private let descriptor: Int32
 
-    init(backlog: Int32 = 16) throws {
+    public init(backlog: Int32 = 16) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestSockets.SocketError(call: "socket", code: errno) }
         var address = sockaddr_in()
@@ -50,7 +50,7 @@ final class SilentListener: Sendable {
     }
 
     /// Closes the listening socket; connections in its backlog are reset.
-    func stop() {
+    public func stop() {
         _ = close(self.descriptor)
     }
 }

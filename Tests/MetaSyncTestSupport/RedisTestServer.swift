@@ -1,21 +1,20 @@
 import Foundation
-import RESPClient
 import Testing
 
 /// A `redis-server` of the test's own on a free loopback port, daemonized without persistence, so a test may stop
 /// and restart it. Readiness is not polled here: the client's reconnect backoff waits for the server.
-final class RedisTestServer: Sendable {
-    enum Failure: Error {
+public final class RedisTestServer: Sendable {
+    public enum Failure: Error {
         case unavailable
         case commandFailed(String)
     }
 
-    let port: Int
-    let password: String?
+    public let port: Int
+    public let password: String?
     private let directory: String
 
     /// Starts a server on a free port, optionally with `--requirepass`.
-    init(password: String? = nil) throws {
+    public init(password: String? = nil) throws {
         guard RedisTestEnvironment.redisServerPath != nil, RedisTestEnvironment.redisCLIPath != nil else {
             Issue.record("redis-server/redis-cli not on PATH but METASYNC_REQUIRE_SERVICES=1: Redis-backed tests cannot run")
             throw Failure.unavailable
@@ -33,13 +32,13 @@ final class RedisTestServer: Sendable {
     }
 
     /// The URL the client connects with (without password unless `withPassword`).
-    func url(password: String? = nil) -> String {
+    public func url(password: String? = nil) -> String {
         if let password { return "redis://:\(password)@127.0.0.1:\(self.port)" }
         return "redis://127.0.0.1:\(self.port)"
     }
 
     /// Starts (or restarts) the server on its port.
-    func start() throws {
+    public func start() throws {
         var arguments = [
             "--port", "\(self.port)", "--bind", "127.0.0.1", "--daemonize", "yes", "--save", "", "--appendonly", "no",
             "--dir", self.directory, "--pidfile", "\(self.directory)/redis.pid", "--logfile", "\(self.directory)/redis.log",
@@ -49,7 +48,7 @@ final class RedisTestServer: Sendable {
     }
 
     /// Stops the server with `SHUTDOWN NOSAVE`; errors (already stopped) are ignored.
-    func stop() {
+    public func stop() {
         var arguments = ["-p", "\(self.port)"]
         if let password { arguments += ["-a", password, "--no-auth-warning"] }
         try? Self.run(RedisTestEnvironment.redisCLIPath!, arguments + ["shutdown", "nosave"], checkStatus: false)
