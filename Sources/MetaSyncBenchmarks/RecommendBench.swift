@@ -14,7 +14,7 @@ struct RecommendBench: AsyncParsableCommand {
         commandName: "recommend",
         abstract: "Precision and recall of the recommendation rules on scenarios the sandbox plants from its seed.",
         discussion: """
-            For each seed: a sandbox in scenario mode (3 accounts of 6 campaigns × 3 ad sets × 3 ads, 35 days; two with \
+            For each seed: a sandbox in scenario mode (3 accounts of 7 campaigns × 3 ad sets × 3 ads, 35 days; two with \
             every scenario planted, the third scenario-free), a full sync at ad level into an in-memory SQLite database, \
             then the engine with each account's target CPA set to what the sandbox calibrated. Prints the table the \
             test ScenarioProofTests asserts on, and the evaluation time.
@@ -54,7 +54,7 @@ struct RecommendBench: AsyncParsableCommand {
         var configuration = SandboxConfiguration(
             seed: seed,
             accounts: 3,
-            campaignsPerAccount: 6,
+            campaignsPerAccount: 7,
             adsetsPerCampaign: 3,
             adsPerAdset: 3,
             days: 35,

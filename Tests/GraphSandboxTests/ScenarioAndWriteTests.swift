@@ -26,7 +26,7 @@ import Testing
             Fixture.sandbox {
                 $0.seed = seed
                 $0.accounts = 2
-                $0.campaignsPerAccount = 6
+                $0.campaignsPerAccount = 7
                 $0.adsetsPerCampaign = 3
                 $0.adsPerAdset = 3
                 $0.scenarios = SandboxScenarios(cleanAccounts: [1])

@@ -26,7 +26,7 @@ extension SandboxWorld {
             self.calm
             ? [filter("entity_type", .string("CAMPAIGN"), "EQUAL"), filter("id", ids([pacing ?? self.nodes[firstCampaign].id]), "IN")]
             : [filter("entity_type", .string("ADSET"), "EQUAL")]
-        let specs: [(String, String, [SandboxJSON], SandboxJSON, String)] = [
+        let specs: [RuleSpec] = [
             (
                 "Pause ads above CPA (all ads)", "DISABLED",
                 [
@@ -62,7 +62,15 @@ extension SandboxWorld {
                 .object([JSONMember("execution_type", .string("NOTIFICATION"))]), "HOURLY"
             ),
         ]
-        return specs.enumerated().map { k, spec in
+        return self.ruleObjects(specs, account: account)
+    }
+
+    /// A rule's name, status, evaluation filters, execution spec and schedule type.
+    typealias RuleSpec = (name: String, status: String, filters: [SandboxJSON], execution: SandboxJSON, schedule: String)
+
+    /// The rules as `AdRule` objects: ids `23<account number><k>`, created a day apart after the account.
+    func ruleObjects(_ specs: [RuleSpec], account: SandboxAccount) -> [[JSONMember]] {
+        specs.enumerated().map { k, spec in
             let created = account.createdTime.addingTimeInterval(Double(k + 1) * 86_400)
             let time = SandboxJSON.string(GraphDate.dateTime(created, in: account.timeZone))
             return [

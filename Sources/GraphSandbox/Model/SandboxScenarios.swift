@@ -146,7 +146,10 @@ extension SandboxWorld {
             }
             self.planted.append(SandboxPlantedScenario(kind: kind, accountID: self.accounts[a].id, objectID: self.nodes[c].id))
         }
-        if kinds.contains(.metaRecommendation), let adset = campaigns.last.flatMap({ self.nodes[$0].children.last }) {
+        // The last campaign's first ad set when that campaign is not the ad-kind host (the learning-limited ad set is its
+        // last one), else the host's last ad set.
+        let metaHost = campaigns.count > campaignKinds.count + 1 ? campaigns.last.flatMap { self.nodes[$0].children.first } : nil
+        if kinds.contains(.metaRecommendation), let adset = metaHost ?? campaigns.last.flatMap({ self.nodes[$0].children.last }) {
             self.metaRecommended.insert(adset)
             self.planted.append(SandboxPlantedScenario(kind: .metaRecommendation, accountID: self.accounts[a].id, objectID: self.nodes[adset].id))
         }

@@ -18,7 +18,7 @@ struct ScenarioRun: Sendable {
 
     static let logger = SyncHarness.logger
 
-    /// Runs `body` after a full sync of a scenario sandbox: `accounts` accounts of 6 campaigns × 3 ad sets × 3 ads and
+    /// Runs `body` after a full sync of a scenario sandbox: `accounts` accounts of 7 campaigns × 3 ad sets × 3 ads and
     /// 35 days, `cleanAccounts` without plants.
     static func run<T: Sendable>(
         seed: UInt64,
@@ -30,7 +30,7 @@ struct ScenarioRun: Sendable {
             sandbox: { sandbox in
                 sandbox.seed = seed
                 sandbox.accounts = accounts
-                sandbox.campaignsPerAccount = 6
+                sandbox.campaignsPerAccount = 7
                 sandbox.adsetsPerCampaign = 3
                 sandbox.adsPerAdset = 3
                 sandbox.days = 35
