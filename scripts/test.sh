@@ -20,8 +20,8 @@ if [ "$#" -gt 0 ]; then
 fi
 
 # Suites that start real metasync processes (sandbox, sync, serve) or measure timeouts in seconds (RESPClientTests is the
-# whole Redis client module): on 2 cores they starve each other when they share the parallel run with 600 other tests,
-# so they run after it, one at a time.
+# whole Redis client module; a Redis call budget whose reply times out falls back to its local allowance): on 2 cores
+# they starve each other when they share the parallel run with 600 other tests, so they run after it, one at a time.
 timed=(KillResumeTests BackfillKillTests TwoProcessTests CrashRecoveryTests RESPClientTests RedisCallBudgetUnavailableTests RedisCallBudgetTests)
 swift test --skip "$(IFS='|'; echo "${timed[*]}")"
 for suite in "${timed[@]}"; do
