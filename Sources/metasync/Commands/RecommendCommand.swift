@@ -110,7 +110,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let logger = Logger(label: "metasync.recommendations")
             try await SyncRuntime.withEngine(settings, logger: logger) { engine in
                 let applier = RecommendationApplier(store: engine.store, policy: settings.recommendationPolicy)
-                let planned = try await RecommendCommand.refusalsAsValidation { try await applier.plan(id: self.id, force: self.force) }
+                let planned = try await RecommendCommand.refusalsAsErrors { try await applier.plan(id: self.id, force: self.force) }
                 print("Recommendation \(self.id): \(planned.operation) \(planned.level.rawValue) \(planned.objectID)")
                 print("  \(planned.request)")
                 print("  before: \(planned.before.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
@@ -153,7 +153,7 @@ struct RecommendCommand: AsyncParsableCommand {
                     return
                 }
                 let applier = RecommendationApplier(store: engine.store, policy: settings.recommendationPolicy)
-                let entry = try await RecommendCommand.refusalsAsValidation {
+                let entry = try await RecommendCommand.refusalsAsErrors {
                     try await applier.undo(id: self.id, actor: "cli", writer: EngineObjectWriter(engine: engine))
                 }
                 print("Reverted: \(entry.afterValue?.rawValue ?? "") written back to \(entry.objectID); audit_log entry \(entry.id ?? 0).")
@@ -161,16 +161,22 @@ struct RecommendCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs `body`, turning the user-facing refusals into validation errors (exit code 64 with the message).
-    static func refusalsAsValidation<T>(_ body: () async throws -> T) async throws -> T {
+    /// A refusal the user can act on (a recommendation that cannot be applied, a bad threshold value): printed as
+    /// `Error: <message>` with exit code 1, without the usage trailer a `ValidationError` adds (the flags were fine).
+    struct Refusal: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `body`, turning the user-facing refusals into ``Refusal`` (the message alone, exit code 1).
+    static func refusalsAsErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let refused as ApplyRefused {
-            throw ValidationError(refused.description)
+            throw Refusal(description: refused.description)
         } catch let error as RecommendationError {
-            throw ValidationError(error.description)
+            throw Refusal(description: error.description)
         } catch let invalid as RecommendationThresholds.InvalidValue {
-            throw ValidationError(invalid.description)
+            throw Refusal(description: invalid.description)
         }
     }
 

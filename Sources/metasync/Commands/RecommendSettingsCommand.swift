@@ -52,7 +52,7 @@ extension RecommendCommand {
                 return
             }
             let scope = RecommendationSettings.Scope(accountID: account, campaignID: self.campaign)
-            let report = try await RecommendCommand.refusalsAsValidation {
+            let report = try await RecommendCommand.refusalsAsErrors {
                 try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations")) { store in
                     let service = RecommendationSettings(store: store, policy: policy)
                     if !self.removals.isEmpty { try await service.unset(self.removals, scope: scope) }
