@@ -59,6 +59,12 @@ import Testing
             let back = try #require(try await repo.live(accountID: "1001").first { $0.objectID == "ad2" })
             #expect(back.firstSeenAt == T.at(120) && back.goneAt == nil)
             #expect(try await repo.live(accountID: "1001").count == 2)
+            // A page without any recommendation: objects that had none stay untouched, objects that had one lose it.
+            try await repo.record(accountID: "1001", source: .object, objectIDs: ["ad3"], items: [], seenAt: T.at(180))
+            #expect(try await repo.all(accountID: "1001").count == 2)
+            try await repo.record(accountID: "1001", source: .object, objectIDs: ["ad1", "ad3"], items: [], seenAt: T.at(240))
+            #expect(try await repo.live(accountID: "1001").map(\.objectID) == ["ad2"])
+            #expect(try await repo.all(accountID: "1001").first { $0.objectID == "ad1" }?.goneAt == T.at(240))
         }
     }
 

@@ -24,6 +24,13 @@ public struct MetaRecommendationRepository: Sendable {
         items: [MetaRecommendationRow],
         seenAt now: Date
     ) async throws {
+        // Most pages carry no recommendation and had none: a read answers that without taking the write lock.
+        if !items.contains(where: { $0.accountID == accountID && $0.source == source }) {
+            let live = try await self.executor.read { sql in
+                try await Self.existing(sql, accountID: accountID, source: source, objectIDs: objectIDs).contains { $0.goneAt == nil }
+            }
+            guard live else { return }
+        }
         try await self.executor.write { sql in
             let existing = try await Self.existing(sql, accountID: accountID, source: source, objectIDs: objectIDs)
             var byKey: [String: MetaRecommendationRow] = [:]
