@@ -117,4 +117,44 @@ import Testing
             #expect(try await h.store.adRules.list(accountID: String(account.dropFirst(4))).count == 4)
         }
     }
+    /// Refuses `/me/adaccounts` reads that expand `adrules_library` with Graph's #100 "nonexisting field" error, as Graph
+    /// would if the edge could not be expanded there; counts the refusals.
+    final class RefusingExtrasTransport: GraphTransport, @unchecked Sendable {
+        let base: any GraphTransport
+        private let lock = NSLock()
+        private var count = 0
+        var refusals: Int { self.lock.withLock { self.count } }
+
+        init(base: any GraphTransport) { self.base = base }
+
+        func send(_ request: GraphHTTPRequest, timeout: Duration) async throws -> GraphHTTPResponse {
+            let fields = request.query.first { $0.name == "fields" }?.value ?? ""
+            guard request.path.hasSuffix("/me/adaccounts"), fields.contains("adrules_library") else {
+                return try await self.base.send(request, timeout: timeout)
+            }
+            self.lock.withLock { self.count += 1 }
+            let body =
+                #"{"error":{"message":"(#100) Tried accessing nonexisting field (adrules_library) on node type (AdAccount)","type":"OAuthException","code":100,"fbtrace_id":"T"}}"#
+            return GraphHTTPResponse(status: 400, body: Array(body.utf8))
+        }
+    }
+
+    @Test func discoveryGoesOnWithoutTheNestedExtrasWhenGraphRefusesThem() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            #expect(try await h.engine.sync(.entitiesOnly()).outcome == .succeeded)
+            let account = try #require(h.sandbox.accountIDs.first)
+            let numeric = String(account.dropFirst(4))
+            #expect(try await h.store.adRules.list(accountID: numeric).count == 4)
+            let transport = RefusingExtrasTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock))
+            h.sandbox.resetStats()
+            let report = try await h.engine(over: transport).sync(.entitiesOnly())
+            #expect(report.outcome == .succeeded, "\(report.accounts.compactMap(\.error))")
+            #expect(report.connections.first?.accountsDiscovered == h.sandbox.accountIDs.count)
+            #expect(transport.refusals == 1)
+            #expect(h.sandbox.stats.calls("GET /me/adaccounts") == 1)
+            // The rules were not read this time, so the mirror keeps what it had instead of emptying it.
+            #expect(try await h.store.adRules.list(accountID: numeric).count == 4)
+        }
+    }
 }

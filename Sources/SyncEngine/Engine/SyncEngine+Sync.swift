@@ -139,24 +139,7 @@ extension SyncEngine {
                 try await self.tokenRejected(connectionID: connection.id, error: rejection)
             }
             let caller = self.caller(provider: provider, userID: connection.metaUserID, counter: counter)
-            var accounts: [AdAccountRow] = []
-            var after: String?
-            repeat {
-                let page = try await caller.page(
-                    "/me/adaccounts",
-                    parameters: GraphParameters().fields(EntityMapper.accountFields),
-                    after: after,
-                    limit: self.configuration.entityPageSize,
-                    shrinking: true
-                )
-                let now = self.time.now()
-                let rows = page.items.compactMap { EntityMapper.account($0, connectionID: connection.id, syncedAt: now) }
-                try await self.store.commitPage(accounts: rows, checkpoint: nil)
-                await self.recordAccountRecommendations(page.items, at: now)
-                try await self.mirrorAdRules(page.items, caller: caller)
-                accounts += rows
-                after = page.after
-            } while after != nil
+            let accounts = try await self.discoverAccounts(connectionID: connection.id, caller: caller)
             summary.accountsDiscovered = accounts.count
             summary.callsUsed = counter.value
             self.logger.info(
@@ -179,6 +162,54 @@ extension SyncEngine {
         }
         summary.callsUsed = counter.value
         return (summary, [])
+    }
+
+    /// Reads `/me/adaccounts` page by page into `ad_accounts`, with the nested extras (Automated Rules, Meta's
+    /// recommendations and opportunity score) that ride on the same read. If Graph refuses the read with the extras (a
+    /// permission or parameter error: the nested `adrules_library` and `recommendations` expansions on this edge are
+    /// unconfirmed against live Graph, and a token may lack what they need), the read is made again without them, so
+    /// discovery and the sync go on; the extras' tables are then left as they were, and a warning says why.
+    func discoverAccounts(connectionID: String, caller: GraphCaller) async throws -> [AdAccountRow] {
+        var withExtras = true
+        var accounts: [AdAccountRow] = []
+        var after: String?
+        while true {
+            let page: RawPage
+            do {
+                let fields = withExtras ? EntityMapper.accountFields : EntityMapper.accountOwnFields
+                page = try await caller.page(
+                    "/me/adaccounts",
+                    parameters: GraphParameters().fields(fields),
+                    after: after,
+                    limit: self.configuration.entityPageSize,
+                    shrinking: true
+                )
+            } catch let error as GraphClientError where withExtras && Self.refusesAccountExtras(error) {
+                withExtras = false
+                self.logger.warning(
+                    "meta refused the ad account read with Automated Rules and recommendations; reading the accounts without them",
+                    metadata: ["connection_id": "\(connectionID)", "error": "\(error)"]
+                )
+                continue
+            }
+            let now = self.time.now()
+            let rows = page.items.compactMap { EntityMapper.account($0, connectionID: connectionID, syncedAt: now) }
+            try await self.store.commitPage(accounts: rows, checkpoint: nil)
+            if withExtras {
+                await self.recordAccountRecommendations(page.items, at: now)
+                try await self.mirrorAdRules(page.items, caller: caller)
+            }
+            accounts += rows
+            after = page.after
+            if after == nil { return accounts }
+        }
+    }
+
+    /// A refusal of the discovery read that reading without the nested extras may avoid: permission (`10`, `200`–`299`,
+    /// "missing permission") or a parameter error (`100`, e.g. "Tried accessing nonexisting field").
+    static func refusesAccountExtras(_ error: GraphClientError) -> Bool {
+        guard case .graph(let graph) = error else { return false }
+        return graph.classification == .permission || graph.classification == .invalidRequest
     }
 
     /// What one scheduling step of an account produced.

@@ -8,10 +8,13 @@ enum EntityMapper {
     /// opportunity score and account recommendations (``SyncEngine/accountRecommendationFields``, `meta_recommendations`)
     /// and the account's Automated Rules (`ad_rules`), both by nested field expansion.
     static let accountFields = GraphFields(
-        GraphColumns.fields(AdAccountRow.self).fields
+        accountOwnFields.fields
             + [.edge("adrules_library", limit: AdRuleMapping.nestedLimit, AdRuleMapping.fields)]
             + SyncEngine.accountRecommendationFields.fields
     )
+
+    /// The ad account's own fields alone: the discovery read's fallback when Graph refuses the nested extras.
+    static let accountOwnFields = GraphColumns.fields(AdAccountRow.self)
 
     static func account(_ json: JSONValue, connectionID: String, syncedAt: Date) -> AdAccountRow? {
         guard let id = json["id"]?.stringValue else { return nil }
