@@ -54,14 +54,12 @@ extension GraphSandbox {
         case "campaigns", "adsets", "ads":
             let kind: SandboxNodeKind = c[1] == "campaigns" ? .campaign : c[1] == "adsets" ? .adset : .ad
             guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
-            return .json(
-                try renderer.edgePage(
-                    kind: kind,
-                    items: world.nodes(of: kind, inAccount: a),
-                    self.edgeParameters(r, renderer: renderer),
-                    basePath: "/\(account.id)/\(c[1])",
-                    nextQuery: r.parameters
-                )
+            return try self.objectEdge(
+                r,
+                kind: kind,
+                items: world.nodes(of: kind, inAccount: a),
+                basePath: "/\(account.id)/\(c[1])",
+                renderer: &renderer
             )
         case "adcreatives", "adimages", "advideos":
             guard r.method == .get else { throw GraphErrorSpec.invalidParameter("Creating objects is not supported by the MetaSync sandbox") }
@@ -110,14 +108,12 @@ extension GraphSandbox {
         switch (node.kind, c[1]) {
         case (.campaign, "adsets"), (.campaign, "ads"), (.adset, "ads"):
             let kind: SandboxNodeKind = c[1] == "adsets" ? .adset : .ad
-            return .json(
-                try renderer.edgePage(
-                    kind: kind,
-                    items: world.descendants(of: i, kind: kind),
-                    self.edgeParameters(r, renderer: renderer),
-                    basePath: "/\(node.id)/\(c[1])",
-                    nextQuery: r.parameters
-                )
+            return try self.objectEdge(
+                r,
+                kind: kind,
+                items: world.descendants(of: i, kind: kind),
+                basePath: "/\(node.id)/\(c[1])",
+                renderer: &renderer
             )
         case (_, "insights"):
             return try self.insights(
@@ -132,6 +128,19 @@ extension GraphSandbox {
         default:
             throw GraphErrorSpec.nonexistingField(c[1], nodeType: node.kind.graphTypeName)
         }
+    }
+
+    /// An edge listing the campaigns, ad sets or ads `items` (`/act_X/campaigns`, `/<campaign id>/ads`, …).
+    func objectEdge(
+        _ r: SandboxRequest,
+        kind: SandboxNodeKind,
+        items: [Int],
+        basePath: String,
+        renderer: inout GraphRenderer
+    ) throws(GraphErrorSpec) -> RouteOutcome {
+        .json(
+            try renderer.edgePage(kind: kind, items: items, self.edgeParameters(r, renderer: renderer), basePath: basePath, nextQuery: r.parameters)
+        )
     }
 
     func edgeParameters(_ r: SandboxRequest, renderer: GraphRenderer) throws(GraphErrorSpec) -> GraphRenderer.EdgeParameters {

@@ -143,40 +143,22 @@ public final class GraphSandbox: Sendable {
     /// Adds an ad set under a campaign; returns its id, or `nil` for an unknown campaign.
     @discardableResult
     public func addAdSet(campaignID: String, name: String, status: String = "ACTIVE") -> String? {
-        let now = self.configuration.now().rounded()
-        return self.state.withLock { s in
-            guard let c = s.world.node(campaignID), s.world.nodes[c].kind == .campaign else { return nil }
-            let i = s.world.insertNode(
-                kind: .adset,
-                account: s.world.nodes[c].accountIndex,
-                campaign: c,
-                adset: nil,
-                name: name,
-                status: status,
-                created: now,
-                now: now
-            )
-            return s.world.nodes[i].id
-        }
+        self.addChild(.adset, under: campaignID, name: name, status: status)
     }
 
     /// Adds an ad under an ad set (it delivers from today on); returns its id, or `nil` for an unknown ad set.
     @discardableResult
     public func addAd(adsetID: String, name: String, status: String = "ACTIVE") -> String? {
+        self.addChild(.ad, under: adsetID, name: name, status: status)
+    }
+
+    /// Adds an ad set or ad created `now` under `parentID`; returns its id, or `nil` when `parentID` is not an object
+    /// of the parent kind.
+    private func addChild(_ kind: SandboxNodeKind, under parentID: String, name: String, status: String) -> String? {
         let now = self.configuration.now().rounded()
         return self.state.withLock { s in
-            guard let set = s.world.node(adsetID), s.world.nodes[set].kind == .adset else { return nil }
-            let node = s.world.nodes[set]
-            let i = s.world.insertNode(
-                kind: .ad,
-                account: node.accountIndex,
-                campaign: node.campaignIndex,
-                adset: set,
-                name: name,
-                status: status,
-                created: now,
-                now: now
-            )
+            guard let p = s.world.node(parentID), s.world.nodes[p].kind == kind.parent else { return nil }
+            let i = s.world.insertNode(kind, under: p, name: name, status: status, created: now, now: now)
             return s.world.nodes[i].id
         }
     }

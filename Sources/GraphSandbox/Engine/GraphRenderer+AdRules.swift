@@ -103,13 +103,7 @@ extension GraphRenderer {
         try Self.check(selection, known: Self.adRuleFields, type: "AdRule")
         let rules = self.world.adRules(account: a)
         let limit = try self.pageSize(limitText)
-        var start = 0
-        if let after {
-            guard let plain = Formatting.unbase64(after), plain.hasPrefix("rule:"), let n = Int(plain.dropFirst(5)) else {
-                throw GraphErrorSpec.invalidParameter("Invalid cursor")
-            }
-            start = n + 1
-        }
+        let start = try Self.offsetStart(after: after, prefix: "rule:")
         let end = min(rules.count, start + limit)
         let names = selection?.names ?? ["id"]
         var data: [SandboxJSON] = []
@@ -119,11 +113,8 @@ extension GraphRenderer {
         self.rowsServed += data.count
         var members = [JSONMember("data", .array(data))]
         if start < end {
-            let first = Formatting.base64("rule:\(start)")
-            let last = Formatting.base64("rule:\(end - 1)")
-            var paging = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
-            if end < rules.count { paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: last)))) }
-            members.append(JSONMember("paging", .object(paging)))
+            // The rules edge sends no `previous` link (unconfirmed whether Graph does).
+            members.append(self.offsetPaging(prefix: "rule:", start..<end, total: rules.count, previous: false, basePath: basePath, query: nextQuery))
         }
         return .object(members)
     }

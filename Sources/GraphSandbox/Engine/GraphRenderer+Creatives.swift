@@ -259,21 +259,11 @@ extension GraphRenderer {
         basePath: String,
         query: [(name: String, value: String)]
     ) throws(GraphErrorSpec) -> SandboxJSON {
-        var start = 0
-        if let after {
-            guard let plain = Formatting.unbase64(after), plain.hasPrefix("off:"), let n = Int(plain.dropFirst(4)) else {
-                throw GraphErrorSpec.invalidParameter("Invalid cursor")
-            }
-            start = n + 1
-        }
+        let start = try Self.offsetStart(after: after, prefix: "off:")
         let end = min(items.count, start + limit)
         guard start < end else { return .object([JSONMember("data", .array([]))]) }
-        let first = Formatting.base64("off:\(start)")
-        let last = Formatting.base64("off:\(end - 1)")
-        var paging = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
-        if start > 0 { paging.append(JSONMember("previous", .string(self.link(basePath, query, replacing: "before", with: first)))) }
-        if end < items.count { paging.append(JSONMember("next", .string(self.link(basePath, query, replacing: "after", with: last)))) }
-        return .object([JSONMember("data", .array(Array(items[start..<end]))), JSONMember("paging", .object(paging))])
+        let paging = self.offsetPaging(prefix: "off:", start..<end, total: items.count, basePath: basePath, query: query)
+        return .object([JSONMember("data", .array(Array(items[start..<end]))), paging])
     }
 
     /// `/act_X/adcreatives`, `/act_X/adimages`, `/act_X/advideos` (top level, or nested in `/act_X?fields=` with

@@ -374,10 +374,8 @@ struct GraphRenderer {
         nextQuery: [(name: String, value: String)]
     ) -> SandboxJSON {
         let again = Self.cursor(cursor.seq, skipEmpty: true)
-        var paging: [JSONMember] = [JSONMember("cursors", .object([JSONMember("before", .string(after)), JSONMember("after", .string(again))]))]
-        paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: after))))
-        paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: again))))
-        var members = [JSONMember("data", .array([])), JSONMember("paging", .object(paging))]
+        let paging = self.paging(first: after, last: again, previous: true, next: true, basePath: basePath, query: nextQuery)
+        var members = [JSONMember("data", .array([])), paging]
         if p.summary { members.append(JSONMember("summary", .object([JSONMember("total_count", .int(total))]))) }
         return .object(members)
     }
@@ -436,14 +434,16 @@ struct GraphRenderer {
         }
         var members = [JSONMember("data", .array(data))]
         if start < end {
-            let first = Self.cursor(self.world.nodes[list[start]].seq)
-            let last = Self.cursor(self.world.nodes[list[end - 1]].seq)
-            var paging: [JSONMember] = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
-            if forward ? p.after != nil : start > 0 {
-                paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: first))))
-            }
-            if hasMore { paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: last)))) }
-            members.append(JSONMember("paging", .object(paging)))
+            members.append(
+                self.paging(
+                    first: Self.cursor(self.world.nodes[list[start]].seq),
+                    last: Self.cursor(self.world.nodes[list[end - 1]].seq),
+                    previous: forward ? p.after != nil : start > 0,
+                    next: hasMore,
+                    basePath: basePath,
+                    query: nextQuery
+                )
+            )
         }
         if p.summary { members.append(JSONMember("summary", .object([JSONMember("total_count", .int(list.count))]))) }
         return .object(members)
@@ -490,13 +490,7 @@ struct GraphRenderer {
     mutating func accountsConnection(field: FieldSelection.Field?, basePath: String) throws(GraphErrorSpec) -> SandboxJSON {
         let limit = try self.pageSize(field?.modifier("limit") ?? self.request.parameter("limit"))
         let after = field == nil ? self.request.parameter("after") : field?.modifier("after")
-        var start = 0
-        if let after {
-            guard let plain = Formatting.unbase64(after), plain.hasPrefix("acct:"), let n = Int(plain.dropFirst(5)) else {
-                throw GraphErrorSpec.invalidParameter("Invalid cursor")
-            }
-            start = n + 1
-        }
+        let start = try Self.offsetStart(after: after, prefix: "acct:")
         let end = min(self.world.accounts.count, start + limit)
         var data: [SandboxJSON] = []
         let selection = field == nil ? try self.selection() : field?.children
@@ -506,15 +500,8 @@ struct GraphRenderer {
         }
         var members = [JSONMember("data", .array(data))]
         if start < end {
-            let first = Formatting.base64("acct:\(start)")
-            let last = Formatting.base64("acct:\(end - 1)")
-            var paging = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
             let query = field.map { self.nestedQuery($0, limit: limit) } ?? self.request.parameters
-            if start > 0 { paging.append(JSONMember("previous", .string(self.link(basePath, query, replacing: "before", with: first)))) }
-            if end < self.world.accounts.count {
-                paging.append(JSONMember("next", .string(self.link(basePath, query, replacing: "after", with: last))))
-            }
-            members.append(JSONMember("paging", .object(paging)))
+            members.append(self.offsetPaging(prefix: "acct:", start..<end, total: self.world.accounts.count, basePath: basePath, query: query))
         }
         let summary = field == nil ? self.request.parameter("summary") : field?.modifier("summary")
         if summary == "true" || summary == "total_count" {
@@ -551,25 +538,12 @@ struct GraphRenderer {
         let plan = self.planCache?.plan(for: query, engine: engine) ?? engine.plan(query)
         if let budget, plan.total > budget { throw GraphErrorSpec.reduceData }
         let limit = try self.pageSize(limitText)
-        var offset = 0
-        if let after {
-            guard let plain = Formatting.unbase64(after), plain.hasPrefix("row:"), let n = Int(plain.dropFirst(4)) else {
-                throw GraphErrorSpec.invalidParameter("Invalid cursor")
-            }
-            offset = n + 1
-        }
+        let offset = try Self.offsetStart(after: after, prefix: "row:")
         let rows = engine.rows(query, plan: plan, offset: offset, limit: limit)
         self.insightsRowsServed += rows.count
         var members = [JSONMember("data", .array(rows))]
         if !rows.isEmpty {
-            let first = Formatting.base64("row:\(offset)")
-            let last = Formatting.base64("row:\(offset + rows.count - 1)")
-            var paging = [JSONMember("cursors", .object([JSONMember("before", .string(first)), JSONMember("after", .string(last))]))]
-            if offset > 0 { paging.append(JSONMember("previous", .string(self.link(basePath, nextQuery, replacing: "before", with: first)))) }
-            if offset + rows.count < plan.total {
-                paging.append(JSONMember("next", .string(self.link(basePath, nextQuery, replacing: "after", with: last))))
-            }
-            members.append(JSONMember("paging", .object(paging)))
+            members.append(self.offsetPaging(prefix: "row:", offset..<(offset + rows.count), total: plan.total, basePath: basePath, query: nextQuery))
         }
         return .object(members)
     }

@@ -1,22 +1,14 @@
 import Foundation
+import GraphAPI
 
 /// One clause of an edge's `filtering` parameter, e.g.
 /// `{"field":"campaign.updated_time","operator":"GREATER_THAN","value":1704067200}` (reference §3.6).
 struct ObjectFilter: Sendable {
-    enum Operator: String, Sendable {
-        case equal = "EQUAL"
-        case notEqual = "NOT_EQUAL"
-        case greaterThan = "GREATER_THAN"
-        case greaterThanOrEqual = "GREATER_THAN_OR_EQUAL"
-        case lessThan = "LESS_THAN"
-        case lessThanOrEqual = "LESS_THAN_OR_EQUAL"
-        case inRange = "IN_RANGE"
-        case notInRange = "NOT_IN_RANGE"
-        case contain = "CONTAIN"
-        case notContain = "NOT_CONTAIN"
-        case `in` = "IN"
-        case notIn = "NOT_IN"
-    }
+    /// Graph's filtering operators (``GraphFilter/Operator``); the sandbox evaluates all but ANY, ALL and NONE.
+    typealias Operator = GraphFilter.Operator
+
+    /// The operators ``parse(_:kind:)`` accepts.
+    static let operators = Set(Operator.allCases).subtracting([.any, .all, .none])
 
     /// The object the field is read from: the edge's own kind or one of its parents.
     var target: SandboxNodeKind
@@ -39,7 +31,7 @@ struct ObjectFilter: Sendable {
             guard let fieldPath = clause["field"]?.stringValue, let opText = clause["operator"]?.stringValue, let value = clause["value"] else {
                 throw GraphErrorSpec.invalidParameter("Filtering field, operator and value are required")
             }
-            guard let op = Operator(rawValue: opText) else {
+            guard let op = Operator(rawValue: opText), Self.operators.contains(op) else {
                 throw GraphErrorSpec.invalidParameter("Filtering operator \(opText) is not supported")
             }
             var target = kind
@@ -124,6 +116,7 @@ struct ObjectFilter: Sendable {
         case .in: return values.contains(n)
         case .notIn: return !values.contains(n)
         case .contain, .notContain: return false
+        case .any, .all, .none: return false  // rejected by parse
         }
     }
 
@@ -141,6 +134,7 @@ struct ObjectFilter: Sendable {
         case .lessThan: return values.first.map { text < $0 } ?? false
         case .lessThanOrEqual: return values.first.map { text <= $0 } ?? false
         case .inRange, .notInRange: return false
+        case .any, .all, .none: return false  // rejected by parse
         }
     }
 }

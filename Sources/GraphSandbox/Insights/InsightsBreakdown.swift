@@ -114,30 +114,20 @@ struct InsightsBreakdown: Sendable {
         return parts
     }
 
+    /// The ``InsightsEngine/Totals`` counts that ``split(_:weights:)`` apportions by the weights (`reachParts` and
+    /// the attribution setting are copied; conversions are split per slot).
+    static let apportionedTotals: [any WritableKeyPath<InsightsEngine.Totals, Int> & Sendable] = [
+        \.impressions, \.reachSum, \.reachMax, \.clicks, \.linkClicks, \.spendMinor, \.landingPageViews, \.postEngagement,
+    ]
+
     /// The unbroken totals split into one ``InsightsEngine/Totals`` per bucket.
     func split(_ t: InsightsEngine.Totals, weights: [Int]) -> [InsightsEngine.Totals] {
-        let n = weights.count
-        let impressions = Self.apportion(t.impressions, weights)
-        let reachSum = Self.apportion(t.reachSum, weights)
-        let reachMax = Self.apportion(t.reachMax, weights)
-        let clicks = Self.apportion(t.clicks, weights)
-        let linkClicks = Self.apportion(t.linkClicks, weights)
-        let spend = Self.apportion(t.spendMinor, weights)
-        let landing = Self.apportion(t.landingPageViews, weights)
-        let engagement = Self.apportion(t.postEngagement, weights)
-        var parts = (0..<n).map { i in
-            var part = InsightsEngine.Totals()
-            part.impressions = impressions[i]
-            part.reachSum = reachSum[i]
-            part.reachMax = reachMax[i]
-            part.reachParts = t.reachParts
-            part.clicks = clicks[i]
-            part.linkClicks = linkClicks[i]
-            part.spendMinor = spend[i]
-            part.landingPageViews = landing[i]
-            part.postEngagement = engagement[i]
-            part.attributionSetting = t.attributionSetting
-            return part
+        var part = InsightsEngine.Totals()
+        part.reachParts = t.reachParts
+        part.attributionSetting = t.attributionSetting
+        var parts = Array(repeating: part, count: weights.count)
+        for count in Self.apportionedTotals {
+            for (i, share) in Self.apportion(t[keyPath: count], weights).enumerated() { parts[i][keyPath: count] = share }
         }
         for slot in t.conversions.indices {
             for (i, counts) in Self.split(t.conversions[slot], weights: weights).enumerated() { parts[i].conversions[slot] = counts }

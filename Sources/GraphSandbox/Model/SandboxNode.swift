@@ -33,6 +33,9 @@ enum SandboxNodeKind: Int, Sendable, Hashable, Comparable {
         }
     }
 
+    /// The kind objects of this kind sit under (`nil` for campaigns, which sit under the account).
+    var parent: SandboxNodeKind? { SandboxNodeKind(rawValue: self.rawValue - 1) }
+
     static func < (lhs: SandboxNodeKind, rhs: SandboxNodeKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

@@ -94,28 +94,10 @@ struct SandboxWorld: Sendable {
             )
             for _ in 0..<max(0, c.adsetsPerCampaign) {
                 let adsetCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[campaign].createdTime)
-                let adset = self.insertNode(
-                    kind: .adset,
-                    account: a,
-                    campaign: campaign,
-                    adset: nil,
-                    name: nil,
-                    status: nil,
-                    created: adsetCreated,
-                    now: reference
-                )
+                let adset = self.insertNode(.adset, under: campaign, created: adsetCreated, now: reference)
                 for _ in 0..<max(0, c.adsPerAdset) {
                     let adCreated = self.generatedCreation(reference: reference, days: c.days, parent: self.nodes[adset].createdTime)
-                    self.insertNode(
-                        kind: .ad,
-                        account: a,
-                        campaign: campaign,
-                        adset: adset,
-                        name: nil,
-                        status: nil,
-                        created: adCreated,
-                        now: reference
-                    )
+                    self.insertNode(.ad, under: adset, created: adCreated, now: reference)
                 }
             }
         }
@@ -194,6 +176,30 @@ struct SandboxWorld: Sendable {
         self.index[id] = .node(nodeIndex)
         self.link(nodeIndex, account: account, adset: adset)
         return nodeIndex
+    }
+
+    /// Inserts an ad set under the campaign `parent` or an ad under the ad set `parent` (which give its account,
+    /// campaign and ad set) and returns its node index. `name`/`status` `nil` generate them.
+    @discardableResult
+    mutating func insertNode(
+        _ kind: SandboxNodeKind,
+        under parent: Int,
+        name: String? = nil,
+        status: String? = nil,
+        created: Date,
+        now: Date
+    ) -> Int {
+        let p = self.nodes[parent]
+        return self.insertNode(
+            kind: kind,
+            account: p.accountIndex,
+            campaign: p.campaignIndex,
+            adset: kind == .ad ? p.adsetIndex : nil,
+            name: name,
+            status: status,
+            created: created,
+            now: now
+        )
     }
 
     /// Links a new node into its account's and parent's lists; an ad that delivers moves the delivery start of

@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 
 /// Graph's date and time formats, computed arithmetically (no `DateFormatter`, which is slow).
 ///
@@ -48,29 +49,14 @@ enum GraphDate {
         return day
     }
 
-    /// The year, month and day of a day number (proleptic Gregorian; H. Hinnant's algorithm).
+    /// The year, month and day of a day number (``GraphCalendar/civil(fromDay:)``).
     static func civil(fromDay day: Int) -> (Int, Int, Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
+        GraphCalendar.civil(fromDay: day)
     }
 
-    /// The day number of a civil date.
+    /// The day number of a civil date (``GraphCalendar/day(year:month:day:)``).
     static func day(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        GraphCalendar.day(year: year, month: month, day: day)
     }
 
     /// The day of the week of a day number, 0 = Sunday.
