@@ -391,22 +391,23 @@ public final class MetaDatabase: Service, Sendable {
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                let sql = connection.sql(queryLogLevel: nil)
-                try await sql.raw("BEGIN").run()
-                do {
-                    let result = try await body(sql)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
+                try await Self.runInTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
             }
         }
     }
 
+    /// SQLite takes the write lock at `BEGIN IMMEDIATE`, not at the first write.
     private static func sqliteTransaction<T: Sendable>(_ sql: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await sql.raw("BEGIN IMMEDIATE").run()
+        try await Self.runInTransaction(sql, begin: "BEGIN IMMEDIATE", body)
+    }
+
+    /// `begin`, then `body`: committed when it returns, rolled back when it throws.
+    private nonisolated(nonsending) static func runInTransaction<T: Sendable>(
+        _ sql: any SQLDatabase,
+        begin: SQLQueryString,
+        _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await sql.raw(begin).run()
         do {
             let result = try await body(sql)
             try await sql.raw("COMMIT").run()

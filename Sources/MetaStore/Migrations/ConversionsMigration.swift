@@ -13,26 +13,35 @@ enum ConversionsMigration {
             DDL.render(
                 """
                 CREATE TABLE performance_actions (
-                    level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad')),
-                    object_id TEXT NOT NULL,
-                    account_id TEXT NOT NULL,
-                    date_start {date} NOT NULL,
-                    date_stop {date} NOT NULL,
-                    breakdown_key TEXT NOT NULL DEFAULT '',
-                    action_type TEXT NOT NULL,
-                    attribution_window TEXT NOT NULL,
-                    count {dec},
-                    value {dec},
-                    currency TEXT,
+                    \(Self.performanceActionColumns),
                     PRIMARY KEY (level, object_id, date_start, date_stop, breakdown_key, action_type, attribution_window)
                 )
                 """ + (kind == .sqlite ? " WITHOUT ROWID" : ""),
                 for: kind
             ),
-            "CREATE INDEX performance_actions_account_day ON performance_actions (account_id, date_start)",
+            Self.performanceActionsAccountDayIndex,
             PerformanceConversionsView.createStatement(for: kind, withReport: false),
         ]
     }
+
+    /// The column definitions of `performance_actions` as this migration created them (DDL template, one per line at
+    /// the table's indentation); migration 8's SQLite rebuild creates the table again from them.
+    static let performanceActionColumns = [
+        "level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad'))",
+        "object_id TEXT NOT NULL",
+        "account_id TEXT NOT NULL",
+        "date_start {date} NOT NULL",
+        "date_stop {date} NOT NULL",
+        "breakdown_key TEXT NOT NULL DEFAULT ''",
+        "action_type TEXT NOT NULL",
+        "attribution_window TEXT NOT NULL",
+        "count {dec}",
+        "value {dec}",
+        "currency TEXT",
+    ].joined(separator: ",\n    ")
+
+    /// The index on `performance_actions` by account and day (created again by migration 8's SQLite rebuild).
+    static let performanceActionsAccountDayIndex = "CREATE INDEX performance_actions_account_day ON performance_actions (account_id, date_start)"
 }
 
 /// The SQL of the view `performance_conversions`, one text for both backends apart from number casts.

@@ -128,38 +128,11 @@ enum CoreTablesMigration {
             "CREATE INDEX ads_adset_id ON ads (adset_id)",
             """
             CREATE TABLE performance_snapshots (
-                level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad')),
-                object_id TEXT NOT NULL,
-                account_id TEXT NOT NULL,
-                campaign_id TEXT,
-                adset_id TEXT,
-                ad_id TEXT,
-                date_start {date} NOT NULL,
-                date_stop {date} NOT NULL,
-                breakdown_key TEXT NOT NULL DEFAULT '',
-                breakdowns {json},
-                currency TEXT,
-                impressions {int},
-                clicks {int},
-                unique_clicks {int},
-                inline_link_clicks {int},
-                reach {int},
-                frequency {dec},
-                spend {dec},
-                cpc {dec},
-                cpm {dec},
-                cpp {dec},
-                ctr {dec},
-                actions {json},
-                action_values {json},
-                cost_per_action_type {json},
-                raw {json},
-                first_seen_at {ts} NOT NULL,
-                synced_at {ts} NOT NULL,
+                \(Self.performanceSnapshotColumns),
                 PRIMARY KEY (level, object_id, date_start, date_stop, breakdown_key)
             )
             """,
-            "CREATE INDEX performance_snapshots_account_day ON performance_snapshots (account_id, date_start)",
+            Self.performanceSnapshotsAccountDayIndex,
             """
             CREATE TABLE sync_runs (
                 id TEXT PRIMARY KEY,
@@ -207,4 +180,41 @@ enum CoreTablesMigration {
             "CREATE INDEX webhook_events_status ON webhook_events (status, received_at)",
         ]
     )
+
+    /// The column definitions of `performance_snapshots` as this migration created them (DDL template, one per line
+    /// at the table's indentation); migration 8's SQLite rebuild creates the table again from them.
+    static let performanceSnapshotColumns = [
+        "level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad'))",
+        "object_id TEXT NOT NULL",
+        "account_id TEXT NOT NULL",
+        "campaign_id TEXT",
+        "adset_id TEXT",
+        "ad_id TEXT",
+        "date_start {date} NOT NULL",
+        "date_stop {date} NOT NULL",
+        "breakdown_key TEXT NOT NULL DEFAULT ''",
+        "breakdowns {json}",
+        "currency TEXT",
+        "impressions {int}",
+        "clicks {int}",
+        "unique_clicks {int}",
+        "inline_link_clicks {int}",
+        "reach {int}",
+        "frequency {dec}",
+        "spend {dec}",
+        "cpc {dec}",
+        "cpm {dec}",
+        "cpp {dec}",
+        "ctr {dec}",
+        "actions {json}",
+        "action_values {json}",
+        "cost_per_action_type {json}",
+        "raw {json}",
+        "first_seen_at {ts} NOT NULL",
+        "synced_at {ts} NOT NULL",
+    ].joined(separator: ",\n    ")
+
+    /// The index on `performance_snapshots` by account and day (created again by migration 8's SQLite rebuild).
+    static let performanceSnapshotsAccountDayIndex =
+        "CREATE INDEX performance_snapshots_account_day ON performance_snapshots (account_id, date_start)"
 }

@@ -44,79 +44,46 @@ enum ReportsMigration {
 
     /// `performance_snapshots` rebuilt with `report` in its primary key (SQLite cannot alter a primary key).
     private static var sqliteSnapshotsRebuild: [String] {
-        [
-            DDL.render(
-                """
+        Self.sqliteRebuild(
+            "performance_snapshots",
+            copying: Self.snapshotColumns,
+            create: """
                 CREATE TABLE performance_snapshots_v8 (
-                    level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad')),
-                    object_id TEXT NOT NULL,
-                    account_id TEXT NOT NULL,
-                    campaign_id TEXT,
-                    adset_id TEXT,
-                    ad_id TEXT,
-                    date_start {date} NOT NULL,
-                    date_stop {date} NOT NULL,
-                    breakdown_key TEXT NOT NULL DEFAULT '',
-                    breakdowns {json},
-                    currency TEXT,
-                    impressions {int},
-                    clicks {int},
-                    unique_clicks {int},
-                    inline_link_clicks {int},
-                    reach {int},
-                    frequency {dec},
-                    spend {dec},
-                    cpc {dec},
-                    cpm {dec},
-                    cpp {dec},
-                    ctr {dec},
-                    actions {json},
-                    action_values {json},
-                    cost_per_action_type {json},
-                    raw {json},
-                    first_seen_at {ts} NOT NULL,
-                    synced_at {ts} NOT NULL,
+                    \(CoreTablesMigration.performanceSnapshotColumns),
                     attribution_setting TEXT,
                     report TEXT NOT NULL DEFAULT '',
                     PRIMARY KEY (level, object_id, date_start, date_stop, breakdown_key, report)
                 )
                 """,
-                for: .sqlite
-            ),
-            "INSERT INTO performance_snapshots_v8 (\(Self.snapshotColumns)) SELECT \(Self.snapshotColumns) FROM performance_snapshots",
-            "DROP TABLE performance_snapshots",
-            "ALTER TABLE performance_snapshots_v8 RENAME TO performance_snapshots",
-            "CREATE INDEX performance_snapshots_account_day ON performance_snapshots (account_id, date_start)",
-        ]
+            index: CoreTablesMigration.performanceSnapshotsAccountDayIndex
+        )
     }
 
     /// `performance_actions` rebuilt with `report` in its primary key (SQLite cannot alter a primary key).
     private static var sqliteActionsRebuild: [String] {
-        [
-            DDL.render(
-                """
+        Self.sqliteRebuild(
+            "performance_actions",
+            copying: Self.actionColumns,
+            create: """
                 CREATE TABLE performance_actions_v8 (
-                    level TEXT NOT NULL CHECK (level IN ('account', 'campaign', 'adset', 'ad')),
-                    object_id TEXT NOT NULL,
-                    account_id TEXT NOT NULL,
-                    date_start {date} NOT NULL,
-                    date_stop {date} NOT NULL,
-                    breakdown_key TEXT NOT NULL DEFAULT '',
-                    action_type TEXT NOT NULL,
-                    attribution_window TEXT NOT NULL,
-                    count {dec},
-                    value {dec},
-                    currency TEXT,
+                    \(ConversionsMigration.performanceActionColumns),
                     report TEXT NOT NULL DEFAULT '',
                     PRIMARY KEY (level, object_id, date_start, date_stop, breakdown_key, report, action_type, attribution_window)
                 ) WITHOUT ROWID
                 """,
-                for: .sqlite
-            ),
-            "INSERT INTO performance_actions_v8 (\(Self.actionColumns)) SELECT \(Self.actionColumns) FROM performance_actions",
-            "DROP TABLE performance_actions",
-            "ALTER TABLE performance_actions_v8 RENAME TO performance_actions",
-            "CREATE INDEX performance_actions_account_day ON performance_actions (account_id, date_start)",
+            index: ConversionsMigration.performanceActionsAccountDayIndex
+        )
+    }
+
+    /// SQLite's table rebuild: `create` makes `<table>_v8` (a DDL template), the rows' `columns` are copied into it, the
+    /// old table is dropped, the new one renamed to `table`, and its `index` created again.
+    private static func sqliteRebuild(_ table: String, copying columns: String, create: String, index: String) -> [String] {
+        [
+            DDL.render(create, for: .sqlite),
+            "INSERT INTO \(table)_v8 (\(columns)) SELECT \(columns) FROM \(table)",
+            "DROP TABLE \(table)",
+            "ALTER TABLE \(table)_v8 RENAME TO \(table)",
+            index,
         ]
     }
 }

@@ -23,20 +23,29 @@ public enum TargetRules {
             let t = effective.thresholds
             let window = data.window(object.id, days: t.targetWindowDays)
             guard !window.isEmpty else { continue }
-            let evidence = Self.exposure(window, data, t)
+            let judged = Judged(object: object, window: window, exposure: Self.exposure(window, data, t))
             let cpaSource = ["target_cpa_source": effective.source("target_cpa").description]
             if let target = t.targetCPA {
-                if let finding = Self.cpa(object, window, exposure: evidence, target: target, data, t) {
+                if let finding = Self.cpa(judged, target: target, t) {
                     findings.append(Self.labelled(finding, cpaSource))
-                } else if let finding = Self.scale(object, window, exposure: evidence, target: target, data, t) {
+                } else if let finding = Self.scale(judged, target: target, data, t) {
                     findings.append(Self.labelled(finding, cpaSource))
                 }
             }
-            if let target = t.targetROAS, let finding = Self.roas(object, window, exposure: evidence, target: target, t) {
+            if let target = t.targetROAS, let finding = Self.roas(judged, target: target, t) {
                 findings.append(Self.labelled(finding, ["target_roas_source": effective.source("target_roas").description]))
             }
         }
         return findings
+    }
+
+    /// One budget holder over the target window: what ``cpa(_:target:_:)``, ``scale(_:target:_:_:)`` and
+    /// ``roas(_:target:_:)`` judge.
+    struct Judged {
+        var object: ObjectInfo
+        var window: [DayPoint]
+        /// Σ wᵢ · spendᵢ over `window` (``TargetRules/exposure(_:_:_:)``).
+        var exposure: Double
     }
 
     static func labelled(_ finding: Finding, _ labels: [String: String]) -> Finding {
@@ -60,18 +69,13 @@ public enum TargetRules {
         Distributions.gammaCDF(1 / (factor * target), shape: 1 + conversions, rate: target + exposure)
     }
 
-    static func cpa(
-        _ object: ObjectInfo,
-        _ window: [DayPoint],
-        exposure: Double,
-        target: Double,
-        _ data: AccountData,
-        _ t: RecommendationThresholds
-    ) -> Finding? {
+    static func cpa(_ judged: Judged, target: Double, _ t: RecommendationThresholds) -> Finding? {
+        let object = judged.object
+        let window = judged.window
         let total = window.total
         let days = Double(window.count)
         let stopLoss = total.conversions == 0 && total.spend >= t.stopLossMultiple * target
-        let probability = Self.probabilityCPAAbove(t.cpaAboveFactor, target: target, conversions: total.conversions, exposure: exposure)
+        let probability = Self.probabilityCPAAbove(t.cpaAboveFactor, target: target, conversions: total.conversions, exposure: judged.exposure)
         guard stopLoss || probability >= t.targetProbability else { return nil }
         let cpa = total.conversions > 0 ? total.spend / total.conversions : .infinity
         let excess = total.conversions > 0 ? max(0, total.spend - total.conversions * target) : total.spend
@@ -90,7 +94,7 @@ public enum TargetRules {
                 windows: ["window": Evidence.range(window)],
                 metrics: [
                     "spend": total.spend, "conversions": total.conversions, "cpa": cpa.isFinite ? cpa : -1,
-                    "weighted_spend": exposure, "probability": probability,
+                    "weighted_spend": judged.exposure, "probability": probability,
                 ],
                 thresholds: [
                     "target_cpa": target, "factor": t.cpaAboveFactor, "probability": t.targetProbability, "stop_loss_multiple": t.stopLossMultiple,
@@ -108,18 +112,13 @@ public enum TargetRules {
         )
     }
 
-    static func scale(
-        _ object: ObjectInfo,
-        _ window: [DayPoint],
-        exposure: Double,
-        target: Double,
-        _ data: AccountData,
-        _ t: RecommendationThresholds
-    ) -> Finding? {
+    static func scale(_ judged: Judged, target: Double, _ data: AccountData, _ t: RecommendationThresholds) -> Finding? {
+        let object = judged.object
+        let window = judged.window
         guard let budget = object.dailyBudget, budget > 0 else { return nil }
         let total = window.total
         let lastWeek = data.window(object.id, days: 7).total
-        let probability = 1 - Self.probabilityCPAAbove(t.scaleWinnerFactor, target: target, conversions: total.conversions, exposure: exposure)
+        let probability = 1 - Self.probabilityCPAAbove(t.scaleWinnerFactor, target: target, conversions: total.conversions, exposure: judged.exposure)
         let use = Distributions.median(data.window(object.id, days: t.pacingDays).map(\.spend)) / budget
         // "Learning finished": Graph's learning_stage_info when synced, else the documented stand-in (≥ 50 conversions in 7 days).
         let graphLearning = RuleSupport.learningFinished(object, data)
@@ -157,7 +156,9 @@ public enum TargetRules {
         )
     }
 
-    static func roas(_ object: ObjectInfo, _ window: [DayPoint], exposure: Double, target: Double, _ t: RecommendationThresholds) -> Finding? {
+    static func roas(_ judged: Judged, target: Double, _ t: RecommendationThresholds) -> Finding? {
+        let object = judged.object
+        let window = judged.window
         let total = window.total
         guard total.conversions > 0, total.spend > 0 else { return nil }
         let orderValue = total.value / total.conversions
@@ -166,7 +167,7 @@ public enum TargetRules {
         let probability = Distributions.gammaCDF(
             t.roasBelowFactor * target / orderValue,
             shape: 1 + total.conversions,
-            rate: 1 / target * orderValue + exposure
+            rate: 1 / target * orderValue + judged.exposure
         )
         guard probability >= t.targetProbability else { return nil }
         let roas = total.value / total.spend
