@@ -293,6 +293,27 @@ import Testing
         #expect(DayRange.parse(since: "2026-03-01", until: "2026-03-01", latest: latest).days == [try CalendarDay("2026-03-01")])
     }
 
+    @Test func everyFigureColumnSortsByTheFigureItShows() {
+        let figures = DashboardController.SortKey.allCases.filter { $0 != .name && $0 != .status }
+        #expect(figures.map { $0.metric?.metric } == PerformanceMetric.tableColumns.map(\.metric))
+        #expect(figures.map(\.label) == ["Spend", "Impressions", "Clicks", "CTR", "CPC", "CPM", "Conversions", "Purchases", "CPA", "ROAS"])
+        #expect(DashboardController.SortKey.name.metric == nil && DashboardController.SortKey.status.metric == nil)
+    }
+
+    @Test func figuresReadAndWriteTheirMetric() {
+        let formatter = DashboardFormatter(locale: Locale(identifier: "en_US"))
+        var totals = PerformanceTotals()
+        totals.impressions = 12_345_678
+        totals.spend = Decimal(string: "10.5")!
+        #expect(PerformanceMetric.impressions.text(totals, currency: "USD", formatter: formatter) == "12,345,678")
+        #expect(PerformanceMetric.impressions.exact(totals) == "12345678")
+        #expect(PerformanceMetric.ctr.exact(totals) == "0")
+        #expect(PerformanceMetric.cpc.text(totals, currency: "USD", formatter: formatter) == "—")
+        #expect(PerformanceMetric.cpc.exact(totals) == "")
+        #expect(PerformanceMetric.impressions.pointLabel(1_234, currency: nil, formatter: formatter) == formatter.decimal(1_234))
+        #expect(PerformanceMetric.roas.axis(2.5, currency: nil, formatter: formatter) == "2.50×")
+    }
+
     @Test func conversionsCountPurchasesOnceAndAddLeads() {
         let actions = JSONText(
             rawValue: #"[{"action_type":"omni_purchase","value":"3"},{"action_type":"purchase","value":"3"},"#

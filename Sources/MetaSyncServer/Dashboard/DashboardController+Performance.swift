@@ -11,17 +11,13 @@ extension DashboardController {
             switch self {
             case .name: return "Name"
             case .status: return "Status"
-            case .spend: return "Spend"
-            case .impressions: return "Impressions"
-            case .clicks: return "Clicks"
-            case .ctr: return "CTR"
-            case .cpc: return "CPC"
-            case .cpm: return "CPM"
-            case .conversions: return "Conversions"
-            case .purchases: return "Purchases"
-            case .cpa: return "CPA"
-            case .roas: return "ROAS"
+            default: return self.metric?.label ?? self.rawValue
             }
+        }
+
+        /// The figure this column shows; nil for the name and status columns.
+        var metric: PerformanceMetric? {
+            PerformanceMetric.tableColumns.first { $0.metric == self.rawValue }
         }
 
         /// Names and statuses sort A→Z first, CPA cheapest first, other figures largest first.
@@ -386,8 +382,16 @@ extension DashboardController {
             perDay[row.dateStart, default: PerformanceTotals()].add(row)
         }
         let days = range.days
-        let charts = self.trafficCharts(total, perDay: perDay, days: days, currency: currency, formatter: formatter)
-        let conversionCharts = self.conversionCharts(total, perDay: perDay, days: days, currency: currency, window: window, formatter: formatter)
+        let charts = Self.charts(PerformanceMetric.trafficCharts, total, perDay: perDay, days: days, currency: currency, formatter: formatter)
+        let conversionCharts = Self.charts(
+            PerformanceMetric.conversionCharts,
+            total,
+            perDay: perDay,
+            days: days,
+            currency: currency,
+            titles: [PerformanceMetric.purchases.metric: "Purchases (\(Self.windowLabel(window)))"],
+            formatter: formatter
+        )
         let totals = Self.totals(total, currency: currency, formatter: formatter)
         let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), Self.windowItem(window)]
         let presets = [7, 28, 90].map { length -> DashboardView.Link in
@@ -433,126 +437,38 @@ extension DashboardController {
         }
     }
 
-    /// The daily charts of spend, impressions, clicks, CTR and CPC.
-    func trafficCharts(
+    /// The daily charts of `metrics`, titled by their labels unless `titles` (by metric) says otherwise.
+    static func charts(
+        _ metrics: [PerformanceMetric],
         _ total: PerformanceTotals,
         perDay: [CalendarDay: PerformanceTotals],
         days: [CalendarDay],
         currency: String?,
+        titles: [String: String] = [:],
         formatter: DashboardFormatter
     ) -> [SVGChart] {
-        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
-        let count = { (value: Decimal) in formatter.decimal(value) }
-        return [
+        metrics.map { metric in
             SVGChart(
-                metric: "spend",
-                title: "Spend",
-                summary: money(total.spend),
-                inputs: Self.chartInputs(days, perDay, { $0.spend }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
+                metric: metric.metric,
+                title: titles[metric.metric] ?? metric.label,
+                summary: metric.text(total, currency: currency, formatter: formatter),
+                inputs: Self.chartInputs(days, perDay, metric.figure) { metric.pointLabel($0, currency: currency, formatter: formatter) },
+                axis: { metric.axis($0, currency: currency, formatter: formatter) },
                 dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "impressions",
-                title: "Impressions",
-                summary: formatter.integer(total.impressions),
-                inputs: Self.chartInputs(days, perDay, { Decimal($0.impressions) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "clicks",
-                title: "Clicks",
-                summary: formatter.integer(total.clicks),
-                inputs: Self.chartInputs(days, perDay, { Decimal($0.clicks) }, format: count),
-                axis: { formatter.integer(Int($0.rounded())) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "ctr",
-                title: "CTR",
-                summary: total.ctr.map(formatter.percent) ?? "—",
-                inputs: Self.chartInputs(days, perDay, { $0.ctr }, format: formatter.percent),
-                axis: { formatter.percent(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "cpc",
-                title: "CPC",
-                summary: total.cpc.map(money) ?? "—",
-                inputs: Self.chartInputs(days, perDay, { $0.cpc }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
-                dayLabel: formatter.shortDay
-            ),
-        ]
-    }
-
-    /// The daily charts of purchases, CPA and ROAS under the chosen attribution window.
-    func conversionCharts(
-        _ total: PerformanceTotals,
-        perDay: [CalendarDay: PerformanceTotals],
-        days: [CalendarDay],
-        currency: String?,
-        window: String,
-        formatter: DashboardFormatter
-    ) -> [SVGChart] {
-        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
-        let count = { (value: Decimal) in formatter.decimal(value) }
-        return [
-            SVGChart(
-                metric: "purchases",
-                title: "Purchases (\(Self.windowLabel(window)))",
-                summary: count(total.purchases),
-                inputs: Self.chartInputs(days, perDay, { $0.purchases }, format: count),
-                axis: { formatter.decimal(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "cpa",
-                title: "CPA",
-                summary: total.cpa.map(money) ?? "—",
-                inputs: Self.chartInputs(days, perDay, { $0.cpa }, format: money),
-                axis: { formatter.axisMoney(Decimal($0), currency: currency) },
-                dayLabel: formatter.shortDay
-            ),
-            SVGChart(
-                metric: "roas",
-                title: "ROAS",
-                summary: total.roas.map(Self.roasText) ?? "—",
-                inputs: Self.chartInputs(days, perDay, { $0.roas }, format: Self.roasText),
-                axis: { Self.roasText(Decimal($0)) },
-                dayLabel: formatter.shortDay
-            ),
-        ]
+            )
+        }
     }
 
     /// The range's totals, each with its exact value.
     static func totals(_ total: PerformanceTotals, currency: String?, formatter: DashboardFormatter) -> [DashboardView.Total] {
-        let money = { (value: Decimal) in formatter.money(value, currency: currency) }
-        let count = { (value: Decimal) in formatter.decimal(value) }
-        return [
-            DashboardView.Total(metric: "spend", label: "Spend", text: money(total.spend), value: Self.exact(total.spend)),
+        PerformanceMetric.totalsRow.map { metric in
             DashboardView.Total(
-                metric: "impressions",
-                label: "Impressions",
-                text: formatter.integer(total.impressions),
-                value: String(total.impressions)
-            ),
-            DashboardView.Total(metric: "clicks", label: "Clicks", text: formatter.integer(total.clicks), value: String(total.clicks)),
-            DashboardView.Total(metric: "ctr", label: "CTR", text: total.ctr.map(formatter.percent) ?? "—", value: total.ctr.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "cpc", label: "CPC", text: total.cpc.map(money) ?? "—", value: total.cpc.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "cpm", label: "CPM", text: total.cpm.map(money) ?? "—", value: total.cpm.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "conversions", label: "Conversions", text: count(total.conversions), value: Self.exact(total.conversions)),
-            DashboardView.Total(metric: "purchases", label: "Purchases", text: count(total.purchases), value: Self.exact(total.purchases)),
-            DashboardView.Total(
-                metric: "purchase_value",
-                label: "Purchase value",
-                text: money(total.purchaseValue),
-                value: Self.exact(total.purchaseValue)
-            ),
-            DashboardView.Total(metric: "cpa", label: "CPA", text: total.cpa.map(money) ?? "—", value: total.cpa.map(Self.exact) ?? ""),
-            DashboardView.Total(metric: "roas", label: "ROAS", text: total.roas.map(Self.roasText) ?? "—", value: total.roas.map(Self.exact) ?? ""),
-        ]
+                metric: metric.metric,
+                label: metric.label,
+                text: metric.text(total, currency: currency, formatter: formatter),
+                value: metric.exact(total)
+            )
+        }
     }
 
     /// A sortable table of entries (sorting is done here, so it works without script).
@@ -588,25 +504,18 @@ extension DashboardController {
             )
         }
         let rows = sorted.prefix(limit).map { entry -> DashboardView.MetricsRow in
-            let t = entry.totals
-            let money = { (value: Decimal) in formatter.money(value, currency: currency) }
-            return DashboardView.MetricsRow(
+            DashboardView.MetricsRow(
                 id: entry.id,
                 name: entry.name,
                 href: entry.href,
                 status: entry.status,
-                cells: [
-                    DashboardView.Cell(metric: "spend", text: money(t.spend), value: Self.exact(t.spend)),
-                    DashboardView.Cell(metric: "impressions", text: formatter.integer(t.impressions), value: String(t.impressions)),
-                    DashboardView.Cell(metric: "clicks", text: formatter.integer(t.clicks), value: String(t.clicks)),
-                    DashboardView.Cell(metric: "ctr", text: t.ctr.map(formatter.percent) ?? "—", value: t.ctr.map(Self.exact) ?? ""),
-                    DashboardView.Cell(metric: "cpc", text: t.cpc.map(money) ?? "—", value: t.cpc.map(Self.exact) ?? ""),
-                    DashboardView.Cell(metric: "cpm", text: t.cpm.map(money) ?? "—", value: t.cpm.map(Self.exact) ?? ""),
-                    DashboardView.Cell(metric: "conversions", text: formatter.decimal(t.conversions), value: Self.exact(t.conversions)),
-                    DashboardView.Cell(metric: "purchases", text: formatter.decimal(t.purchases), value: Self.exact(t.purchases)),
-                    DashboardView.Cell(metric: "cpa", text: t.cpa.map(money) ?? "—", value: t.cpa.map(Self.exact) ?? ""),
-                    DashboardView.Cell(metric: "roas", text: t.roas.map(Self.roasText) ?? "—", value: t.roas.map(Self.exact) ?? ""),
-                ]
+                cells: PerformanceMetric.tableColumns.map { metric in
+                    DashboardView.Cell(
+                        metric: metric.metric,
+                        text: metric.text(entry.totals, currency: currency, formatter: formatter),
+                        value: metric.exact(entry.totals)
+                    )
+                }
             )
         }
         return DashboardView.MetricsTable(
@@ -623,21 +532,8 @@ extension DashboardController {
     /// Entries in the order `sort` asks for; rows without a value (e.g. CPC without clicks) always come last, ties by
     /// name then id.
     static func sorted(_ entries: [TableEntry], by sort: Sort) -> [TableEntry] {
-        func figure(_ entry: TableEntry) -> Decimal? {
-            switch sort.key {
-            case .spend: return entry.totals.spend
-            case .impressions: return Decimal(entry.totals.impressions)
-            case .clicks: return Decimal(entry.totals.clicks)
-            case .ctr: return entry.totals.ctr
-            case .cpc: return entry.totals.cpc
-            case .cpm: return entry.totals.cpm
-            case .conversions: return entry.totals.conversions
-            case .purchases: return entry.totals.purchases
-            case .cpa: return entry.totals.cpa
-            case .roas: return entry.totals.roas
-            case .name, .status: return nil
-            }
-        }
+        let metric = sort.key.metric
+        func figure(_ entry: TableEntry) -> Decimal? { metric?.figure(entry.totals) }
         return entries.sorted { a, b in
             let order: ComparisonResult
             switch sort.key {

@@ -26,17 +26,7 @@ extension DashboardTemplates {
         </section>
         {{/sections}}
         <section class="audience" data-report="monthly_reach"><h2>Monthly reach</h2>
-        {{#hasReach}}<div class="charts">{{#reach}}<figure class="chart" data-metric="{{metric}}" data-points="{{count}}">
-        <figcaption><span>{{title}}</span><span class="muted">{{summary}}</span></figcaption>
-        <svg viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{ariaLabel}}" xmlns="http://www.w3.org/2000/svg">
-        {{#yTicks}}<line class="grid" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{y}}" y2="{{y}}"></line>\
-        <text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}" dominant-baseline="middle">{{label}}</text>{{/yTicks}}
-        <line class="axis" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{baseline}}" y2="{{baseline}}"></line>
-        <polyline class="line" points="{{polyline}}"></polyline>
-        {{#points}}<circle class="pt{{#nodata}} nodata{{/nodata}}" cx="{{x}}" cy="{{y}}" r="2.2" data-day="{{day}}" data-value="{{value}}">\
-        <title>{{title}}</title></circle>{{/points}}
-        {{#xTicks}}<text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}">{{label}}</text>{{/xTicks}}
-        </svg></figure>{{/reach}}</div>{{/hasReach}}
+        {{#hasReach}}<div class="charts">{{#reach}}{{>chart}}{{/reach}}</div>{{/hasReach}}
         {{^hasReach}}<p class="empty" data-empty="monthly_reach">{{reachEmpty}}</p>{{/hasReach}}
         </section>
         {{>foot}}

@@ -10,6 +10,7 @@ enum DashboardTemplates {
         "foot": foot,
         "status": status,
         "gauge": gauge,
+        "chart": chart,
         "performance": performance,
         "metrics": metrics,
         "runs": runs,
@@ -148,7 +149,17 @@ enum DashboardTemplates {
         </dl>
         <p class="muted">{{sourceNote}}</p>
         <div class="charts">
-        {{#charts}}<figure class="chart" data-metric="{{metric}}" data-points="{{count}}">
+        {{#charts}}{{>chart}}
+        {{/charts}}
+        </div>
+        {{/hasData}}
+        {{^hasData}}<p class="empty" data-empty="performance">{{emptyMessage}}</p>{{/hasData}}
+        </section>
+        """
+
+    /// A line chart (``SVGChart``) as inline SVG: its title and summary, the axes and one point per value.
+    static let chart = """
+        <figure class="chart" data-metric="{{metric}}" data-points="{{count}}">
         <figcaption><span>{{title}}</span><span class="muted">{{summary}}</span></figcaption>
         <svg viewBox="0 0 {{width}} {{height}}" role="img" aria-label="{{ariaLabel}}" xmlns="http://www.w3.org/2000/svg">
         {{#yTicks}}<line class="grid" x1="{{plotLeft}}" x2="{{plotRight}}" y1="{{y}}" y2="{{y}}"></line>\
@@ -159,11 +170,6 @@ enum DashboardTemplates {
         <title>{{title}}</title></circle>{{/points}}
         {{#xTicks}}<text x="{{x}}" y="{{y}}" text-anchor="{{anchor}}">{{label}}</text>{{/xTicks}}
         </svg></figure>
-        {{/charts}}
-        </div>
-        {{/hasData}}
-        {{^hasData}}<p class="empty" data-empty="performance">{{emptyMessage}}</p>{{/hasData}}
-        </section>
         """
 
     static let metrics = """

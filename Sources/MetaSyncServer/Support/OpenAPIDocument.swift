@@ -1,5 +1,8 @@
 /// The OpenAPI 3.0 document served at `/openapi.yaml`. A test checks that every registered route is in it and that it
 /// documents no route that does not exist.
+///
+/// Operations that share one shape (the paged lists, the methods of `/api/recommendations/settings`) are written once by
+/// the helpers below the document and interpolated into it at its left edge.
 enum OpenAPIDocument {
     static let yaml = #"""
         openapi: 3.0.3
@@ -150,66 +153,36 @@ enum OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Disabled"}
           /api/accounts:
-            get:
-              tags: [api]
-              summary: Ad accounts.
-              security: [{apiKey: []}]
-              parameters:
-                - {name: connection_id, in: query, schema: {type: string}}
-                - {name: account_id, in: query, schema: {type: string}, description: "act_<n> or <n>"}
-                - {$ref: "#/components/parameters/limit"}
-                - {$ref: "#/components/parameters/cursor"}
-              responses:
-                "200": {$ref: "#/components/responses/Page"}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
+        \#(Self.pagedList(
+            summary: "Ad accounts.",
+            parameters: [
+                "{name: connection_id, in: query, schema: {type: string}}",
+                #"{name: account_id, in: query, schema: {type: string}, description: "act_<n> or <n>"}"#,
+            ]
+        ))
           /api/campaigns:
-            get:
-              tags: [api]
-              summary: Campaigns, ordered by id.
-              security: [{apiKey: []}]
-              parameters:
-                - {$ref: "#/components/parameters/account"}
-                - {$ref: "#/components/parameters/status"}
-                - {$ref: "#/components/parameters/limit"}
-                - {$ref: "#/components/parameters/cursor"}
-              responses:
-                "200": {$ref: "#/components/responses/Page"}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
+        \#(Self.pagedList(summary: "Campaigns, ordered by id.", parameters: [Self.parameter("account"), Self.parameter("status")]))
           /api/adsets:
-            get:
-              tags: [api]
-              summary: Ad sets, ordered by id.
-              security: [{apiKey: []}]
-              parameters:
-                - {$ref: "#/components/parameters/account"}
-                - {name: campaign_id, in: query, schema: {type: string}}
-                - {name: parent_id, in: query, schema: {type: string}, description: The parent campaign.}
-                - {$ref: "#/components/parameters/status"}
-                - {$ref: "#/components/parameters/limit"}
-                - {$ref: "#/components/parameters/cursor"}
-              responses:
-                "200": {$ref: "#/components/responses/Page"}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
+        \#(Self.pagedList(
+            summary: "Ad sets, ordered by id.",
+            parameters: [
+                Self.parameter("account"),
+                "{name: campaign_id, in: query, schema: {type: string}}",
+                "{name: parent_id, in: query, schema: {type: string}, description: The parent campaign.}",
+                Self.parameter("status"),
+            ]
+        ))
           /api/ads:
-            get:
-              tags: [api]
-              summary: Ads, ordered by id.
-              security: [{apiKey: []}]
-              parameters:
-                - {$ref: "#/components/parameters/account"}
-                - {name: campaign_id, in: query, schema: {type: string}}
-                - {name: adset_id, in: query, schema: {type: string}}
-                - {name: parent_id, in: query, schema: {type: string}, description: The parent ad set.}
-                - {$ref: "#/components/parameters/status"}
-                - {$ref: "#/components/parameters/limit"}
-                - {$ref: "#/components/parameters/cursor"}
-              responses:
-                "200": {$ref: "#/components/responses/Page"}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
+        \#(Self.pagedList(
+            summary: "Ads, ordered by id.",
+            parameters: [
+                Self.parameter("account"),
+                "{name: campaign_id, in: query, schema: {type: string}}",
+                "{name: adset_id, in: query, schema: {type: string}}",
+                "{name: parent_id, in: query, schema: {type: string}, description: The parent ad set.}",
+                Self.parameter("status"),
+            ]
+        ))
           /api/insights:
             get:
               tags: [api]
@@ -401,31 +374,19 @@ enum OpenAPIDocument {
               tags: [api]
               summary: "The effective thresholds and targets of an account or campaign, each with its source (default, toml, env, api) and level (default, global, account, campaign). Precedence: campaign > account > all accounts > default; at a level, values set through this API win over metasync.toml."
               security: [{apiKey: []}]
-              parameters:
-                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>; the account must be synced.}
-                - {name: campaign_id, in: query, schema: {type: string}, description: A campaign of the account (numeric id) for its per-campaign values.}
-              responses:
-                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        \#(Self.settingsScope)
+        \#(Self.settingsResponses)
             put:
               tags: [api]
               summary: "Set values for the account or campaign (other values stay), stored in recommendation_settings and read by every evaluation. Numbers; \"off\" switches target_cpa / target_roas off. Per campaign only: target_cpa, target_roas, cpa_above_factor, roas_below_factor, scale_winner_factor, target_probability, stop_loss_multiple, scale_min_budget_use, anomaly_z, anomaly_min_relative_change, anomaly_min_spend, anomaly_min_conversions, anomaly_cpa_tail. An unknown key, a wrong type or a value out of range answers 400 naming the key; nothing is stored then."
               security: [{apiKey: []}]
-              parameters:
-                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>; the account must be synced.}
-                - {name: campaign_id, in: query, schema: {type: string}, description: A campaign of the account (numeric id) for its per-campaign values.}
+        \#(Self.settingsScope)
               requestBody:
                 required: true
                 content:
                   application/json:
                     schema: {type: object, additionalProperties: {oneOf: [{type: number}, {type: string, enum: ["off"]}]}, example: {target_cpa: 25, target_roas: "off"}}
-              responses:
-                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        \#(Self.settingsResponses)
             delete:
               tags: [api]
               summary: Remove values set through this API for the account or campaign (only the given keys when key is present); the metasync.toml or default value applies again.
@@ -434,11 +395,7 @@ enum OpenAPIDocument {
                 - {name: account_id, in: query, required: true, schema: {type: string}}
                 - {name: campaign_id, in: query, schema: {type: string}}
                 - {name: key, in: query, schema: {type: string}, description: Comma-separated or repeated setting names.}
-              responses:
-                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        \#(Self.settingsResponses)
           /api/recommendations/{id}/dismiss:
             post:
               tags: [api]
@@ -486,19 +443,13 @@ enum OpenAPIDocument {
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
-            get:
-              tags: [api]
-              summary: Received webhook events, newest first.
-              security: [{apiKey: []}]
-              parameters:
-                - {name: status, in: query, schema: {type: string, enum: [received, queued, processed, ignored, failed]}}
-                - {name: field, in: query, schema: {type: string}}
-                - {$ref: "#/components/parameters/limit"}
-                - {$ref: "#/components/parameters/cursor"}
-              responses:
-                "200": {$ref: "#/components/responses/Page"}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
+        \#(Self.pagedList(
+            summary: "Received webhook events, newest first.",
+            parameters: [
+                "{name: status, in: query, schema: {type: string, enum: [received, queued, processed, ignored, failed]}}",
+                "{name: field, in: query, schema: {type: string}}",
+            ]
+        ))
           /api/dead-letters:
             get:
               tags: [api]
@@ -817,5 +768,41 @@ enum OpenAPIDocument {
                 webhook_queue: {type: object, additionalProperties: {type: integer}}
                 warnings: {type: array, items: {type: string}, description: "e.g. the shared call budget (Redis) is unreachable"}
 
+        """#
+
+    /// A path's `GET` of stored rows behind the API key, one page at a time: `parameters` (YAML flow mappings) and then
+    /// `limit` and `cursor`; it answers a ``Page``, or 400 for a bad parameter or cursor. Written at the indentation of
+    /// the document's operations (the interpolation stands at its left edge).
+    static func pagedList(summary: String, parameters: [String]) -> String {
+        let head = ["    get:", "      tags: [api]", "      summary: \(summary)", "      security: [{apiKey: []}]", "      parameters:"]
+        let items = (parameters + [Self.parameter("limit"), Self.parameter("cursor")]).map { "        - \($0)" }
+        let responses = [
+            "      responses:",
+            ##"        "200": {$ref: "#/components/responses/Page"}"##,
+            ##"        "400": {$ref: "#/components/responses/BadRequest"}"##,
+            ##"        "401": {$ref: "#/components/responses/Unauthorized"}"##,
+        ]
+        return (head + items + responses).joined(separator: "\n")
+    }
+
+    /// A reference to a parameter under `components/parameters`.
+    static func parameter(_ name: String) -> String {
+        ##"{$ref: "#/components/parameters/\##(name)"}"##
+    }
+
+    /// The scope of `GET` and `PUT /api/recommendations/settings`: an account and optionally one of its campaigns.
+    static let settingsScope = #"""
+              parameters:
+                - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>; the account must be synced.}
+                - {name: campaign_id, in: query, schema: {type: string}, description: A campaign of the account (numeric id) for its per-campaign values.}
+        """#
+
+    /// The answers of every `/api/recommendations/settings` method: the effective settings of the scope.
+    static let settingsResponses = #"""
+              responses:
+                "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         """#
 }
