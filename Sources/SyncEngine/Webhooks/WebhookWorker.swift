@@ -36,7 +36,8 @@ public struct WebhookWorker: Service {
     let refreshes: Counter
     let refreshFailures: Counter
 
-    init(
+    /// A worker draining `queue` of `store` through `refresher`, woken by `signal` (else every `pollInterval`).
+    public init(
         store: MetaStore,
         refresher: any ObjectRefresher,
         queue: String,
