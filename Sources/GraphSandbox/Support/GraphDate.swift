@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 
 /// Graph's date and time formats, computed arithmetically (no `DateFormatter`, which is slow).
 ///
@@ -62,15 +63,9 @@ enum GraphDate {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// The day number of a civil date.
+    /// The day number of a civil date (GraphAPI's ``CivilDay``, shared with the engine's timestamp parsing).
     static func day(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDay.number(year: year, month: month, day: day)
     }
 
     /// The day of the week of a day number, 0 = Sunday.

@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 
 /// Parses Graph datetimes into UTC instants (reference §3.8): `2024-01-02T03:04:05-0700`, `…+0000`, `…Z`,
 /// `…+07:00`, optional fractional seconds, and unix seconds sent as numbers.
@@ -58,19 +59,8 @@ enum GraphTimestamp {
         }
         guard index == bytes.count else { return nil }
         // Days from the civil date, then seconds, minus the offset.
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDay.number(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
