@@ -29,8 +29,9 @@ import Testing
         #expect(WebhookWorkItem(eventID: 1, targets: []).json.rawValue == #"{"event_id":1,"targets":[]}"#)
     }
 
-    @Test func itemsAreCoalescedPerObjectWaitForAForeignLeaseAndAreThenRefreshed() async throws {
-        try await SyncHarness.run { h in
+    @Test(arguments: TestBackend.all)
+    func itemsAreCoalescedPerObjectWaitForAForeignLeaseAndAreThenRefreshed(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
             try await h.connect()
             _ = try await h.engine.sync(.entitiesOnly())
             let account = try #require(h.sandbox.accountIDs.first)
@@ -60,8 +61,9 @@ import Testing
         }
     }
 
-    @Test func targetsOfAnAccountNotStoredYetAreRetriedWithBackoff() async throws {
-        try await SyncHarness.run { h in
+    @Test(arguments: TestBackend.all)
+    func targetsOfAnAccountNotStoredYetAreRetriedWithBackoff(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
             try await h.connect()
             try await self.enqueue([[WebhookTarget(objectID: "120200000009999", level: .ad, accountID: "999999")]], h)
             let worker = self.worker(h)
