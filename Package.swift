@@ -231,6 +231,7 @@ let package = Package(
                 "MetaStore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,6 +7,7 @@ import MetaStore
 import Metrics
 import NIOCore
 import ServiceLifecycle
+import SyncEngine
 
 /// The request context every route uses.
 public typealias MetaSyncRequestContext = AppRequestContext

@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import Recommendations
 import ServiceLifecycle
+import SyncEngine
 
 /// Everything the server uses that is not a setting: the store, the Graph-facing seams, metrics, time.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import GraphAPI
 import MetaStore
+import SyncEngine
 import Testing
 
 @testable import MetaSyncServer
@@ -25,21 +26,6 @@ import Testing
         #expect(signature.verify(body: body, header: expected + "0") == .malformed)
         #expect(signature.verify(body: body, header: String(expected.dropLast()) + "é") == .malformed)
         #expect(signature.verify(body: body, header: String(expected.dropLast()) + "0") == .mismatch)
-    }
-
-    @Test func queuePayloadJSONDecodesToTheSameItemAsTheEncodersJSON() throws {
-        let item = WebhookWorkItem(
-            eventID: 9_007_199_254_740_993,
-            targets: [
-                WebhookTarget(objectID: "120200000001001", level: .ad, accountID: "1234567890"),
-                WebhookTarget(objectID: "q\"uote\\", level: .unknown),
-            ]
-        )
-        #expect(try item.json.decode(WebhookWorkItem.self) == item)
-        #expect(try JSONText(encoding: item).decode(WebhookWorkItem.self) == item)
-        #expect(item.json.rawValue.contains(#""event_id":9007199254740993"#))
-        #expect(!item.json.rawValue.contains("account_id\":null"))
-        #expect(WebhookWorkItem(eventID: 1, targets: []).json.rawValue == #"{"event_id":1,"targets":[]}"#)
     }
 
     @Test func keyAndPayloadEqualTheSeparateComputations() throws {

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MetaStore
 import NIOCore
+import SyncEngine
 import Testing
 
 @testable import MetaSyncServer

@@ -4,10 +4,10 @@ import GraphSandbox
 import Hummingbird
 import HummingbirdTesting
 import MetaStore
-import SyncEngine
 import Testing
 
 @testable import MetaSyncServer
+@testable import SyncEngine
 
 /// A webhook refresh of an account whose sync lease another process holds waits in the queue, then runs.
 @Suite struct WebhookLeasedAccountTests {

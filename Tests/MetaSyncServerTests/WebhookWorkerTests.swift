@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import MetaSyncServer
+@testable import SyncEngine
 
 @Suite struct WebhookWorkerTests {
     private func post(_ body: String, to harness: TestHarness) async throws {

@@ -47,14 +47,15 @@ public struct GraphTime: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds as a `Double` (for logs and metrics only).
-    var seconds: Double {
+    /// The duration in seconds as a `Double` (for logs, metrics, waits and date arithmetic; GraphAPI's and the
+    /// engine's).
+    public var seconds: Double {
         let components = self.components
         return Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
-    /// A duration from seconds (sub-millisecond precision is dropped).
-    static func fromSeconds(_ seconds: Double) -> Duration {
+    /// A duration from seconds (negative as zero), rounded up to the millisecond.
+    public static func fromSeconds(_ seconds: Double) -> Duration {
         .milliseconds(Int64((max(seconds, 0) * 1000).rounded(.up)))
     }
 }

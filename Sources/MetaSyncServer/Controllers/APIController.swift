@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MetaStore
 import Recommendations
+import SyncEngine
 
 /// The JSON API under `/api` (behind ``APIKeyMiddleware``): connections without secrets, mirrored objects with
 /// filters and cursor pagination, insights, sync runs, webhook events and dead letters, and `POST /api/sync`.

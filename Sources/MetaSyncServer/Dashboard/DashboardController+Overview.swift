@@ -2,6 +2,7 @@ import Foundation
 import GraphAPI
 import Hummingbird
 import MetaStore
+import SyncEngine
 
 extension DashboardController {
     /// `GET /`: connections with token status and expiry, accounts with their last successful sync and gauges, recent

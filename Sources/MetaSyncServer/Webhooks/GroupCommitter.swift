@@ -1,5 +1,6 @@
 import Foundation
 import MetaStore
+import SyncEngine
 import Synchronization
 
 /// Writes the events of concurrent webhook deliveries together: one transaction with one multi-row `INSERT` into

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MetaStore
 import Metrics
+import SyncEngine
 
 /// Stores the changes of one verified delivery: each change as a `webhook_events` row (re-deliveries skipped by
 /// their dedupe key) and a durable queue item, in one transaction shared with the deliveries arriving at the same

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GraphAPI
 import MetaStore
+import SyncEngine
 
 /// A parsed webhook delivery: `{"object": ..., "entry": [{"id", "time", "changes": [{"field", "value"}]}]}`
 /// (reference §9.3, §9.5), flattened into one ``Change`` per change entry.

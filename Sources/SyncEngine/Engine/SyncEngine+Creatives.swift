@@ -89,7 +89,7 @@ extension SyncEngine {
         let parameters = GraphParameters().fields(CreativeMapper.creativeFields)
         var finishedAt = self.time.now()
         let path = "/\(account.id)/adcreatives"
-        try await self.readCheckpointedEdge(path, parameters: parameters, after: checkpoint?.cursor, stream: stream, context) { page, now in
+        try await self.entities.readCheckpointedEdge(path, parameters: parameters, after: checkpoint?.cursor, stream: stream, context) { page, now in
             let rows = page.items.compactMap { CreativeMapper.creative($0, account: account, syncedAt: now) }
             let done = page.after == nil
             let next = SyncCheckpoint(

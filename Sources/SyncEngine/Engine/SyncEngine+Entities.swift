@@ -16,16 +16,4 @@ extension SyncEngine {
     func syncEntities(_ kind: EntityKind, _ context: StreamContext) async throws {
         try await self.entities.syncEntities(kind, context)
     }
-
-    /// See ``EntityStreamReader/readCheckpointedEdge(_:parameters:after:stream:_:commit:)``.
-    func readCheckpointedEdge(
-        _ path: String,
-        parameters: GraphParameters,
-        after start: String?,
-        stream: String,
-        _ context: StreamContext,
-        commit: (RawPage, _ now: Date) async throws -> Int
-    ) async throws {
-        try await self.entities.readCheckpointedEdge(path, parameters: parameters, after: start, stream: stream, context, commit: commit)
-    }
 }

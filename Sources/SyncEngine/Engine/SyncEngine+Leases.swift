@@ -150,4 +150,13 @@ extension SyncEngine {
             }
         }
     }
+
+    /// Runs `body` while heartbeating the leases `runs` hold (``heartbeat(_:)``, cancelled when `body` returns).
+    func heartbeating<T: Sendable>(_ runs: [AccountRun], _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { heartbeat in
+            heartbeat.addTask { await self.heartbeat(runs) }
+            defer { heartbeat.cancelAll() }
+            return try await body()
+        }
+    }
 }

@@ -70,7 +70,9 @@ extension SyncEngine {
                 )
             }
         }
-        let (finished, skipped) = try await self.runAccounts(runs, request: request, progress: progress, stop: stop)
+        let (finished, skipped) = try await self.heartbeating(runs) {
+            try await self.scheduleAccounts(runs, request: request, progress: progress, stop: stop)
+        }
         report.accounts += finished
         report.skipped += skipped
         report.elapsed = self.time.elapsed() - started
@@ -219,25 +221,8 @@ extension SyncEngine {
         case skipped(SyncReport.Skipped)
     }
 
-    /// Runs accounts with bounded concurrency, heartbeating the leases they hold; returns the finished and the
-    /// skipped accounts.
-    func runAccounts(
-        _ runs: [AccountRun],
-        request: SyncRequest,
-        progress: SyncProgressHandler?,
-        stop: SyncStopSignal?
-    ) async throws
-        -> ([SyncReport.Account], [SyncReport.Skipped])
-    {
-        guard !runs.isEmpty else { return ([], []) }
-        return try await withThrowingTaskGroup(of: Void.self) { heartbeat in
-            heartbeat.addTask { await self.heartbeat(runs) }
-            defer { heartbeat.cancelAll() }
-            return try await self.scheduleAccounts(runs, request: request, progress: progress, stop: stop)
-        }
-    }
-
-    /// Runs accounts with bounded concurrency; deferred accounts wait for their pause while others run.
+    /// Runs accounts with bounded concurrency (deferred accounts wait for their pause while others run); returns the
+    /// finished and the skipped accounts.
     func scheduleAccounts(
         _ runs: [AccountRun],
         request: SyncRequest,
@@ -246,6 +231,7 @@ extension SyncEngine {
     ) async throws
         -> ([SyncReport.Account], [SyncReport.Skipped])
     {
+        guard !runs.isEmpty else { return ([], []) }
         var pending = runs
         pending.reverse()
         var deferred: [(until: Date, run: AccountRun)] = []

@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import Logging
 import MetaStore
 import Metrics
@@ -36,7 +37,8 @@ public struct WebhookWorker: Service {
     let refreshes: Counter
     let refreshFailures: Counter
 
-    init(
+    /// A worker draining `queue` of `store` through `refresher`, woken by `signal` (else every `pollInterval`).
+    public init(
         store: MetaStore,
         refresher: any ObjectRefresher,
         queue: String,
@@ -124,8 +126,7 @@ public struct WebhookWorker: Service {
     @discardableResult
     func purgeDone() async throws -> Int {
         guard let retention else { return 0 }
-        let (seconds, attoseconds) = retention.components
-        let cutoff = self.now().addingTimeInterval(-(TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18))
+        let cutoff = self.now().addingTimeInterval(-retention.seconds)
         let chunk = 5_000
         var total = 0
         while true {

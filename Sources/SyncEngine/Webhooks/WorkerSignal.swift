@@ -28,7 +28,7 @@ public final class WorkerSignal: Sendable {
     }
 
     /// Returns at the next notification (at once when one is pending), or when the task is cancelled.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = self.state.withLock { state -> Bool in

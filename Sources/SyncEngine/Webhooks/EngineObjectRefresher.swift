@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import MetaStore
-import SyncEngine
 
 /// ``ObjectRefresher`` over the sync engine: resolves each webhook target to a campaign, ad set, ad or creative of a
 /// connected account and re-reads them with the engine's multi-id refresh (one request per 50 ids).
