@@ -79,6 +79,9 @@ import Testing
                 try await Self.checkSchema(RecommendationSettingRow.self, sql, backend)
                 try await Self.checkSchema(RecommendationRow.self, sql, backend)
                 try await Self.checkSchema(AuditLogRow.self, sql, backend)
+                try await Self.checkSchema(OpportunityScoreRow.self, sql, backend)
+                try await Self.checkSchema(CreativeFatigueRow.self, sql, backend)
+                try await Self.checkSchema(WebhookEventRow.self, sql, backend)
             }
         }
     }
@@ -294,5 +297,31 @@ import Testing
         try await repository.record(accountID: row.accountID, source: row.source, objectIDs: [row.objectID], items: [row], seenAt: T.at(6))
         row.lastSeenAt = T.at(6)
         #expect(try await repository.all(accountID: row.accountID) == [row], "meta_recommendations refresh")
+    }
+
+    @Test(arguments: TestBackend.all)
+    func webhookRowsRoundTripEveryColumn(backend: TestBackend) async throws {
+        let score = OpportunityScoreRow(accountID: "1", recordedAt: T.t0, score: "71.5")
+        let fatigue = CreativeFatigueRow(adID: "a", accountID: "1", level: "HIGH", receivedAt: T.t0)
+        let event = WebhookEventRow(dedupeKey: "k", object: "ad_account", payload: JSONText(rawValue: "{}"), receivedAt: T.t0)
+        try await backend.withDatabase { db throws in
+            try await db.withSQL { sql in
+                for row in [score, try Self.filled(score)] { try await Self.sqlRoundTrip(row, sql) }
+                for row in [fatigue, try Self.filled(fatigue)] { try await Self.sqlRoundTrip(row, sql) }
+                try await Self.sqlRoundTrip(try Self.filled(event), sql)
+            }
+        }
+        try await backend.withStore { store throws in
+            try await store.metaRecommendations.recordScore(accountID: score.accountID, score: score.score, at: score.recordedAt)
+            #expect(try await store.metaRecommendations.scores(accountID: score.accountID) == [score])
+            let filledFatigue = try Self.filled(fatigue)
+            try await store.metaRecommendations.recordFatigue(filledFatigue)
+            #expect(try await store.metaRecommendations.fatigue(accountID: filledFatigue.accountID) == [filledFatigue])
+            var filledEvent = try Self.filled(event)
+            filledEvent.id = nil
+            let recorded = try await store.webhookEvents.record([event, filledEvent])
+            #expect(recorded.map(\.dedupeKey) == [event.dedupeKey, filledEvent.dedupeKey] && recorded.allSatisfy { $0.id != nil })
+            for row in recorded { #expect(try await store.webhookEvents.get(dedupeKey: row.dedupeKey) == row, "webhook_events insert") }
+        }
     }
 }

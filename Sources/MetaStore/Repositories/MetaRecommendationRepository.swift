@@ -82,8 +82,8 @@ public struct MetaRecommendationRepository: Sendable {
                     .where("account_id", .equal, SQLBind(accountID)).where("recorded_at", .equal, SQLBind(last.recordedAt)).run()
                 return true
             }
-            try await sql.insert(into: "meta_opportunity_scores").columns("account_id", "recorded_at", "score")
-                .values(SQLBind(accountID), SQLBind(now), SQLBind(score)).ignoringConflicts(with: ["account_id", "recorded_at"]).run()
+            try await sql.insert(into: OpportunityScoreRow.table.name).record(OpportunityScoreRow(accountID: accountID, recordedAt: now, score: score))
+                .ignoringConflicts(with: OpportunityScoreRow.table.key).run()
             return true
         }
     }
@@ -97,15 +97,7 @@ public struct MetaRecommendationRepository: Sendable {
     public func recordFatigue(_ row: CreativeFatigueRow) async throws {
         try await self.executor.write { sql in
             try await sql.delete(from: "meta_creative_fatigue").where("ad_id", .equal, SQLBind(row.adID)).run()
-            try await sql.insert(into: "meta_creative_fatigue").columns("ad_id", "account_id", "level", "message", "received_at")
-                .values(
-                    SQLBind(row.adID),
-                    SQLBind(row.accountID),
-                    SQLBind(row.level),
-                    WebhookEventRepository.bind(row.message),
-                    SQLBind(row.receivedAt)
-                )
-                .ignoringConflicts(with: ["ad_id"]).run()
+            try await sql.insert(into: CreativeFatigueRow.table.name).record(row).ignoringConflicts(with: CreativeFatigueRow.table.key).run()
         }
     }
 

@@ -309,12 +309,19 @@ extension ColumnTableRecord {
 }
 
 extension SQLInsertBuilder {
-    /// Inserts `row`: its table's insert columns (all but generated keys) and the row's values of them.
+    /// Inserts `rows` in one statement: their table's insert columns (all but generated keys) and each row's values of
+    /// them.
     @discardableResult
-    func record<Row: ColumnTableRecord>(_ row: Row) -> Self {
+    func records<Row: ColumnTableRecord>(_ rows: some Sequence<Row>) -> Self {
         let columns = Row.table.insertColumns
-        return self.columns(columns.map(\.name)).values(columns.map { $0.sqlValue(of: row) })
+        self.columns(columns.map(\.name))
+        for row in rows { self.values(columns.map { $0.sqlValue(of: row) }) }
+        return self
     }
+
+    /// Inserts `row` (see ``records(_:)``).
+    @discardableResult
+    func record<Row: ColumnTableRecord>(_ row: Row) -> Self { self.records(CollectionOfOne(row)) }
 }
 
 /// A ``MirroredRow`` whose columns are declared once, in a ``ColumnTable``: its table name, key, column list, SQL

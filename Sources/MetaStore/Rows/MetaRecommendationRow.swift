@@ -126,7 +126,7 @@ extension MetaRecommendationRow {
 }
 
 /// A row of `meta_opportunity_scores`: the ad account's `opportunity_score` (0–100) as one read saw it.
-public struct OpportunityScoreRow: Codable, Sendable, Equatable {
+public struct OpportunityScoreRow: ColumnTableRecord, Equatable {
     /// Numeric ad account id.
     public var accountID: String
     public var recordedAt: Date
@@ -138,15 +138,25 @@ public struct OpportunityScoreRow: Codable, Sendable, Equatable {
         self.score = score
     }
 
-    enum CodingKeys: String, CodingKey {
-        case accountID = "account_id"
-        case recordedAt = "recorded_at"
-        case score
-    }
+}
+
+extension OpportunityScoreRow {
+    /// The columns of `meta_opportunity_scores`, in table order (how to add one: ``ColumnTable``; the sync reads the
+    /// score itself).
+    public static let table = ColumnTable<OpportunityScoreRow>(
+        "meta_opportunity_scores",
+        key: ["account_id", "recorded_at"],
+        blank: OpportunityScoreRow(accountID: "", recordedAt: .distantPast, score: ExactDecimal(0)),
+        columns: [
+            Column("account_id", \.accountID, graph: nil),
+            Column("recorded_at", \.recordedAt, graph: nil),
+            Column("score", \.score, graph: nil),
+        ]
+    )
 }
 
 /// A row of `meta_creative_fatigue`: the latest level of Meta's `creative_fatigue` webhook for an ad.
-public struct CreativeFatigueRow: Codable, Sendable, Equatable {
+public struct CreativeFatigueRow: ColumnTableRecord, Equatable {
     public var adID: String
     /// Numeric ad account id.
     public var accountID: String
@@ -164,10 +174,21 @@ public struct CreativeFatigueRow: Codable, Sendable, Equatable {
         self.receivedAt = receivedAt
     }
 
-    enum CodingKeys: String, CodingKey {
-        case adID = "ad_id"
-        case accountID = "account_id"
-        case level, message
-        case receivedAt = "received_at"
-    }
+}
+
+extension CreativeFatigueRow {
+    /// The columns of `meta_creative_fatigue`, in table order (how to add one: ``ColumnTable``; filled from a webhook,
+    /// not a Graph read).
+    public static let table = ColumnTable<CreativeFatigueRow>(
+        "meta_creative_fatigue",
+        key: ["ad_id"],
+        blank: CreativeFatigueRow(adID: "", accountID: "", level: "", receivedAt: .distantPast),
+        columns: [
+            Column("ad_id", \.adID, graph: nil),
+            Column("account_id", \.accountID, graph: nil),
+            Column("level", \.level, graph: nil),
+            Column("message", \.message, graph: nil),
+            Column("received_at", \.receivedAt, graph: nil),
+        ]
+    )
 }
