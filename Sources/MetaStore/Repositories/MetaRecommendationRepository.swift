@@ -82,8 +82,8 @@ public struct MetaRecommendationRepository: Sendable {
                     .where("account_id", .equal, SQLBind(accountID)).where("recorded_at", .equal, SQLBind(last.recordedAt)).run()
                 return true
             }
-            try await sql.insert(into: OpportunityScoreRow.table.name).record(OpportunityScoreRow(accountID: accountID, recordedAt: now, score: score))
-                .ignoringConflicts(with: OpportunityScoreRow.table.key).run()
+            let row = OpportunityScoreRow(accountID: accountID, recordedAt: now, score: score)
+            try await sql.insert(into: OpportunityScoreRow.table.name).record(row).ignoringConflicts(with: OpportunityScoreRow.table.key).run()
             return true
         }
     }
