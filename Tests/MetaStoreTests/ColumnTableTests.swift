@@ -82,6 +82,7 @@ import Testing
                 try await Self.checkSchema(OpportunityScoreRow.self, sql, backend)
                 try await Self.checkSchema(CreativeFatigueRow.self, sql, backend)
                 try await Self.checkSchema(WebhookEventRow.self, sql, backend)
+                try await Self.checkSchema(WorkItem.self, sql, backend)
             }
         }
     }
@@ -304,11 +305,19 @@ import Testing
         let score = OpportunityScoreRow(accountID: "1", recordedAt: T.t0, score: "71.5")
         let fatigue = CreativeFatigueRow(adID: "a", accountID: "1", level: "HIGH", receivedAt: T.t0)
         let event = WebhookEventRow(dedupeKey: "k", object: "ad_account", payload: JSONText(rawValue: "{}"), receivedAt: T.t0)
+        let item = try JSONDecoder().decode(
+            WorkItem.self,
+            from: Data(
+                #"{"id":1,"queue":"refresh","dedupe_key":"k","payload":"{}","state":"pending","attempts":0,"max_attempts":5,"available_at":0,"created_at":0,"updated_at":0}"#
+                    .utf8
+            )
+        )
         try await backend.withDatabase { db throws in
             try await db.withSQL { sql in
                 for row in [score, try Self.filled(score)] { try await Self.sqlRoundTrip(row, sql) }
                 for row in [fatigue, try Self.filled(fatigue)] { try await Self.sqlRoundTrip(row, sql) }
                 try await Self.sqlRoundTrip(try Self.filled(event), sql)
+                try await Self.sqlRoundTrip(try Self.filled(item), sql)
             }
         }
         try await backend.withStore { store throws in
