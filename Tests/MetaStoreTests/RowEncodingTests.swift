@@ -3,7 +3,8 @@ import MetaStore
 import SQLKit
 import Testing
 
-/// The hand-written `columns` / `sqlValues` of every row type must say exactly what SQLKit's Codable encoder says.
+/// The `columns` / `sqlValues` of every row type (derived from its table, or written out for the insights rows) must
+/// say exactly what SQLKit's Codable encoder says.
 @Suite struct RowEncodingTests {
     static func rendered(_ expression: any SQLExpression) throws -> String {
         if let bind = expression as? SQLBind {
@@ -146,5 +147,21 @@ import Testing
         try Self.check(AdImageRow(accountID: "1", hash: "h", syncedAt: T.t0))
         try Self.check(AdVideoRow(id: "v", accountID: "1", title: "t", length: "1.5", picture: "p", raw: json, syncedAt: T.t0))
         try Self.check(AdVideoRow(id: "v", accountID: "1", syncedAt: T.t0))
+        try Self.check(
+            AdRuleRow(
+                id: "r",
+                accountID: "1",
+                name: "n",
+                status: "ENABLED",
+                evaluationSpec: json,
+                executionSpec: json,
+                scheduleSpec: json,
+                createdTime: T.t0,
+                updatedTime: T.at(1),
+                raw: json,
+                syncedAt: T.at(2)
+            )
+        )
+        try Self.check(AdRuleRow(id: "r", accountID: "1", syncedAt: T.t0))
     }
 }

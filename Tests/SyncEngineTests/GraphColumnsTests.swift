@@ -41,6 +41,11 @@ import Testing
         #expect(GraphFields(CreativeMapper.videoFields).encoded == "id,title,length,picture")
     }
 
+    /// The insights fields the sync requests (and keeps rows' `raw` without) are the snapshot table's Graph fields.
+    @Test func theInsightsFieldsAreTheSnapshotColumnsGraphFields() {
+        #expect(InsightsMapper.columnFields == Set(PerformanceSnapshotRow.table.columns.compactMap(\.graphField)))
+    }
+
     @Test func anAccountMapsFromGraphJSON() throws {
         let json = try JSONValue.parse(
             #"{"id":"42","name":"Shop","currency":"JPY","timezone_name":"Asia/Tokyo","timezone_offset_hours_utc":9,"account_status":1,"#

@@ -23,7 +23,7 @@ public struct ConversionReads: Sendable {
     public static let viewName = "performance_conversions"
 
     /// One row of the view.
-    public struct Row: Decodable, Sendable, Equatable {
+    public struct Row: Decodable, Sendable, Equatable, SnapshotKeyed {
         public var level: PerformanceSnapshotRow.Level
         public var objectID: String
         public var accountID: String
@@ -64,18 +64,6 @@ public struct ConversionReads: Sendable {
             case costPerPurchase = "cost_per_purchase"
             case roas, leads
             case costPerLead = "cost_per_lead"
-        }
-
-        /// The key of the insights row.
-        public var snapshotKey: PerformanceSnapshotRow.Key {
-            PerformanceSnapshotRow.Key(
-                level: self.level,
-                objectID: self.objectID,
-                dateStart: self.dateStart,
-                dateStop: self.dateStop,
-                breakdownKey: self.breakdownKey,
-                report: self.report
-            )
         }
     }
 

@@ -11,7 +11,7 @@ import SQLKit
 public struct MetaRecommendationRepository: Sendable {
     let executor: StoreExecutor
 
-    static let table = "meta_recommendations"
+    static let table = MetaRecommendationRow.table.name
 
     /// Records one read: `items` are what Meta returned now for `objectIDs` (object source) or for the whole account
     /// (account source; `objectIDs` is ignored). Returned ones are inserted or refreshed (`last_seen_at`, `gone_at`
@@ -47,8 +47,7 @@ public struct MetaRecommendationRepository: Sendable {
                     row.lastSeenAt = now
                     row.goneAt = nil
                     // A concurrent read of the same object may have inserted it meanwhile: the first one stands.
-                    try await sql.insert(into: Self.table).columns(MetaRecommendationRow.CodingKeys.allCases.dropFirst().map(\.rawValue))
-                        .values(Self.values(row)).ignoringConflicts(with: ["account_id", "source", "object_id", "rec_key"]).run()
+                    try await sql.insert(into: Self.table).record(row).ignoringConflicts(with: MetaRecommendationRow.table.key).run()
                 }
             }
             let gone = existing.filter { $0.goneAt == nil && !seen.contains($0.objectID + "|" + $0.recKey) }.compactMap(\.id)
@@ -90,8 +89,8 @@ public struct MetaRecommendationRepository: Sendable {
                     .where("account_id", .equal, SQLBind(accountID)).where("recorded_at", .equal, SQLBind(last.recordedAt)).run()
                 return true
             }
-            try await sql.insert(into: "meta_opportunity_scores").columns("account_id", "recorded_at", "score")
-                .values(SQLBind(accountID), SQLBind(now), SQLBind(score)).ignoringConflicts(with: ["account_id", "recorded_at"]).run()
+            let row = OpportunityScoreRow(accountID: accountID, recordedAt: now, score: score)
+            try await sql.insert(into: OpportunityScoreRow.table.name).record(row).ignoringConflicts(with: OpportunityScoreRow.table.key).run()
             return true
         }
     }
@@ -105,15 +104,7 @@ public struct MetaRecommendationRepository: Sendable {
     public func recordFatigue(_ row: CreativeFatigueRow) async throws {
         try await self.executor.write { sql in
             try await sql.delete(from: "meta_creative_fatigue").where("ad_id", .equal, SQLBind(row.adID)).run()
-            try await sql.insert(into: "meta_creative_fatigue").columns("ad_id", "account_id", "level", "message", "received_at")
-                .values(
-                    SQLBind(row.adID),
-                    SQLBind(row.accountID),
-                    SQLBind(row.level),
-                    WebhookEventRepository.bind(row.message),
-                    SQLBind(row.receivedAt)
-                )
-                .ignoringConflicts(with: ["ad_id"]).run()
+            try await sql.insert(into: CreativeFatigueRow.table.name).record(row).ignoringConflicts(with: CreativeFatigueRow.table.key).run()
         }
     }
 
@@ -149,30 +140,12 @@ public struct MetaRecommendationRepository: Sendable {
     }
 
     private static func refresh(_ sql: any SQLDatabase, id: Int, _ row: MetaRecommendationRow, firstSeenAt: Date, now: Date) async throws {
-        try await sql.update(Self.table)
-            .set("level", to: SQLBind(row.level))
-            .set("code", to: WebhookEventRepository.bind(row.code))
-            .set("title", to: WebhookEventRepository.bind(row.title))
-            .set("message", to: WebhookEventRepository.bind(row.message))
-            .set("importance", to: WebhookEventRepository.bind(row.importance))
-            .set("confidence", to: WebhookEventRepository.bind(row.confidence))
-            .set("points", to: WebhookEventRepository.bind(row.points))
-            .set("object_ids", to: WebhookEventRepository.bind(row.objectIDs))
-            .set("raw", to: SQLBind(row.raw))
-            .set("first_seen_at", to: SQLBind(firstSeenAt))
-            .set("last_seen_at", to: SQLBind(now))
-            .set("gone_at", to: SQLLiteral.null)
-            .where("id", .equal, SQLBind(id))
-            .run()
-    }
-
-    private static func values(_ row: MetaRecommendationRow) -> [any SQLExpression] {
-        [
-            SQLBind(row.accountID), SQLBind(row.level), SQLBind(row.objectID), SQLBind(row.source.rawValue), SQLBind(row.recKey),
-            WebhookEventRepository.bind(row.code), WebhookEventRepository.bind(row.title), WebhookEventRepository.bind(row.message),
-            WebhookEventRepository.bind(row.importance), WebhookEventRepository.bind(row.confidence), WebhookEventRepository.bind(row.points),
-            WebhookEventRepository.bind(row.objectIDs), SQLBind(row.raw), SQLBind(row.firstSeenAt), SQLBind(row.lastSeenAt),
-            WebhookEventRepository.bind(row.goneAt),
-        ]
+        var row = row
+        row.firstSeenAt = firstSeenAt
+        row.lastSeenAt = now
+        row.goneAt = nil
+        let update = sql.update(Self.table)
+        for column in MetaRecommendationRow.table.updateColumns { update.set(column.name, to: column.sqlValue(of: row)) }
+        try await update.where("id", .equal, SQLBind(id)).run()
     }
 }

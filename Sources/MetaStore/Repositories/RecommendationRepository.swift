@@ -13,7 +13,7 @@ import SQLKit
 public struct RecommendationRepository: Sendable {
     let executor: StoreExecutor
 
-    static let table = "recommendations"
+    static let table = RecommendationRow.table.name
 
     /// What one evaluation changes.
     public struct Changes: Sendable, Equatable {
@@ -131,8 +131,7 @@ public struct RecommendationRepository: Sendable {
             var inserted: [RecommendationRow] = []
             for row in changes.inserts {
                 let result = try await sql.insert(into: Self.table)
-                    .columns(RecommendationRow.CodingKeys.allCases.dropFirst().map(\.rawValue))
-                    .values(Self.values(row))
+                    .record(row)
                     .returning("id")
                     .first()
                 var copy = row
@@ -141,15 +140,6 @@ public struct RecommendationRepository: Sendable {
             }
             return inserted
         }
-    }
-
-    private static func values(_ row: RecommendationRow) -> [any SQLExpression] {
-        [
-            SQLBind(row.accountID), SQLBind(row.level.rawValue), SQLBind(row.objectID), SQLBind(row.kind),
-            SQLBind(row.severity.rawValue), SQLBind(row.status.rawValue), SQLBind(row.title), SQLBind(row.evidence),
-            SQLBind(row.action), WebhookEventRepository.bind(row.estimatedImpact), WebhookEventRepository.bind(row.currency),
-            SQLBind(row.firstSeenAt), SQLBind(row.updatedAt), WebhookEventRepository.bind(row.resolvedAt), SQLBind(row.variant),
-        ]
     }
 }
 
@@ -161,21 +151,8 @@ public struct AuditLogRepository: Sendable {
     @discardableResult
     public func append(_ entry: AuditLogRow) async throws -> AuditLogRow {
         try await self.executor.write { sql in
-            let result = try await sql.insert(into: "audit_log")
-                .columns(AuditLogRow.CodingKeys.allCases.dropFirst().map(\.rawValue))
-                .values(
-                    SQLBind(entry.at),
-                    SQLBind(entry.actor),
-                    SQLBind(entry.accountID),
-                    SQLBind(entry.objectID),
-                    WebhookEventRepository.bind(entry.recommendationID),
-                    SQLBind(entry.operation),
-                    WebhookEventRepository.bind(entry.beforeValue),
-                    WebhookEventRepository.bind(entry.afterValue),
-                    WebhookEventRepository.bind(entry.graphResponseID),
-                    SQLBind(entry.outcome.rawValue),
-                    WebhookEventRepository.bind(entry.error)
-                )
+            let result = try await sql.insert(into: AuditLogRow.table.name)
+                .record(entry)
                 .returning("id")
                 .first()
             var copy = entry

@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 /// One threshold set through the settings API or `metasync recommend settings` (a `recommendation_settings` row).
-public struct RecommendationSettingRow: Codable, Sendable, Equatable {
+public struct RecommendationSettingRow: ColumnTableRecord, Equatable {
     /// Numeric ad account id.
     public var accountID: String
     /// The campaign the value is for; `""` for the whole account.
@@ -13,13 +13,6 @@ public struct RecommendationSettingRow: Codable, Sendable, Equatable {
     public var value: String
     public var updatedAt: Date
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case accountID = "account_id"
-        case campaignID = "campaign_id"
-        case key, value
-        case updatedAt = "updated_at"
-    }
-
     public init(accountID: String, campaignID: String = "", key: String, value: String, updatedAt: Date) {
         self.accountID = accountID
         self.campaignID = campaignID
@@ -27,6 +20,22 @@ public struct RecommendationSettingRow: Codable, Sendable, Equatable {
         self.value = value
         self.updatedAt = updatedAt
     }
+}
+
+extension RecommendationSettingRow {
+    /// The columns of `recommendation_settings`, in table order (how to add one: ``ColumnTable``; not read from Graph).
+    public static let table = ColumnTable<RecommendationSettingRow>(
+        "recommendation_settings",
+        key: ["account_id", "campaign_id", "key"],
+        blank: RecommendationSettingRow(accountID: "", key: "", value: "", updatedAt: .distantPast),
+        columns: [
+            Column("account_id", \.accountID, graph: nil),
+            Column("campaign_id", \.campaignID, graph: nil),
+            Column("key", \.key, graph: nil),
+            Column("value", \.value, graph: nil),
+            Column("updated_at", \.updatedAt, graph: nil),
+        ]
+    )
 }
 
 /// `recommendation_settings`: thresholds and targets set per account or campaign through the API or CLI. Values are
@@ -39,7 +48,7 @@ public struct RecommendationSettingRow: Codable, Sendable, Equatable {
 public struct RecommendationSettingRepository: Sendable {
     let executor: StoreExecutor
 
-    static let table = "recommendation_settings"
+    static let table = RecommendationSettingRow.table.name
 
     /// The rows of an account (every campaign, or one scope when `campaignID` is given: `""` = the account), by campaign
     /// and key.
@@ -64,12 +73,14 @@ public struct RecommendationSettingRepository: Sendable {
     public func set(accountID: String, campaignID: String, values: [String: String], at now: Date) async throws {
         guard !values.isEmpty else { return }
         try await self.executor.write { sql in
+            let table = RecommendationSettingRow.table
             for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                let row = RecommendationSettingRow(accountID: accountID, campaignID: campaignID, key: key, value: value, updatedAt: now)
                 try await sql.insert(into: Self.table)
-                    .columns(RecommendationSettingRow.CodingKeys.allCases.map(\.rawValue))
-                    .values(SQLBind(accountID), SQLBind(campaignID), SQLBind(key), SQLBind(value), SQLBind(now))
-                    .onConflict(with: ["account_id", "campaign_id", "key"]) {
-                        $0.set(excludedValueOf: "value").set(excludedValueOf: "updated_at")
+                    .record(row)
+                    .onConflict(with: table.key) { update in
+                        for column in table.updateColumns { update.set(excludedValueOf: column.name) }
+                        return update
                     }
                     .run()
             }

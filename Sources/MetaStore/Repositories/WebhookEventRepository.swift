@@ -17,36 +17,8 @@ public struct WebhookEventRepository: Sendable {
         return try await self.executor.write { sql in
             var ids: [String: Int] = [:]
             for chunk in ordered.chunked(WorkQueue.rowsPerStatement) {
-                let insert = sql.insert(into: "webhook_events")
-                    .columns(
-                        "dedupe_key",
-                        "object",
-                        "entry_id",
-                        "field",
-                        "object_id",
-                        "event_time",
-                        "payload",
-                        "status",
-                        "error",
-                        "received_at",
-                        "processed_at"
-                    )
-                for event in chunk {
-                    insert.values(
-                        SQLBind(event.dedupeKey),
-                        SQLBind(event.object),
-                        Self.bind(event.entryID),
-                        Self.bind(event.field),
-                        Self.bind(event.objectID),
-                        Self.bind(event.eventTime),
-                        SQLBind(event.payload),
-                        SQLBind(event.status.rawValue),
-                        Self.bind(event.error),
-                        SQLBind(event.receivedAt),
-                        Self.bind(event.processedAt)
-                    )
-                }
-                let rows = try await insert.ignoringConflicts(with: ["dedupe_key"]).returning("id", "dedupe_key").all()
+                let insert = sql.insert(into: WebhookEventRow.table.name).records(chunk)
+                let rows = try await insert.ignoringConflicts(with: WebhookEventRow.table.key).returning("id", "dedupe_key").all()
                 for row in rows {
                     ids[try row.decode(column: "dedupe_key", as: String.self)] = try row.decode(column: "id", as: Int.self)
                 }

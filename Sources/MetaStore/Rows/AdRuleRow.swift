@@ -2,10 +2,7 @@ import Foundation
 
 /// A row of `ad_rules`: one of Meta's Automated Rules (Graph `AdRule`, edge `/act_X/adrules_library`), mirrored
 /// read-only so recommendations can say when a rule of the user's already acts on an object.
-public struct AdRuleRow: MirroredRow {
-    public static let tableName = "ad_rules"
-    public static let conflictColumns = ["id"]
-
+public struct AdRuleRow: GraphObjectRow {
     /// Graph id of the rule.
     public var id: String
     /// Numeric ad account id (without `act_`).
@@ -27,7 +24,35 @@ public struct AdRuleRow: MirroredRow {
     public var firstSeenAt: Date
     /// When this row was last written from Graph.
     public var syncedAt: Date
+}
 
+extension AdRuleRow {
+    /// The Graph id.
+    public var upsertKey: String { self.id }
+}
+
+extension AdRuleRow {
+    /// The columns of `ad_rules`, in table order (how to add one: ``ColumnTable``). The sync reads the rules nested in
+    /// the account discovery read (`adrules_library{…}`), asking for the Graph fields named here.
+    public static let table = ColumnTable<AdRuleRow>(
+        "ad_rules",
+        key: ["id"],
+        blank: AdRuleRow(id: "", accountID: "", syncedAt: .distantPast),
+        columns: [
+            Column("id", \.id),
+            Column("account_id", \.accountID, graph: nil),
+            Column("name", \.name),
+            Column("status", \.status),
+            Column("evaluation_spec", \.evaluationSpec),
+            Column("execution_spec", \.executionSpec),
+            Column("schedule_spec", \.scheduleSpec),
+            Column("created_time", \.createdTime),
+            Column("updated_time", \.updatedTime),
+        ] + Self.bookkeepingColumns
+    )
+}
+
+extension AdRuleRow {
     /// A row; `firstSeenAt` defaults to `syncedAt` (an upsert keeps the stored value anyway).
     public init(
         id: String,
@@ -55,45 +80,5 @@ public struct AdRuleRow: MirroredRow {
         self.raw = raw
         self.firstSeenAt = firstSeenAt ?? syncedAt
         self.syncedAt = syncedAt
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case name, status
-        case evaluationSpec = "evaluation_spec"
-        case executionSpec = "execution_spec"
-        case scheduleSpec = "schedule_spec"
-        case createdTime = "created_time"
-        case updatedTime = "updated_time"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case syncedAt = "synced_at"
-    }
-
-    /// The Graph id.
-    public var upsertKey: String { self.id }
-}
-
-extension AdRuleRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
-
-    /// The row's values (NULL for nil), in ``columns`` order; encodes without Codable for bulk writes.
-    public var columnValues: [ColumnValue] {
-        [
-            ColumnValue(self.id),
-            ColumnValue(self.accountID),
-            ColumnValue(self.name),
-            ColumnValue(self.status),
-            ColumnValue(self.evaluationSpec),
-            ColumnValue(self.executionSpec),
-            ColumnValue(self.scheduleSpec),
-            ColumnValue(self.createdTime),
-            ColumnValue(self.updatedTime),
-            ColumnValue(self.raw),
-            ColumnValue(self.firstSeenAt),
-            ColumnValue(self.syncedAt),
-        ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// How a column's values are stored: the "kind of value" of `docs/schema.md` and the DDL placeholder migrations use.
 public enum ColumnKind: String, Sendable, CaseIterable {
@@ -176,6 +177,8 @@ public struct Column<Row>: Sendable {
     /// The Graph field the column mirrors, a dotted path for an edge's field (`business.id`); nil when not read from
     /// Graph (the mapper sets it, e.g. `currency` from the account, or bookkeeping such as `synced_at`).
     public let graphField: String?
+    /// Whether the database generates the value (a `{serial}` key): inserts leave the column out.
+    public let isGenerated: Bool
     let key: ColumnKey
     private let read: @Sendable (Row) -> ColumnValue
     private let write: @Sendable (inout Row, ColumnValue) -> Void
@@ -189,11 +192,28 @@ public struct Column<Row>: Sendable {
 
     /// A column held by `keyPath`, mirroring the Graph field `graph` (nil: not read from Graph).
     public init<Value: ColumnType>(_ name: String, _ keyPath: any WritableKeyPath<Row, Value> & Sendable, graph: String?) {
+        self.init(name, keyPath, graph: graph, isNullable: Value.isOptional, isGenerated: false)
+    }
+
+    /// A key the database generates (`{serial}`), held by `keyPath`: nil in a row before its insert, never NULL in the
+    /// table, left out of inserts; not read from Graph.
+    public init<Value: ColumnType>(generated name: String, _ keyPath: any WritableKeyPath<Row, Value?> & Sendable) {
+        self.init(name, keyPath, graph: nil, isNullable: false, isGenerated: true)
+    }
+
+    private init<Value: ColumnType>(
+        _ name: String,
+        _ keyPath: any WritableKeyPath<Row, Value> & Sendable,
+        graph: String?,
+        isNullable: Bool,
+        isGenerated: Bool
+    ) {
         let key = ColumnKey(stringValue: name)
         self.name = name
         self.kind = Value.columnKind
-        self.isNullable = Value.isOptional
+        self.isNullable = isNullable
         self.graphField = graph
+        self.isGenerated = isGenerated
         self.key = key
         self.read = { row in row[keyPath: keyPath].columnValue }
         self.write = { row, value in
@@ -205,6 +225,9 @@ public struct Column<Row>: Sendable {
 
     /// The row's value of the column.
     public func value(of row: Row) -> ColumnValue { self.read(row) }
+
+    /// The row's value of the column as a SQLKit bind (or the `NULL` literal).
+    public func sqlValue(of row: Row) -> any SQLExpression { self.read(row).sqlExpression }
 
     /// Sets the row's property to `value`; a value of another kind, or NULL for a non-optional property, leaves it as
     /// it is.
@@ -253,21 +276,25 @@ public struct ColumnTable<Row: Sendable>: Sendable {
         self.columns = columns
         self.names = columns.map(\.name)
     }
+
+    /// The columns an insert names: all but the generated ones.
+    public var insertColumns: [Column<Row>] { self.columns.filter { !$0.isGenerated } }
+
+    /// The columns an update of a stored row sets: all but the key and the generated ones.
+    public var updateColumns: [Column<Row>] {
+        self.columns.filter { !$0.isGenerated && !self.key.contains($0.name) }
+    }
 }
 
-/// A ``MirroredRow`` whose columns are declared once, in a ``ColumnTable``: its table name, key, column list, SQL
-/// values and Codable form are derived from it.
-public protocol ColumnTableRow: MirroredRow {
+/// A row type whose columns are declared once, in a ``ColumnTable``: its Codable form (reads decode through it, the
+/// API encodes through it) is derived from it, and so are the statements that write it (``ColumnTable/insertColumns``,
+/// ``ColumnTable/updateColumns``). Rows written by bulk upsert are ``ColumnTableRow``s.
+public protocol ColumnTableRecord: Codable, Sendable {
     /// The table's columns.
     static var table: ColumnTable<Self> { get }
 }
 
-extension ColumnTableRow {
-    public static var tableName: String { Self.table.name }
-    public static var conflictColumns: [String] { Self.table.key }
-    public static var columns: [String] { Self.table.names }
-    public var columnValues: [ColumnValue] { Self.table.columns.map { $0.value(of: self) } }
-
+extension ColumnTableRecord {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ColumnKey.self)
         var row = Self.table.blank
@@ -281,7 +308,34 @@ extension ColumnTableRow {
     }
 }
 
-/// A mirrored Graph object (account, campaign, ad set, ad, creative, image, video) with the bookkeeping columns
+extension SQLInsertBuilder {
+    /// Inserts `rows` in one statement: their table's insert columns (all but generated keys) and each row's values of
+    /// them.
+    @discardableResult
+    func records<Row: ColumnTableRecord>(_ rows: some Sequence<Row>) -> Self {
+        let columns = Row.table.insertColumns
+        self.columns(columns.map(\.name))
+        for row in rows { self.values(columns.map { $0.sqlValue(of: row) }) }
+        return self
+    }
+
+    /// Inserts `row` (see ``records(_:)``).
+    @discardableResult
+    func record<Row: ColumnTableRecord>(_ row: Row) -> Self { self.records(CollectionOfOne(row)) }
+}
+
+/// A ``MirroredRow`` whose columns are declared once, in a ``ColumnTable``: its table name, key, column list, SQL
+/// values and Codable form are derived from it.
+public protocol ColumnTableRow: MirroredRow, ColumnTableRecord {}
+
+extension ColumnTableRow {
+    public static var tableName: String { Self.table.name }
+    public static var conflictColumns: [String] { Self.table.key }
+    public static var columns: [String] { Self.table.names }
+    public var columnValues: [ColumnValue] { Self.table.columns.map { $0.value(of: self) } }
+}
+
+/// A mirrored Graph object (account, campaign, ad set, ad, creative, image, video, Automated Rule) with the bookkeeping columns
 /// every such table ends with: `raw`, `first_seen_at`, `synced_at` (see `docs/schema.md`).
 public protocol GraphObjectRow: ColumnTableRow {
     /// The raw Graph JSON of the last fetch.

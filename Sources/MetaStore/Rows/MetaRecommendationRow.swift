@@ -6,9 +6,9 @@ import Foundation
 /// ad (`blame_field`, `code`, `confidence`, `importance`, `message`, `title`, `recommendation_data` [sdk]); account
 /// recommendations are the items of `/act_<id>/recommendations` behind the opportunity score (their item shape is not
 /// confirmed by the reference; ``raw`` keeps what Meta sent).
-public struct MetaRecommendationRow: Codable, Sendable, Equatable {
+public struct MetaRecommendationRow: ColumnTableRecord, Equatable {
     /// Where the recommendation came from.
-    public enum Source: String, Codable, Sendable, CaseIterable {
+    public enum Source: String, Codable, Sendable, CaseIterable, TextColumnType {
         /// The `recommendations` field of a campaign, ad set or ad.
         case object
         /// An item of the ad account's `/act_<id>/recommendations` (opportunity score).
@@ -84,25 +84,49 @@ public struct MetaRecommendationRow: Codable, Sendable, Equatable {
         self.lastSeenAt = lastSeenAt
         self.goneAt = goneAt
     }
+}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case level
-        case objectID = "object_id"
-        case source
-        case recKey = "rec_key"
-        case code, title, message, importance, confidence, points
-        case objectIDs = "object_ids"
-        case raw
-        case firstSeenAt = "first_seen_at"
-        case lastSeenAt = "last_seen_at"
-        case goneAt = "gone_at"
-    }
+extension MetaRecommendationRow {
+    /// The columns of `meta_recommendations`, in table order (how to add one: ``ColumnTable``); the key is the unique
+    /// one a read's insert conflicts on. Meta's items are read by the sync's `MetaRecommendationMapper`, not through the table,
+    /// so the columns name no Graph field.
+    public static let table = ColumnTable<MetaRecommendationRow>(
+        "meta_recommendations",
+        key: ["account_id", "source", "object_id", "rec_key"],
+        blank: MetaRecommendationRow(
+            accountID: "",
+            level: "",
+            objectID: "",
+            source: .object,
+            recKey: "",
+            raw: JSONText(rawValue: "{}"),
+            firstSeenAt: .distantPast,
+            lastSeenAt: .distantPast
+        ),
+        columns: [
+            Column(generated: "id", \.id),
+            Column("account_id", \.accountID, graph: nil),
+            Column("level", \.level, graph: nil),
+            Column("object_id", \.objectID, graph: nil),
+            Column("source", \.source, graph: nil),
+            Column("rec_key", \.recKey, graph: nil),
+            Column("code", \.code, graph: nil),
+            Column("title", \.title, graph: nil),
+            Column("message", \.message, graph: nil),
+            Column("importance", \.importance, graph: nil),
+            Column("confidence", \.confidence, graph: nil),
+            Column("points", \.points, graph: nil),
+            Column("object_ids", \.objectIDs, graph: nil),
+            Column("raw", \.raw, graph: nil),
+            Column("first_seen_at", \.firstSeenAt, graph: nil),
+            Column("last_seen_at", \.lastSeenAt, graph: nil),
+            Column("gone_at", \.goneAt, graph: nil),
+        ]
+    )
 }
 
 /// A row of `meta_opportunity_scores`: the ad account's `opportunity_score` (0–100) as one read saw it.
-public struct OpportunityScoreRow: Codable, Sendable, Equatable {
+public struct OpportunityScoreRow: ColumnTableRecord, Equatable {
     /// Numeric ad account id.
     public var accountID: String
     public var recordedAt: Date
@@ -114,15 +138,25 @@ public struct OpportunityScoreRow: Codable, Sendable, Equatable {
         self.score = score
     }
 
-    enum CodingKeys: String, CodingKey {
-        case accountID = "account_id"
-        case recordedAt = "recorded_at"
-        case score
-    }
+}
+
+extension OpportunityScoreRow {
+    /// The columns of `meta_opportunity_scores`, in table order (how to add one: ``ColumnTable``; the sync reads the
+    /// score itself).
+    public static let table = ColumnTable<OpportunityScoreRow>(
+        "meta_opportunity_scores",
+        key: ["account_id", "recorded_at"],
+        blank: OpportunityScoreRow(accountID: "", recordedAt: .distantPast, score: ExactDecimal(0)),
+        columns: [
+            Column("account_id", \.accountID, graph: nil),
+            Column("recorded_at", \.recordedAt, graph: nil),
+            Column("score", \.score, graph: nil),
+        ]
+    )
 }
 
 /// A row of `meta_creative_fatigue`: the latest level of Meta's `creative_fatigue` webhook for an ad.
-public struct CreativeFatigueRow: Codable, Sendable, Equatable {
+public struct CreativeFatigueRow: ColumnTableRecord, Equatable {
     public var adID: String
     /// Numeric ad account id.
     public var accountID: String
@@ -140,10 +174,21 @@ public struct CreativeFatigueRow: Codable, Sendable, Equatable {
         self.receivedAt = receivedAt
     }
 
-    enum CodingKeys: String, CodingKey {
-        case adID = "ad_id"
-        case accountID = "account_id"
-        case level, message
-        case receivedAt = "received_at"
-    }
+}
+
+extension CreativeFatigueRow {
+    /// The columns of `meta_creative_fatigue`, in table order (how to add one: ``ColumnTable``; filled from a webhook,
+    /// not a Graph read).
+    public static let table = ColumnTable<CreativeFatigueRow>(
+        "meta_creative_fatigue",
+        key: ["ad_id"],
+        blank: CreativeFatigueRow(adID: "", accountID: "", level: "", receivedAt: .distantPast),
+        columns: [
+            Column("ad_id", \.adID, graph: nil),
+            Column("account_id", \.accountID, graph: nil),
+            Column("level", \.level, graph: nil),
+            Column("message", \.message, graph: nil),
+            Column("received_at", \.receivedAt, graph: nil),
+        ]
+    )
 }

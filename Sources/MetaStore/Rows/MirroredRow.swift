@@ -7,8 +7,9 @@ import SQLKit
 /// SQLKit's `SQLQueryEncoder(nilEncodingStrategy: .asNil)` for every row type). `first_seen_at` is written on insert and
 /// preserved by later upserts; every other column is replaced by the newest fetch (a `nil` clears the column).
 ///
-/// Most rows declare their columns once, in a ``ColumnTable`` (``ColumnTableRow``), from which all of this is derived;
-/// the insights rows (`performance_snapshots`, `performance_actions`) still list them by hand.
+/// Rows declare their columns once, in a ``ColumnTable`` (``ColumnTableRow``), from which all of this is derived; the
+/// insights rows (`performance_snapshots`, `performance_actions`) write out ``columnValues`` for the bulk-write hot path
+/// (a test checks them against their tables).
 public protocol MirroredRow: Codable, Sendable, Equatable {
     /// The SQL table.
     static var tableName: String { get }
@@ -95,8 +96,24 @@ extension PerformanceSnapshotRow {
     }
 
     /// Level, object, days, breakdown and report.
-    public var upsertKey: Key {
-        Key(
+    public var upsertKey: Key { self.snapshotKey }
+}
+
+/// A row of one insights row (the snapshot itself, its actions, a conversions row): it holds the fields of the
+/// snapshot's key.
+public protocol SnapshotKeyed {
+    var level: PerformanceSnapshotRow.Level { get }
+    var objectID: String { get }
+    var dateStart: CalendarDay { get }
+    var dateStop: CalendarDay { get }
+    var breakdownKey: String { get }
+    var report: String { get }
+}
+
+extension SnapshotKeyed {
+    /// The key of the insights row.
+    public var snapshotKey: PerformanceSnapshotRow.Key {
+        PerformanceSnapshotRow.Key(
             level: self.level,
             objectID: self.objectID,
             dateStart: self.dateStart,

@@ -8,11 +8,7 @@ import Foundation
 /// `count` comes from the row's `actions` list and `value` (major units of `currency`) from its `action_values` list;
 /// either is NULL when that list has no entry for the type and window. Written with its snapshot row, in the same
 /// transaction; a re-read of the snapshot replaces all of its actions (``MetaStore/commitPage(accounts:campaigns:adSets:ads:snapshots:actions:checkpoint:)``).
-public struct PerformanceActionRow: MirroredRow {
-    public static let tableName = "performance_actions"
-    public static let conflictColumns = [
-        "level", "object_id", "date_start", "date_stop", "breakdown_key", "report", "action_type", "attribution_window",
-    ]
+public struct PerformanceActionRow: ColumnTableRow, SnapshotKeyed {
     public static var insertOnlyColumns: Set<String> { [] }
 
     /// The window name of Graph's unlabelled `value`.
@@ -62,25 +58,43 @@ public struct PerformanceActionRow: MirroredRow {
         self.value = value
         self.currency = currency
     }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case level
-        case objectID = "object_id"
-        case accountID = "account_id"
-        case dateStart = "date_start"
-        case dateStop = "date_stop"
-        case breakdownKey = "breakdown_key"
-        case actionType = "action_type"
-        case attributionWindow = "attribution_window"
-        case count, value, currency, report
-    }
 }
 
 extension PerformanceActionRow {
-    /// The column names, in ``columnValues`` order.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
+    /// The columns of `performance_actions`, in table order (how to add one: ``ColumnTable``; add its value to
+    /// ``columnValues`` too). Not read from Graph as such (the sync splits each insights row's action lists), so the
+    /// columns name no Graph field.
+    public static let table = ColumnTable<PerformanceActionRow>(
+        "performance_actions",
+        key: ["level", "object_id", "date_start", "date_stop", "breakdown_key", "report", "action_type", "attribution_window"],
+        blank: PerformanceActionRow(
+            level: .account,
+            objectID: "",
+            accountID: "",
+            dateStart: CalendarDay(daysSince1970: 0),
+            dateStop: CalendarDay(daysSince1970: 0),
+            actionType: "",
+            attributionWindow: ""
+        ),
+        columns: [
+            Column("level", \.level, graph: nil),
+            Column("object_id", \.objectID, graph: nil),
+            Column("account_id", \.accountID, graph: nil),
+            Column("date_start", \.dateStart, graph: nil),
+            Column("date_stop", \.dateStop, graph: nil),
+            Column("breakdown_key", \.breakdownKey, graph: nil),
+            Column("action_type", \.actionType, graph: nil),
+            Column("attribution_window", \.attributionWindow, graph: nil),
+            Column("count", \.count, graph: nil),
+            Column("value", \.value, graph: nil),
+            Column("currency", \.currency, graph: nil),
+            Column("report", \.report, graph: nil),
+        ]
+    )
 
-    /// The row's values (NULL for nil), in ``columns`` order.
+    /// The row's values (NULL for nil), in ``table`` order. Written out rather than derived from the table: actions
+    /// are bulk-written (several per insights row), and a key-path read per column and row would cost the hot path; a
+    /// test checks it against the table's values for a row with every column set.
     public var columnValues: [ColumnValue] {
         [
             ColumnValue(self.level.rawValue),
@@ -103,18 +117,6 @@ extension PerformanceActionRow {
         let snapshot: PerformanceSnapshotRow.Key
         let actionType: String
         let attributionWindow: String
-    }
-
-    /// The key of the snapshot row these actions belong to.
-    public var snapshotKey: PerformanceSnapshotRow.Key {
-        PerformanceSnapshotRow.Key(
-            level: self.level,
-            objectID: self.objectID,
-            dateStart: self.dateStart,
-            dateStop: self.dateStop,
-            breakdownKey: self.breakdownKey,
-            report: self.report
-        )
     }
 
     /// Snapshot key, action type and window.

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A row of `recommendations`: one finding of an optimization rule about one object, with its lifecycle.
-public struct RecommendationRow: Codable, Sendable, Equatable {
+public struct RecommendationRow: ColumnTableRecord, Equatable {
     /// How urgent the finding is.
-    public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    public enum Severity: String, Codable, Sendable, CaseIterable, Comparable, TextColumnType {
         case high, medium, low
 
         /// High first.
@@ -19,7 +19,7 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
     }
 
     /// Where the row is in its lifecycle.
-    public enum Status: String, Codable, Sendable, CaseIterable {
+    public enum Status: String, Codable, Sendable, CaseIterable, TextColumnType {
         /// The condition holds and nobody acted on it.
         case open
         /// The condition cleared (terminal; a new row starts when it comes back).
@@ -92,26 +92,50 @@ public struct RecommendationRow: Codable, Sendable, Equatable {
         self.resolvedAt = resolvedAt
         self.variant = variant
     }
+}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case accountID = "account_id"
-        case level
-        case objectID = "object_id"
-        case kind, severity, status, title, evidence, action
-        case estimatedImpact = "estimated_impact"
-        case currency
-        case firstSeenAt = "first_seen_at"
-        case updatedAt = "updated_at"
-        case resolvedAt = "resolved_at"
-        case variant
-    }
+extension RecommendationRow {
+    /// The columns of `recommendations`, in table order (how to add one: ``ColumnTable``; not read from Graph).
+    public static let table = ColumnTable<RecommendationRow>(
+        "recommendations",
+        key: ["id"],
+        blank: RecommendationRow(
+            accountID: "",
+            level: .account,
+            objectID: "",
+            kind: "",
+            severity: .low,
+            title: "",
+            evidence: JSONText(rawValue: "{}"),
+            action: JSONText(rawValue: "{}"),
+            firstSeenAt: .distantPast,
+            updatedAt: .distantPast
+        ),
+        columns: [
+            Column(generated: "id", \.id),
+            Column("account_id", \.accountID, graph: nil),
+            Column("level", \.level, graph: nil),
+            Column("object_id", \.objectID, graph: nil),
+            Column("kind", \.kind, graph: nil),
+            Column("severity", \.severity, graph: nil),
+            Column("status", \.status, graph: nil),
+            Column("title", \.title, graph: nil),
+            Column("evidence", \.evidence, graph: nil),
+            Column("action", \.action, graph: nil),
+            Column("estimated_impact", \.estimatedImpact, graph: nil),
+            Column("currency", \.currency, graph: nil),
+            Column("first_seen_at", \.firstSeenAt, graph: nil),
+            Column("updated_at", \.updatedAt, graph: nil),
+            Column("resolved_at", \.resolvedAt, graph: nil),
+            Column("variant", \.variant, graph: nil),
+        ]
+    )
 }
 
 /// A row of `audit_log`: one Graph write MetaSync made (or tried), with the values before and after.
-public struct AuditLogRow: Codable, Sendable, Equatable {
+public struct AuditLogRow: ColumnTableRecord, Equatable {
     /// How the write ended.
-    public enum Outcome: String, Codable, Sendable, CaseIterable {
+    public enum Outcome: String, Codable, Sendable, CaseIterable, TextColumnType {
         case succeeded, failed, reverted
     }
 
@@ -161,16 +185,27 @@ public struct AuditLogRow: Codable, Sendable, Equatable {
         self.outcome = outcome
         self.error = error
     }
+}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, at, actor
-        case accountID = "account_id"
-        case objectID = "object_id"
-        case recommendationID = "recommendation_id"
-        case operation
-        case beforeValue = "before_value"
-        case afterValue = "after_value"
-        case graphResponseID = "graph_response_id"
-        case outcome, error
-    }
+extension AuditLogRow {
+    /// The columns of `audit_log`, in table order (how to add one: ``ColumnTable``; not read from Graph).
+    public static let table = ColumnTable<AuditLogRow>(
+        "audit_log",
+        key: ["id"],
+        blank: AuditLogRow(at: .distantPast, actor: "", accountID: "", objectID: "", operation: "", outcome: .failed),
+        columns: [
+            Column(generated: "id", \.id),
+            Column("at", \.at, graph: nil),
+            Column("actor", \.actor, graph: nil),
+            Column("account_id", \.accountID, graph: nil),
+            Column("object_id", \.objectID, graph: nil),
+            Column("recommendation_id", \.recommendationID, graph: nil),
+            Column("operation", \.operation, graph: nil),
+            Column("before_value", \.beforeValue, graph: nil),
+            Column("after_value", \.afterValue, graph: nil),
+            Column("graph_response_id", \.graphResponseID, graph: nil),
+            Column("outcome", \.outcome, graph: nil),
+            Column("error", \.error, graph: nil),
+        ]
+    )
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A row of `webhook_events`: one change notification received from Meta, stored raw before it is processed.
-public struct WebhookEventRow: Codable, Sendable, Equatable {
+public struct WebhookEventRow: ColumnTableRecord, Equatable {
     /// Processing state.
-    public enum Status: String, Codable, Sendable, CaseIterable {
+    public enum Status: String, Codable, Sendable, CaseIterable, TextColumnType {
         case received, queued, processed, ignored, failed
     }
 
@@ -56,17 +56,28 @@ public struct WebhookEventRow: Codable, Sendable, Equatable {
         self.receivedAt = receivedAt
         self.processedAt = processedAt
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case dedupeKey = "dedupe_key"
-        case object
-        case entryID = "entry_id"
-        case field
-        case objectID = "object_id"
-        case eventTime = "event_time"
-        case payload, status, error
-        case receivedAt = "received_at"
-        case processedAt = "processed_at"
-    }
+extension WebhookEventRow {
+    /// The columns of `webhook_events`, in table order (how to add one: ``ColumnTable``; filled from a webhook
+    /// delivery, not a Graph read).
+    public static let table = ColumnTable<WebhookEventRow>(
+        "webhook_events",
+        key: ["dedupe_key"],
+        blank: WebhookEventRow(dedupeKey: "", object: "", payload: JSONText(rawValue: "{}"), receivedAt: .distantPast),
+        columns: [
+            Column(generated: "id", \.id),
+            Column("dedupe_key", \.dedupeKey, graph: nil),
+            Column("object", \.object, graph: nil),
+            Column("entry_id", \.entryID, graph: nil),
+            Column("field", \.field, graph: nil),
+            Column("object_id", \.objectID, graph: nil),
+            Column("event_time", \.eventTime, graph: nil),
+            Column("payload", \.payload, graph: nil),
+            Column("status", \.status, graph: nil),
+            Column("error", \.error, graph: nil),
+            Column("received_at", \.receivedAt, graph: nil),
+            Column("processed_at", \.processedAt, graph: nil),
+        ]
+    )
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A row of `work_queue`: one unit of durable work (e.g. refresh an ad after a webhook).
-public struct WorkItem: Codable, Sendable, Equatable {
+public struct WorkItem: ColumnTableRecord, Equatable {
     /// Lifecycle state.
-    public enum State: String, Codable, Sendable, CaseIterable {
+    public enum State: String, Codable, Sendable, CaseIterable, TextColumnType {
         /// Waiting until `available_at`.
         case pending
         /// Claimed by `lease_owner` until `lease_expires_at`.
@@ -34,18 +34,41 @@ public struct WorkItem: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
     public var completedAt: Date?
+}
 
-    enum CodingKeys: String, CodingKey {
-        case id, queue
-        case dedupeKey = "dedupe_key"
-        case payload, state, attempts
-        case maxAttempts = "max_attempts"
-        case availableAt = "available_at"
-        case leaseOwner = "lease_owner"
-        case leaseExpiresAt = "lease_expires_at"
-        case lastError = "last_error"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case completedAt = "completed_at"
-    }
+extension WorkItem {
+    /// The columns of `work_queue`, in table order (how to add one: ``ColumnTable``; not read from Graph). Reads decode
+    /// through it; ``WorkQueue`` writes its own statements (an enqueue sets the bookkeeping columns itself).
+    public static let table = ColumnTable<WorkItem>(
+        "work_queue",
+        key: ["queue", "dedupe_key"],
+        blank: WorkItem(
+            id: 0,
+            queue: "",
+            dedupeKey: "",
+            payload: JSONText(rawValue: "{}"),
+            state: .pending,
+            attempts: 0,
+            maxAttempts: 0,
+            availableAt: .distantPast,
+            createdAt: .distantPast,
+            updatedAt: .distantPast
+        ),
+        columns: [
+            Column("id", \.id, graph: nil),
+            Column("queue", \.queue, graph: nil),
+            Column("dedupe_key", \.dedupeKey, graph: nil),
+            Column("payload", \.payload, graph: nil),
+            Column("state", \.state, graph: nil),
+            Column("attempts", \.attempts, graph: nil),
+            Column("max_attempts", \.maxAttempts, graph: nil),
+            Column("available_at", \.availableAt, graph: nil),
+            Column("lease_owner", \.leaseOwner, graph: nil),
+            Column("lease_expires_at", \.leaseExpiresAt, graph: nil),
+            Column("last_error", \.lastError, graph: nil),
+            Column("created_at", \.createdAt, graph: nil),
+            Column("updated_at", \.updatedAt, graph: nil),
+            Column("completed_at", \.completedAt, graph: nil),
+        ]
+    )
 }

@@ -13,10 +13,8 @@ enum AdRuleMapping {
     /// Rules per nested page (Meta's usual maximum page size for small edges).
     static let nestedLimit = 100
 
-    /// The fields read for each rule.
-    static let fields: [GraphFields.Field] = [
-        "id", "name", "status", "evaluation_spec", "execution_spec", "schedule_spec", "created_time", "updated_time",
-    ]
+    /// The fields read for each rule (the Graph fields of ``AdRuleRow/table``).
+    static let fields = GraphColumns.fields(AdRuleRow.self).fields
 
     /// The account object without its nested rules (so `ad_accounts.raw` stays the account's own fields).
     static func withoutRules(_ json: JSONValue) -> JSONValue {
@@ -28,19 +26,7 @@ enum AdRuleMapping {
     /// One rule as a row; nil without an id.
     static func rule(_ json: JSONValue, accountID: String, syncedAt: Date) -> AdRuleRow? {
         guard let id = json["id"]?.stringValue else { return nil }
-        return AdRuleRow(
-            id: id,
-            accountID: accountID,
-            name: json["name"]?.stringValue,
-            status: json["status"]?.stringValue,
-            evaluationSpec: EntityMapper.json(json["evaluation_spec"]),
-            executionSpec: EntityMapper.json(json["execution_spec"]),
-            scheduleSpec: EntityMapper.json(json["schedule_spec"]),
-            createdTime: EntityMapper.time(json["created_time"]),
-            updatedTime: EntityMapper.time(json["updated_time"]),
-            raw: RawJSON.text(json),
-            syncedAt: syncedAt
-        )
+        return GraphColumns.read(AdRuleRow(id: id, accountID: accountID, raw: RawJSON.text(json), syncedAt: syncedAt), from: json)
     }
 
     /// The `after` cursor of a nested connection that has more pages (nil when `paging.next` is absent).
