@@ -2,7 +2,7 @@ import GraphAPI
 import Logging
 import MetaStore
 
-extension SyncEngine {
+extension InsightsReader {
     /// Reads one day Graph refused as too large in parts (see ``InsightsSplitter``): by campaign, then by ad set,
     /// then by fields; the day counts as done (checkpoint) only when every part is committed, so a crash in the
     /// middle reads the whole day again and the rows written equal an unsplit read.
