@@ -29,6 +29,8 @@ public final class SyncEngine: Sendable {
     let tokens: TokenLifecycle
     /// Entity sync (``EntityStreamReader``).
     let entities: EntityStreamReader
+    /// Insights reading: windows, chunks, async reports, split days (``InsightsReader``).
+    let insights: InsightsReader
     /// The `sync_runs` rows and report entries of account runs (``RunRecorder``).
     let runs: RunRecorder
 
@@ -70,11 +72,13 @@ public final class SyncEngine: Sendable {
         self.client = client
         self.store = store
         self.configuration = configuration
-        self.time = GraphTime(clock: clock, now: now)
+        let time = GraphTime(clock: clock, now: now)
+        self.time = time
         self.leaseSleep = GraphTime(clock: leaseClock, now: now).sleep
         self.logger = logger
         self.tokens = TokenLifecycle(client: client, store: store, configuration: configuration, now: now, logger: logger)
         self.entities = EntityStreamReader(store: store, configuration: configuration, now: now, logger: logger)
+        self.insights = InsightsReader(store: store, configuration: configuration, time: time, logger: logger)
         self.runs = RunRecorder(store: store, now: now, logger: logger)
     }
 
