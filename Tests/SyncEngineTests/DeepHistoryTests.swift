@@ -43,8 +43,15 @@ import Testing
         return request
     }
 
-    /// The uncapped run (one async job for the 400 days): its digest.
+    /// The uncapped runs' digests, one per backend: both tests compare with the same reference.
+    static let cleanDigests = SharedFixture<BudgetSQL, String>()
+
+    /// The uncapped run (one async job for the 400 days): its digest, computed once per backend.
     static func clean(_ backend: BudgetSQL) async throws -> String {
+        try await Self.cleanDigests.value(backend) { try await Self.uncapped(backend) }
+    }
+
+    private static func uncapped(_ backend: BudgetSQL) async throws -> String {
         try await SyncHarness.run(Self.setup(backend, capped: false)) { h in
             try await h.connect()
             let report = try await h.engine.sync(Self.backfill)

@@ -7,19 +7,32 @@ import Synchronization
 import Testing
 
 @Suite struct ResilienceTests {
+    /// Clean runs by number of accounts: the tests compare with the same reference.
+    static let cleanRuns = SharedFixture<Int, CleanRun>()
+
+    struct CleanRun: Sendable {
+        let digest: String
+        let calls: Int
+    }
+
     /// The digest of a clean full sync of the default test world.
     static func cleanDigest(accounts: Int = 2) async throws -> String {
         try await self.cleanRun(accounts: accounts).digest
     }
 
-    /// The digest and the Graph calls of a clean full sync of the default test world.
+    /// The digest and the Graph calls of a clean full sync of the default test world, run once per number of accounts.
     static func cleanRun(accounts: Int = 2) async throws -> (digest: String, calls: Int) {
+        let run = try await Self.cleanRuns.value(accounts) { try await Self.syncClean(accounts: accounts) }
+        return (run.digest, run.calls)
+    }
+
+    private static func syncClean(accounts: Int) async throws -> CleanRun {
         try await SyncHarness.run(SyncSetup(sandbox: { $0.accounts = accounts })) { h in
             try await h.connect()
             h.sandbox.resetStats()
             let report = try await h.engine.sync(SyncRequest())
             #expect(report.outcome == .succeeded)
-            return (try await h.store.digest(), h.sandbox.stats.graphCalls)
+            return CleanRun(digest: try await h.store.digest(), calls: h.sandbox.stats.graphCalls)
         }
     }
 
