@@ -94,6 +94,7 @@ final class TwoProcessWorld {
             inventory: inventory
         )
         do {
+            try await world.acquireRunLock()
             try await world.clearBudget()
             world.sandbox = try ChildProcess(
                 name: "sandbox",
@@ -249,6 +250,27 @@ final class TwoProcessWorld {
 
     var budgetKey: String { "meta:ratelimit:" + self.userID }
 
+    /// The sandbox's user id, and so the budget key, is the same in every world: two runs of this suite against one
+    /// Redis (a developer's and a helper's, say) would charge one budget. Each world holds this lock (value: its folder's name)
+    /// from start to stop, so a second run waits for the first; it expires by itself if a run dies.
+    static let runLockKey = "metasync-test:two-process-run"
+
+    func acquireRunLock() async throws {
+        let owner = self.directory.lastPathComponent
+        _ = try await Poll.until("the two-process run lock in Redis", timeout: .seconds(300), interval: .milliseconds(500)) { () -> Bool? in
+            let reply = try await self.withRedis { client in
+                try await client.send(["SET", Self.runLockKey, owner, "NX", "PX", "600000"])
+            }
+            return reply == .simpleString("OK") ? true : nil
+        }
+    }
+
+    func releaseRunLock() async throws {
+        let script = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+        let owner = self.directory.lastPathComponent
+        _ = try await self.withRedis { client in try await client.send(["EVAL", script, "1", Self.runLockKey, owner]) }
+    }
+
     func clearBudget() async throws {
         let key = self.budgetKey
         _ = try await self.withRedis { client in try await client.del([key]) }
@@ -278,6 +300,7 @@ final class TwoProcessWorld {
         }
         try? await self.schema.drop()
         try? await self.clearBudget()
+        try? await self.releaseRunLock()
         try? FileManager.default.removeItem(at: self.directory)
     }
 }
