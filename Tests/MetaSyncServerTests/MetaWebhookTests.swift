@@ -73,12 +73,7 @@ import Testing
                     path: "/webhooks/meta"
                 )
                 #expect(response.status == 200)
-                var processed = 0
-                for _ in 0..<5_000 where processed < 3 {
-                    processed = try await base.store.webhookEvents.list(status: .processed).count
-                    if processed < 3 { await Task.yield() }
-                }
-                #expect(processed == 3)
+                #expect(try await base.processedWebhookEvents(reaching: 3) == 3)
 
                 let overview = try await client.execute(
                     uri: "/api/accounts/\(account)/opportunity-score",

@@ -231,12 +231,7 @@ import Testing
                 )
                 #expect(unsigned.status == 401)
 
-                var processed = 0
-                for _ in 0..<2_000 where processed < 2 {
-                    processed = try await harness.store.webhookEvents.list(status: .processed).count
-                    if processed < 2 { await Task.yield() }
-                }
-                #expect(processed == 2)
+                #expect(try await harness.processedWebhookEvents(reaching: 2, rounds: 2_000) == 2)
             }
             #expect(Set(refresher.calls.map(\.objectID)) == ["120000000000001", "120000000000002"])
             #expect(refresher.calls.first { $0.objectID == "120000000000002" }?.level == .adSet)
@@ -280,12 +275,7 @@ import Testing
                     path: "/webhooks/meta"
                 )
                 #expect(response.status == 200)
-                var processed = 0
-                for _ in 0..<5_000 where processed < 2 {
-                    processed = try await base.store.webhookEvents.list(status: .processed).count
-                    if processed < 2 { await Task.yield() }
-                }
-                #expect(processed == 2)
+                #expect(try await base.processedWebhookEvents(reaching: 2) == 2)
             }
             let refreshedAd = try #require(try await base.store.ads.get(id: ad.id))
             #expect(refreshedAd.name == "Renamed in Ads Manager")

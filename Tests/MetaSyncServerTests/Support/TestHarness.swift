@@ -95,6 +95,17 @@ struct TestHarness: Sendable {
         return try await buildApplication(self.configuration, dependencies)
     }
 
+    /// Yields (at most `rounds` times) until `count` webhook events are `processed` by the running worker; returns how
+    /// many are.
+    func processedWebhookEvents(reaching count: Int, rounds: Int = 5_000) async throws -> Int {
+        var processed = 0
+        for _ in 0..<rounds where processed < count {
+            processed = try await self.store.webhookEvents.list(status: .processed).count
+            if processed < count { await Task.yield() }
+        }
+        return processed
+    }
+
     /// A worker over the harness's store, for tests that drain the queue by hand.
     func worker(_ refresher: any ObjectRefresher, batchSize: Int = 100, retention: Duration? = nil) -> WebhookWorker {
         WebhookWorker(
