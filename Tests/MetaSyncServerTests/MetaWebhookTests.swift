@@ -17,32 +17,7 @@ import Testing
     @Test(arguments: ServerBackend.all)
     func metaWebhooksRefreshWhatTheyNameAndStoreTheFatigueLevel(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { base in
-            let sandbox = GraphSandbox(
-                configuration: SandboxConfiguration(
-                    seed: 11,
-                    campaignsPerAccount: 3,
-                    adsetsPerCampaign: 2,
-                    adsPerAdset: 2,
-                    days: 3,
-                    appID: TestHarness.appID,
-                    appSecret: TestHarness.appSecret,
-                    now: base.now.closure
-                )
-            )
-            let client = GraphClient(
-                configuration: GraphConfiguration(baseURL: "http://sandbox.invalid"),
-                transport: SandboxTransport(sandbox: sandbox),
-                now: base.now.closure,
-                budget: nil,
-                logger: TestHarness.logger
-            )
-            let engine = SyncEngine(
-                client: client,
-                store: base.store,
-                configuration: SyncConfiguration(backfillDays: 3, appID: TestHarness.appID, appSecret: GraphSecret(TestHarness.appSecret)),
-                now: base.now.closure,
-                logger: TestHarness.logger
-            )
+            let (sandbox, engine) = base.sandboxEngine(seed: 11, campaigns: 3, adsetsPerCampaign: 2, adsPerAdset: 2)
             try await engine.registerConnection(accessToken: sandbox.accessToken)
             _ = try await engine.sync(.entitiesOnly(full: true))
             let account = try #require(sandbox.accountIDs.first)
