@@ -66,6 +66,24 @@ import Testing
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test func loadIfPresentUsesTheConfiguredKeyButNeverCreatesAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-vault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("metasync.key").path
+        let env = [TokenVault.keyFileEnvironmentVariable: path]
+        #expect(try TokenVault.loadIfPresent(environment: env, logger: TestBackend.logger) == nil)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let created = try TokenVault.load(environment: env, logger: TestBackend.logger)
+        #expect(try TokenVault.loadIfPresent(environment: env, logger: TestBackend.logger)?.currentKey.id == created.currentKey.id)
+        let key = EncryptionKey.generate()
+        let fromVariable = try TokenVault.loadIfPresent(
+            environment: [EncryptionKey.environmentVariable: key.base64, TokenVault.keyFileEnvironmentVariable: path],
+            logger: TestBackend.logger
+        )
+        #expect(fromVariable?.currentKey.id == key.id)
+    }
+
     @Test(arguments: TestBackend.all)
     func connectionTokensRoundTripAndRotate(backend: TestBackend) async throws {
         let oldKey = EncryptionKey.generate()

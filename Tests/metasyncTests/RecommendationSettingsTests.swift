@@ -112,4 +112,30 @@ import Testing
             }
         }
     }
+
+    /// `recommend` and `recommend settings` read the mirror, not tokens: a first run leaves no key file behind.
+    @Test func recommendCommandsCreateNoKeyFile() async throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("metasync-nokey-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        // Both open the store; the second is refused (no such account) after opening it.
+        for (name, arguments, expected) in [
+            ("list", ["recommend", "--database", "sqlite://mirror.sqlite"], Int32(0)),
+            ("settings", ["recommend", "settings", "--account", "act_42", "--set", "target_cpa=15", "--database", "sqlite://mirror.sqlite"], 1),
+        ] {
+            let process = try ChildProcess(
+                name: name,
+                binary: try ChildProcess.metasyncBinary(),
+                arguments: arguments,
+                environment: environment,
+                directory: directory
+            )
+            let status = try await process.waitForExit()
+            #expect(status == expected, "\(name): \(process.logTail())")
+            if expected != 0 { #expect(process.logTail().contains("act_42 is not in the database")) }
+        }
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("mirror.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("metasync.key").path))
+    }
 }

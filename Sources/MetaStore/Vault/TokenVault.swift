@@ -86,6 +86,22 @@ public struct TokenVault: Sendable {
         try self.loadWithSource(environment: environment, logger: logger).vault
     }
 
+    /// The vault of the configured key when there is one (`METASYNC_ENCRYPTION_KEY`, or an existing key file), else
+    /// `nil`; unlike ``load(environment:logger:)`` it never creates a key file. For commands that read the mirror but
+    /// no token (`metasync recommend`, `recommend settings`): a first run must not leave a key behind.
+    public static func loadIfPresent(environment: [String: String], logger: Logger) throws -> TokenVault? {
+        if environment[EncryptionKey.environmentVariable] != nil {
+            return try self.load(environment: environment, logger: logger)
+        }
+        let file = KeyFile(path: Self.keyFilePath(environment))
+        return file.exists ? TokenVault(key: try file.load(logger: logger)) : nil
+    }
+
+    /// `METASYNC_ENCRYPTION_KEY_FILE`, or ``defaultKeyFile`` when unset or empty.
+    static func keyFilePath(_ environment: [String: String]) -> String {
+        environment[Self.keyFileEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultKeyFile
+    }
+
     /// Like ``load(environment:logger:)``, also telling where the key came from (for `metasync keys rotate`).
     public static func loadWithSource(environment: [String: String], logger: Logger) throws -> (vault: TokenVault, source: KeySource) {
         if let value = environment[EncryptionKey.environmentVariable] {
@@ -98,7 +114,7 @@ public struct TokenVault: Sendable {
             }
             return (TokenVault(key: try EncryptionKey(base64: value)), .environment)
         }
-        let path = environment[Self.keyFileEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultKeyFile
+        let path = Self.keyFilePath(environment)
         let file = KeyFile(path: path)
         let existed = file.exists
         return (TokenVault(key: try file.loadOrCreate(logger: logger)), .file(path: path, created: !existed))

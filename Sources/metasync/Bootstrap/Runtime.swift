@@ -9,15 +9,24 @@ import SyncEngine
 enum Runtime {
     /// Opens and migrates the database, loads the token vault, runs `body` with the store, and closes the database.
     ///
-    /// - Parameter migrate: Apply pending migrations first (the default); `false` refuses an outdated schema instead.
+    /// - Parameters:
+    ///   - migrate: Apply pending migrations first (the default); `false` refuses an outdated schema instead.
+    ///   - tokens: ``TokenUse/unused`` for commands that read no token: the configured key is used when there is one,
+    ///     but no key file is created (an in-memory key stands in, which opens no stored token).
     static func withStore<T: Sendable>(
         _ settings: MetaSyncSettings,
         logger: Logger,
         migrate: Bool = true,
+        tokens: TokenUse = .needed,
         _ body: (MetaStore) async throws -> T
     ) async throws -> T {
         let location = try DatabaseLocation(url: settings.databaseURL)
-        let vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
+        let vault: TokenVault
+        switch tokens {
+        case .needed: vault = try TokenVault.load(environment: settings.vaultEnvironment, logger: logger)
+        case .unused:
+            vault = try TokenVault.loadIfPresent(environment: settings.vaultEnvironment, logger: logger) ?? TokenVault(key: .generate())
+        }
         return try await MetaDatabase.withDatabase(location, logger: logger) { database in
             if migrate {
                 try await Migrator.standard.migrate(database, logger: logger)
@@ -26,6 +35,12 @@ enum Runtime {
             }
             return try await body(MetaStore(database: database, vault: vault))
         }
+    }
+
+    /// Whether a command reads or writes access tokens (and so needs the vault's key, created on first use).
+    enum TokenUse {
+        case needed
+        case unused
     }
 
     /// The configured encryption key opens none of the stored tokens.

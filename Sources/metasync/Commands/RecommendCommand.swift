@@ -42,7 +42,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let settings = try MetaSyncSettings.resolve(options: self.global)
             LoggingBootstrap.bootstrap(settings, quiet: true)
             let logger = Logger(label: "metasync.recommendations")
-            let (rows, overviews) = try await Runtime.withStore(settings, logger: logger) { store in
+            let (rows, overviews) = try await Runtime.withStore(settings, logger: logger, tokens: .unused) { store in
                 let engine = RecommendationRuntime.engine(settings, store: store, logger: logger)
                 let evaluations: [RecommendationEngine.Evaluation]
                 if let account = self.account {
@@ -79,7 +79,7 @@ struct RecommendCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try MetaSyncSettings.resolve(options: self.global)
             LoggingBootstrap.bootstrap(settings)
-            let found = try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations")) { store in
+            let found = try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations"), tokens: .unused) { store in
                 try await store.recommendations.setStatus(id: self.id, .dismissed, at: Date())
             }
             guard found else { throw ValidationError(RecommendationError.unknownRecommendation(self.id).description) }

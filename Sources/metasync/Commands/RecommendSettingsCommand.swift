@@ -53,7 +53,7 @@ extension RecommendCommand {
             }
             let scope = RecommendationSettings.Scope(accountID: account, campaignID: self.campaign)
             let report = try await RecommendCommand.refusalsAsErrors {
-                try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations")) { store in
+                try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations"), tokens: .unused) { store in
                     let service = RecommendationSettings(store: store, policy: policy)
                     if !self.removals.isEmpty { try await service.unset(self.removals, scope: scope) }
                     if !self.assignments.isEmpty { try await service.set(self.values(), scope: scope) }
