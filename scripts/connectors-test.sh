@@ -35,14 +35,14 @@ if [ -z "$PYTHON" ]; then
   exit 1
 fi
 
+# shellcheck source=scripts/python-venv.sh
+source scripts/python-venv.sh
 # install VENV PACKAGE==VERSION EXECUTABLE: a venv per connector, reused while it holds that version.
 install() {
   local venv=$1 requirement=$2 executable=$3
   if [ -x "$venv/bin/$executable" ] && [ "$(cat "$venv/.requirement" 2>/dev/null)" = "$requirement" ]; then return; fi
   echo "installing $requirement into $venv" >&2
-  rm -rf "$venv"
-  "$PYTHON" -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement" >&2
+  python_venv "$PYTHON" "$venv" "$requirement"
   echo "$requirement" >"$venv/.requirement"
 }
 install "$AIRBYTE_VENV" "airbyte-source-facebook-marketing==$AIRBYTE_VERSION" source-facebook-marketing

@@ -16,11 +16,11 @@ APP_SECRET=sdk-conformance-secret
 echo "building metasync (no-op when up to date)" >&2
 swift build --product metasync >&2
 
+# shellcheck source=scripts/python-venv.sh
+source scripts/python-venv.sh
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import facebook_business" 2>/dev/null; then
   echo "installing facebook-business==$SDK_VERSION into $VENV" >&2
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "facebook-business==$SDK_VERSION" >&2
+  python_venv python3 "$VENV" "facebook-business==$SDK_VERSION"
 fi
 
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
