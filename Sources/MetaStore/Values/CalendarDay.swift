@@ -84,15 +84,6 @@ public struct CalendarDay: Sendable, Hashable, Codable, Comparable, CustomString
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.description)
-    }
-
     private static func daysIn(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -102,16 +93,7 @@ public struct CalendarDay: Sendable, Hashable, Codable, Comparable, CustomString
     }
 }
 
-extension CalendarDay: SQLiteDataConvertible {
-    public init?(sqliteData: SQLiteData) {
-        guard case .text(let string) = sqliteData, let day = try? CalendarDay(string) else { return nil }
-        self = day
-    }
-
-    public var sqliteData: SQLiteData? { .text(self.description) }
-}
-
-extension CalendarDay: PostgresNonThrowingEncodable, PostgresDecodable {
+extension CalendarDay: PostgresNonThrowingEncodable, TextFormValue {
     public static var psqlType: PostgresDataType { .date }
     public static var psqlFormat: PostgresFormat { .binary }
 
@@ -122,23 +104,9 @@ extension CalendarDay: PostgresNonThrowingEncodable, PostgresDecodable {
         byteBuffer.writeInteger(Int32(self.daysSince1970 - Self.postgresEpochOffset))
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer,
-        type: PostgresDataType,
-        format: PostgresFormat,
-        context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        switch (format, type) {
-        case (.binary, .date):
-            guard let days = buffer.readInteger(as: Int32.self) else { throw PostgresDecodingError.Code.failure }
-            self.init(daysSince1970: Int(days) + Self.postgresEpochOffset)
-        case (.text, _), (.binary, .text), (.binary, .varchar):
-            guard let string = buffer.readString(length: buffer.readableBytes), let day = try? CalendarDay(string) else {
-                throw PostgresDecodingError.Code.failure
-            }
-            self = day
-        default:
-            throw PostgresDecodingError.Code.typeMismatch
-        }
+    public init(postgresBinary buffer: inout ByteBuffer, type: PostgresDataType) throws {
+        guard type == .date else { throw PostgresDecodingError.Code.typeMismatch }
+        guard let days = buffer.readInteger(as: Int32.self) else { throw PostgresDecodingError.Code.failure }
+        self.init(daysSince1970: Int(days) + Self.postgresEpochOffset)
     }
 }

@@ -36,6 +36,7 @@ public struct ExactDecimal: Sendable, Hashable, Codable, CustomStringConvertible
 
     public var description: String { self.stringValue }
 
+    /// Decodes a decimal string, or an integer (``TextFormValue`` encodes the string).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let string = try? container.decode(String.self) {
@@ -43,11 +44,6 @@ public struct ExactDecimal: Sendable, Hashable, Codable, CustomStringConvertible
         } else {
             self = Self(try container.decode(Int.self))
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.stringValue)
     }
 
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
@@ -121,6 +117,7 @@ extension ExactDecimal: ExpressibleByStringLiteral {
 }
 
 extension ExactDecimal: SQLiteDataConvertible {
+    /// Reads `TEXT`, or an `INTEGER` (``TextFormValue`` writes `TEXT`).
     public init?(sqliteData: SQLiteData) {
         switch sqliteData {
         case .text(let string): self.init(exactly: string)
@@ -128,11 +125,9 @@ extension ExactDecimal: SQLiteDataConvertible {
         default: return nil
         }
     }
-
-    public var sqliteData: SQLiteData? { .text(self.stringValue) }
 }
 
-extension ExactDecimal: PostgresNonThrowingEncodable, PostgresDecodable {
+extension ExactDecimal: PostgresNonThrowingEncodable, TextFormValue {
     public static var psqlType: PostgresDataType { .numeric }
     public static var psqlFormat: PostgresFormat { .binary }
 
@@ -165,29 +160,19 @@ extension ExactDecimal: PostgresNonThrowingEncodable, PostgresDecodable {
         for group in groups { byteBuffer.writeInteger(group) }
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer,
-        type: PostgresDataType,
-        format: PostgresFormat,
-        context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        switch (format, type) {
-        case (.binary, .numeric):
+    public init(postgresBinary buffer: inout ByteBuffer, type: PostgresDataType) throws {
+        switch type {
+        case .numeric:
             guard let string = Self.decodeBinaryNumeric(&buffer), let canonical = Self.canonicalize(string) else {
                 throw PostgresDecodingError.Code.failure
             }
             self.stringValue = canonical
-        case (.binary, .int8):
+        case .int8:
             guard let value = buffer.readInteger(as: Int64.self) else { throw PostgresDecodingError.Code.failure }
             self.stringValue = String(value)
-        case (.binary, .int4):
+        case .int4:
             guard let value = buffer.readInteger(as: Int32.self) else { throw PostgresDecodingError.Code.failure }
             self.stringValue = String(value)
-        case (.text, _), (.binary, .text), (.binary, .varchar):
-            guard let string = buffer.readString(length: buffer.readableBytes), let canonical = Self.canonicalize(string) else {
-                throw PostgresDecodingError.Code.failure
-            }
-            self.stringValue = canonical
         default:
             throw PostgresDecodingError.Code.typeMismatch
         }

@@ -29,41 +29,24 @@ public struct JSONText: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { self.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        self.rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(self.rawValue)
-    }
 }
 
-extension JSONText: SQLiteDataConvertible {
-    public init?(sqliteData: SQLiteData) {
-        guard case .text(let string) = sqliteData else { return nil }
-        self.rawValue = string
-    }
-
-    public var sqliteData: SQLiteData? { .text(self.rawValue) }
-}
-
-extension JSONText: PostgresNonThrowingEncodable, PostgresDecodable {
+extension JSONText: PostgresNonThrowingEncodable, TextFormValue {
     public static var psqlType: PostgresDataType { .json }
     public static var psqlFormat: PostgresFormat { .binary }
+
+    /// Wraps JSON text as it is (``init(rawValue:)``).
+    public init(_ text: String) {
+        self.rawValue = text
+    }
 
     public func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         byteBuffer.writeString(self.rawValue)
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer,
-        type: PostgresDataType,
-        format: PostgresFormat,
-        context: PostgresDecodingContext<JSONDecoder>
-    ) throws {
-        if format == .binary && type == .jsonb {
+    /// Reads the text of any column (binary `jsonb` after its version byte).
+    public init(postgresBinary buffer: inout ByteBuffer, type: PostgresDataType) throws {
+        if type == .jsonb {
             guard buffer.readInteger(as: UInt8.self) == 1 else { throw PostgresDecodingError.Code.failure }
         }
         guard let string = buffer.readString(length: buffer.readableBytes) else { throw PostgresDecodingError.Code.failure }

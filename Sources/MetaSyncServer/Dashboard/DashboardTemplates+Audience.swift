@@ -6,8 +6,7 @@ extension DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › <a href="{{accountHref}}">{{accountName}}</a> › Audience</p>
         <h1>Audience of {{accountName}}</h1>
         <form class="range" method="get">
-        <label>From<input type="date" name="since" value="{{since}}" required></label>
-        <label>To<input type="date" name="until" value="{{until}}" required></label>
+        {{>rangeDates}}
         <button type="submit">Show</button>
         </form>
         <p class="muted">{{note}}</p>

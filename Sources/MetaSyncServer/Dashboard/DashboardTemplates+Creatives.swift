@@ -20,8 +20,7 @@ extension DashboardTemplates {
         <p class="crumbs"><a href="/">Overview</a> › <a href="{{accountHref}}">{{accountName}}</a> › Creatives</p>
         <h1>Creatives of {{accountName}}</h1>
         <form class="range" method="get">
-        <label>From<input type="date" name="since" value="{{since}}" required></label>
-        <label>To<input type="date" name="until" value="{{until}}" required></label>
+        {{>rangeDates}}
         <input type="hidden" name="sort" value="{{sort}}"><input type="hidden" name="dir" value="{{dir}}">
         <button type="submit">Show</button>
         </form>

@@ -10,6 +10,7 @@ enum DashboardTemplates {
         "foot": foot,
         "status": status,
         "gauge": gauge,
+        "rangeDates": rangeDates,
         "chart": chart,
         "performance": performance,
         "metrics": metrics,
@@ -131,11 +132,17 @@ enum DashboardTemplates {
         title="{{label}}"><span class="bar"><span style="width:{{percent}}%"></span></span><span class="gtext">{{text}}</span></div>
         """
 
+    /// The From/To inputs of a range form (`since`, `until`), ending with a newline.
+    static let rangeDates = """
+        <label>From<input type="date" name="since" value="{{since}}" required></label>
+        <label>To<input type="date" name="until" value="{{until}}" required></label>
+
+        """
+
     static let performance = """
         <section class="performance" aria-label="Performance">
         <form class="range" method="get">
-        <label>From<input type="date" name="since" value="{{since}}" required></label>
-        <label>To<input type="date" name="until" value="{{until}}" required></label>
+        {{>rangeDates}}
         <label>Attribution<select name="window" data-window-select>\
         {{#windows}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/windows}}</select></label>
         {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
