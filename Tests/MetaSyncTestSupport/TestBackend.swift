@@ -89,11 +89,12 @@ public enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Send
     }
 
     /// Brings a fresh test database to the current schema: on SQLite by replaying the captured schema of a migrated
-    /// database (``SQLiteTemplate``), on PostgreSQL by running the migrations.
+    /// database (``SQLiteTemplate``), on PostgreSQL by running the migrations' statements in one `DO` block
+    /// (``PostgresTemplate``).
     public static func migrate(_ database: MetaDatabase) async throws {
         switch database.kind {
         case .sqlite: try await SQLiteTemplate.shared.apply(to: database)
-        case .postgres: try await Migrator.standard.migrate(database, logger: Self.logger)
+        case .postgres: try await PostgresTemplate.apply(to: database)
         }
     }
 
