@@ -64,7 +64,11 @@ public enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Send
         }
         switch self {
         case .sqlite: return try await open(sqliteFile.map { .sqliteFile(path: $0) } ?? .sqliteMemory)
-        case .postgres: return try await PostgresTestSchema.with { schema in try await open(schema.location) }
+        case .postgres:
+            return try await PostgresTestSchema.withDatabase { db throws in
+                if migrate { try await Self.migrate(db) }
+                return try await body(db)
+            }
         }
     }
 
@@ -89,11 +93,12 @@ public enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Send
     }
 
     /// Brings a fresh test database to the current schema: on SQLite by replaying the captured schema of a migrated
-    /// database (``SQLiteTemplate``), on PostgreSQL by running the migrations.
+    /// database (``SQLiteTemplate``), on PostgreSQL by running the migrations' statements in one `DO` block
+    /// (``PostgresTemplate``).
     public static func migrate(_ database: MetaDatabase) async throws {
         switch database.kind {
         case .sqlite: try await SQLiteTemplate.shared.apply(to: database)
-        case .postgres: try await Migrator.standard.migrate(database, logger: Self.logger)
+        case .postgres: try await PostgresTemplate.apply(to: database)
         }
     }
 
@@ -141,6 +146,30 @@ public struct PostgresTestSchema: Sendable {
     /// - Throws: ``TestSetupError`` when `DATABASE_URL` is not set (the PostgreSQL cases were required) or is not a
     ///   `postgres://` URL.
     public static func create(prefix: String = "t_", url: String? = TestServices.postgresURL) async throws -> PostgresTestSchema {
+        let schema = try Self.named(prefix: prefix, url: url)
+        try await Self.execute(schema.admin, "CREATE SCHEMA \(schema.name)")
+        return schema
+    }
+
+    /// Runs `body` with a database on a fresh schema that the database's own connections create and drop afterwards
+    /// (also when `body` throws): one connection pool per test instead of three (create, use, drop).
+    public static func withDatabase<T: Sendable>(prefix: String = "t_", _ body: (MetaDatabase) async throws -> T) async throws -> T {
+        let schema = try Self.named(prefix: prefix, url: TestServices.postgresURL)
+        return try await MetaDatabase.withDatabase(schema.location, logger: TestBackend.logger) { database in
+            try await Self.execute(database, "CREATE SCHEMA \(schema.name)")
+            do {
+                let result = try await body(database)
+                try await schema.drop(through: database)
+                return result
+            } catch {
+                try? await schema.drop(through: database)
+                throw error
+            }
+        }
+    }
+
+    /// A new schema name with its locations on the server of `url`; nothing is created yet.
+    private static func named(prefix: String, url: String?) throws -> PostgresTestSchema {
         guard let url else {
             throw TestSetupError(
                 message: "METASYNC_REQUIRE_POSTGRES=1 but DATABASE_URL is not set: the PostgreSQL cases must run (see scripts/services.sh)"
@@ -151,7 +180,6 @@ public struct PostgresTestSchema: Sendable {
         }
         let name = prefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let admin = DatabaseLocation.postgres(location)
-        try await Self.execute(admin, "CREATE SCHEMA \(name)")
         location.searchPath = name
         return PostgresTestSchema(admin: admin, name: name, location: .postgres(location))
     }
@@ -179,9 +207,22 @@ public struct PostgresTestSchema: Sendable {
         try await Self.execute(self.admin, "DROP SCHEMA IF EXISTS \(self.name) CASCADE")
     }
 
+    /// Drops the schema through `database` (open on it), or through a connection of its own when that fails.
+    private func drop(through database: MetaDatabase) async throws {
+        do {
+            try await Self.execute(database, "DROP SCHEMA IF EXISTS \(self.name) CASCADE")
+        } catch {
+            try await self.drop()
+        }
+    }
+
     private static func execute(_ location: DatabaseLocation, _ statement: String) async throws {
         try await MetaDatabase.withDatabase(location, logger: TestBackend.logger) { database in
-            try await database.withSQL { sql in try await sql.raw(SQLQueryString(statement)).run() }
+            try await Self.execute(database, statement)
         }
+    }
+
+    private static func execute(_ database: MetaDatabase, _ statement: String) async throws {
+        try await database.withSQL { sql in try await sql.raw(SQLQueryString(statement)).run() }
     }
 }
