@@ -3,10 +3,6 @@ import MetaStore
 import SQLKit
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The test databases' PostgreSQL template gives exactly the schema the migrations give.
 @Suite struct PostgresTemplateTests {
     static var backends: [TestBackend] { TestBackend.all.filter { $0 == .postgres } }
@@ -39,54 +35,6 @@ import Glibc
             let tables = try await Self.rows(db, "SELECT table_name AS r FROM information_schema.tables WHERE table_schema = current_schema()")
             #expect(tables == ["recommendation_settings"])
         }
-    }
-
-    /// What one fresh, migrated PostgreSQL test database costs (create the schema, open, migrate, drop), with the template
-    /// and with ``Migrator``: printed per case as wall time (median, minimum) and this process's CPU time. Opt-in with
-    /// `METASYNC_MEASURE_TEST_DATABASES=1` (it takes seconds and its figures depend on the machine's load).
-    @Test(.enabled(if: TestServices.environment["METASYNC_MEASURE_TEST_DATABASES"] == "1"), arguments: backends)
-    func measureFreshDatabases(backend: TestBackend) async throws {
-        try await backend.withDatabase { _ in }
-        let template = try await Self.measure("template (TestBackend.withDatabase)", cases: 20) {
-            try await backend.withDatabase { _ in }
-        }
-        let migrator = try await Self.measure("Migrator.standard.migrate", cases: 20) {
-            try await backend.withDatabase(migrate: false) { db in _ = try await Migrator.standard.migrate(db, logger: TestBackend.logger) }
-        }
-        let empty = try await Self.measure("no migration (withDatabase(migrate: false))", cases: 20) {
-            try await backend.withDatabase(migrate: false) { _ in }
-        }
-        #expect(template.cpu < migrator.cpu && empty.cpu < migrator.cpu)
-    }
-
-    /// Runs `body` `cases` times and prints its wall time (median, minimum) and this process's CPU time, per case.
-    static func measure(_ label: String, cases: Int, _ body: () async throws -> Void) async throws -> (wall: Double, cpu: Double) {
-        var walls: [Double] = []
-        let cpuBefore = Self.processCPUSeconds()
-        for _ in 0..<cases {
-            let start = ContinuousClock.now
-            try await body()
-            let elapsed = (ContinuousClock.now - start).components
-            walls.append(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
-        }
-        let cpu = (Self.processCPUSeconds() - cpuBefore) / Double(cases)
-        walls.sort()
-        let line = String(
-            format: "%.1f ms wall (median), %.1f ms (min), %.1f ms (max), %.1f ms CPU per case",
-            walls[cases / 2] * 1e3,
-            walls[0] * 1e3,
-            walls[cases - 1] * 1e3,
-            cpu * 1e3
-        )
-        print("fresh PostgreSQL test database, \(label), \(cases) cases: \(line)")
-        return (walls[cases / 2], cpu)
-    }
-
-    /// CPU time (user + system) used so far by this process.
-    static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The schema's catalogue, by part, with the schema's own name replaced by `S` (each test has its own schema).
