@@ -20,13 +20,7 @@ public enum PostgresTemplate {
     /// One `DO` block that does what `migrator.migrate` does to an empty schema. Each statement runs through
     /// `EXECUTE` of a dollar-quoted literal, so it is parsed exactly as when sent on its own.
     static func script(for migrator: Migrator) -> String {
-        // The table Migrator creates before the first migration (its `ensureTable`).
-        var statements = [
-            DDL.render(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {ts} NOT NULL)",
-                for: .postgres
-            )
-        ]
+        var statements = [Migrator.versionTableStatement(.postgres)]
         for migration in migrator.migrations {
             statements += migration.statements(.postgres)
             let name = migration.name.replacingOccurrences(of: "'", with: "''")

@@ -56,19 +56,14 @@ public enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Send
         sqliteFile: String? = nil,
         _ body: (MetaDatabase) async throws -> T
     ) async throws -> T {
-        func open(_ location: DatabaseLocation) async throws -> T {
-            try await MetaDatabase.withDatabase(location, logger: Self.logger) { db throws in
-                if migrate { try await Self.migrate(db) }
-                return try await body(db)
-            }
+        func prepared(_ database: MetaDatabase) async throws -> T {
+            if migrate { try await Self.migrate(database) }
+            return try await body(database)
         }
         switch self {
-        case .sqlite: return try await open(sqliteFile.map { .sqliteFile(path: $0) } ?? .sqliteMemory)
-        case .postgres:
-            return try await PostgresTestSchema.withDatabase { db throws in
-                if migrate { try await Self.migrate(db) }
-                return try await body(db)
-            }
+        case .sqlite:
+            return try await MetaDatabase.withDatabase(sqliteFile.map { .sqliteFile(path: $0) } ?? .sqliteMemory, logger: Self.logger, prepared)
+        case .postgres: return try await PostgresTestSchema.withDatabase(prepared)
         }
     }
 

@@ -112,12 +112,16 @@ public struct Migrator: Sendable {
         }
     }
 
-    private static func ensureTable(_ sql: any SQLDatabase, kind: SQLBackendKind) async throws {
-        let ddl = DDL.render(
+    /// The `CREATE TABLE IF NOT EXISTS schema_migrations …` statement that precedes the first migration, for `kind`.
+    public static func versionTableStatement(_ kind: SQLBackendKind) -> String {
+        DDL.render(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {ts} NOT NULL)",
             for: kind
         )
-        try await sql.raw(SQLQueryString(ddl)).run()
+    }
+
+    private static func ensureTable(_ sql: any SQLDatabase, kind: SQLBackendKind) async throws {
+        try await sql.raw(SQLQueryString(Self.versionTableStatement(kind))).run()
     }
 
     private struct VersionRow: Decodable {
