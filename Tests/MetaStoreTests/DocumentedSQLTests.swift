@@ -54,6 +54,18 @@ import Testing
         }
     }
 
+    /// A comparison of a decimal column with a number compares numbers on both backends (on SQLite the column is text,
+    /// and text compared with a number is always the greater).
+    @Test(arguments: TestBackend.all)
+    func theDecimalComparisonExampleComparesNumbers(_ backend: TestBackend) async throws {
+        let block = try #require(try DocumentedSQL.load().first { $0.text.contains("> 75") })
+        try await backend.withStore { store in
+            try await DocumentedSQL.seed(store)
+            let rows = try await DocumentedSQL.run(block.text, on: store.database)
+            #expect(rows.map { $0["spend"] } == [100], "\(rows)")
+        }
+    }
+
     /// The actions of one ad and day are those of its unbroken row, not also those of its breakdown buckets; buckets
     /// without purchases sort after the others on both backends; whole-number sums divide exactly on SQLite too.
     @Test(arguments: TestBackend.all)
