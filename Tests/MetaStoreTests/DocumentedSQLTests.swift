@@ -66,6 +66,49 @@ import Testing
         }
     }
 
+    /// Meta's recommendations: points first (none last), then HIGH, MEDIUM, LOW importance (not alphabetical).
+    @Test(arguments: TestBackend.all)
+    func theMetaRecommendationsExampleRanksPointsThenImportance(_ backend: TestBackend) async throws {
+        let block = try #require(try DocumentedSQL.load().first { $0.text.contains("FROM meta_recommendations") })
+        try await backend.withStore { store in
+            func item(_ object: String, _ source: MetaRecommendationRow.Source, importance: String?, points: ExactDecimal?) -> MetaRecommendationRow {
+                MetaRecommendationRow(
+                    accountID: "1234567890",
+                    level: "ad",
+                    objectID: object,
+                    source: source,
+                    recKey: "k\(object)",
+                    code: "C",
+                    importance: importance,
+                    points: points,
+                    raw: JSONText(rawValue: "{}"),
+                    firstSeenAt: T.t0,
+                    lastSeenAt: T.t0
+                )
+            }
+            let objects = [item("1", .object, importance: "LOW", points: nil), item("2", .object, importance: "MEDIUM", points: nil)]
+            let highs = [item("3", .object, importance: "HIGH", points: nil)]
+            try await store.metaRecommendations.record(
+                accountID: "1234567890",
+                source: .object,
+                objectIDs: ["1", "2", "3"],
+                items: objects + highs,
+                seenAt: T.t0
+            )
+            try await store.metaRecommendations.record(
+                accountID: "1234567890",
+                source: .account,
+                objectIDs: [],
+                items: [item("4", .account, importance: nil, points: "12.5")],
+                seenAt: T.t0
+            )
+            _ = try await store.metaRecommendations.recordScore(accountID: "1234567890", score: "70.5", at: T.t0)
+            let rows = try await DocumentedSQL.run(block.text, on: store.database)
+            #expect(rows.map { $0["object_id"] } == [4, 3, 2, 1], "\(rows)")
+            #expect(rows.allSatisfy { $0["opportunity_score"] == 70.5 })
+        }
+    }
+
     /// The actions of one ad and day are those of its unbroken row, not also those of its breakdown buckets; buckets
     /// without purchases sort after the others on both backends; whole-number sums divide exactly on SQLite too.
     @Test(arguments: TestBackend.all)
