@@ -64,6 +64,13 @@ import Testing
         #expect(await sandbox.send(.get, path, [("date_preset", "maximum")]).status == 200)
     }
 
+    @Test func badLevelUsesGraphsEnumMessage() async {
+        let sandbox = Fixture.sandbox()
+        let reply = await sandbox.send(.get, "/v25.0/\(sandbox.firstAccount)/insights", [("level", "ads")])
+        #expect(reply.errorCode == 100)
+        #expect(reply.json?["error"]?["message"]?.stringValue == "(#100) level must be one of the following values: ad, adset, campaign, account")
+    }
+
     @Test func attributionWindowErrorNamesTheOffendingIndex() async {
         let sandbox = Fixture.sandbox()
         let reply = await sandbox.send(

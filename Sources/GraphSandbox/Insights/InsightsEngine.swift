@@ -112,7 +112,8 @@ struct InsightsEngine: Sendable {
             case "campaign": level = .campaign
             case "adset": level = .adset
             case "ad": level = .ad
-            default: throw GraphErrorSpec.invalidParameter("Param level must be one of {ad, adset, campaign, account}")
+            // Graph's wording for a bad enum value (as for date_preset and breakdowns); the value order is unconfirmed.
+            default: throw GraphErrorSpec.invalidParameter("level must be one of the following values: ad, adset, campaign, account")
             }
             if let scopeNode, let l = level, l < self.world.nodes[scopeNode].kind { level = self.world.nodes[scopeNode].kind }
             if let scopeNode, level == nil { level = self.world.nodes[scopeNode].kind }
