@@ -152,4 +152,16 @@ import Testing
         let rows = await sandbox.send(.get, "/v25.0/\(run)/insights")
         #expect(rows.data.contains { $0["reach"] != nil })
     }
+
+    @Test func effectiveStatusValuesOutsideTheKindsEnumAreRefused() async {
+        let sandbox = Fixture.sandbox()
+        let account = sandbox.firstAccount
+        let campaigns = await sandbox.send(.get, "/v25.0/\(account)/campaigns", [("effective_status", "[\"PAUSED\",\"CAMPAIGN_PAUSED\"]")])
+        #expect(campaigns.status == 400)
+        #expect(campaigns.errorCode == 100)
+        #expect(campaigns.json?["error"]?["message"]?.stringValue?.hasPrefix("(#100) Param effective_status[1] must be one of {ACTIVE,") == true)
+        #expect(await sandbox.send(.get, "/v25.0/\(account)/adsets", [("effective_status", "[\"CAMPAIGN_PAUSED\"]")]).status == 200)
+        #expect(await sandbox.send(.get, "/v25.0/\(account)/ads", [("effective_status", "[\"ADSET_PAUSED\",\"PENDING_REVIEW\"]")]).status == 200)
+        #expect(await sandbox.send(.get, "/v25.0/\(account)/ads", [("effective_status", "[\"RUNNING\"]")]).errorCode == 100)
+    }
 }
