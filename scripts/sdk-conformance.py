@@ -31,7 +31,10 @@ URL = os.environ["SANDBOX_URL"]
 TOKEN = os.environ["SANDBOX_TOKEN"]
 APP_ID = os.environ["SANDBOX_APP_ID"]
 APP_SECRET = os.environ["SANDBOX_APP_SECRET"]
-ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "CAMPAIGN_PAUSED", "IN_PROCESS", "WITH_ISSUES"]
+# Campaign.EffectiveStatus: Graph refuses values of other kinds (CAMPAIGN_PAUSED is an ad set / ad status).
+ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED", "IN_PROCESS", "WITH_ISSUES"]
+ADSET_STATUSES = ALL_STATUSES + ["CAMPAIGN_PAUSED"]
+AD_STATUSES = ADSET_STATUSES + ["ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED", "PREAPPROVED", "PENDING_BILLING_INFO"]
 
 warnings.filterwarnings("ignore", category=UserWarning)  # the SDK's client-side enum hints are noise here
 FacebookSession.GRAPH = URL  # the SDK's base URL is this class attribute
@@ -201,7 +204,7 @@ CREATIVE_FIELDS = [
 
 @check("get_ad_creatives pages every ad's creative with the SDK's AdCreative fields (video, carousel, UTM tags)")
 def _():
-    ads = list(account.get_ads(fields=["creative"], params={"limit": 500, "effective_status": ALL_STATUSES + ["ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED"]}))
+    ads = list(account.get_ads(fields=["creative"], params={"limit": 500, "effective_status": AD_STATUSES}))
     before = calls("GET /act_{id}/adcreatives")
     creatives = list(account.get_ad_creatives(fields=CREATIVE_FIELDS, params={"limit": 7}))
     pages = calls("GET /act_{id}/adcreatives") - before
@@ -242,11 +245,13 @@ def sdk_fields(cls):
 
 @check("every field the SDK lists is accepted on campaigns, ad sets, ads, creatives, accounts, images, videos")
 def _():
-    statuses = {"effective_status": ALL_STATUSES + ["ADSET_PAUSED", "PENDING_REVIEW", "DISAPPROVED"], "limit": 5}
+    def statuses(values):
+        return {"effective_status": values, "limit": 5}
+
     reads = {
-        "Campaign": lambda: list(account.get_campaigns(fields=sdk_fields(Campaign), params=statuses)),
-        "AdSet": lambda: list(account.get_ad_sets(fields=sdk_fields(AdSet), params=statuses)),
-        "Ad": lambda: list(account.get_ads(fields=sdk_fields(Ad), params=statuses)),
+        "Campaign": lambda: list(account.get_campaigns(fields=sdk_fields(Campaign), params=statuses(ALL_STATUSES))),
+        "AdSet": lambda: list(account.get_ad_sets(fields=sdk_fields(AdSet), params=statuses(ADSET_STATUSES))),
+        "Ad": lambda: list(account.get_ads(fields=sdk_fields(Ad), params=statuses(AD_STATUSES))),
         "AdCreative": lambda: list(account.get_ad_creatives(fields=sdk_fields(AdCreative), params={"limit": 5})),
         "AdImage": lambda: list(account.get_ad_images(fields=sdk_fields(AdImage), params={"limit": 5})),
         "AdVideo": lambda: list(account.get_ad_videos(fields=sdk_fields(AdVideo), params={"limit": 5})),

@@ -30,8 +30,15 @@ extension GraphSandbox {
             return fail(GraphErrorSpec.invalidParameter("The parameter batch must be a JSON array of requests"))
         }
         guard operations.count <= Self.maxBatchSize else {
-            // Unconfirmed: the exact code for an oversized batch (reference §12).
-            return fail(GraphErrorSpec.invalidParameter("Too many requests in batch message. Maximum batch size is \(Self.maxBatchSize)"))
+            // Message (no "(#…)" prefix) and type `GraphBatchException` as in a logged Graph reply
+            // (pastebin.com/5PVMMuhq); the code is unconfirmed (reference §12), 100 kept as a request error.
+            return fail(
+                GraphErrorSpec(
+                    code: 100,
+                    message: "Too many requests in batch message. Maximum batch size is \(Self.maxBatchSize)",
+                    type: "GraphBatchException"
+                )
+            )
         }
         let includeHeaders = r.parameter("include_headers") != "false"
         var results: [SandboxJSON] = []

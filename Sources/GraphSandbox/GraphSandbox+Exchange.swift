@@ -364,7 +364,7 @@ extension GraphSandbox {
         case .transient: return (f, .transient)
         case .unknownError: return (f, .unknown)
         case .reduceData: return (f, .reduceData)
-        case .tokenExpired: return (f, .expiredToken(at: Self.expiryText(now)))
+        case .tokenExpired: return (f, .expiredToken(at: Self.expiryText(now.addingTimeInterval(-60)), now: Self.expiryText(now)))
         case .throttle(let code, let subcode, _): return (f, .throttle(code: code, subcode: subcode))
         case .error(let status, let code, let subcode, let message, let transient):
             return (f, GraphErrorSpec(status: status, code: code, subcode: subcode, message: message, isTransient: transient))
@@ -453,6 +453,7 @@ extension GraphSandbox {
                 : GraphErrorSpec(status: 400, code: 200, message: "(#200) Requires ads_read or ads_management permission to read this object")
         }
         guard var record = s.tokens[token] else { return .invalidToken }
+        if let reason = record.invalidation { return .invalidatedToken(reason, appID: c.appID) }
         if token == self.accessToken, let limit = c.accessTokenExpiresAfterCalls {
             s.configuredTokenCalls += 1
             if s.configuredTokenCalls > limit, record.expiresAt == nil || record.expiresAt! > now {
@@ -460,7 +461,7 @@ extension GraphSandbox {
                 s.tokens[token] = record
             }
         }
-        if let expires = record.expiresAt, expires <= now { return .expiredToken(at: Self.expiryText(expires)) }
+        if let expires = record.expiresAt, expires <= now { return .expiredToken(at: Self.expiryText(expires), now: Self.expiryText(now)) }
         if c.requireAppSecretProof {
             guard let proof = request.parameter("appsecret_proof") else {
                 return GraphErrorSpec(code: 100, message: "API calls from the server require an appsecret_proof argument")

@@ -40,7 +40,10 @@ extension GraphSandbox {
         guard let old = r.parameter("fb_exchange_token") else { throw GraphErrorSpec.invalidParameter("Missing fb_exchange_token parameter.") }
         let (token, lifetime) = try self.state.withLock { (s: inout SandboxState) throws(GraphErrorSpec) -> (String, Int) in
             guard let record = s.tokens[old] else { throw GraphErrorSpec.invalidToken }
-            if let expires = record.expiresAt, expires <= now { throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires)) }
+            if let reason = record.invalidation { throw GraphErrorSpec.invalidatedToken(reason, appID: self.configuration.appID) }
+            if let expires = record.expiresAt, expires <= now {
+                throw GraphErrorSpec.expiredToken(at: Self.expiryText(expires), now: Self.expiryText(now))
+            }
             // Exchanging a token that is already long-lived is not known to extend it (reference §8.3,
             // unconfirmed): the sandbox answers with a token that keeps the old expiry, so a client that
             // "refreshes" this way gains nothing, and its tests can see it.
@@ -134,15 +137,26 @@ extension GraphSandbox {
             return .json(.object([JSONMember("data", .object(data))]))
         }
         let expired = record.expiresAt.map { $0 <= now } ?? false
+        let invalid = expired || record.invalidation != nil
         data += [
             JSONMember("type", .string(record.type)),
             JSONMember("application", .string("MetaSync Sandbox App")),
             JSONMember("data_access_expires_at", .int(Self.dataAccessExpiry(of: record))),
             JSONMember("expires_at", .int(record.expiresAt.map { Int($0.timeIntervalSince1970) } ?? 0)),
-            JSONMember("is_valid", .bool(!expired)),
+            JSONMember("is_valid", .bool(!invalid)),
             JSONMember("issued_at", .int(Int(record.issuedAt.timeIntervalSince1970))),
         ]
-        if expired, let expires = record.expiresAt {
+        if let reason = record.invalidation {
+            data.append(
+                JSONMember(
+                    "error",
+                    .object([
+                        JSONMember("code", .int(190)), JSONMember("message", .string(reason.message(appID: c.appID))),
+                        JSONMember("subcode", .int(reason.subcode)),
+                    ])
+                )
+            )
+        } else if expired, let expires = record.expiresAt {
             data.append(
                 JSONMember(
                     "error",

@@ -212,9 +212,13 @@ public final class GraphSandbox: Sendable {
         self.state.withLock { s in s.codes.values.sorted { $0.issuedAt < $1.issuedAt }.map(\.configID) }
     }
 
-    /// Revokes `token` entirely (calls then fail with 190 "Invalid OAuth access token").
-    public func revokeAccessToken(_ token: String) {
-        _ = self.state.withLock { $0.tokens.removeValue(forKey: token) }
+    /// Invalidates `token` (default: ``accessToken``) before its expiry, as Graph does when the user logs out (467),
+    /// changes their password (460) or removes the app (458): calls fail with 190 and that subcode, `debug_token`
+    /// reports `is_valid: false`. A token the sandbox never issued fails with 190 "Cannot parse access token" instead.
+    public func revokeAccessToken(_ token: String? = nil, reason: SandboxTokenInvalidation = .loggedOut) {
+        self.state.withLock { s in
+            s.tokens[token ?? self.accessToken]?.invalidation = reason
+        }
     }
 
     /// Registers an extra token the sandbox accepts (e.g. a stored long-lived user token), valid until `expiresAt`.

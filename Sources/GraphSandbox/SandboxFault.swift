@@ -1,7 +1,7 @@
 /// A fault the sandbox can inject, either scripted with ``GraphSandbox/enqueueFault(_:matching:count:)`` or drawn
 /// at random from ``SandboxFaultRates``.
 public enum SandboxFault: Sendable, Hashable {
-    /// HTTP 500, code 2 "Service temporarily unavailable", `is_transient: true`.
+    /// HTTP 400 (as Graph sends it), code 2 "Service temporarily unavailable", `is_transient: true`.
     case transient
     /// HTTP 500, code 1 subcode 99 "An unknown error occurred".
     case unknownError

@@ -76,7 +76,7 @@ import Testing
         let items = try #require(reply.json?.arrayValue)
         #expect(items[0]["code"]?.intValue == 200)
         #expect(items[0]["headers"] == nil)
-        #expect(items[1]["code"]?.intValue == 500)
+        #expect(items[1]["code"]?.intValue == 400)
         #expect(JSONParser.parse(items[1]["body"]?.stringValue ?? "")?["error"]?["is_transient"] == .bool(true))
         #expect(items[2] == .null)
     }

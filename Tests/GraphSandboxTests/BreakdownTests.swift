@@ -97,8 +97,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("platform_position", "Current combination of data breakdown columns (action_type,platform_position) is invalid"),
-        ("age,country", "Current combination of data breakdown columns (action_type,age,country) is invalid"),
+        ("platform_position", "Current combination of data breakdown columns (action_type, platform_position) is invalid"),
+        ("age,country", "Current combination of data breakdown columns (action_type, age, country) is invalid"),
         ("age,age", "is invalid"),
         ("agegroup", "breakdowns[0] must be one of the following values: age, country, dma"),
         ("product_id", "not supported by the MetaSync sandbox"),

@@ -74,7 +74,7 @@ import Testing
     @Test func everyScriptedErrorKindHasItsEnvelope() async {
         let sandbox = Fixture.sandbox()
         let cases: [(SandboxFault, Int, Int, Int?)] = [
-            (.transient, 500, 2, nil), (.unknownError, 500, 1, 99), (.reduceData, 500, 1, nil), (.tokenExpired, 400, 190, 463),
+            (.transient, 400, 2, nil), (.unknownError, 500, 1, 99), (.reduceData, 500, 1, nil), (.tokenExpired, 400, 190, 463),
             (.throttle(code: 613, subcode: 1_487_742, regainMinutes: 1), 400, 613, 1_487_742),
             (.throttle(code: 4, subcode: nil, regainMinutes: 1), 400, 4, nil),
             (.throttle(code: 80004, subcode: 2_446_079, regainMinutes: 5), 400, 80004, 2_446_079),

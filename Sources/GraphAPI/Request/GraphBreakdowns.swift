@@ -51,7 +51,9 @@ public enum GraphBreakdowns {
         guard !breakdowns.isEmpty else { return nil }
         let set = Set(breakdowns)
         if set.count == breakdowns.count, Self.allowedCombinations.contains(set) { return nil }
-        return "Current combination of data breakdown columns (\((actionBreakdowns + breakdowns).joined(separator: ","))) is invalid"
+        // Graph separates the columns with ", " ("(action_type, country, dma, region)", "(action_device, country)" in
+        // replies quoted by public connectors); which columns it lists when `actions` is not requested is unconfirmed.
+        return "Current combination of data breakdown columns (\((actionBreakdowns + breakdowns).joined(separator: ", "))) is invalid"
     }
 
     /// Why an `action_breakdowns` list is refused, or nil.

@@ -330,7 +330,15 @@ struct GraphRenderer {
     ) throws(GraphErrorSpec) -> [Int] {
         var statusFilter: Set<String>?
         if let text = p.effectiveStatus {
-            statusFilter = Set(InsightsEngine.stringList(text))
+            let values = InsightsEngine.stringList(text)
+            // Graph refuses a value outside the kind's enum (e.g. CAMPAIGN_PAUSED on campaigns) instead of matching
+            // nothing; the wording of its #100 message is unconfirmed.
+            for (i, value) in values.enumerated() where !kind.effectiveStatuses.contains(value) {
+                throw GraphErrorSpec.invalidParameter(
+                    "Param effective_status[\(i)] must be one of {\(kind.effectiveStatuses.joined(separator: ", "))}"
+                )
+            }
+            statusFilter = Set(values)
         }
         var clauses: [ObjectFilter] = []
         if let text = p.filtering {

@@ -13,6 +13,8 @@ struct SandboxState: Sendable {
         /// Data-access expiry set by a test; by default 90 days after `issuedAt` for user tokens, none for system
         /// users (reference §8.3–8.4).
         var dataAccessExpiresAt: Date?
+        /// Set when the token was invalidated before its expiry (190 with this reason's subcode).
+        var invalidation: SandboxTokenInvalidation? = nil
     }
 
     /// An OAuth authorization code from the login-dialog stand-in.

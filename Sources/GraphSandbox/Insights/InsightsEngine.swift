@@ -8,10 +8,13 @@ struct InsightsEngine: Sendable {
     let now: Date
 
     static let defaultFields = ["account_id", "impressions", "spend"]
+    /// The SDK's `AdsInsights.DatePreset` values. `lifetime` is not one: Meta disabled it in v10.0 and replaced it with
+    /// `maximum` (ad-account insights reference), and the sandbox serves v21+ only; refusing it with the same code 100
+    /// as any unknown preset is unconfirmed.
     static let datePresets: Set<String> = [
         "today", "yesterday", "this_month", "last_month", "this_quarter", "maximum", "data_maximum", "last_3d", "last_7d", "last_14d",
         "last_28d", "last_30d", "last_90d", "last_week_mon_sun", "last_week_sun_sat", "last_quarter", "last_year", "this_week_mon_today",
-        "this_week_sun_today", "this_year", "lifetime",
+        "this_week_sun_today", "this_year",
     ]
     static let attributionWindows: Set<String> = ["1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "1d_ev", "dda", "default"]
 
@@ -60,14 +63,19 @@ struct InsightsEngine: Sendable {
         let (since, until) = try self.parseRange(request, today: today, account: account)
         if since < Self.monthsBefore(today, 37) { throw GraphErrorSpec.beyond37Months }
         let increment = try Self.parseIncrement(request)
-        let fields = try Self.parseFields(request)
+        var fields = try Self.parseFields(request)
         let breakdown = try Self.parseBreakdowns(request)
+        if breakdown != nil, request.method != .post, since < Self.monthsBefore(today, 13) {
+            // Since 2025-06-10 Graph omits reach, frequency and cpp from synchronous breakdown queries starting more than
+            // 13 months ago; async report runs still return them (reference §4.2).
+            fields.removeAll { ["reach", "frequency", "cpp"].contains($0) }
+        }
         var windows: [String] = []
         if let text = request.parameter("action_attribution_windows") {
             windows = Self.stringList(text)
-            for w in windows where !Self.attributionWindows.contains(w) {
+            for (i, w) in windows.enumerated() where !Self.attributionWindows.contains(w) {
                 throw GraphErrorSpec.invalidParameter(
-                    "action_attribution_windows[0] must be one of the following values: "
+                    "action_attribution_windows[\(i)] must be one of the following values: "
                         + Self.attributionWindows.sorted().joined(separator: ", ")
                 )
             }
@@ -104,7 +112,8 @@ struct InsightsEngine: Sendable {
             case "campaign": level = .campaign
             case "adset": level = .adset
             case "ad": level = .ad
-            default: throw GraphErrorSpec.invalidParameter("Param level must be one of {ad, adset, campaign, account}")
+            // Graph's wording for a bad enum value (as for date_preset and breakdowns); the value order is unconfirmed.
+            default: throw GraphErrorSpec.invalidParameter("level must be one of the following values: ad, adset, campaign, account")
             }
             if let scopeNode, let l = level, l < self.world.nodes[scopeNode].kind { level = self.world.nodes[scopeNode].kind }
             if let scopeNode, level == nil { level = self.world.nodes[scopeNode].kind }
@@ -280,7 +289,7 @@ struct InsightsEngine: Sendable {
         case "this_week_sun_today": return (sundayThisWeek, today)
         case "last_week_mon_sun": return (mondayThisWeek - 7, mondayThisWeek - 1)
         case "last_week_sun_sat": return (sundayThisWeek - 7, sundayThisWeek - 1)
-        case "maximum", "lifetime": return (Self.monthsBefore(today, 37), today)
+        case "maximum": return (Self.monthsBefore(today, 37), today)
         case "data_maximum": return (min(self.world.firstDataDay[account], today), today)
         default: return (today - 30, today - 1)
         }

@@ -33,6 +33,20 @@ enum SandboxNodeKind: Int, Sendable, Hashable, Comparable {
         }
     }
 
+    /// The `effective_status` values Graph accepts for this kind: the SDK's `Campaign`/`AdSet`/`Ad.EffectiveStatus`
+    /// enums, which type the edges' `effective_status` parameter (`list<effective_status_enum>`).
+    var effectiveStatuses: [String] {
+        switch self {
+        case .campaign: ["ACTIVE", "ARCHIVED", "DELETED", "IN_PROCESS", "PAUSED", "WITH_ISSUES"]
+        case .adset: ["ACTIVE", "ARCHIVED", "CAMPAIGN_PAUSED", "DELETED", "IN_PROCESS", "PAUSED", "WITH_ISSUES"]
+        case .ad:
+            [
+                "ACTIVE", "ADSET_PAUSED", "ARCHIVED", "CAMPAIGN_PAUSED", "DELETED", "DISAPPROVED", "IN_PROCESS", "PAUSED",
+                "PENDING_BILLING_INFO", "PENDING_REVIEW", "PREAPPROVED", "WITH_ISSUES",
+            ]
+        }
+    }
+
     /// The kind objects of this kind sit under (`nil` for campaigns, which sit under the account).
     var parent: SandboxNodeKind? { SandboxNodeKind(rawValue: self.rawValue - 1) }
 
