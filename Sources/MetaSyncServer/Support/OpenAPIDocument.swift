@@ -67,7 +67,7 @@ enum OpenAPIDocument {
                 - {name: error_description, in: query, schema: {type: string}}
               responses:
                 "303": {description: Connected; redirect to the dashboard.}
-                "400": {description: Missing, unknown, replayed or expired state, or no code (HTML page).}
+                "400": {description: "Missing, unknown, replayed or expired state, or no code (HTML page)."}
                 "403": {description: "The user denied consent, or the state belongs to another dashboard session (or none: sign in first) (HTML page)."}
                 "502": {description: Meta refused the code or the token exchange (HTML page).}
           /webhooks/meta:
@@ -93,7 +93,7 @@ enum OpenAPIDocument {
                 "200": {description: Stored and queued., content: {application/json: {schema: {type: object, properties: {stored: {type: integer}, duplicates: {type: integer}}}}}}
                 "400": {description: Valid signature but not a notification., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "401": {description: No signature header., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-                "403": {description: Malformed or wrong signature, or no app secret configured., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "403": {description: "Malformed or wrong signature, or no app secret configured.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "413": {description: Body larger than the limit (1 MiB by default)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /meta/deauthorize:
             post:
@@ -270,6 +270,7 @@ enum OpenAPIDocument {
                 - {$ref: "#/components/parameters/limit"}
               responses:
                 "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
           /api/rate-limits:
             get:
@@ -366,7 +367,7 @@ enum OpenAPIDocument {
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
                 - {$ref: "#/components/parameters/limit"}
               responses:
-                "200": {description: The rules, ordered by id., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
+                "200": {description: "The rules, ordered by id.", content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
           /api/recommendations/settings:
@@ -459,6 +460,7 @@ enum OpenAPIDocument {
                 - {$ref: "#/components/parameters/limit"}
               responses:
                 "200": {description: The dead letters., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
           /api/dead-letters/{id}/retry:
             post:
@@ -468,7 +470,8 @@ enum OpenAPIDocument {
               parameters:
                 - {name: id, in: path, required: true, schema: {type: integer}}
               responses:
-                "202": {description: Requeued.}
+                "202": {description: Requeued., content: {application/json: {schema: {type: object, properties: {status: {type: string, enum: [requeued]}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "404": {description: No dead letter with this id., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
           /api/sync:
@@ -538,9 +541,9 @@ enum OpenAPIDocument {
                 account_id: {type: string}
                 name: {type: string}
                 status: {type: string, description: "ENABLED, DISABLED or DELETED"}
-                evaluation_spec: {type: object, description: As Graph sent it (evaluation_type, filters, trigger).}
-                execution_spec: {type: object, description: As Graph sent it (execution_type, execution_options).}
-                schedule_spec: {type: object, description: As Graph sent it (schedule_type, schedule).}
+                evaluation_spec: {type: object, description: "As Graph sent it (evaluation_type, filters, trigger)."}
+                execution_spec: {type: object, description: "As Graph sent it (execution_type, execution_options)."}
+                schedule_spec: {type: object, description: "As Graph sent it (schedule_type, schedule)."}
                 created_time: {type: string, format: date-time}
                 updated_time: {type: string, format: date-time}
                 acts: {type: boolean, description: "Enabled and changes objects (not a notification): recommendations on objects in its scope carry a rule_note and apply refuses them unless forced."}
@@ -610,7 +613,7 @@ enum OpenAPIDocument {
                 object_id: {type: string}
                 date_start: {type: string, format: date}
                 date_stop: {type: string, format: date}
-                spend: {type: string, nullable: true, description: Exact decimal, major currency units.}
+                spend: {type: string, nullable: true, description: "Exact decimal, major currency units."}
                 attribution_setting: {type: string, nullable: true, example: 7d_click_1d_view}
                 conversions: {allOf: [{$ref: "#/components/schemas/Conversions"}], nullable: true}
             Conversions:
