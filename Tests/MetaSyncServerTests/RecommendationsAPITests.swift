@@ -118,6 +118,45 @@ import Testing
         }
     }
 
+    /// A write Graph refuses or cannot receive is a 502 saying why (not a bare 500), and a body that is not the apply
+    /// JSON is a 400 (not silently read as "not confirmed").
+    @Test func applyAnswersAFailedWriteWith502AndAMalformedBodyWith400() async throws {
+        try await TestHarness.with { harness in
+            var configured = harness
+            configured.dependencies.recommendationWriter = FailingWriter()
+            try await harness.store.ads.upsert([AdRow(id: "ad6", accountID: "1001", status: "ACTIVE", syncedAt: Date())])
+            var pause = Self.row("ad6", kind: "underperformer", severity: .high, impact: "9")
+            pause.action = JSONText(rawValue: #"{"level":"ad","note":"pause","object_id":"ad6","operation":"pause"}"#)
+            let id = try #require(try await harness.store.recommendations.apply(.init(inserts: [pause], resolvedAt: Date())).first?.id)
+            try await configured.application().test(.router) { client in
+                var headers = TestHarness.authorized
+                headers[.contentType] = "application/json"
+                for body in [#"{"confirm": "yes"}"#, "confirm=true", #"["confirm"]"#] {
+                    let refused = try await client.execute(
+                        uri: "/api/recommendations/\(id)/apply",
+                        method: .post,
+                        headers: headers,
+                        body: ByteBuffer(string: body)
+                    )
+                    #expect(refused.status == .badRequest, "\(body)")
+                    #expect((try refused.json()["error"] as? [String: Any])?["code"] as? String == "invalid_body", "\(body)")
+                }
+                let failed = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true}"#)
+                )
+                #expect(failed.status == .badGateway)
+                let error = try #require(try failed.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "graph_write_failed")
+                #expect((error["message"] as? String)?.contains("(#100) Invalid parameter") == true)
+                #expect(try await harness.store.recommendations.get(id: id)?.status == .open)
+                #expect(try await harness.store.auditLog.list(objectID: "ad6").first?.outcome == .failed)
+            }
+        }
+    }
+
     @Test func adRulesAreListedAndARuleActingOnTheObjectBlocksApplyUnlessForced() async throws {
         try await TestHarness.with { harness in
             var configured = harness
@@ -182,5 +221,16 @@ final class RecordingWriter: GraphObjectWriter {
     func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
         self.state.withLock { $0.append("\(objectID) " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")) }
         return "success"
+    }
+}
+
+/// Fails every write the way Graph answers a rejected one.
+struct FailingWriter: GraphObjectWriter {
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "Graph answered (#100) Invalid parameter" }
+    }
+
+    func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+        throw Refused()
     }
 }

@@ -422,7 +422,7 @@ enum OpenAPIDocument {
                     schema:
                       type: object
                       properties:
-                        confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}
+                        confirm: {type: boolean, description: "Make the write; without it only the planned write is returned. A body that is neither empty nor this JSON is a 400 (invalid_body)."}
                         force: {type: boolean, description: "Act even though an active Meta Automated Rule already acts on the object (otherwise 400 with code rule_conflict, naming the rule)."}
               responses:
                 "200":
@@ -442,6 +442,7 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "502": {description: "The write failed (code graph_write_failed; Meta's or the connection's reason in the message); recorded in audit_log, the recommendation is unchanged.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
         \#(Self.pagedList(
