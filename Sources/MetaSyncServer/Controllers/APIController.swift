@@ -209,7 +209,9 @@ struct APIController: Sendable {
 
     @Sendable func listSyncRuns(_ request: Request, context: AppRequestContext) async throws -> ListResponse<SyncRunRow> {
         let query = try ListQuery(request)
-        let runs = try await self.store.syncRuns.recent(limit: query.limit, accountID: query.single("account_id"))
+        // sync_runs.account_id holds the Graph id (`act_<n>`); accept `<n>` too, as every other account filter does.
+        let account = query.single("account_id").map { "act_" + Self.numericAccount($0) }
+        let runs = try await self.store.syncRuns.recent(limit: query.limit, accountID: account)
         return ListResponse(data: runs)
     }
 

@@ -266,7 +266,7 @@ enum OpenAPIDocument {
               summary: Recent sync runs, newest first.
               security: [{apiKey: []}]
               parameters:
-                - {name: account_id, in: query, schema: {type: string}}
+                - {name: account_id, in: query, schema: {type: string}, description: act_<n> or <n>.}
                 - {$ref: "#/components/parameters/limit"}
               responses:
                 "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
