@@ -28,8 +28,14 @@ import Testing
         )
     }
 
+    /// The ad account the recommendations belong to (the API answers 404 for an account that is not stored).
+    static func storeAccount(_ store: MetaStore) async throws {
+        try await store.adAccounts.upsert([AdAccountRow(id: "act_1001", accountID: "1001", connectionID: "conn", name: "Acme", syncedAt: Date())])
+    }
+
     @Test func listsRankedFiltersAndDismisses() async throws {
         try await TestHarness.with { harness in
+            try await Self.storeAccount(harness.store)
             let inserted = try await harness.store.recommendations.apply(
                 .init(
                     inserts: [
@@ -63,6 +69,14 @@ import Testing
                 #expect(bad.status == .badRequest)
                 let missing = try await client.execute(uri: "/api/recommendations", method: .get, headers: TestHarness.authorized)
                 #expect(missing.status == .badRequest)
+                // A mistyped account is not an account without recommendations.
+                let unknownAccount = try await client.execute(
+                    uri: "/api/recommendations?account_id=act_999",
+                    method: .get,
+                    headers: TestHarness.authorized
+                )
+                #expect(unknownAccount.status == .notFound)
+                #expect((try unknownAccount.json()["error"] as? [String: Any])?["code"] as? String == "not_found")
 
                 let id = try #require(inserted[0].id)
                 let dismissed = try await client.execute(uri: "/api/recommendations/\(id)/dismiss", method: .post, headers: TestHarness.authorized)
@@ -162,6 +176,7 @@ import Testing
             var configured = harness
             let writer = RecordingWriter()
             configured.dependencies.recommendationWriter = writer
+            try await Self.storeAccount(harness.store)
             try await harness.store.ads.upsert([AdRow(id: "ad9", accountID: "1001", adsetID: "s9", status: "ACTIVE", syncedAt: Date())])
             let filters = #"[{"field":"entity_type","value":"AD","operator":"EQUAL"},{"field":"adset.id","value":["s9"],"operator":"IN"}]"#
             try await harness.store.adRules.upsert([
@@ -186,6 +201,8 @@ import Testing
                 #expect((data.first?["execution_spec"] as? [String: Any])?["execution_type"] as? String == "PAUSE")
                 let missing = try await client.execute(uri: "/api/ad-rules", method: .get, headers: TestHarness.authorized)
                 #expect(missing.status == .badRequest)
+                let unknownAccount = try await client.execute(uri: "/api/ad-rules?account_id=act_999", method: .get, headers: TestHarness.authorized)
+                #expect(unknownAccount.status == .notFound)
                 var headers = TestHarness.authorized
                 headers[.contentType] = "application/json"
                 let refused = try await client.execute(

@@ -34,6 +34,7 @@ extension APIController {
             }
             filter.status = status
         }
+        try await self.requireStoredAccount(Self.numericAccount(account))
         let rows = RecommendationEngine.ranked(try await self.store.recommendations.list(filter))
         return ListResponse(data: rows.prefix(query.limit).map(RecommendationView.init))
     }

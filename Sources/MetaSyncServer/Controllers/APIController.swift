@@ -301,6 +301,14 @@ struct APIController: Sendable {
         ]
     }
 
+    /// 404 unless the ad account (numeric id) is stored, so that a mistyped id is not answered like an account without
+    /// data.
+    func requireStoredAccount(_ accountID: String) async throws {
+        guard try await self.store.adAccounts.get(id: "act_" + accountID) != nil else {
+            throw APIError.notFound("No ad account act_\(accountID) is stored. Run `metasync sync` first, or check the id.")
+        }
+    }
+
     /// `act_123` → `123`.
     static func numericAccount(_ id: String) -> String {
         id.hasPrefix("act_") ? String(id.dropFirst(4)) : id

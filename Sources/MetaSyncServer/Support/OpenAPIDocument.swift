@@ -259,7 +259,7 @@ enum OpenAPIDocument {
                 "200": {description: One page of report rows and the totals., content: {application/json: {schema: {$ref: "#/components/schemas/ReportPage"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
-                "404": {description: Neither a built-in report nor one stored for the account (the message lists the known ones)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "404": {description: "The account is not stored, or the name is neither a built-in report nor one stored for the account (the message lists the known ones).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/sync-runs:
             get:
               tags: [api]
@@ -318,6 +318,7 @@ enum OpenAPIDocument {
                 "200": {description: The recommendations., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Recommendation"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/accounts/{id}/opportunity-score:
             get:
               tags: [api]
@@ -370,6 +371,7 @@ enum OpenAPIDocument {
                 "200": {description: "The rules, ordered by id.", content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/settings:
             get:
               tags: [api]
