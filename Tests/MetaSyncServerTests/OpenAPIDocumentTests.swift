@@ -27,6 +27,15 @@ import Testing
         #expect(operations.responses.count >= 20)
     }
 
+    /// Every `/api` operation is behind the API key and its failure limit (`APIKeyMiddleware`), so each documents both.
+    @Test func everyAPIOperationDocumentsTheKeyAndItsFailureLimit() {
+        let operations = OpenAPIOperations(yaml: OpenAPIDocument.yaml).responses.filter { $0.key.contains(" /api/") }
+        #expect(operations.count >= 20)
+        for (operation, responses) in operations {
+            #expect(responses.isSuperset(of: ["401", "429"]), "\(operation) does not document its 401 and 429")
+        }
+    }
+
     /// Bad input on every routed `/api` operation: a JSON error `{"error": {"code", "message"}}` in the 4xx range (or
     /// the documented 503 of a feature this server lacks), never a 500 or an empty body.
     @Test func everyAPIRouteAnswersBadInputWithAJSONError() async throws {

@@ -151,6 +151,7 @@ enum OpenAPIDocument {
               responses:
                 "200": {description: The connections., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Connection"}}}}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "403": {$ref: "#/components/responses/Disabled"}
           /api/accounts:
         \#(Self.pagedList(
@@ -215,6 +216,7 @@ enum OpenAPIDocument {
                           paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/creatives:
             get:
               tags: [api]
@@ -236,6 +238,7 @@ enum OpenAPIDocument {
                 "200": {description: One page of creatives., content: {application/json: {schema: {$ref: "#/components/schemas/CreativePage"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/reports/{name}:
             get:
@@ -259,6 +262,7 @@ enum OpenAPIDocument {
                 "200": {description: One page of report rows and the totals., content: {application/json: {schema: {$ref: "#/components/schemas/ReportPage"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: "The account is not stored, or the name is neither a built-in report nor one stored for the account (the message lists the known ones).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/sync-runs:
             get:
@@ -272,6 +276,7 @@ enum OpenAPIDocument {
                 "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/rate-limits:
             get:
               tags: [api]
@@ -303,6 +308,7 @@ enum OpenAPIDocument {
                                 calls_last_hour: {type: integer}
                                 updated_at: {type: string, format: date-time}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/recommendations:
             get:
               tags: [api]
@@ -318,6 +324,7 @@ enum OpenAPIDocument {
                 "200": {description: The recommendations., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Recommendation"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/accounts/{id}/opportunity-score:
             get:
@@ -358,6 +365,7 @@ enum OpenAPIDocument {
                           creative_fatigue: {type: array, items: {type: object, properties: {ad_id: {type: string}, level: {type: string}, message: {type: string}, received_at: {type: string, format: date-time}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/ad-rules:
             get:
@@ -371,6 +379,7 @@ enum OpenAPIDocument {
                 "200": {description: "The rules, ordered by id.", content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/settings:
             get:
@@ -410,6 +419,7 @@ enum OpenAPIDocument {
                 "200": {description: The dismissed recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Recommendation"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/{id}/apply:
             post:
@@ -443,6 +453,7 @@ enum OpenAPIDocument {
                           graph_response_id: {type: string}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "502": {description: "The write failed (code graph_write_failed; Meta's or the connection's reason in the message); recorded in audit_log, the recommendation is unchanged.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
@@ -465,6 +476,7 @@ enum OpenAPIDocument {
                 "200": {description: The dead letters., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/dead-letters/{id}/retry:
             post:
               tags: [api]
@@ -477,6 +489,7 @@ enum OpenAPIDocument {
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "404": {description: No dead letter with this id., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/sync:
             post:
               tags: [api]
@@ -496,6 +509,7 @@ enum OpenAPIDocument {
                 "202": {description: Accepted., content: {application/json: {schema: {type: object, properties: {status: {type: string}, run_id: {type: string}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: Unknown connection or account., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: Syncing is not available in this server., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         components:
@@ -787,6 +801,7 @@ enum OpenAPIDocument {
             ##"        "200": {$ref: "#/components/responses/Page"}"##,
             ##"        "400": {$ref: "#/components/responses/BadRequest"}"##,
             ##"        "401": {$ref: "#/components/responses/Unauthorized"}"##,
+            ##"        "429": {$ref: "#/components/responses/TooManyAttempts"}"##,
         ]
         return (head + items + responses).joined(separator: "\n")
     }
@@ -809,6 +824,7 @@ enum OpenAPIDocument {
                 "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         """#
 }
