@@ -17,6 +17,17 @@ import Testing
         #expect(problems.isEmpty, "entries without a value (quote the text): \(problems)")
     }
 
+    /// OpenAPI 3.0.3: `nullable` adds null only to a `type` of the same schema object; beside a bare `allOf` or `$ref`
+    /// it allows nothing, and validating clients reject the nulls the API sends.
+    @Test func nullableStandsBesideAType() {
+        let lines = OpenAPIDocument.yaml.split(separator: "\n").filter { $0.contains("nullable: true") }
+        #expect(lines.count > 10)
+        for line in lines {
+            let standsAlone = line.trimmingCharacters(in: .whitespaces) == "nullable: true"
+            #expect(standsAlone || line.contains("type: "), "nullable without a type: \(line)")
+        }
+    }
+
     /// Every `/api` operation documents the 400 it answers for a bad `limit`, id or body.
     @Test func everyAPIOperationWithParametersDocumentsItsBadRequest() {
         let operations = OpenAPIOperations(yaml: OpenAPIDocument.yaml)

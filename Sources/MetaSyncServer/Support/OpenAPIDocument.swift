@@ -632,10 +632,11 @@ enum OpenAPIDocument {
                 date_stop: {type: string, format: date}
                 spend: {type: string, nullable: true, description: "Exact decimal, major currency units."}
                 attribution_setting: {type: string, nullable: true, example: 7d_click_1d_view}
-                conversions: {allOf: [{$ref: "#/components/schemas/Conversions"}], nullable: true}
+                conversions: {$ref: "#/components/schemas/Conversions"}
             Conversions:
               type: object
-              description: One row of the view performance_conversions. Decimals are strings; ratios have 4 decimal places and are null when the divisor is 0.
+              nullable: true
+              description: One row of the view performance_conversions (null when the row has no data under the window). Decimals are strings; ratios have 4 decimal places and are null when the divisor is 0.
               properties:
                 window: {type: string, example: 7d_click}
                 attribution_setting: {type: string, nullable: true}
