@@ -506,7 +506,7 @@ enum OpenAPIDocument {
                         account_id: {type: string}
                         full: {type: boolean, default: false}
               responses:
-                "202": {description: Accepted., content: {application/json: {schema: {type: object, properties: {status: {type: string}, run_id: {type: string}}}}}}
+                "202": {description: "Queued (already_queued: the same request is still waiting to run).", content: {application/json: {schema: {type: object, properties: {status: {type: string, enum: [accepted, already_queued]}, run_id: {type: string}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "429": {$ref: "#/components/responses/TooManyAttempts"}
