@@ -155,6 +155,14 @@ import Testing
                     #expect(refused.status == .badRequest, "\(body)")
                     #expect((try refused.json()["error"] as? [String: Any])?["code"] as? String == "invalid_body", "\(body)")
                 }
+                let huge = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: String(repeating: " ", count: 20_000) + #"{"confirm": true}"#)
+                )
+                #expect(huge.status == .contentTooLarge)
+                #expect((try huge.json()["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
                 let failed = try await client.execute(
                     uri: "/api/recommendations/\(id)/apply",
                     method: .post,

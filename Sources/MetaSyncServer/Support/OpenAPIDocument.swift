@@ -455,6 +455,7 @@ enum OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "413": {description: Body over 16 KiB., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "502": {description: "The write failed (code graph_write_failed; Meta's or the connection's reason in the message); recorded in audit_log, the recommendation is unchanged.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
