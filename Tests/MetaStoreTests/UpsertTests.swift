@@ -86,6 +86,9 @@ import Testing
             #expect(rows.first { $0.breakdownKey.isEmpty }?.impressions == 5)
             let days = try CalendarDay("2024-03-01")...CalendarDay("2024-03-01")
             #expect(try await store.snapshots.list(accountID: "1001", days: days).count == 2)
+            let unbroken = try await store.snapshots.list(accountID: "1001", days: days, unbrokenLevel: .ad)
+            #expect(unbroken.map(\.breakdownKey) == [""])
+            #expect(try await store.snapshots.list(accountID: "1001", days: days, unbrokenLevel: .campaign).isEmpty)
         }
     }
 

@@ -185,8 +185,16 @@ import Testing
                 let runs = try await client.execute(uri: "/api/sync-runs", method: .get, headers: TestHarness.authorized)
                 let runData = try #require(try runs.json()["data"] as? [[String: Any]])
                 #expect(runData.compactMap { $0["kind"] as? String } == ["incremental", "full"])
-                let filtered = try await client.execute(uri: "/api/sync-runs?account_id=111", method: .get, headers: TestHarness.authorized)
-                #expect(try (filtered.json()["data"] as? [[String: Any]])?.first?["outcome"] as? String == "succeeded")
+                // Either form of the account id, as everywhere in the API.
+                for account in ["111", "act_111"] {
+                    let filtered = try await client.execute(
+                        uri: "/api/sync-runs?account_id=\(account)",
+                        method: .get,
+                        headers: TestHarness.authorized
+                    )
+                    let filteredData = try #require(try filtered.json()["data"] as? [[String: Any]])
+                    #expect(filteredData.map { $0["outcome"] as? String } == ["succeeded"], "\(account)")
+                }
 
                 let events = try await client.execute(uri: "/api/webhook-events?limit=1", method: .get, headers: TestHarness.authorized)
                 let json = try events.json()

@@ -28,8 +28,14 @@ import Testing
         )
     }
 
+    /// The ad account the recommendations belong to (the API answers 404 for an account that is not stored).
+    static func storeAccount(_ store: MetaStore) async throws {
+        try await store.adAccounts.upsert([AdAccountRow(id: "act_1001", accountID: "1001", connectionID: "conn", name: "Acme", syncedAt: Date())])
+    }
+
     @Test func listsRankedFiltersAndDismisses() async throws {
         try await TestHarness.with { harness in
+            try await Self.storeAccount(harness.store)
             let inserted = try await harness.store.recommendations.apply(
                 .init(
                     inserts: [
@@ -63,6 +69,14 @@ import Testing
                 #expect(bad.status == .badRequest)
                 let missing = try await client.execute(uri: "/api/recommendations", method: .get, headers: TestHarness.authorized)
                 #expect(missing.status == .badRequest)
+                // A mistyped account is not an account without recommendations.
+                let unknownAccount = try await client.execute(
+                    uri: "/api/recommendations?account_id=act_999",
+                    method: .get,
+                    headers: TestHarness.authorized
+                )
+                #expect(unknownAccount.status == .notFound)
+                #expect((try unknownAccount.json()["error"] as? [String: Any])?["code"] as? String == "not_found")
 
                 let id = try #require(inserted[0].id)
                 let dismissed = try await client.execute(uri: "/api/recommendations/\(id)/dismiss", method: .post, headers: TestHarness.authorized)
@@ -118,11 +132,59 @@ import Testing
         }
     }
 
+    /// A write Graph refuses or cannot receive is a 502 saying why (not a bare 500), and a body that is not the apply
+    /// JSON is a 400 (not silently read as "not confirmed").
+    @Test func applyAnswersAFailedWriteWith502AndAMalformedBodyWith400() async throws {
+        try await TestHarness.with { harness in
+            var configured = harness
+            configured.dependencies.recommendationWriter = FailingWriter()
+            try await harness.store.ads.upsert([AdRow(id: "ad6", accountID: "1001", status: "ACTIVE", syncedAt: Date())])
+            var pause = Self.row("ad6", kind: "underperformer", severity: .high, impact: "9")
+            pause.action = JSONText(rawValue: #"{"level":"ad","note":"pause","object_id":"ad6","operation":"pause"}"#)
+            let id = try #require(try await harness.store.recommendations.apply(.init(inserts: [pause], resolvedAt: Date())).first?.id)
+            try await configured.application().test(.router) { client in
+                var headers = TestHarness.authorized
+                headers[.contentType] = "application/json"
+                for body in [#"{"confirm": "yes"}"#, "confirm=true", #"["confirm"]"#] {
+                    let refused = try await client.execute(
+                        uri: "/api/recommendations/\(id)/apply",
+                        method: .post,
+                        headers: headers,
+                        body: ByteBuffer(string: body)
+                    )
+                    #expect(refused.status == .badRequest, "\(body)")
+                    #expect((try refused.json()["error"] as? [String: Any])?["code"] as? String == "invalid_body", "\(body)")
+                }
+                let huge = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: String(repeating: " ", count: 20_000) + #"{"confirm": true}"#)
+                )
+                #expect(huge.status == .contentTooLarge)
+                #expect((try huge.json()["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
+                let failed = try await client.execute(
+                    uri: "/api/recommendations/\(id)/apply",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"confirm": true}"#)
+                )
+                #expect(failed.status == .badGateway)
+                let error = try #require(try failed.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "graph_write_failed")
+                #expect((error["message"] as? String)?.contains("(#100) Invalid parameter") == true)
+                #expect(try await harness.store.recommendations.get(id: id)?.status == .open)
+                #expect(try await harness.store.auditLog.list(objectID: "ad6").first?.outcome == .failed)
+            }
+        }
+    }
+
     @Test func adRulesAreListedAndARuleActingOnTheObjectBlocksApplyUnlessForced() async throws {
         try await TestHarness.with { harness in
             var configured = harness
             let writer = RecordingWriter()
             configured.dependencies.recommendationWriter = writer
+            try await Self.storeAccount(harness.store)
             try await harness.store.ads.upsert([AdRow(id: "ad9", accountID: "1001", adsetID: "s9", status: "ACTIVE", syncedAt: Date())])
             let filters = #"[{"field":"entity_type","value":"AD","operator":"EQUAL"},{"field":"adset.id","value":["s9"],"operator":"IN"}]"#
             try await harness.store.adRules.upsert([
@@ -147,6 +209,8 @@ import Testing
                 #expect((data.first?["execution_spec"] as? [String: Any])?["execution_type"] as? String == "PAUSE")
                 let missing = try await client.execute(uri: "/api/ad-rules", method: .get, headers: TestHarness.authorized)
                 #expect(missing.status == .badRequest)
+                let unknownAccount = try await client.execute(uri: "/api/ad-rules?account_id=act_999", method: .get, headers: TestHarness.authorized)
+                #expect(unknownAccount.status == .notFound)
                 var headers = TestHarness.authorized
                 headers[.contentType] = "application/json"
                 let refused = try await client.execute(
@@ -182,5 +246,16 @@ final class RecordingWriter: GraphObjectWriter {
     func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
         self.state.withLock { $0.append("\(objectID) " + fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")) }
         return "success"
+    }
+}
+
+/// Fails every write the way Graph answers a rejected one.
+struct FailingWriter: GraphObjectWriter {
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "Graph answered (#100) Invalid parameter" }
+    }
+
+    func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+        throw Refused()
     }
 }

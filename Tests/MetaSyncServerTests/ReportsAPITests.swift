@@ -123,6 +123,10 @@ enum ReportSeed {
                 #expect(((error["error"] as? [String: Any])?["message"] as? String)?.contains("known reports: age_gender") == true)
                 let (bad, _) = try await Self.get(client, "/api/reports/country?account_id=111&level=adgroup")
                 #expect(bad == .badRequest)
+                // A mistyped account is not an account without rows.
+                let (unknown, unknownError) = try await Self.get(client, "/api/reports/age_gender?account_id=act_999")
+                #expect(unknown == .notFound)
+                #expect(((unknownError["error"] as? [String: Any])?["message"] as? String)?.contains("No ad account act_999 is stored") == true)
             }
         }
     }

@@ -71,7 +71,8 @@ public struct CreativePerformanceReadModel: Sendable {
         let ads = try await EntityRepository<AdRow>(executor: self.executor).list(accountID: accountID)
         let images = try await EntityRepository<AdImageRow>(executor: self.executor).list(where: "account_id", equals: accountID)
         let videos = try await EntityRepository<AdVideoRow>(executor: self.executor).list(where: "account_id", equals: accountID)
-        let rows = try await EntityRepository<PerformanceSnapshotRow>(executor: self.executor).list(accountID: accountID, days: days)
+        let rows = try await EntityRepository<PerformanceSnapshotRow>(executor: self.executor)
+            .list(accountID: accountID, days: days, unbrokenLevel: .ad)
         let imageURLs = Dictionary(images.map { ($0.hash, $0.url) }, uniquingKeysWith: { first, _ in first })
         let posters = Dictionary(videos.map { ($0.id, $0.picture) }, uniquingKeysWith: { first, _ in first })
         var adsByCreative: [String: [String]] = [:]

@@ -232,13 +232,23 @@ extension EntityRepository where Row == PerformanceSnapshotRow {
         }
     }
 
-    /// The insights rows of an account whose `date_start` lies in `days` (inclusive), ordered by key.
-    public func list(accountID: String, days: ClosedRange<CalendarDay>) async throws -> [PerformanceSnapshotRow] {
+    /// The insights rows of an account whose `date_start` lies in `days` (inclusive), ordered by key; with
+    /// `unbrokenLevel`, only that level's rows outside breakdown reports (`report` and `breakdown_key` empty), which
+    /// spares reading the far more numerous breakdown rows.
+    public func list(
+        accountID: String,
+        days: ClosedRange<CalendarDay>,
+        unbrokenLevel: PerformanceSnapshotRow.Level? = nil
+    ) async throws -> [PerformanceSnapshotRow] {
         try await self.executor.read { sql in
             let builder = sql.select().column("*").from(Row.tableName)
                 .where("account_id", .equal, SQLBind(accountID))
                 .where("date_start", .greaterThanOrEqual, SQLBind(days.lowerBound))
                 .where("date_start", .lessThanOrEqual, SQLBind(days.upperBound))
+            if let unbrokenLevel {
+                builder.where("level", .equal, SQLBind(unbrokenLevel.rawValue)).where("report", .equal, SQLBind(""))
+                    .where("breakdown_key", .equal, SQLBind(""))
+            }
             for column in Row.orderColumns { builder.orderBy(column) }
             return try await builder.all(decoding: Row.self)
         }

@@ -56,6 +56,7 @@ extension APIController {
         guard let account = query.single("account_id") else {
             throw APIError.badRequest("account_id is required, e.g. ?account_id=act_1234567890", code: "invalid_parameter")
         }
+        try await self.requireStoredAccount(Self.numericAccount(account))
         let rows = try await self.store.adRules.list(accountID: Self.numericAccount(account))
         return ListResponse(data: rows.prefix(query.limit).map(AdRuleDTO.init))
     }

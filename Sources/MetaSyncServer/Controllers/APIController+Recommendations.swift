@@ -34,6 +34,7 @@ extension APIController {
             }
             filter.status = status
         }
+        try await self.requireStoredAccount(Self.numericAccount(account))
         let rows = RecommendationEngine.ranked(try await self.store.recommendations.list(filter))
         return ListResponse(data: rows.prefix(query.limit).map(RecommendationView.init))
     }
@@ -80,13 +81,14 @@ extension APIController {
 
     /// `POST /api/recommendations/{id}/apply`: without `{"confirm": true}` shows the exact Graph write; with it makes the
     /// write (pause, or a budget change capped and cooled down), records it in `audit_log` and marks the recommendation
-    /// `applied`. 400 for advice-only or not applicable recommendations (`rule_conflict` when an active Meta Automated Rule
-    /// already acts on the object: `{"force": true}` overrides), 503 without a writer.
+    /// `applied`. 400 for a body that is not the JSON below, for advice-only or not applicable recommendations
+    /// (`rule_conflict` when an active Meta Automated Rule already acts on the object: `{"force": true}` overrides), 502
+    /// when the write fails (Meta's words in the message), 503 without a writer.
     @Sendable func applyRecommendation(_ request: Request, context: AppRequestContext) async throws -> ApplyResponse {
         guard let id = context.parameters.get("id", as: Int.self) else {
             throw APIError.badRequest("id must be an integer", code: "invalid_parameter")
         }
-        let body = (try? await request.decode(as: ApplyRequest.self, context: context)) ?? ApplyRequest(confirm: nil, force: nil)
+        let body = try await Self.applyRequest(request)
         let applier = RecommendationApplier(store: self.store, policy: self.recommendationPolicy, now: self.now)
         do {
             let planned = try await applier.plan(id: id, force: body.force == true)
@@ -95,7 +97,7 @@ extension APIController {
             guard let writer = self.recommendationWriter else {
                 throw APIError.unavailable("Applying recommendations is not available in this server")
             }
-            let entry = try await applier.apply(id: id, actor: "api", writer: writer, force: body.force == true)
+            let entry = try await applier.apply(id: id, actor: "api", writer: FailureMarkingWriter(writer: writer), force: body.force == true)
             self.logger.notice("recommendation applied", metadata: ["recommendation_id": "\(id)", "audit_log_id": "\(entry.id ?? 0)"])
             response.applied = true
             response.auditLogID = entry.id
@@ -105,6 +107,49 @@ extension APIController {
             throw APIError.notFound(error.description)
         } catch let refused as ApplyRefused {
             throw APIError.badRequest(refused.description, code: refused.ruleIDs.isEmpty ? "not_applicable" : "rule_conflict")
+        } catch let failed as WriteFailed {
+            throw APIError(
+                .badGateway,
+                code: "graph_write_failed",
+                message: "The write was not made: \(failed.reason). The attempt is recorded in audit_log; the recommendation is unchanged."
+            )
+        }
+    }
+
+    /// The body of an apply request: empty (show the planned write) or ``ApplyRequest`` JSON; anything else is refused
+    /// rather than read as "not confirmed".
+    static func applyRequest(_ request: Request) async throws -> ApplyRequest {
+        let bytes = try await request.body.collect(upTo: 16 * 1024)
+        guard bytes.readableBytesView.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            return ApplyRequest(confirm: nil, force: nil)
+        }
+        do {
+            return try JSONDecoder().decode(ApplyRequest.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw APIError.badRequest(
+                #"the body must be empty (to see the planned write) or JSON like {"confirm": true} (booleans confirm and force)"#,
+                code: "invalid_body"
+            )
+        }
+    }
+
+    /// A failure of the Graph write itself, told apart from the store's errors around it (``GraphError`` and the
+    /// engine's errors are scrubbed of tokens, so their descriptions may be shown).
+    struct WriteFailed: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { self.reason }
+    }
+
+    /// Passes writes on and marks what they throw as ``WriteFailed``.
+    struct FailureMarkingWriter: GraphObjectWriter {
+        let writer: any GraphObjectWriter
+
+        func write(objectID: String, level: PerformanceSnapshotRow.Level, accountID: String, fields: [(String, String)]) async throws -> String {
+            do {
+                return try await self.writer.write(objectID: objectID, level: level, accountID: accountID, fields: fields)
+            } catch {
+                throw WriteFailed(reason: String(describing: error))
+            }
         }
     }
 }

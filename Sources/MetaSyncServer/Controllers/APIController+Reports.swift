@@ -94,6 +94,7 @@ extension APIController {
             throw APIError.badRequest("account_id is required (act_<n> or <n>)", code: "missing_parameter")
         }
         let accountID = Self.numericAccount(rawAccount)
+        try await self.requireStoredAccount(accountID)
         let builtIn = InsightsReport.builtIns.first { $0.name == name }
         let stored = try await self.store.reports.names(accountID: accountID)
         guard builtIn != nil || stored.contains(name) else {

@@ -209,7 +209,9 @@ struct APIController: Sendable {
 
     @Sendable func listSyncRuns(_ request: Request, context: AppRequestContext) async throws -> ListResponse<SyncRunRow> {
         let query = try ListQuery(request)
-        let runs = try await self.store.syncRuns.recent(limit: query.limit, accountID: query.single("account_id"))
+        // sync_runs.account_id holds the Graph id (`act_<n>`); accept `<n>` too, as every other account filter does.
+        let account = query.single("account_id").map { "act_" + Self.numericAccount($0) }
+        let runs = try await self.store.syncRuns.recent(limit: query.limit, accountID: account)
         return ListResponse(data: runs)
     }
 
@@ -297,6 +299,14 @@ struct APIController: Sendable {
             .init(column: "account_id", values: query.list("account_id").map(Self.numericAccount)),
             .init(column: "effective_status", values: query.list("status").map { $0.uppercased() }),
         ]
+    }
+
+    /// 404 unless the ad account (numeric id) is stored, so that a mistyped id is not answered like an account without
+    /// data.
+    func requireStoredAccount(_ accountID: String) async throws {
+        guard try await self.store.adAccounts.get(id: "act_" + accountID) != nil else {
+            throw APIError.notFound("No ad account act_\(accountID) is stored. Run `metasync sync` first, or check the id.")
+        }
     }
 
     /// `act_123` → `123`.

@@ -45,7 +45,7 @@ public struct SyncTriggerRequest: Sendable, Hashable, Codable {
 
 /// The answer of a ``SyncTrigger``.
 public struct SyncTriggerReceipt: Sendable, Hashable, Codable {
-    /// `accepted` (scheduled) or `already_running`.
+    /// `accepted` (scheduled) or `already_queued` (the same request is still waiting to run).
     public var status: String
     /// The run id, when known.
     public var runID: String?

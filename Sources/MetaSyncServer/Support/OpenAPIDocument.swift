@@ -67,7 +67,7 @@ enum OpenAPIDocument {
                 - {name: error_description, in: query, schema: {type: string}}
               responses:
                 "303": {description: Connected; redirect to the dashboard.}
-                "400": {description: Missing, unknown, replayed or expired state, or no code (HTML page).}
+                "400": {description: "Missing, unknown, replayed or expired state, or no code (HTML page)."}
                 "403": {description: "The user denied consent, or the state belongs to another dashboard session (or none: sign in first) (HTML page)."}
                 "502": {description: Meta refused the code or the token exchange (HTML page).}
           /webhooks/meta:
@@ -93,7 +93,7 @@ enum OpenAPIDocument {
                 "200": {description: Stored and queued., content: {application/json: {schema: {type: object, properties: {stored: {type: integer}, duplicates: {type: integer}}}}}}
                 "400": {description: Valid signature but not a notification., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "401": {description: No signature header., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
-                "403": {description: Malformed or wrong signature, or no app secret configured., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "403": {description: "Malformed or wrong signature, or no app secret configured.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "413": {description: Body larger than the limit (1 MiB by default)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /meta/deauthorize:
             post:
@@ -151,6 +151,7 @@ enum OpenAPIDocument {
               responses:
                 "200": {description: The connections., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Connection"}}}}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "403": {$ref: "#/components/responses/Disabled"}
           /api/accounts:
         \#(Self.pagedList(
@@ -215,6 +216,7 @@ enum OpenAPIDocument {
                           paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/creatives:
             get:
               tags: [api]
@@ -236,6 +238,7 @@ enum OpenAPIDocument {
                 "200": {description: One page of creatives., content: {application/json: {schema: {$ref: "#/components/schemas/CreativePage"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/reports/{name}:
             get:
@@ -259,18 +262,21 @@ enum OpenAPIDocument {
                 "200": {description: One page of report rows and the totals., content: {application/json: {schema: {$ref: "#/components/schemas/ReportPage"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
-                "404": {description: Neither a built-in report nor one stored for the account (the message lists the known ones)., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+                "404": {description: "The account is not stored, or the name is neither a built-in report nor one stored for the account (the message lists the known ones).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/sync-runs:
             get:
               tags: [api]
               summary: Recent sync runs, newest first.
               security: [{apiKey: []}]
               parameters:
-                - {name: account_id, in: query, schema: {type: string}}
+                - {name: account_id, in: query, schema: {type: string}, description: act_<n> or <n>.}
                 - {$ref: "#/components/parameters/limit"}
               responses:
                 "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/rate-limits:
             get:
               tags: [api]
@@ -302,6 +308,7 @@ enum OpenAPIDocument {
                                 calls_last_hour: {type: integer}
                                 updated_at: {type: string, format: date-time}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/recommendations:
             get:
               tags: [api]
@@ -317,6 +324,8 @@ enum OpenAPIDocument {
                 "200": {description: The recommendations., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Recommendation"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/accounts/{id}/opportunity-score:
             get:
               tags: [api]
@@ -356,6 +365,7 @@ enum OpenAPIDocument {
                           creative_fatigue: {type: array, items: {type: object, properties: {ad_id: {type: string}, level: {type: string}, message: {type: string}, received_at: {type: string, format: date-time}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/ad-rules:
             get:
@@ -366,9 +376,11 @@ enum OpenAPIDocument {
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
                 - {$ref: "#/components/parameters/limit"}
               responses:
-                "200": {description: The rules, ordered by id., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
+                "200": {description: "The rules, ordered by id.", content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/AdRule"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+                "404": {description: The account is not stored., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/settings:
             get:
               tags: [api]
@@ -407,6 +419,7 @@ enum OpenAPIDocument {
                 "200": {description: The dismissed recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Recommendation"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/recommendations/{id}/apply:
             post:
@@ -421,7 +434,7 @@ enum OpenAPIDocument {
                     schema:
                       type: object
                       properties:
-                        confirm: {type: boolean, description: Make the write; without it only the planned write is returned.}
+                        confirm: {type: boolean, description: "Make the write; without it only the planned write is returned. A body that is neither empty nor this JSON is a 400 (invalid_body)."}
                         force: {type: boolean, description: "Act even though an active Meta Automated Rule already acts on the object (otherwise 400 with code rule_conflict, naming the rule)."}
               responses:
                 "200":
@@ -440,7 +453,10 @@ enum OpenAPIDocument {
                           graph_response_id: {type: string}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: No such recommendation., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "413": {description: Body over 16 KiB., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+                "502": {description: "The write failed (code graph_write_failed; Meta's or the connection's reason in the message); recorded in audit_log, the recommendation is unchanged.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: This server cannot write to Graph., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
           /api/webhook-events:
         \#(Self.pagedList(
@@ -459,7 +475,9 @@ enum OpenAPIDocument {
                 - {$ref: "#/components/parameters/limit"}
               responses:
                 "200": {description: The dead letters., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/dead-letters/{id}/retry:
             post:
               tags: [api]
@@ -468,9 +486,11 @@ enum OpenAPIDocument {
               parameters:
                 - {name: id, in: path, required: true, schema: {type: integer}}
               responses:
-                "202": {description: Requeued.}
+                "202": {description: Requeued., content: {application/json: {schema: {type: object, properties: {status: {type: string, enum: [requeued]}}}}}}
+                "400": {$ref: "#/components/responses/BadRequest"}
                 "404": {description: No dead letter with this id., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
           /api/sync:
             post:
               tags: [api]
@@ -487,9 +507,10 @@ enum OpenAPIDocument {
                         account_id: {type: string}
                         full: {type: boolean, default: false}
               responses:
-                "202": {description: Accepted., content: {application/json: {schema: {type: object, properties: {status: {type: string}, run_id: {type: string}}}}}}
+                "202": {description: "Queued (already_queued: the same request is still waiting to run).", content: {application/json: {schema: {type: object, properties: {status: {type: string, enum: [accepted, already_queued]}, run_id: {type: string}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: Unknown connection or account., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
                 "503": {description: Syncing is not available in this server., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         components:
@@ -538,9 +559,9 @@ enum OpenAPIDocument {
                 account_id: {type: string}
                 name: {type: string}
                 status: {type: string, description: "ENABLED, DISABLED or DELETED"}
-                evaluation_spec: {type: object, description: As Graph sent it (evaluation_type, filters, trigger).}
-                execution_spec: {type: object, description: As Graph sent it (execution_type, execution_options).}
-                schedule_spec: {type: object, description: As Graph sent it (schedule_type, schedule).}
+                evaluation_spec: {type: object, description: "As Graph sent it (evaluation_type, filters, trigger)."}
+                execution_spec: {type: object, description: "As Graph sent it (execution_type, execution_options)."}
+                schedule_spec: {type: object, description: "As Graph sent it (schedule_type, schedule)."}
                 created_time: {type: string, format: date-time}
                 updated_time: {type: string, format: date-time}
                 acts: {type: boolean, description: "Enabled and changes objects (not a notification): recommendations on objects in its scope carry a rule_note and apply refuses them unless forced."}
@@ -610,12 +631,13 @@ enum OpenAPIDocument {
                 object_id: {type: string}
                 date_start: {type: string, format: date}
                 date_stop: {type: string, format: date}
-                spend: {type: string, nullable: true, description: Exact decimal, major currency units.}
+                spend: {type: string, nullable: true, description: "Exact decimal, major currency units."}
                 attribution_setting: {type: string, nullable: true, example: 7d_click_1d_view}
-                conversions: {allOf: [{$ref: "#/components/schemas/Conversions"}], nullable: true}
+                conversions: {$ref: "#/components/schemas/Conversions"}
             Conversions:
               type: object
-              description: One row of the view performance_conversions. Decimals are strings; ratios have 4 decimal places and are null when the divisor is 0.
+              nullable: true
+              description: One row of the view performance_conversions (null when the row has no data under the window). Decimals are strings; ratios have 4 decimal places and are null when the divisor is 0.
               properties:
                 window: {type: string, example: 7d_click}
                 attribution_setting: {type: string, nullable: true}
@@ -781,6 +803,7 @@ enum OpenAPIDocument {
             ##"        "200": {$ref: "#/components/responses/Page"}"##,
             ##"        "400": {$ref: "#/components/responses/BadRequest"}"##,
             ##"        "401": {$ref: "#/components/responses/Unauthorized"}"##,
+            ##"        "429": {$ref: "#/components/responses/TooManyAttempts"}"##,
         ]
         return (head + items + responses).joined(separator: "\n")
     }
@@ -803,6 +826,7 @@ enum OpenAPIDocument {
                 "200": {description: Every threshold with its value and source., content: {application/json: {schema: {$ref: "#/components/schemas/RecommendationSettings"}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
                 "404": {description: The account is not synced or the campaign is not one of its campaigns., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         """#
 }

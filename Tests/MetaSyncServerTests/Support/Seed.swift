@@ -76,8 +76,9 @@ enum Seed {
             )
         }
         try await store.snapshots.upsert(snapshots)
-        let run = try await store.syncRuns.start(kind: "full", connectionID: Self.connectionID, accountID: "111", at: now)
+        // sync_runs.account_id is the Graph id, as the engine writes it.
+        let run = try await store.syncRuns.start(kind: "full", connectionID: Self.connectionID, accountID: "act_111", at: now)
         try await store.syncRuns.finish(id: run.id, outcome: .succeeded, rowsByTable: ["campaigns": 12], callsUsed: 4, at: now.addingTimeInterval(5))
-        try await store.syncRuns.start(kind: "incremental", connectionID: Self.connectionID, accountID: "222", at: now.addingTimeInterval(60))
+        try await store.syncRuns.start(kind: "incremental", connectionID: Self.connectionID, accountID: "act_222", at: now.addingTimeInterval(60))
     }
 }
