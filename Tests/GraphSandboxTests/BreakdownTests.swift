@@ -59,6 +59,64 @@ import Testing
         #expect(broken.count == plain.count * buckets.count)
     }
 
+    /// Raw rows of `breakdowns` (or unbroken ones) with reach and frequency, keyed by object and day.
+    static func reachRows(_ breakdowns: [String], level: String = "ad") async throws -> [String: [SandboxJSON]] {
+        let sandbox = Fixture.sandbox()
+        let fields = "ad_id,campaign_id,impressions,clicks,spend,reach,frequency"
+        let query = Self.query(breakdowns).map { $0.0 == "fields" ? ($0.0, fields) : $0.0 == "level" ? ($0.0, level) : $0 }
+        let rows = try await sandbox.collect("/v25.0/\(sandbox.firstAccount)/insights", query).items
+        return Dictionary(grouping: rows) { "\($0["\(level)_id"]?.stringValue ?? "?")|\($0["date_start"]?.stringValue ?? "?")" }
+    }
+
+    static func int(_ row: SandboxJSON, _ field: String) -> Int { Int(row[field]?.stringValue ?? "") ?? -1 }
+
+    /// A person is reached on several placements and devices, so those buckets' reach sums to more than the object's
+    /// (each bucket's reach within its impressions, frequency = impressions / reach), while the counts still add up.
+    @Test(arguments: [
+        ["publisher_platform", "platform_position", "impression_device"], ["publisher_platform"], ["impression_device"],
+        ["device_platform"], ["publisher_platform", "platform_position"],
+    ])
+    func placementAndDeviceBucketsOverlapInReach(_ breakdowns: [String]) async throws {
+        let plain = try await Self.reachRows([])
+        let broken = try await Self.reachRows(breakdowns)
+        #expect(Self.additive(broken.values.flatMap { $0 }) == Self.additive(plain.values.flatMap { $0 }))
+        let checked = plain.filter { Self.int($0.value[0], "reach") >= 500 }
+        #expect(checked.count > 3)
+        for (key, rows) in checked {
+            let reach = Self.int(rows[0], "reach")
+            let buckets = broken[key] ?? []
+            let sum = buckets.map { Self.int($0, "reach") }.reduce(0, +)
+            #expect(sum > reach, "\(key): \(sum) vs \(reach)")
+            #expect(sum <= Self.int(rows[0], "impressions"), "\(key)")
+        }
+        for row in broken.values.joined() where Self.int(row, "reach") > 0 {
+            let (reach, impressions) = (Self.int(row, "reach"), Self.int(row, "impressions"))
+            #expect(reach <= impressions, "\(row)")
+            let frequency = Double(row["frequency"]?.stringValue ?? "") ?? -1
+            #expect(abs(frequency - Double(impressions) / Double(reach)) < 1e-5, "\(row)")
+        }
+    }
+
+    /// A person has one age and gender (and, as the sandbox treats it, one country): those buckets' reach adds up to
+    /// the object's, exactly for one ad and day and within the rounding for a campaign over days.
+    @Test(arguments: [["age", "gender"], ["country"], ["age"], ["gender"]])
+    func demographicAndCountryBucketsPartitionReach(_ breakdowns: [String]) async throws {
+        let plain = try await Self.reachRows([])
+        let broken = try await Self.reachRows(breakdowns)
+        #expect(plain.count > 3)
+        for (key, rows) in plain {
+            let sum = (broken[key] ?? []).map { Self.int($0, "reach") }.reduce(0, +)
+            #expect(sum == Self.int(rows[0], "reach"), "\(key)")
+        }
+        let campaigns = try await Self.reachRows([], level: "campaign")
+        let campaignBuckets = try await Self.reachRows(breakdowns, level: "campaign")
+        for (key, rows) in campaigns {
+            let buckets = campaignBuckets[key] ?? []
+            let sum = buckets.map { Self.int($0, "reach") }.reduce(0, +)
+            #expect(abs(sum - Self.int(rows[0], "reach")) <= buckets.count, "\(key): \(sum) vs \(Self.int(rows[0], "reach"))")
+        }
+    }
+
     @Test func asyncRunsAndSmallPagesReturnTheSameBuckets() async throws {
         let sandbox = Fixture.sandbox { $0.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1) }
         let account = sandbox.firstAccount

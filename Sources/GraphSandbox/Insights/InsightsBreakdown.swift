@@ -4,6 +4,17 @@ import GraphAPI
 /// whose additive metrics (impressions, clicks, spend, actions, action values) are apportioned from the unbroken row
 /// by deterministic integer weights (largest remainder), so the buckets sum exactly to the unbroken row.
 ///
+/// Reach counts people, and a person belongs to one age, gender and (as the sandbox treats it) country, so those
+/// buckets' reach is apportioned like the counts and adds up to the object's reach. Placement and device buckets
+/// overlap: a person reached on Facebook feed and Instagram stories, or on a phone and a desktop, is in both buckets,
+/// /// so their reach sums to more than the object's (``overlapping``). Sources: Meta's Business Help article "Understand
+/// why reporting metrics may not add up" (read in a mirrored copy) says unique metrics such as reach are
+/// de-duplicated, so totals and breakdowns may not add up; Meta's "Insights API Breakdowns" page only says breakdown
+/// values are estimated; TrackMaven's support article "Total reach for a Facebook ad may be less than the sum of the
+/// reach from the four Facebook platforms" and Rivery's "Unique fields in Facebook Ads" (device_platform) describe
+/// the overlap. Unconfirmed: how large Meta's overlap is per breakdown, and whether region buckets overlap over long
+/// periods (the sandbox treats age, gender, country and region as partitions).
+///
 /// Every bucket is returned, even one apportioned zero impressions. Unconfirmed: Graph omits buckets without
 /// delivery; the sandbox keeps them so a page can be produced from its offset without computing metrics first.
 struct InsightsBreakdown: Sendable {
@@ -89,6 +100,12 @@ struct InsightsBreakdown: Sendable {
         "device_platform": [("mobile_app", 0.78), ("mobile_web", 0.12), ("desktop", 0.1)],
     ]
 
+    /// The breakdowns whose buckets do not partition people, with the share of the object's repeat impressions
+    /// (impressions beyond one per person) that land on a person's second bucket. Sandbox model values, unconfirmed.
+    static let overlapping: [String: Double] = [
+        "publisher_platform": 0.3, "platform_position": 0.5, "impression_device": 0.2, "device_platform": 0.2,
+    ]
+
     // MARK: Apportioning
 
     /// Integer weights of the buckets for one object and period: the profile share, jittered per object and period.
@@ -96,6 +113,17 @@ struct InsightsBreakdown: Sendable {
         self.shares.indices.map { i in
             let jitter = 0.7 + 0.6 * SandboxRandom.unit(seed, object, UInt64(bitPattern: Int64(period)), UInt64(i), 0xB8EA)
             return max(1, Int(self.shares[i] * jitter * 1_000_000))
+        }
+    }
+
+    /// The overlap of each bucket's people with other buckets for one object and period (0 when the breakdowns
+    /// partition people, else the combined ``overlapping`` share, jittered per bucket): a bucket's reach is its
+    /// apportioned share of the object's reach times `1 + (frequency − 1) × overlap`.
+    func overlaps(seed: UInt64, object: UInt64, period: Int) -> [Double] {
+        let overlap = 1 - self.names.reduce(1.0) { $0 * (1 - (Self.overlapping[$1] ?? 0)) }
+        guard overlap > 0 else { return Array(repeating: 0, count: self.count) }
+        return self.shares.indices.map { i in
+            overlap * (0.8 + 0.4 * SandboxRandom.unit(seed, object, UInt64(bitPattern: Int64(period)), UInt64(i), 0x2EAC))
         }
     }
 
@@ -120,8 +148,9 @@ struct InsightsBreakdown: Sendable {
         \.impressions, \.reachSum, \.reachMax, \.clicks, \.linkClicks, \.spendMinor, \.landingPageViews, \.postEngagement,
     ]
 
-    /// The unbroken totals split into one ``InsightsEngine/Totals`` per bucket.
-    func split(_ t: InsightsEngine.Totals, weights: [Int]) -> [InsightsEngine.Totals] {
+    /// The unbroken totals split into one ``InsightsEngine/Totals`` per bucket; with `overlaps` (one per bucket) the
+    /// buckets' reach overlaps (``overlap(_:of:by:)``).
+    func split(_ t: InsightsEngine.Totals, weights: [Int], overlaps: [Double] = []) -> [InsightsEngine.Totals] {
         var part = InsightsEngine.Totals()
         part.reachParts = t.reachParts
         part.attributionSetting = t.attributionSetting
@@ -132,7 +161,24 @@ struct InsightsBreakdown: Sendable {
         for slot in t.conversions.indices {
             for (i, counts) in Self.split(t.conversions[slot], weights: weights).enumerated() { parts[i].conversions[slot] = counts }
         }
+        if overlaps.count == parts.count { Self.overlap(&parts, of: t, by: overlaps) }
         return parts
+    }
+
+    /// Raises each bucket's apportioned reach (its share of the object's people) by the people it shares with other
+    /// buckets: `round(share × (1 + (frequency − 1) × overlap))`, never below the share and never above the bucket's
+    /// impressions (everyone reached saw at least one impression there). A bucket's frequency is then the object's
+    /// divided by `1 + (frequency − 1) × overlap`, still at least 1, and the buckets' reach sums to more than the
+    /// object's whenever people saw the ad more than once. Counts other than reach stay as apportioned.
+    static func overlap(_ parts: inout [InsightsEngine.Totals], of t: InsightsEngine.Totals, by overlaps: [Double]) {
+        let reach = t.reach
+        guard reach > 0, t.impressions > reach else { return }
+        let repeats = Double(t.impressions) / Double(reach) - 1
+        for (i, overlap) in overlaps.enumerated() where overlap > 0 {
+            let share = parts[i].reach
+            let overlapped = Int((Double(share) * (1 + repeats * overlap)).rounded())
+            parts[i].setReach(min(parts[i].impressions, max(share, overlapped)))
+        }
     }
 
     /// Conversions of one attribution slot split by bucket: purchases by the weights, their values (and the web part)

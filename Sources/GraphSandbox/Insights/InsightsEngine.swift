@@ -426,6 +426,11 @@ struct InsightsEngine: Sendable {
             guard self.reachParts > 1 else { return self.reachSum }
             return max(self.reachMax, Int(Double(self.reachSum) / (1 + 0.25 * log(Double(self.reachParts)))))
         }
+
+        /// Sets ``reach`` to `people` (a breakdown bucket whose people overlap other buckets').
+        mutating func setReach(_ people: Int) {
+            (self.reachSum, self.reachMax, self.reachParts) = (people, people, 1)
+        }
     }
 
     /// Adds one ad-day to `totals` (nothing when the ad did not deliver that day).
@@ -539,7 +544,12 @@ struct InsightsEngine: Sendable {
     private func split(_ totals: Totals, query: InsightsQuery, object: Int, period: (start: Int, stop: Int)) -> [Totals] {
         guard let breakdown = query.breakdown else { return [totals] }
         let key = object >= 0 ? UInt64(self.world.nodes[object].seq) : UInt64.max - UInt64(query.accountIndex)
-        return breakdown.split(totals, weights: breakdown.weights(seed: self.world.seed, object: key, period: period.start))
+        let (seed, start) = (self.world.seed, period.start)
+        return breakdown.split(
+            totals,
+            weights: breakdown.weights(seed: seed, object: key, period: start),
+            overlaps: breakdown.overlaps(seed: seed, object: key, period: start)
+        )
     }
 
     private func render(_ q: InsightsQuery, object: Int, period: (start: Int, stop: Int), totals t: Totals, bucket: Int) -> SandboxJSON {
