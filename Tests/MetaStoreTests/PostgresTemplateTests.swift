@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    /// A failing statement (here the last migration's table already exists) rolls the whole template back.
+    /// A failing statement (here migration 12's table already exists) rolls the whole template back.
     @Test(arguments: backends)
     func theTemplateIsOneTransaction(backend: TestBackend) async throws {
         try await backend.withDatabase(migrate: false) { db throws in

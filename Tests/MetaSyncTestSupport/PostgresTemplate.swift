@@ -4,7 +4,7 @@ import SQLKit
 
 /// The current schema for a fresh PostgreSQL test schema in one statement: a `DO` block that creates
 /// `schema_migrations`, runs every migration's PostgreSQL statements in order and records each version, so a test
-/// database costs one round trip and one transaction instead of ``Migrator``'s twelve transactions, advisory locks,
+/// database costs one round trip and one transaction instead of ``Migrator``'s transaction per migration, advisory locks,
 /// version checks and one round trip per statement. The same statements run in the same order, so the result is the
 /// migrated schema (`PostgresTemplateTests` compares the catalogues); tests of the migrations themselves use
 /// ``Migrator`` directly.

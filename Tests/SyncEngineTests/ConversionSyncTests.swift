@@ -27,6 +27,45 @@ import Testing
         }
     }
 
+    /// Every snapshot row (daily and breakdown report rows) records the windows it was synced with, and the view
+    /// gives it a row under each of them, so SUM(spend) under any synced window is the spend of the `default` rows,
+    /// although Graph reported no action for some rows under some windows.
+    @Test(arguments: BudgetSQL.all)
+    func spendUnderEverySyncedWindowEqualsTheDefaultSpend(_ backend: BudgetSQL) async throws {
+        var setup = SyncSetup()
+        setup.database = backend
+        try await SyncHarness.run(setup) { h in
+            try await h.connect()
+            var request = SyncRequest(levels: [.campaign], days: 7)
+            request.reports = InsightsReport.builtIns.filter { $0.name == "placement" }
+            #expect(try await h.engine.sync(request).outcome == .succeeded)
+            let snapshots = try await h.store.snapshots.all()
+            #expect(Set(snapshots.map(\.report)) == ["", "placement"])
+            #expect(snapshots.allSatisfy { $0.attributionWindows == "1d_click,7d_click,28d_click,1d_view" })
+            let actions = try await h.store.actions.all()
+            func amount(_ value: ExactDecimal?) -> Decimal { value.map { ReportSyncTests.decimal($0.stringValue) } ?? 0 }
+            for report in ["", "placement"] {
+                var filter = ConversionReads.Filter()
+                filter.report = report
+                let rows = try await h.store.conversions.list(filter)
+                let reportSnapshots = snapshots.filter { $0.report == report }
+                func spend(_ window: String) -> Decimal {
+                    rows.filter { $0.attributionWindow == window }.reduce(Decimal(0)) { $0 + amount($1.spend) }
+                }
+                let total = reportSnapshots.reduce(Decimal(0)) { $0 + amount($1.spend) }
+                #expect(total > 0 && spend("default") == total)
+                for window in AttributionWindows.defaults {
+                    #expect(spend(window) == total, "\(report) \(window)")
+                    #expect(rows.filter { $0.attributionWindow == window }.count == reportSnapshots.count, "\(report) \(window)")
+                }
+                // Some rows have no action under 1d_view: before migration 13 they had no 1d_view row.
+                let withViewActions = Set(actions.filter { $0.report == report && $0.attributionWindow == "1d_view" }.map(\.snapshotKey))
+                #expect(withViewActions.count < reportSnapshots.count, "\(report)")
+                #expect(rows.contains { $0.attributionWindow == "1d_view" && $0.purchases == "0" && amount($0.spend) > 0 })
+            }
+        }
+    }
+
     @Test func aLateConversionShowsUpInTheLookbackWithoutDuplicates() async throws {
         try await SyncHarness.run { h in
             try await h.connect()

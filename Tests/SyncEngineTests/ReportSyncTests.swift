@@ -61,6 +61,8 @@ import Testing
             let snapshots = try await h.store.snapshots.all()
             let unbroken = snapshots.filter { $0.report.isEmpty }
             #expect(!unbroken.isEmpty && unbroken.allSatisfy { $0.breakdownKey.isEmpty })
+            // No windows requested (`sync.attribution_windows` none): the rows record an empty list.
+            #expect(snapshots.allSatisfy { $0.attributionWindows == "" })
             let days = try #require(unbroken.map(\.dateStart).min())...(try #require(unbroken.map(\.dateStart).max()))
             for report in InsightsReport.builtIns {
                 let stored = snapshots.filter { $0.report == report.name }

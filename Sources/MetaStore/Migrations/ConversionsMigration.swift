@@ -56,6 +56,12 @@ enum ConversionsMigration {
 /// The windows come from a fixed list (every window the sync stores) crossed with the snapshot rows and kept when the
 /// row has actions under it, so the view stays a plain join: a filter on `account_id`, `level` or `date_start` uses the
 /// snapshot table's indexes and every action look-up is a primary-key probe.
+///
+/// Since migration 13 a row is also kept under every window its `attribution_windows` lists (the windows its request
+/// asked for), with zero purchases when Graph reported none there (Graph leaves zero windows out). Rows written before
+/// list none (NULL), so for them nothing changes; a window Graph sent unasked (SKAdNetwork's) still counts as before.
+/// The list is matched with `LIKE` on the comma-framed text (one text for both backends: SQLite has no `strpos`,
+/// PostgreSQL no `instr`), the window's `_` escaped.
 enum PerformanceConversionsView {
     /// Purchase action types in order of preference (reference §4.3; Ads Manager's "Purchases" is `omni_purchase`).
     static let purchaseTypes = ["omni_purchase", "offsite_conversion.fb_pixel_purchase", "purchase"]
@@ -67,9 +73,12 @@ enum PerformanceConversionsView {
         "skan_click_second_postback",
     ]
 
-    /// - Parameter withReport: the view of migration 8 on (`report` column, actions matched on it); migration 6 keeps
-    ///   its original text.
-    static func createStatement(for kind: SQLBackendKind, withReport: Bool) -> String {
+    /// - Parameters:
+    ///   - withReport: the view of migration 8 on (`report` column, actions matched on it); migration 6 keeps its
+    ///     original text.
+    ///   - withSyncedWindows: the view of migration 13 on (a row under every window of `attribution_windows`);
+    ///     migrations 6 and 8 keep their original texts.
+    static func createStatement(for kind: SQLBackendKind, withReport: Bool, withSyncedWindows: Bool = false) -> String {
         // SQLite keeps exact decimals as TEXT: arithmetic needs a number, the result goes back to text like the
         // other decimal columns. PostgreSQL computes in NUMERIC.
         func number(_ expression: String) -> String {
@@ -96,7 +105,12 @@ enum PerformanceConversionsView {
         let purchases = "COALESCE(\(pick("p", "count")), 0)"
         let value = pick("p", "value")
         let leads = "COALESCE(\(pick("l", "count")), 0)"
-        let windows = Self.windows.map { "('\($0)')" }.joined(separator: ", ")
+        let windows = Self.windows.map { withSyncedWindows ? "('\($0)', '\(Self.listPattern($0))')" : "('\($0)')" }.joined(separator: ", ")
+        let kept =
+            withSyncedWindows
+            ? "w.column1 = 'default' OR ',' || s.attribution_windows || ',' LIKE w.column2 ESCAPE '\\'\n    "
+                + "OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
+            : "w.column1 = 'default' OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
         return """
             CREATE VIEW performance_conversions AS
             SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
@@ -110,7 +124,12 @@ enum PerformanceConversionsView {
             FROM performance_snapshots s
             CROSS JOIN (VALUES \(windows)) w
             \(joins.joined(separator: "\n"))
-            WHERE w.column1 = 'default' OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))
+            WHERE \(kept)
             """
+    }
+
+    /// The `LIKE` pattern that finds `window` in a comma list framed by commas (`_` escaped: it is a wildcard).
+    static func listPattern(_ window: String) -> String {
+        "%," + window.split(separator: "_", omittingEmptySubsequences: false).joined(separator: "\\_") + ",%"
     }
 }

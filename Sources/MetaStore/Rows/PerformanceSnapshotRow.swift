@@ -31,6 +31,10 @@ public struct PerformanceSnapshotRow: ColumnTableRow, SnapshotKeyed {
     public var report: String = ""
     /// The account currency of the money columns.
     public var currency: String?
+    /// The attribution windows the row's insights request asked for (`sync.attribution_windows`), a comma list such as
+    /// `1d_click,7d_click`; empty when it asked for none, nil for rows written before migration 13. The view
+    /// `performance_conversions` gives the row under each of them.
+    public var attributionWindows: String?
     /// The row's attribution setting as Graph reports it (e.g. `7d_click_1d_view`), which the unlabelled `value` of
     /// its actions follows; nil when Graph sent none.
     public var attributionSetting: String?
@@ -173,6 +177,7 @@ extension PerformanceSnapshotRow {
             Column("first_seen_at", \.firstSeenAt, graph: nil),
             Column("synced_at", \.syncedAt, graph: nil),
             Column("report", \.report, graph: nil),
+            Column("attribution_windows", \.attributionWindows, graph: nil),
         ]
     )
 
@@ -211,6 +216,7 @@ extension PerformanceSnapshotRow {
             ColumnValue(self.firstSeenAt),
             ColumnValue(self.syncedAt),
             ColumnValue(self.report),
+            ColumnValue(self.attributionWindows),
         ]
     }
 }

@@ -190,8 +190,9 @@ enum OpenAPIDocument {
               summary: Insights rows (performance_snapshots), ordered by day, each with its conversions, CPA and ROAS under one attribution window.
               description: |
                 The account, campaign, ad set and ad performance endpoint (choose with `level`). Every row carries
-                `conversions` for the `window` asked for (from the view performance_conversions; null when the row has
-                no data under that window): purchases (omni_purchase, else offsite_conversion.fb_pixel_purchase, else
+                `conversions` for the `window` asked for (from the view performance_conversions; null when the window was
+                not synced for the row, or for rows synced before schema version 13 when Graph reported no action under
+                it): purchases (omni_purchase, else offsite_conversion.fb_pixel_purchase, else
                 purchase, never summed), purchase value, cost per purchase, ROAS, leads and cost per lead, and
                 `conversions` / `conversion_value` / `cpa` for the server's primary conversion (sync.primary_conversion).
               security: [{apiKey: []}]

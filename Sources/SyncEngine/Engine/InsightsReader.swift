@@ -376,9 +376,13 @@ struct InsightsReader: Sendable {
         let now = self.time.now()
         var mapped = MappedInsightsPage(after: after, fetchedAt: now)
         mapped.rows.reserveCapacity(items.count)
+        // The windows every insights request asks for (``insightsParameters(level:range:report:)``), so the view
+        // `performance_conversions` gives the row under each of them even where Graph reported nothing.
+        let windows = self.configuration.attributionWindows.joined(separator: ",")
         for item in items {
             guard var row = InsightsMapper.row(item, level: source.level, account: context.run.account, syncedAt: now, keepRaw: source.keepRaw)
             else { continue }
+            row.attributionWindows = windows
             source.report?.tag(&row, json: item)
             mapped.rows.append(row)
             mapped.actions += InsightsMapper.actions(item, snapshot: row)
