@@ -105,7 +105,6 @@ import Testing
             #expect(none.purchases == "0" && none.purchaseValue == nil && none.costPerPurchase == nil && none.roas == nil)
             let filtered = try await store.conversions.list(.init(accountID: "1001", level: .ad, window: "7d_click", objectIDs: ["ad1"]))
             #expect(filtered == [click])
-            #expect(try await store.conversions.windows(accountID: "1001") == ["1d_view", "7d_click", "default"])
         }
     }
     /// SQLite writes actions as bound `VALUES` tuples, PostgreSQL as binary column arrays: both must store the same

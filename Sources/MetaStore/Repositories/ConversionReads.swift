@@ -128,16 +128,6 @@ public struct ConversionReads: Sendable {
             return try await builder.all(decoding: Row.self)
         }
     }
-
-    /// The attribution windows stored for an account (always including `default`), sorted.
-    public func windows(accountID: String) async throws -> [String] {
-        try await self.executor.read { sql in
-            let rows = try await sql.select().distinct().column("attribution_window").from(PerformanceActionRow.tableName)
-                .where("account_id", .equal, SQLBind(accountID)).all()
-            let stored = try rows.map { try $0.decode(column: "attribution_window", as: String.self) }
-            return Array(Set(stored + [PerformanceActionRow.defaultWindow])).sorted()
-        }
-    }
 }
 
 /// The conversion the API and dashboard report as "conversions", CPA and ROAS (setting `sync.primary_conversion`).
