@@ -82,7 +82,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let found = try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations"), tokens: .unused) { store in
                 try await store.recommendations.setStatus(id: self.id, .dismissed, at: Date())
             }
-            guard found else { throw ValidationError(RecommendationError.unknownRecommendation(self.id).description) }
+            guard found else { throw Refusal(description: RecommendationError.unknownRecommendation(self.id).description) }
             print("Dismissed recommendation \(self.id).")
         }
     }

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import MetaStore
+import Testing
+
+@testable import metasync
+
+/// What a new user sees from the `metasync` binary itself: exit codes, what goes to standard output and standard error,
+/// and errors that say what is wrong. Each test runs the built binary in a fresh directory with no `METASYNC_*`
+/// variable set.
+@Suite struct CLIUsageTests {
+    /// One finished run: exit status, standard output, standard error.
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private func directory() throws -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("metasync-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `metasync arguments…` in `directory` and waits for it (standard input is empty).
+    private func metasync(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+        let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try ChildProcess.metasyncBinary()
+        process.arguments = arguments
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        base["HOME"] = directory.path
+        process.environment = base.merging(environment) { $1 }
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: outURL, encoding: .utf8),
+            stderr: try String(contentsOf: errURL, encoding: .utf8)
+        )
+    }
+
+    /// Problems found while a command runs exit 1 with the message alone, not exit 64 with the root command's usage
+    /// (`Usage: metasync <subcommand>`), which points a user at the wrong help.
+    @Test func runtimeProblemsExitOneWithoutTheRootUsage() throws {
+        let directory = try self.directory()
+        for arguments in [
+            ["sync"], ["connections", "remove", "no-such-id"], ["recommend", "dismiss", "99999"], ["sync", "--reports", "nosuch"],
+            ["webhooks", "subscribe"],
+        ] {
+            let run = try self.metasync(arguments + ["--log-level", "error"], in: directory)
+            #expect(run.status == 1, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("Error: "), "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("Usage: metasync <subcommand>"), "\(arguments): \(run.stderr)")
+        }
+        let sync = try self.metasync(["sync", "--log-level", "error"], in: directory)
+        #expect(sync.stderr.contains("No connections to sync") && sync.stderr.contains("metasync sync --sandbox"))
+    }
+}
