@@ -63,4 +63,18 @@ import Testing
         let sync = try self.metasync(["sync", "--log-level", "error"], in: directory)
         #expect(sync.stderr.contains("No connections to sync") && sync.stderr.contains("metasync sync --sandbox"))
     }
+
+    /// `migrate` and `keys` honour `--log-level` and `--log-format` like every other command.
+    @Test func migrateAndKeysFollowTheLogSettings() throws {
+        let directory = try self.directory()
+        let quiet = try self.metasync(["migrate", "--log-level", "error"], in: directory)
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.contains("migrated from version 0"))
+        #expect(!quiet.stderr.contains("Applied migration"), "\(quiet.stderr)")
+        let json = try self.metasync(["keys", "status", "--log-format", "json"], in: directory)
+        #expect(json.status == 0, "\(json.stderr)")
+        // Creating the key file warns; as a JSON line, as asked.
+        let lines = json.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("{") }, "\(json.stderr)")
+    }
 }
