@@ -77,4 +77,28 @@ import Testing
         let lines = json.stderr.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("{") }, "\(json.stderr)")
     }
+
+    /// A misspelt `metasync.toml` key is not silently ignored: every command warns with its name (not its value).
+    @Test func unknownFileKeysAreNamedInAWarning() throws {
+        let directory = try self.directory()
+        try "[sync]\nintervall = \"15m\"\n[foo]\nbar = \"SecretValue123\"\n[recommendations.campaigns.120204200000001]\ntarget_cpa = 60\n"
+            .write(to: directory.appendingPathComponent("metasync.toml"), atomically: true, encoding: .utf8)
+        let run = try self.metasync(["migrate"], in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("ignored") && run.stderr.contains("sync.intervall") && run.stderr.contains("foo.bar"), "\(run.stderr)")
+        #expect(!run.stderr.contains("recommendations.campaigns"), "\(run.stderr)")
+        #expect(!run.stderr.contains("SecretValue123") && !run.stdout.contains("SecretValue123"))
+    }
+
+    /// `config show` lists per-campaign thresholds with their value, as used, not as "ignored".
+    @Test func configShowListsCampaignThresholdsAsSettings() throws {
+        let directory = try self.directory()
+        try "[recommendations.campaigns.120204200000001]\ntarget_cpa = 60\n[sync]\nintervall = \"15m\"\n"
+            .write(to: directory.appendingPathComponent("metasync.toml"), atomically: true, encoding: .utf8)
+        let input = try SettingsInput.load(flags: [:], environment: [:], currentDirectory: directory.path)
+        #expect(input.ignoredFileKeys == ["sync.intervall"])
+        let rows = Dictionary(uniqueKeysWithValues: SettingsReport(input).rows.map { ($0.key, $0.value) })
+        #expect(rows["recommendations.campaigns.120204200000001.target_cpa"] == "60")
+        #expect(rows["sync.intervall"] == "(not a setting: ignored, value hidden)")
+    }
 }

@@ -67,6 +67,7 @@ extension MetaSyncSettings {
         self.recommendationsNotifyURL = try Self.notifyURL(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(input)
         try self.validateGraph(input)
+        self.ignoredFileKeys = input.ignoredFileKeys
     }
 
     private static func conversions(_ reader: ConfigReader, origin: SettingOrigin) throws -> ([String], PrimaryConversion) {
