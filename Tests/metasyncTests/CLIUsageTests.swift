@@ -101,4 +101,12 @@ import Testing
         #expect(rows["recommendations.campaigns.120204200000001.target_cpa"] == "60")
         #expect(rows["sync.intervall"] == "(not a setting: ignored, value hidden)")
     }
+
+    /// A malformed `METASYNC_ENCRYPTION_KEY` is named, with what to do, and never echoed.
+    @Test func aMalformedEncryptionKeyIsNamedWithTheRemedy() throws {
+        let run = try self.metasync(["connections", "list"], in: try self.directory(), environment: ["METASYNC_ENCRYPTION_KEY": "NotAKey123"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("METASYNC_ENCRYPTION_KEY") && run.stderr.contains("metasync keys generate"), "\(run.stderr)")
+        #expect(!run.stderr.contains("NotAKey123"))
+    }
 }
