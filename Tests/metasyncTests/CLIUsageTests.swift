@@ -90,6 +90,21 @@ import Testing
         #expect(!run.stderr.contains("SecretValue123") && !run.stdout.contains("SecretValue123"))
     }
 
+    /// `recommend` before any sync says what to do instead of "No open recommendations.".
+    @Test func recommendOnAnEmptyDatabaseSaysToSyncFirst() throws {
+        let run = try self.metasync(["recommend"], in: try self.directory())
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("run `metasync sync` first"), "\(run.stdout)")
+    }
+
+    /// A malformed `METASYNC_ENCRYPTION_KEY` is named, with what to do, and never echoed.
+    @Test func aMalformedEncryptionKeyIsNamedWithTheRemedy() throws {
+        let run = try self.metasync(["connections", "list"], in: try self.directory(), environment: ["METASYNC_ENCRYPTION_KEY": "NotAKey123"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("METASYNC_ENCRYPTION_KEY") && run.stderr.contains("metasync keys generate"), "\(run.stderr)")
+        #expect(!run.stderr.contains("NotAKey123"))
+    }
+
     /// `config show` lists per-campaign thresholds with their value, as used, not as "ignored".
     @Test func configShowListsCampaignThresholdsAsSettings() throws {
         let directory = try self.directory()
@@ -100,13 +115,5 @@ import Testing
         let rows = Dictionary(uniqueKeysWithValues: SettingsReport(input).rows.map { ($0.key, $0.value) })
         #expect(rows["recommendations.campaigns.120204200000001.target_cpa"] == "60")
         #expect(rows["sync.intervall"] == "(not a setting: ignored, value hidden)")
-    }
-
-    /// A malformed `METASYNC_ENCRYPTION_KEY` is named, with what to do, and never echoed.
-    @Test func aMalformedEncryptionKeyIsNamedWithTheRemedy() throws {
-        let run = try self.metasync(["connections", "list"], in: try self.directory(), environment: ["METASYNC_ENCRYPTION_KEY": "NotAKey123"])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("METASYNC_ENCRYPTION_KEY") && run.stderr.contains("metasync keys generate"), "\(run.stderr)")
-        #expect(!run.stderr.contains("NotAKey123"))
     }
 }

@@ -62,6 +62,10 @@ struct RecommendCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(rows.map(RecommendationView.init)), as: UTF8.self))
                 return
             }
+            guard !overviews.isEmpty else {
+                print("No ad accounts synced yet: run `metasync sync` first (or `metasync sync --sandbox` to try it offline).")
+                return
+            }
             print(RecommendCommand.render(rows))
             for line in overviews.compactMap(RecommendCommand.scoreLine) { print(line) }
         }
