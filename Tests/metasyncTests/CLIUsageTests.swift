@@ -116,4 +116,14 @@ import Testing
         #expect(rows["recommendations.campaigns.120204200000001.target_cpa"] == "60")
         #expect(rows["sync.intervall"] == "(not a setting: ignored, value hidden)")
     }
+
+    /// `--since` in the future is refused before any Graph call (one day of slack for time zones ahead of UTC).
+    @Test func aSinceInTheFutureIsRefused() throws {
+        let today = try CalendarDay("2026-12-05")
+        #expect { try HistoryOptions.parse(["--since", "2026-12-20"]).validate(days: nil, today: today) } throws: {
+            "\($0)".contains("in the future")
+        }
+        try HistoryOptions.parse(["--since", "2026-12-06"]).validate(days: nil, today: today)
+        try HistoryOptions.parse(["--since", "2026-12-01", "--until", "2026-12-31"]).validate(days: nil, today: today)
+    }
 }
