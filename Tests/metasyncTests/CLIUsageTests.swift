@@ -126,4 +126,26 @@ import Testing
         try HistoryOptions.parse(["--since", "2026-12-06"]).validate(days: nil, today: today)
         try HistoryOptions.parse(["--since", "2026-12-01", "--until", "2026-12-31"]).validate(days: nil, today: today)
     }
+
+    /// `scripts/test.sh --help` (README's test command) prints its own usage, instead of passing `--help` to
+    /// `swift test` (and, without DATABASE_URL / REDIS_URL, installing and starting PostgreSQL and Redis first).
+    @Test func theTestScriptExplainsItself() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let output = try self.directory().appendingPathComponent("test-sh.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [root.appendingPathComponent("scripts/test.sh").path, "--help"]
+        // Both set, so that the script as it was would not start services but run `swift test --help`.
+        process.environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "DATABASE_URL": "unused", "REDIS_URL": "unused",
+        ]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(process.terminationStatus == 0)
+        #expect(text.hasPrefix("Usage: scripts/test.sh"), "\(text.prefix(300))")
+    }
 }
