@@ -23,13 +23,13 @@ import Testing
     }
 
     /// Runs `metasync arguments…` in `directory` and waits for it (standard input is empty).
-    private func metasync(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+    private func metasync(_ arguments: [String], in directory: URL, environment: [String: String] = [:], binary: URL? = nil) throws -> Run {
         let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = try ChildProcess.metasyncBinary()
+        process.executableURL = try binary ?? ChildProcess.metasyncBinary()
         process.arguments = arguments
         var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         base["HOME"] = directory.path
@@ -147,5 +147,21 @@ import Testing
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(process.terminationStatus == 0)
         #expect(text.hasPrefix("Usage: scripts/test.sh"), "\(text.prefix(300))")
+    }
+
+    /// `metasync bench --help` explains the command even before `metasync-bench` is built (it used to fail with
+    /// "which does not exist"); with it built, arguments still pass through.
+    @Test func benchHelpWorksWithoutTheBenchmarksBinary() throws {
+        let directory = try self.directory()
+        // A hard link: the binary's own directory (where bench looks for metasync-bench) is then this one.
+        let binary = directory.appendingPathComponent("metasync")
+        try FileManager.default.linkItem(at: try ChildProcess.metasyncBinary(), to: binary)
+        for arguments in [["bench", "--help"], ["bench"]] {
+            let run = try self.metasync(arguments, in: directory, binary: binary)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            #expect(run.stdout.contains("USAGE: metasync bench") && run.stdout.contains("not built yet"), "\(arguments): \(run.stdout)")
+        }
+        let workload = try self.metasync(["bench", "sync"], in: directory, binary: binary)
+        #expect(workload.status == 1 && workload.stderr.contains("does not exist"), "\(workload.stderr)")
     }
 }
