@@ -35,12 +35,13 @@ import Testing
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            _ = try await transport.send(GraphHTTPRequest(method: .get, path: "/v25.0/me"), timeout: .seconds(60))
+            _ = try await transport.send(GraphHTTPRequest(method: .get, path: "/v25.0/me"), timeout: .seconds(240))
             Issue.record("expected the connection to port 1 to be refused")
         } catch let error as GraphTransportError {
             #expect(error.kind == .connectFailed)
             #expect("\(error)".contains("METASYNC_GRAPH_URL") && !"\(error)".contains("127.0.0.1"))
         }
-        #expect(clock.now - started < .seconds(20))
+        // Before: the whole 240 s deadline. The margin is for a loaded machine running tests in parallel.
+        #expect(clock.now - started < .seconds(120))
     }
 }

@@ -23,7 +23,7 @@ import Testing
     }
 
     /// Runs `metasync arguments…` in `directory` and waits for it (standard input is empty).
-    private func metasync(_ arguments: [String], in directory: URL, environment: [String: String] = [:], binary: URL? = nil) throws -> Run {
+    private func metasync(_ arguments: [String], in directory: URL, environment: [String: String] = [:], binary: URL? = nil) async throws -> Run {
         let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -39,7 +39,10 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
-        process.waitUntilExit()
+        // Polling, not waitUntilExit(): a blocked thread of the cooperative pool would stall the other tests.
+        _ = try await Poll.until("metasync \(arguments.first ?? "") exits", timeout: .seconds(300), interval: .milliseconds(50)) {
+            process.isRunning ? nil : true
+        }
         return Run(
             status: process.terminationStatus,
             stdout: try String(contentsOf: outURL, encoding: .utf8),
@@ -49,29 +52,29 @@ import Testing
 
     /// Problems found while a command runs exit 1 with the message alone, not exit 64 with the root command's usage
     /// (`Usage: metasync <subcommand>`), which points a user at the wrong help.
-    @Test func runtimeProblemsExitOneWithoutTheRootUsage() throws {
+    @Test func runtimeProblemsExitOneWithoutTheRootUsage() async throws {
         let directory = try self.directory()
         for arguments in [
             ["sync"], ["connections", "remove", "no-such-id"], ["recommend", "dismiss", "99999"], ["sync", "--reports", "nosuch"],
             ["webhooks", "subscribe"],
         ] {
-            let run = try self.metasync(arguments + ["--log-level", "error"], in: directory)
+            let run = try await self.metasync(arguments + ["--log-level", "error"], in: directory)
             #expect(run.status == 1, "\(arguments): \(run.stderr)")
             #expect(run.stderr.hasPrefix("Error: "), "\(arguments): \(run.stderr)")
             #expect(!run.stderr.contains("Usage: metasync <subcommand>"), "\(arguments): \(run.stderr)")
         }
-        let sync = try self.metasync(["sync", "--log-level", "error"], in: directory)
+        let sync = try await self.metasync(["sync", "--log-level", "error"], in: directory)
         #expect(sync.stderr.contains("No connections to sync") && sync.stderr.contains("metasync sync --sandbox"))
     }
 
     /// `migrate` and `keys` honour `--log-level` and `--log-format` like every other command.
-    @Test func migrateAndKeysFollowTheLogSettings() throws {
+    @Test func migrateAndKeysFollowTheLogSettings() async throws {
         let directory = try self.directory()
-        let quiet = try self.metasync(["migrate", "--log-level", "error"], in: directory)
+        let quiet = try await self.metasync(["migrate", "--log-level", "error"], in: directory)
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stdout.contains("migrated from version 0"))
         #expect(!quiet.stderr.contains("Applied migration"), "\(quiet.stderr)")
-        let json = try self.metasync(["keys", "status", "--log-format", "json"], in: directory)
+        let json = try await self.metasync(["keys", "status", "--log-format", "json"], in: directory)
         #expect(json.status == 0, "\(json.stderr)")
         // Creating the key file warns; as a JSON line, as asked.
         let lines = json.stderr.split(separator: "\n")
@@ -79,11 +82,11 @@ import Testing
     }
 
     /// A misspelt `metasync.toml` key is not silently ignored: every command warns with its name (not its value).
-    @Test func unknownFileKeysAreNamedInAWarning() throws {
+    @Test func unknownFileKeysAreNamedInAWarning() async throws {
         let directory = try self.directory()
         try "[sync]\nintervall = \"15m\"\n[foo]\nbar = \"SecretValue123\"\n[recommendations.campaigns.120204200000001]\ntarget_cpa = 60\n"
             .write(to: directory.appendingPathComponent("metasync.toml"), atomically: true, encoding: .utf8)
-        let run = try self.metasync(["migrate"], in: directory)
+        let run = try await self.metasync(["migrate"], in: directory)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("ignored") && run.stderr.contains("sync.intervall") && run.stderr.contains("foo.bar"), "\(run.stderr)")
         #expect(!run.stderr.contains("recommendations.campaigns"), "\(run.stderr)")
@@ -91,15 +94,15 @@ import Testing
     }
 
     /// `recommend` before any sync says what to do instead of "No open recommendations.".
-    @Test func recommendOnAnEmptyDatabaseSaysToSyncFirst() throws {
-        let run = try self.metasync(["recommend"], in: try self.directory())
+    @Test func recommendOnAnEmptyDatabaseSaysToSyncFirst() async throws {
+        let run = try await self.metasync(["recommend"], in: try self.directory())
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("run `metasync sync` first"), "\(run.stdout)")
     }
 
     /// A malformed `METASYNC_ENCRYPTION_KEY` is named, with what to do, and never echoed.
-    @Test func aMalformedEncryptionKeyIsNamedWithTheRemedy() throws {
-        let run = try self.metasync(["connections", "list"], in: try self.directory(), environment: ["METASYNC_ENCRYPTION_KEY": "NotAKey123"])
+    @Test func aMalformedEncryptionKeyIsNamedWithTheRemedy() async throws {
+        let run = try await self.metasync(["connections", "list"], in: try self.directory(), environment: ["METASYNC_ENCRYPTION_KEY": "NotAKey123"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("METASYNC_ENCRYPTION_KEY") && run.stderr.contains("metasync keys generate"), "\(run.stderr)")
         #expect(!run.stderr.contains("NotAKey123"))
@@ -129,7 +132,7 @@ import Testing
 
     /// `scripts/test.sh --help` (README's test command) prints its own usage, instead of passing `--help` to
     /// `swift test` (and, without DATABASE_URL / REDIS_URL, installing and starting PostgreSQL and Redis first).
-    @Test func theTestScriptExplainsItself() throws {
+    @Test func theTestScriptExplainsItself() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let output = try self.directory().appendingPathComponent("test-sh.out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -143,7 +146,9 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        _ = try await Poll.until("scripts/test.sh --help exits", timeout: .seconds(120), interval: .milliseconds(50)) {
+            process.isRunning ? nil : true
+        }
         let text = try String(contentsOf: output, encoding: .utf8)
         #expect(process.terminationStatus == 0)
         #expect(text.hasPrefix("Usage: scripts/test.sh"), "\(text.prefix(300))")
@@ -151,17 +156,17 @@ import Testing
 
     /// `metasync bench --help` explains the command even before `metasync-bench` is built (it used to fail with
     /// "which does not exist"); with it built, arguments still pass through.
-    @Test func benchHelpWorksWithoutTheBenchmarksBinary() throws {
+    @Test func benchHelpWorksWithoutTheBenchmarksBinary() async throws {
         let directory = try self.directory()
         // A hard link: the binary's own directory (where bench looks for metasync-bench) is then this one.
         let binary = directory.appendingPathComponent("metasync")
         try FileManager.default.linkItem(at: try ChildProcess.metasyncBinary(), to: binary)
         for arguments in [["bench", "--help"], ["bench"]] {
-            let run = try self.metasync(arguments, in: directory, binary: binary)
+            let run = try await self.metasync(arguments, in: directory, binary: binary)
             #expect(run.status == 0, "\(arguments): \(run.stderr)")
             #expect(run.stdout.contains("USAGE: metasync bench") && run.stdout.contains("not built yet"), "\(arguments): \(run.stdout)")
         }
-        let workload = try self.metasync(["bench", "sync"], in: directory, binary: binary)
+        let workload = try await self.metasync(["bench", "sync"], in: directory, binary: binary)
         #expect(workload.status == 1 && workload.stderr.contains("does not exist"), "\(workload.stderr)")
     }
 }
