@@ -5,6 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case "${1:-}" in
+  -h | --help)
+    cat <<'USAGE'
+Usage: scripts/test.sh [swift test arguments...]
+
+Runs the whole test suite: `swift test` in two parts (the process-spawning and timeout-measuring suites after the
+rest). With arguments, runs `swift test ARGUMENTS` once instead, e.g. scripts/test.sh --filter CommandTests.
+Uses DATABASE_URL and REDIS_URL when both are set; otherwise installs and starts a throwaway PostgreSQL and Redis
+(scripts/services.sh) and stops them at the end. PostgreSQL and Redis tests fail instead of skipping.
+USAGE
+    exit 0
+    ;;
+esac
+
 if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   scripts/services.sh install
   eval "$(scripts/services.sh start)"

@@ -27,4 +27,21 @@ import Testing
         // AsyncHTTPClient would put the full URL (token and proof included) into span attributes of a tracer.
         #expect(HTTPClientTransport.defaultClient.tracer == nil)
     }
+
+    /// A refused connection fails the call at once (GraphClient's retry policy decides what next), instead of
+    /// AsyncHTTPClient retrying the connection until the request's deadline.
+    @Test func aRefusedConnectionFailsAtOnceNotAtTheDeadline() async throws {
+        let transport = HTTPClientTransport(baseURL: "http://127.0.0.1:1")
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            _ = try await transport.send(GraphHTTPRequest(method: .get, path: "/v25.0/me"), timeout: .seconds(240))
+            Issue.record("expected the connection to port 1 to be refused")
+        } catch let error as GraphTransportError {
+            #expect(error.kind == .connectFailed)
+            #expect("\(error)".contains("METASYNC_GRAPH_URL") && !"\(error)".contains("127.0.0.1"))
+        }
+        // Before: the whole 240 s deadline. The margin is for a loaded machine running tests in parallel.
+        #expect(clock.now - started < .seconds(120))
+    }
 }

@@ -122,6 +122,9 @@ public struct GraphTransportError: Error, Sendable, Hashable, CustomStringConver
     }
 
     public var description: String {
-        self.detail.isEmpty ? "Graph transport error: \(self.kind.rawValue)" : "Graph transport error: \(self.kind.rawValue) (\(self.detail))"
+        let text =
+            self.detail.isEmpty ? "Graph transport error: \(self.kind.rawValue)" : "Graph transport error: \(self.kind.rawValue) (\(self.detail))"
+        // What to do: the usual cause is a wrong base URL (a sandbox not started, a typo) or no network.
+        return self.kind == .connectFailed ? text + "; check the Graph URL (METASYNC_GRAPH_URL, graph.url) and the network" : text
     }
 }

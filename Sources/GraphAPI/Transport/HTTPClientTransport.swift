@@ -22,11 +22,15 @@ public struct HTTPClientTransport: GraphTransport {
 
     /// The process-wide client used by default: like `HTTPClient.shared`, but with tracing off (AsyncHTTPClient would
     /// otherwise put the full URL, token and proof included, into span attributes of any bootstrapped tracer) and
-    /// redirects refused (a redirect would carry the token to another URL). It lives for the whole process.
+    /// redirects refused (a redirect would carry the token to another URL), and a failed connection attempt reported at
+    /// once: AsyncHTTPClient would otherwise keep retrying it (about 90 s per call, measured), and with ``GraphClient``'s own
+    /// five transport retries a wrong `METASYNC_GRAPH_URL` or an unreachable network held `metasync sync` for 7.5
+    /// minutes before it said so. It lives for the whole process.
     public static let defaultClient: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.tracing.tracer = nil
         configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

@@ -49,6 +49,12 @@ extension MetaSyncSettings {
                     + "(METASYNC_ENCRYPTION_KEY_FILE, default metasync.key), or set it to the base64 of 32 bytes (`metasync keys generate`)"
             )
         }
+        if let key = self.encryptionKey, (try? EncryptionKey(base64: key)) == nil {
+            throw InvalidSetting(
+                description: "the encryption key (\(origin.name("encryption.key"))) is not the base64 of 32 bytes: set it to the key "
+                    + "your tokens were encrypted with, or to a new one from `metasync keys generate`"
+            )
+        }
         self.encryptionKeyFile = input.text("encryption.key_file") ?? Self.defaultEncryptionKeyFile
         self.apiKey = input.text("api.key")
         self.webhookVerifyToken = input.text("webhook.verify_token")
@@ -67,6 +73,7 @@ extension MetaSyncSettings {
         self.recommendationsNotifyURL = try Self.notifyURL(reader, origin: origin)
         (self.appSecretProof, self.tokenExpiringDays, self.oauthConfigID) = try Self.tokenSettings(input)
         try self.validateGraph(input)
+        self.ignoredFileKeys = input.ignoredFileKeys
     }
 
     private static func conversions(_ reader: ConfigReader, origin: SettingOrigin) throws -> ([String], PrimaryConversion) {

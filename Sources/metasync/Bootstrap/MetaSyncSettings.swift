@@ -58,6 +58,8 @@ struct MetaSyncSettings: Sendable, CustomStringConvertible {
     /// A Slack-compatible webhook URL that receives new high-severity recommendations (`recommendations.notify_url`;
     /// secret: never shown).
     var recommendationsNotifyURL: String?
+    /// Keys of `metasync.toml` that no setting reads (``SettingsInput/ignoredFileKeys``): warned about at start-up.
+    var ignoredFileKeys: [String] = []
 
     static let defaultDatabaseURL = "sqlite://metasync.sqlite"
     static let defaultGraphURL = "https://graph.facebook.com"

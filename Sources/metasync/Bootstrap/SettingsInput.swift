@@ -112,6 +112,14 @@ struct SettingsInput: Sendable {
         }
     }
 
+    /// The keys of the settings file that nothing reads: no setting, no `[reports.NAME]` key and no per-account or
+    /// per-campaign threshold (those tables refuse unknown keys themselves). Usually a misspelling; sorted.
+    var ignoredFileKeys: [String] {
+        let registered = Set(Setting.all.map(\.key))
+        let tables = ["reports.", "recommendations.accounts.", "recommendations.campaigns."]
+        return self.origin.file.subtracting(registered).filter { key in !tables.contains { key.hasPrefix($0) } }.sorted()
+    }
+
     /// The error for a value of `key` that is not `expected`.
     func invalid(_ key: String, _ expected: String) -> MetaSyncSettings.InvalidSetting {
         MetaSyncSettings.InvalidSetting(description: "\(self.origin.name(key)) must be \(expected)")

@@ -17,7 +17,7 @@ struct SettingsReport: Sendable {
     var rows: [Row]
 
     /// The rows of every registered setting, then the `metasync.toml` keys that are no registered setting (custom
-    /// report tables, per-account thresholds, and unknown keys, which are ignored).
+    /// report tables, per-account and per-campaign thresholds, and unknown keys, which are ignored).
     init(_ input: SettingsInput) {
         var rows = Setting.all.map { setting in
             let source = input.origin.source(setting.key)
@@ -31,8 +31,9 @@ struct SettingsReport: Sendable {
             )
         }
         let registered = Set(Setting.all.map(\.key))
+        let ignored = Set(input.ignoredFileKeys)
         for key in input.origin.file.subtracting(registered).sorted() {
-            let known = key.hasPrefix("reports.") || key.hasPrefix("recommendations.accounts.")
+            let known = !ignored.contains(key)
             let value = known ? input.reader.string(forKey: .init("metasync." + key), isSecret: true) : nil
             rows.append(Row(key: key, value: value ?? "(not a setting: ignored, value hidden)", source: SettingOrigin.Source.file.rawValue))
         }

@@ -30,6 +30,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let path = Self.benchPath()
         guard FileManager.default.isExecutableFile(atPath: path) else {
+            // `metasync bench --help` still explains the command (README: each command has its own --help).
+            if self.arguments.isEmpty || ["--help", "-h", "help"].contains(self.arguments[0]) {
+                print(MetaSync.helpMessage(for: Self.self))
+                print("\nmetasync-bench is not built yet: `swift build -c release --product metasync-bench` builds it next to \(path).")
+                return
+            }
             throw LaunchError(
                 message: "metasync bench runs \(path), which does not exist: the benchmarks are their own executable. "
                     + "Build it next to metasync with `swift build -c release --product metasync-bench` "

@@ -127,7 +127,7 @@ struct ConnectionsCommand: AsyncParsableCommand {
                 return (try await store.connections.delete(id: self.id), nil)
             }
             guard removed else {
-                throw ValidationError("No connection with id '\(self.id)'. `metasync connections list` shows the ids.")
+                throw CommandFailure(description: "No connection with id '\(self.id)'. `metasync connections list` shows the ids.")
             }
             print("Removed connection \(self.id).")
             if let report {

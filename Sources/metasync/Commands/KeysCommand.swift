@@ -98,8 +98,10 @@ extension KeysCommand {
         var oldKeyFile: [String] = []
 
         func run() async throws {
+            let settings = try self.databaseOption.settings()
+            LoggingBootstrap.bootstrap(settings)
             let logger = Logger(label: "metasync.keys")
-            let environment = try self.databaseOption.settings().vaultEnvironment
+            let environment = settings.vaultEnvironment
             let (current, source) = try TokenVault.loadWithSource(environment: environment, logger: logger)
             let olderKeys = try self.oldKeyFile.map { try KeyFile(path: $0).load(logger: logger) }
             let newKey = EncryptionKey.generate()
@@ -158,8 +160,10 @@ extension KeysCommand {
         @OptionGroup var databaseOption: DatabaseOption
 
         func run() async throws {
+            let settings = try self.databaseOption.settings()
+            LoggingBootstrap.bootstrap(settings)
             let logger = Logger(label: "metasync.keys")
-            let environment = try self.databaseOption.settings().vaultEnvironment
+            let environment = settings.vaultEnvironment
             let (vault, source) = try TokenVault.loadWithSource(environment: environment, logger: logger)
             let origin: String
             switch source {

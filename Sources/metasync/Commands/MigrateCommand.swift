@@ -21,8 +21,10 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
+        let settings = try self.databaseOption.settings()
+        LoggingBootstrap.bootstrap(settings)
         let logger = Logger(label: "metasync.migrate")
-        let location = try self.databaseOption.location()
+        let location = try DatabaseLocation(url: settings.databaseURL)
         let migrator = Migrator.standard
         try await MetaDatabase.withDatabase(location, logger: logger) { db in
             if self.status {

@@ -62,6 +62,10 @@ struct RecommendCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(rows.map(RecommendationView.init)), as: UTF8.self))
                 return
             }
+            guard !overviews.isEmpty else {
+                print("No ad accounts synced yet: run `metasync sync` first (or `metasync sync --sandbox` to try it offline).")
+                return
+            }
             print(RecommendCommand.render(rows))
             for line in overviews.compactMap(RecommendCommand.scoreLine) { print(line) }
         }
@@ -82,7 +86,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let found = try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations"), tokens: .unused) { store in
                 try await store.recommendations.setStatus(id: self.id, .dismissed, at: Date())
             }
-            guard found else { throw ValidationError(RecommendationError.unknownRecommendation(self.id).description) }
+            guard found else { throw Refusal(description: RecommendationError.unknownRecommendation(self.id).description) }
             print("Dismissed recommendation \(self.id).")
         }
     }

@@ -38,15 +38,16 @@ struct WebhooksCommand: AsyncParsableCommand {
             LoggingBootstrap.bootstrap(settings)
             let publicURL = try ServeSettings.publicURL(input)
             guard let callback = self.callbackURL ?? publicURL.map({ ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/webhooks/meta" }) else {
-                throw ValidationError(
-                    "Give --callback-url, or set METASYNC_PUBLIC_URL (metasync.toml server.public_url) to the URL where `metasync serve` is reachable."
+                throw CommandFailure(
+                    description:
+                        "Give --callback-url, or set METASYNC_PUBLIC_URL (metasync.toml server.public_url) to the URL where `metasync serve` is reachable."
                 )
             }
             guard let components = URLComponents(string: callback), components.scheme == "https" || components.scheme == "http",
                 components.host != nil
-            else { throw ValidationError("--callback-url must be an http(s) URL such as https://metasync.example.com/webhooks/meta.") }
+            else { throw CommandFailure(description: "--callback-url must be an http(s) URL such as https://metasync.example.com/webhooks/meta.") }
             guard let verifyToken = settings.webhookVerifyToken else {
-                throw ValidationError("Set METASYNC_WEBHOOK_VERIFY_TOKEN (the same value `metasync serve` uses) before subscribing.")
+                throw CommandFailure(description: "Set METASYNC_WEBHOOK_VERIFY_TOKEN (the same value `metasync serve` uses) before subscribing.")
             }
             let fields = self.fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let complete = try await SyncRuntime.withEngine(settings, sandbox: nil, logger: Logger(label: "metasync.webhooks")) { engine in

@@ -63,6 +63,10 @@ struct HistoryOptions: ParsableArguments {
             throw ValidationError("--since and --until must be days like 2026-11-01.")
         }
         guard first <= last else { throw ValidationError("--since must not be after --until.") }
+        // One day of slack: an account's time zone may be a day ahead of UTC.
+        guard first <= today.adding(days: 1) else {
+            throw ValidationError("--since \(first) is in the future (today is \(today) UTC): there are no insights to read yet; pass a past day.")
+        }
         let earliest = InsightsHistory.earliestDay(today: today)
         guard first >= earliest else {
             throw ValidationError(

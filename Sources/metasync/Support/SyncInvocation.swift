@@ -27,7 +27,7 @@ struct SyncInvocation {
         do {
             request.reports = try settings.reports(selected: self.selection.reports)
         } catch {
-            throw ValidationError("--reports: \(error)")
+            throw CommandFailure(description: "--reports: \(error)")
         }
         let display = ProgressDisplay.isAvailable && !self.selection.loop ? ProgressDisplay() : nil
         LoggingBootstrap.bootstrap(settings, quiet: display != nil)
@@ -45,8 +45,9 @@ struct SyncInvocation {
         ) { (engine: SyncEngine) async throws -> Void in
             let connections = try await engine.store.connections.all()
             if connections.isEmpty {
-                throw ValidationError(
-                    "No connections to sync. Add one with `metasync connections add --access-token -`, connect through `metasync serve` (/connect), or try `metasync sync --sandbox`."
+                throw CommandFailure(
+                    description:
+                        "No connections to sync. Add one with `metasync connections add --access-token -`, connect through `metasync serve` (/connect), or try `metasync sync --sandbox`."
                 )
             }
             if self.selection.loop {
