@@ -27,6 +27,25 @@ import Testing
         #expect(LevelsOption(argument: "") == nil)
     }
 
+    /// A wrong `--levels` or duration names the wrong part and what is allowed, not only "The value is invalid".
+    @Test func badLevelsAndDurationsSayWhatIsWrongAndWhatToUse() {
+        #expect { try SyncCommand.parse(["--levels", "campaign,foo"]) } throws: {
+            let message = SyncCommand.message(for: $0)
+            return message.contains("unknown level 'foo'") && message.contains("account, campaign, adset, ad (comma-separated)")
+        }
+        #expect { try SyncPerformanceCommand.parse(["--levels", ","]) } throws: { SyncCommand.message(for: $0).contains("no level given") }
+        #expect { try SyncCommand.parse(["--loop", "--interval", "0s"]) } throws: {
+            SyncCommand.message(for: $0).contains("must be more than 0s, e.g. 15m")
+        }
+        #expect { try SyncCommand.parse(["--loop", "--interval", "soon"]) } throws: {
+            SyncCommand.message(for: $0).contains("use a whole number with s, m, h or d")
+        }
+        #expect { try SandboxCommand.parse(["--rate-limit-window", "0"]) } throws: {
+            SandboxCommand.message(for: $0).contains("must be more than 0s")
+        }
+        #expect((try? SyncCommand.parse(["--levels", "Campaign, ad"]))?.levels?.levels == [.campaign, .ad])
+    }
+
     @Test func tableAlignsColumns() {
         var table = TextTable(["table", "rows"], alignments: [.left, .right])
         table.add(["campaigns", "10"])
