@@ -67,6 +67,18 @@ import Testing
         #expect(sync.stderr.contains("No connections to sync") && sync.stderr.contains("metasync sync --sandbox"))
     }
 
+    /// `check` with no connection says once that there is nothing to check and how to add one, like `sync`: exit 1,
+    /// the message alone (no rate-limit table of nothing, no second "no connection").
+    @Test func checkWithoutConnectionsSaysSoOnce() async throws {
+        let run = try await self.metasync(["check", "--log-level", "error"], in: try self.directory())
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("Error: Nothing to check"), "\(run.stderr)")
+        #expect(run.stderr.contains("metasync connections add") && run.stderr.contains("metasync sync --sandbox"), "\(run.stderr)")
+        #expect(!run.stdout.contains("rate limits") && !run.stdout.contains("PROBLEM"), "\(run.stdout)")
+        #expect((run.stdout + run.stderr).lowercased().components(separatedBy: "no connection").count <= 2, "\(run.stdout)\(run.stderr)")
+        #expect(!run.stderr.contains("Usage: metasync <subcommand>"), "\(run.stderr)")
+    }
+
     /// `migrate` and `keys` honour `--log-level` and `--log-format` like every other command.
     @Test func migrateAndKeysFollowTheLogSettings() async throws {
         let directory = try self.directory()

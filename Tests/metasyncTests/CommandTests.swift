@@ -27,6 +27,42 @@ import Testing
         #expect(LevelsOption(argument: "") == nil)
     }
 
+    /// A wrong `--levels` or duration names the wrong part and what is allowed, not only "The value is invalid".
+    @Test func badLevelsAndDurationsSayWhatIsWrongAndWhatToUse() {
+        #expect { try SyncCommand.parse(["--levels", "campaign,foo"]) } throws: {
+            let message = SyncCommand.message(for: $0)
+            return message.contains("unknown level 'foo'") && message.contains("account, campaign, adset, ad (comma-separated)")
+        }
+        #expect { try SyncPerformanceCommand.parse(["--levels", ","]) } throws: { SyncCommand.message(for: $0).contains("no level given") }
+        #expect { try SyncCommand.parse(["--loop", "--interval", "0s"]) } throws: {
+            SyncCommand.message(for: $0).contains("must be more than 0s, e.g. 15m")
+        }
+        #expect { try SyncCommand.parse(["--loop", "--interval", "soon"]) } throws: {
+            SyncCommand.message(for: $0).contains("use a whole number with s, m, h or d")
+        }
+        #expect { try SandboxCommand.parse(["--rate-limit-window", "0"]) } throws: {
+            SandboxCommand.message(for: $0).contains("must be more than 0s")
+        }
+        #expect((try? SyncCommand.parse(["--levels", "Campaign, ad"]))?.levels?.levels == [.campaign, .ad])
+    }
+
+    /// `--seed` and the `--sandbox-*` flags only shape the sandbox: without `--sandbox` they are refused, not ignored.
+    @Test func sandboxShapeFlagsNeedSandbox() throws {
+        for arguments in [["--seed", "7"], ["--sandbox-accounts", "3"], ["--sandbox-days", "5"], ["--sandbox-scenarios"]] {
+            #expect { try SyncCommand.parse(arguments) } throws: {
+                SyncCommand.message(for: $0).contains("\(arguments[0]) only applies with --sandbox") && SyncCommand.exitCode(for: $0).rawValue == 64
+            }
+            #expect(throws: (any Error).self) { try SyncPerformanceCommand.parse(arguments) }
+            #expect(throws: (any Error).self) { try CheckCommand.parse(arguments) }
+        }
+        #expect { try SyncCommand.parse(["--seed", "7", "--sandbox-latency-ms", "5"]) } throws: {
+            SyncCommand.message(for: $0).contains("--seed, --sandbox-latency-ms only apply with --sandbox")
+        }
+        let shape = try SyncCommand.parse(["--sandbox", "--seed", "7", "--sandbox-accounts", "3"]).sandbox
+        #expect(shape.seed == 7 && shape.accounts == 3 && shape.campaigns == 10 && shape.sandboxDays == 30)
+        #expect(try SyncCommand.parse([]).sandbox.seed == 42)
+    }
+
     @Test func tableAlignsColumns() {
         var table = TextTable(["table", "rows"], alignments: [.left, .right])
         table.add(["campaigns", "10"])

@@ -11,7 +11,8 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check that every connection can sync: token valid, expiry, scopes, visible ad accounts, current usage.",
         discussion: """
-            Exits 0 only when every connection is usable; otherwise prints what is wrong and what to do, and exits 1. \
+            Exits 0 only when every connection is usable; otherwise (also when there is no connection to check) prints \
+            what is wrong and what to do, and exits 1. \
             Uses a handful of Graph calls per connection (debug_token, /me/adaccounts).
             """
     )
@@ -25,6 +26,13 @@ struct CheckCommand: AsyncParsableCommand {
         let logger = Logger(label: "metasync.check")
         let sandbox = self.sandbox.enabled ? SyncRuntime.makeSandbox(self.sandbox, settings: settings) : nil
         let usable = try await SyncRuntime.withEngine(settings, sandbox: sandbox, logger: logger) { engine in
+            // Once, with what to do: not a rate-limit table of nothing and "no connection" twice.
+            if try await engine.store.connections.all().isEmpty {
+                throw CommandFailure(
+                    description:
+                        "Nothing to check: there are no connections. Add one with `metasync connections add --access-token -`, connect through `metasync serve` (/connect), or try `metasync sync --sandbox`."
+                )
+            }
             let report = try await engine.check()
             print(Self.render(report))
             return report.isUsable
@@ -34,9 +42,6 @@ struct CheckCommand: AsyncParsableCommand {
 
     static func render(_ report: ConnectivityReport) -> String {
         var lines: [String] = []
-        if report.connections.isEmpty {
-            lines.append("No connections. Add one with `metasync connections add --access-token -` or connect through `metasync serve` (/connect).")
-        }
         for connection in report.connections {
             lines.append("connection \(connection.connectionID) (Meta user \(connection.metaUserID)): \(connection.status.rawValue)")
             lines.append("  token: \(connection.tokenValid ? "valid" : "INVALID")\(connection.tokenType.map { ", \($0)" } ?? "")")

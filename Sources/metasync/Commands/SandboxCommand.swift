@@ -84,7 +84,8 @@ struct SandboxCommand: AsyncParsableCommand {
     var noRateLimits = false
     @Option(
         name: .customLong("rate-limit-window"),
-        help: "The rolling window the *-calls-per-hour capacities apply to (e.g. 30s to test pacing; default 1h)."
+        help: "The rolling window the *-calls-per-hour capacities apply to (e.g. 30s to test pacing; default 1h).",
+        transform: DurationOption.parse
     )
     var rateLimitWindow: DurationOption?
     @Option(name: .customLong("public-url"), help: "Base URL used in paging links (default: http://<host>:<port>).")

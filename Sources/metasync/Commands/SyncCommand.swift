@@ -29,7 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @Flag(help: "Ignore the watermarks and re-read every entity.") var full = false
     @Flag(name: .customLong("entities-only"), help: "Sync entities only, no insights.") var entitiesOnly = false
-    @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.")
+    @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.", transform: LevelsOption.parse)
     var levels: LevelsOption?
     @Option(parsing: .unconditional, help: "Days of insights to re-read (the attribution lookback), at least 1. Default 28.")
     var days: Int?

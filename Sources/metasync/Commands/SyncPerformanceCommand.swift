@@ -21,7 +21,7 @@ struct SyncPerformanceCommand: AsyncParsableCommand {
     @OptionGroup var sandbox: SandboxShapeOptions
     @OptionGroup var selection: SyncSelectionOptions
 
-    @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.")
+    @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.", transform: LevelsOption.parse)
     var levels: LevelsOption?
     @Option(parsing: .unconditional, help: "Days to re-read, ending today, at least 1. Default 28.") var days: Int?
     @OptionGroup var history: HistoryOptions

@@ -13,7 +13,8 @@ struct SyncSelectionOptions: ParsableArguments {
         help: "Exit 0 even when accounts were skipped because another process holds their lease (default: exit 75, try again later)."
     )
     var allowSkipped = false
-    @Option(help: "Pause between loop runs: 90s, 15m, 1h, 1d. Default 15m.") var interval: DurationOption?
+    @Option(help: "Pause between loop runs: 90s, 15m, 1h, 1d. Default 15m.", transform: DurationOption.parse)
+    var interval: DurationOption?
     @Option(
         help: """
             Breakdown reports to read after the unbroken rows, comma-separated (built in: age_gender, country, region, \
