@@ -764,9 +764,9 @@ enum OpenAPIDocument {
               properties:
                 status: {type: string, enum: [ok, degraded, unavailable]}
                 database: {type: object, properties: {reachable: {type: boolean}, backend: {type: string}}}
-                connections: {type: array, items: {type: object}}
+                connections: {type: array, items: {$ref: "#/components/schemas/HealthConnection"}}
                 connection_counts: {type: object, additionalProperties: {type: integer}}
-                usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {type: object}}}}
+                usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {$ref: "#/components/schemas/UsageAccount"}}}}
                 webhook_queue: {type: object, additionalProperties: {type: integer}}
                 warnings: {type: array, items: {type: string}, description: "e.g. the shared call budget (Redis) is unreachable"}
         \#(OpenAPISchemas.yaml)

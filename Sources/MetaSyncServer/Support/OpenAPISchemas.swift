@@ -126,11 +126,53 @@ enum OpenAPISchemas {
         ]
     )
 
+    /// A connection of `GET /api/health` (`HealthController.Report.Connection`).
+    static let healthConnection = OpenAPIObjectSchema(
+        description: "A connection as /api/health shows it (never a token).",
+        properties: [
+            .init(name: "id", schema: "type: string", isRequired: true),
+            .init(name: "meta_user_id", schema: "type: string", isRequired: true),
+            .init(name: "token_type", schema: "type: string", isRequired: true),
+            .init(
+                name: "status",
+                schema: "type: string, enum: [\(MetaConnectionRow.Status.allCases.map(\.rawValue).joined(separator: ", "))]",
+                isRequired: true
+            ),
+            .init(name: "status_reason", schema: "type: string, nullable: true", isRequired: false),
+            .init(name: "expires_at", schema: "type: string, format: date-time, nullable: true", isRequired: false),
+            .init(name: "days_until_expiry", schema: "type: integer, nullable: true", isRequired: false),
+            .init(name: "call_budget", schema: ##"$ref: "#/components/schemas/CallBudget""##, isRequired: false),
+        ]
+    )
+    /// `CallBudgetUsage` (GraphAPI): its Swift property names are its keys.
+    static let callBudget = OpenAPIObjectSchema(
+        description: "Graph calls of the Meta user in the current window of the shared call budget.",
+        properties: [
+            .init(name: "used", schema: "type: integer", isRequired: true),
+            .init(name: "limit", schema: "type: integer", isRequired: true),
+            .init(name: "windowSeconds", schema: "type: number", isRequired: true),
+        ]
+    )
+    /// `GraphUsageSnapshot.Account` (GraphAPI): its Swift property names are its keys.
+    static let usageAccount = OpenAPIObjectSchema(
+        description: "Meta's usage of an ad account or business as this process saw it; useCase absent for the account-wide score.",
+        properties: [
+            .init(name: "id", schema: "type: string", isRequired: true),
+            .init(name: "useCase", schema: "type: string, nullable: true", isRequired: false),
+            .init(name: "percent", schema: "type: number", isRequired: true),
+            .init(name: "pausedUntil", schema: "type: string, format: date-time, nullable: true", isRequired: false),
+            .init(name: "pauseReason", schema: "type: string, nullable: true", isRequired: false),
+            .init(name: "updatedAt", schema: "type: string, format: date-time, nullable: true", isRequired: false),
+            .init(name: "callsLastHour", schema: "type: integer", isRequired: true),
+        ]
+    )
+
     /// Every schema above under its name in the document.
     static let all: [(name: String, schema: OpenAPIObjectSchema)] = [
         ("AdAccount", Self.adAccount), ("Campaign", Self.campaign), ("AdSet", Self.adSet), ("Ad", Self.ad),
         ("WebhookEvent", Self.webhookEvent), ("SyncRun", Self.syncRun), ("InsightRow", Self.insightRow),
         ("ReportRow", Self.reportRow), ("DeadLetter", Self.deadLetter), ("WebhookTarget", Self.webhookTarget),
+        ("HealthConnection", Self.healthConnection), ("CallBudget", Self.callBudget), ("UsageAccount", Self.usageAccount),
     ]
 
     /// ``all`` as `components/schemas` entries.
