@@ -66,6 +66,12 @@ import Testing
                 let usage = try #require(json["usage"] as? [String: Any])
                 let accounts = try #require(usage["accounts"] as? [[String: Any]])
                 #expect(accounts.first?["percent"] as? Double == 42.5)
+                for connection in connections {
+                    OpenAPIListSchemaTests.expect(keys: Set(connection.keys), match: OpenAPISchemas.healthConnection, "connection")
+                }
+                let budget = try #require(seeded["call_budget"] as? [String: Any])
+                OpenAPIListSchemaTests.expect(keys: Set(budget.keys), match: OpenAPISchemas.callBudget, "call budget")
+                for account in accounts { OpenAPIListSchemaTests.expect(keys: Set(account.keys), match: OpenAPISchemas.usageAccount, "usage") }
                 #expect(!response.text.contains(Seed.token))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MetaStore
 import Testing
 
 @testable import MetaSyncServer
@@ -158,5 +159,54 @@ struct OpenAPIOperations {
                 self.responses[operation, default: []].insert(String(code))
             }
         }
+    }
+}
+
+/// The typed schemas of the lists (``OpenAPISchemas``) against real answers: every key a row carries is a property of
+/// its schema, and every required property is there (a renamed or added field fails here and in
+/// `scripts/api-conformance.sh`, which validates the bodies with `additionalProperties: false`).
+@Suite struct OpenAPIListSchemaTests {
+    /// No list answers untyped items any more.
+    @Test func everyListNamesItsItemSchema() {
+        let untyped = OpenAPIDocument.yaml.split(separator: "\n").filter { $0.contains("data: {type: array, items: {type: object}}") }
+        #expect(untyped.isEmpty, "\(untyped)")
+        for (name, schema) in OpenAPISchemas.all {
+            #expect(OpenAPIDocument.yaml.contains("\n    \(name):\n"), "\(name) is not under components/schemas")
+            #expect(OpenAPIDocument.yaml.contains("#/components/schemas/\(name)\""), "nothing refers to \(name)")
+            #expect(!schema.properties.isEmpty)
+        }
+        #expect(OpenAPISchemas.campaign.propertyNames == CampaignRow.table.names)
+        #expect(OpenAPISchemas.syncRun.properties.first { $0.name == "outcome" }?.schema.contains("enum: [running, succeeded") == true)
+        #expect(OpenAPISchemas.adAccount.requiredNames == ["id", "account_id", "first_seen_at", "synced_at"])
+    }
+
+    @Test func listedRowsCarryExactlyTheirSchemasProperties() async throws {
+        try await TestHarness.with { harness in
+            try await Seed.load(into: harness.store, now: harness.now.date)
+            try await harness.application().test(.router) { client in
+                let response = try await client.postSignedWebhook(TestHarness.notification(changes: [("with_issues_ad_objects", "a1", "AD")]))
+                #expect(response.status == .ok)
+                let lists: [(String, OpenAPIObjectSchema)] = [
+                    ("/api/accounts", OpenAPISchemas.adAccount), ("/api/campaigns", OpenAPISchemas.campaign),
+                    ("/api/adsets", OpenAPISchemas.adSet), ("/api/ads", OpenAPISchemas.ad),
+                    ("/api/webhook-events", OpenAPISchemas.webhookEvent), ("/api/sync-runs", OpenAPISchemas.syncRun),
+                    ("/api/insights", OpenAPISchemas.insightRow),
+                ]
+                for (uri, schema) in lists {
+                    let answer = try await client.execute(uri: uri, method: .get, headers: TestHarness.authorized)
+                    let rows = try #require(try answer.json()["data"] as? [[String: Any]], "\(uri)")
+                    #expect(!rows.isEmpty, "\(uri)")
+                    for row in rows {
+                        Self.expect(keys: Set(row.keys), match: schema, uri)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `keys` are properties of `schema` and hold every required one.
+    static func expect(keys: Set<String>, match schema: OpenAPIObjectSchema, _ label: String) {
+        #expect(keys.subtracting(schema.propertyNames).isEmpty, "\(label): keys not in the schema: \(keys.subtracting(schema.propertyNames))")
+        #expect(Set(schema.requiredNames).subtracting(keys).isEmpty, "\(label): missing: \(Set(schema.requiredNames).subtracting(keys))")
     }
 }

@@ -110,6 +110,11 @@ import Testing
                 let data = try #require(try response.json()["data"] as? [[String: Any]])
                 #expect(data.count == 1)
                 #expect(data.first?["attempts"] as? Int == attempts)
+                let letter = try #require(data.first)
+                OpenAPIListSchemaTests.expect(keys: Set(letter.keys), match: OpenAPISchemas.deadLetter, "dead letter")
+                let targets = try #require(letter["targets"] as? [[String: Any]])
+                #expect(!targets.isEmpty)
+                for target in targets { OpenAPIListSchemaTests.expect(keys: Set(target.keys), match: OpenAPISchemas.webhookTarget, "target") }
                 let id = try #require(data.first?["id"] as? Int)
 
                 let retry = try await client.execute(uri: "/api/dead-letters/\(id)/retry", method: .post, headers: TestHarness.authorized)

@@ -156,16 +156,18 @@ enum OpenAPIDocument {
           /api/accounts:
         \#(Self.pagedList(
             summary: "Ad accounts.",
+            item: "AdAccount",
             parameters: [
                 "{name: connection_id, in: query, schema: {type: string}}",
                 #"{name: account_id, in: query, schema: {type: string}, description: "act_<n> or <n>"}"#,
             ]
         ))
           /api/campaigns:
-        \#(Self.pagedList(summary: "Campaigns, ordered by id.", parameters: [Self.parameter("account"), Self.parameter("status")]))
+        \#(Self.pagedList(summary: "Campaigns, ordered by id.", item: "Campaign", parameters: [Self.parameter("account"), Self.parameter("status")]))
           /api/adsets:
         \#(Self.pagedList(
             summary: "Ad sets, ordered by id.",
+            item: "AdSet",
             parameters: [
                 Self.parameter("account"),
                 "{name: campaign_id, in: query, schema: {type: string}}",
@@ -176,6 +178,7 @@ enum OpenAPIDocument {
           /api/ads:
         \#(Self.pagedList(
             summary: "Ads, ordered by id.",
+            item: "Ad",
             parameters: [
                 Self.parameter("account"),
                 "{name: campaign_id, in: query, schema: {type: string}}",
@@ -274,7 +277,7 @@ enum OpenAPIDocument {
                 - {name: account_id, in: query, schema: {type: string}, description: act_<n> or <n>.}
                 - {$ref: "#/components/parameters/limit"}
               responses:
-                "200": {description: The runs., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: object}}}}}}}
+                "200": {description: The runs., content: {application/json: {schema: {type: object, required: [data], properties: {data: {type: array, items: {$ref: "#/components/schemas/SyncRun"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "429": {$ref: "#/components/responses/TooManyAttempts"}
@@ -462,6 +465,7 @@ enum OpenAPIDocument {
           /api/webhook-events:
         \#(Self.pagedList(
             summary: "Received webhook events, newest first.",
+            item: "WebhookEvent",
             parameters: [
                 "{name: status, in: query, schema: {type: string, enum: [received, queued, processed, ignored, failed]}}",
                 "{name: field, in: query, schema: {type: string}}",
@@ -475,7 +479,7 @@ enum OpenAPIDocument {
               parameters:
                 - {$ref: "#/components/parameters/limit"}
               responses:
-                "200": {description: The dead letters., content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
+                "200": {description: The dead letters., content: {application/json: {schema: {type: object, required: [data], properties: {data: {type: array, items: {$ref: "#/components/schemas/DeadLetter"}}}}}}}
                 "400": {$ref: "#/components/responses/BadRequest"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "429": {$ref: "#/components/responses/TooManyAttempts"}
@@ -529,9 +533,6 @@ enum OpenAPIDocument {
                 application/x-www-form-urlencoded:
                   schema: {type: object, required: [signed_request], properties: {signed_request: {type: string}}}
           responses:
-            Page:
-              description: One page of rows (columns as in docs/schema.md, times in ISO 8601).
-              content: {application/json: {schema: {$ref: "#/components/schemas/Page"}}}
             BadRequest:
               description: Invalid parameter or cursor.
               content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
@@ -623,18 +624,6 @@ enum OpenAPIDocument {
                 first_seen_at: {type: string, format: date-time}
                 updated_at: {type: string, format: date-time}
                 resolved_at: {type: string, format: date-time}
-            InsightRow:
-              type: object
-              description: Every column of performance_snapshots (see docs/schema.md), plus conversions.
-              additionalProperties: true
-              properties:
-                level: {type: string}
-                object_id: {type: string}
-                date_start: {type: string, format: date}
-                date_stop: {type: string, format: date}
-                spend: {type: string, nullable: true, description: "Exact decimal, major currency units."}
-                attribution_setting: {type: string, nullable: true, example: 7d_click_1d_view}
-                conversions: {$ref: "#/components/schemas/Conversions"}
             Conversions:
               type: object
               nullable: true
@@ -656,11 +645,12 @@ enum OpenAPIDocument {
               type: object
               properties:
                 error: {type: object, properties: {code: {type: string}, message: {type: string}}}
-            Page:
+            Paging:
               type: object
+              required: [limit]
               properties:
-                data: {type: array, items: {type: object}}
-                paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
+                next_cursor: {type: string, nullable: true, description: Absent on the last page.}
+                limit: {type: integer}
             Connection:
               type: object
               properties:
@@ -676,16 +666,6 @@ enum OpenAPIDocument {
                 data_access_expires_at: {type: string, format: date-time, nullable: true}
                 scopes: {type: array, items: {type: string}}
                 last_checked_at: {type: string, format: date-time, nullable: true}
-                created_at: {type: string, format: date-time}
-                updated_at: {type: string, format: date-time}
-            DeadLetter:
-              type: object
-              properties:
-                id: {type: integer}
-                event_id: {type: integer}
-                targets: {type: array, items: {type: object, properties: {object_id: {type: string}, level: {type: string}, account_id: {type: string}}}}
-                attempts: {type: integer}
-                last_error: {type: string}
                 created_at: {type: string, format: date-time}
                 updated_at: {type: string, format: date-time}
             ReportPage:
@@ -719,8 +699,7 @@ enum OpenAPIDocument {
                       currency: {type: string, nullable: true}
                 data:
                   type: array
-                  description: Rows with every column of performance_snapshots (report, breakdown_key, breakdowns, ...), plus purchases, purchase_value and leads.
-                  items: {type: object}
+                  items: {$ref: "#/components/schemas/ReportRow"}
                 paging: {type: object, properties: {next_cursor: {type: string, nullable: true}, limit: {type: integer}}}
             CreativePage:
               type: object
@@ -785,23 +764,25 @@ enum OpenAPIDocument {
               properties:
                 status: {type: string, enum: [ok, degraded, unavailable]}
                 database: {type: object, properties: {reachable: {type: boolean}, backend: {type: string}}}
-                connections: {type: array, items: {type: object}}
+                connections: {type: array, items: {$ref: "#/components/schemas/HealthConnection"}}
                 connection_counts: {type: object, additionalProperties: {type: integer}}
-                usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {type: object}}}}
+                usage: {type: object, properties: {app_percent: {type: number}, accounts: {type: array, items: {$ref: "#/components/schemas/UsageAccount"}}}}
                 webhook_queue: {type: object, additionalProperties: {type: integer}}
                 warnings: {type: array, items: {type: string}, description: "e.g. the shared call budget (Redis) is unreachable"}
+        \#(OpenAPISchemas.yaml)
 
         """#
 
     /// A path's `GET` of stored rows behind the API key, one page at a time: `parameters` (YAML flow mappings) and then
-    /// `limit` and `cursor`; it answers a ``Page``, or 400 for a bad parameter or cursor. Written at the indentation of
-    /// the document's operations (the interpolation stands at its left edge).
-    static func pagedList(summary: String, parameters: [String]) -> String {
+    /// `limit` and `cursor`; it answers a page of `item` (a schema under `components/schemas`), or 400 for a bad
+    /// parameter or cursor. Written at the indentation of the document's operations (the interpolation stands at its
+    /// left edge).
+    static func pagedList(summary: String, item: String, parameters: [String]) -> String {
         let head = ["    get:", "      tags: [api]", "      summary: \(summary)", "      security: [{apiKey: []}]", "      parameters:"]
         let items = (parameters + [Self.parameter("limit"), Self.parameter("cursor")]).map { "        - \($0)" }
         let responses = [
             "      responses:",
-            ##"        "200": {$ref: "#/components/responses/Page"}"##,
+            ##"        "200": {description: One page of rows., content: {application/json: {schema: {type: object, required: [data, paging], properties: {data: {type: array, items: {$ref: "#/components/schemas/\##(item)"}}, paging: {$ref: "#/components/schemas/Paging"}}}}}}"##,
             ##"        "400": {$ref: "#/components/responses/BadRequest"}"##,
             ##"        "401": {$ref: "#/components/responses/Unauthorized"}"##,
             ##"        "429": {$ref: "#/components/responses/TooManyAttempts"}"##,
