@@ -126,9 +126,7 @@ extension APIController {
             guard let key = Cursor.decode(cursor), let value = Int(key), value >= 0 else { throw ListQuery.invalidCursor }
             offset = value
         }
-        guard try await self.store.adAccounts.get(id: "act_" + accountID) != nil else {
-            throw APIError.notFound("No ad account act_\(accountID) is stored. Run `metasync sync` first, or check the id.")
-        }
+        try await self.requireStoredAccount(accountID)
         let result = try await self.store.creativePerformance.list(
             accountID: accountID,
             days: days,

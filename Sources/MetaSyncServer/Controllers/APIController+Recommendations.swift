@@ -170,9 +170,7 @@ extension APIController {
         guard !accountID.isEmpty, accountID.allSatisfy(\.isNumber) else {
             throw APIError.badRequest("the account id must be act_<digits> or its digits", code: "invalid_parameter")
         }
-        guard try await self.store.adAccounts.get(id: "act_" + accountID) != nil else {
-            throw APIError.notFound("No ad account act_\(accountID) is stored. Run `metasync sync` first, or check the id.")
-        }
+        try await self.requireStoredAccount(accountID)
         return OpportunityScoreResponse(overview: try await MetaOverview.load(self.store, accountID: accountID))
     }
 }

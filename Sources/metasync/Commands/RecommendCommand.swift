@@ -86,7 +86,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let found = try await Runtime.withStore(settings, logger: Logger(label: "metasync.recommendations"), tokens: .unused) { store in
                 try await store.recommendations.setStatus(id: self.id, .dismissed, at: Date())
             }
-            guard found else { throw Refusal(description: RecommendationError.unknownRecommendation(self.id).description) }
+            guard found else { throw CommandFailure(description: RecommendationError.unknownRecommendation(self.id).description) }
             print("Dismissed recommendation \(self.id).")
         }
     }
@@ -165,22 +165,17 @@ struct RecommendCommand: AsyncParsableCommand {
         }
     }
 
-    /// A refusal the user can act on (a recommendation that cannot be applied, a bad threshold value): printed as
-    /// `Error: <message>` with exit code 1, without the usage trailer a `ValidationError` adds (the flags were fine).
-    struct Refusal: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs `body`, turning the user-facing refusals into ``Refusal`` (the message alone, exit code 1).
+    /// Runs `body`, turning the user-facing refusals (a recommendation that cannot be applied, a bad threshold value)
+    /// into ``CommandFailure`` (the message alone, exit code 1).
     static func refusalsAsErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let refused as ApplyRefused {
-            throw Refusal(description: refused.description)
+            throw CommandFailure(description: refused.description)
         } catch let error as RecommendationError {
-            throw Refusal(description: error.description)
+            throw CommandFailure(description: error.description)
         } catch let invalid as RecommendationThresholds.InvalidValue {
-            throw Refusal(description: invalid.description)
+            throw CommandFailure(description: invalid.description)
         }
     }
 
