@@ -136,34 +136,30 @@ extension GraphSandbox {
             ]
             return .json(.object([JSONMember("data", .object(data))]))
         }
-        let expired = record.expiresAt.map { $0 <= now } ?? false
-        let invalid = expired || record.invalidation != nil
+        // Why the token no longer works (Graph's 190 with its subcode), or nil while it is valid.
+        let failure: (message: String, subcode: Int)? =
+            if let reason = record.invalidation {
+                (reason.message(appID: c.appID), reason.subcode)
+            } else if let expires = record.expiresAt, expires <= now {
+                ("Error validating access token: Session has expired on \(Self.expiryText(expires)).", 463)
+            } else {
+                nil
+            }
         data += [
             JSONMember("type", .string(record.type)),
             JSONMember("application", .string("MetaSync Sandbox App")),
             JSONMember("data_access_expires_at", .int(Self.dataAccessExpiry(of: record))),
             JSONMember("expires_at", .int(record.expiresAt.map { Int($0.timeIntervalSince1970) } ?? 0)),
-            JSONMember("is_valid", .bool(!invalid)),
+            JSONMember("is_valid", .bool(failure == nil)),
             JSONMember("issued_at", .int(Int(record.issuedAt.timeIntervalSince1970))),
         ]
-        if let reason = record.invalidation {
+        if let failure {
             data.append(
                 JSONMember(
                     "error",
                     .object([
-                        JSONMember("code", .int(190)), JSONMember("message", .string(reason.message(appID: c.appID))),
-                        JSONMember("subcode", .int(reason.subcode)),
-                    ])
-                )
-            )
-        } else if expired, let expires = record.expiresAt {
-            data.append(
-                JSONMember(
-                    "error",
-                    .object([
-                        JSONMember("code", .int(190)),
-                        JSONMember("message", .string("Error validating access token: Session has expired on \(Self.expiryText(expires)).")),
-                        JSONMember("subcode", .int(463)),
+                        JSONMember("code", .int(190)), JSONMember("message", .string(failure.message)),
+                        JSONMember("subcode", .int(failure.subcode)),
                     ])
                 )
             )

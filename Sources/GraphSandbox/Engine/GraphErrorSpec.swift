@@ -97,17 +97,11 @@ struct GraphErrorSpec: Error, Sendable, Hashable {
         case 32: message = "(#32) Page request limit reached"
         case 613 where subcode == 1_487_742: message = "(#613) There have been too many calls from this ad-account. Please wait a bit and try again."
         case 613: message = "(#613) Calls to this api have exceeded the rate limit."
-        case 80000:
-            message = rateLimitMessage(80000, "calls from this ad-account")
-            isTransient = nil
-        case 80004:
-            message = rateLimitMessage(80004, "calls to this ad-account")
-            isTransient = nil
-        case 80_001...80_014:
-            message = "(#\(code)) There have been too many calls. Wait a bit and try again."
-            isTransient = nil
+        case 80000: message = rateLimitMessage(80000, "calls from this ad-account")
+        case 80004: message = rateLimitMessage(80004, "calls to this ad-account")
         default: message = "(#\(code)) There have been too many calls. Wait a bit and try again."
         }
+        if (80_000...80_014).contains(code) { isTransient = nil }
         return GraphErrorSpec(
             code: code,
             subcode: subcode,
