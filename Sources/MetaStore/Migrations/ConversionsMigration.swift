@@ -106,11 +106,8 @@ enum PerformanceConversionsView {
         let value = pick("p", "value")
         let leads = "COALESCE(\(pick("l", "count")), 0)"
         let windows = Self.windows.map { withSyncedWindows ? "('\($0)', '\(Self.listPattern($0))')" : "('\($0)')" }.joined(separator: ", ")
-        let kept =
-            withSyncedWindows
-            ? "w.column1 = 'default' OR ',' || s.attribution_windows || ',' LIKE w.column2 ESCAPE '\\'\n    "
-                + "OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
-            : "w.column1 = 'default' OR EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
+        let synced = withSyncedWindows ? "',' || s.attribution_windows || ',' LIKE w.column2 ESCAPE '\\'\n    OR " : ""
+        let kept = "w.column1 = 'default' OR \(synced)EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
         return """
             CREATE VIEW performance_conversions AS
             SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
