@@ -3,8 +3,10 @@
 Run by scripts/api-conformance.sh against `metasync serve` over a database synced from the sandbox (with a breakdown
 report). Checks: /openapi.yaml is valid OpenAPI 3.0; every documented operation is called at least once; every
 answer's status is documented for its operation and its JSON body validates against the documented schema (types,
-nullability, enums, required fields); bad input answers a documented 4xx with the error shape; no answer carries the
-access token or the app secret. Prints "N passed, M failed" last and exits non-zero on any failure.
+nullability, enums, required fields); bad input answers a documented 4xx with the error shape (a missing required
+parameter with code missing_parameter, everywhere); a method a documented path does not serve answers 405
+method_not_allowed with an Allow header listing the documented methods; no answer carries the access token or the app
+secret. Prints "N passed, M failed" last and exits non-zero on any failure.
 
 Environment: API_URL, API_KEY, SECRETS (comma-separated strings no answer may contain besides the API key).
 """
@@ -46,8 +48,10 @@ def fetch(method, path, body=None, auth=True):
     request = urllib.request.Request(URL + path, method=method, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request) as response:
+            fetch.headers = response.headers
             return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as error:
+        fetch.headers = error.headers
         return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
@@ -162,19 +166,27 @@ def bad_calls():
         ("/api/insights", "/api/insights?since=2026-03-10&until=2026-03-01"),
         ("/api/insights", "/api/insights?window=7d_view"),
         ("/api/insights", "/api/insights?level=campaigns"),
-        ("/api/creatives", "/api/creatives"),
         ("/api/creatives", f"/api/creatives?account_id={account}&sort=cpc"),
         ("/api/creatives", f"/api/creatives?account_id={account}&since=2024-01-01&until=2026-01-01"),
         ("/api/reports/{name}", f"/api/reports/age_gender?account_id={account}&level=adgroup"),
         ("/api/sync-runs", "/api/sync-runs?limit=100000"),
         ("/api/recommendations", f"/api/recommendations?account_id={account}&severity=urgent"),
         ("/api/accounts/{id}/opportunity-score", "/api/accounts/not-an-account/opportunity-score"),
-        ("/api/ad-rules", "/api/ad-rules"),
-        ("/api/recommendations/settings", "/api/recommendations/settings"),
+        ("/api/ad-rules", "/api/ad-rules?account_id=act_x1"),
         ("/api/webhook-events", "/api/webhook-events?status=lost"),
         ("/api/dead-letters", "/api/dead-letters?limit=-1"),
     ]:
         call("GET", template, path, expect=400)
+    for template, path in [
+        ("/api/creatives", "/api/creatives"),
+        ("/api/reports/{name}", "/api/reports/age_gender"),
+        ("/api/recommendations", "/api/recommendations?severity=high"),
+        ("/api/ad-rules", "/api/ad-rules"),
+        ("/api/recommendations/settings", "/api/recommendations/settings"),
+    ]:
+        data = call("GET", template, path, expect=400) or {}
+        code = (data.get("error") or {}).get("code")
+        check(code == "missing_parameter", f"GET {path}: a missing account_id is missing_parameter, not {code}")
     for template, path in [
         ("/api/creatives", "/api/creatives?account_id=act_1"),
         ("/api/reports/{name}", f"/api/reports/age_and_gender?account_id={account}"),
@@ -196,9 +208,24 @@ def bad_calls():
     call("GET", "/api/campaigns", "/api/campaigns", expect=401, auth=False)
 
 
+def wrong_methods():
+    """Every documented path, called with a method it does not document: 405 with Allow and the error shape."""
+    for template, operations in spec["paths"].items():
+        documented = sorted(method.upper() for method in operations if method in ("get", "post", "put", "delete", "patch"))
+        wrong = next(m for m in ("PATCH", "DELETE", "PUT", "POST") if m not in documented)
+        path = template.replace("{name}", "age_gender").replace("{id}", "1")
+        status, content_type, raw = fetch(wrong, path)
+        label = f"{wrong} {path} -> {status}"
+        check(status == 405, f"{label}: expected 405")
+        check(fetch.headers.get("Allow") == ", ".join(documented), f"{label}: Allow {fetch.headers.get('Allow')} vs {documented}")
+        error = json.loads(raw).get("error", {}) if content_type.startswith("application/json") else {}
+        check(error.get("code") == "method_not_allowed", f"{label}: error code {error.get('code')}")
+
+
 ACCOUNT = json.loads(fetch("GET", "/api/accounts?limit=1")[2])["data"][0]["id"]
 valid_calls()
 bad_calls()
+wrong_methods()
 documented = {(method, path) for path, operations in spec["paths"].items() if path.startswith("/api/") for method in operations}
 missing = sorted(documented - called)
 check(not missing, f"documented operations never called: {missing}")

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zoneinfo
 from decimal import Decimal
 
 TIMEOUT = 30.0
@@ -622,11 +623,29 @@ def main():
         latest = db.execute(
             "SELECT MAX(date_start) FROM performance_snapshots WHERE account_id=?", (account[1],)
         ).fetchone()[0]
+        # Today in the account's time zone is still accumulating: like Ads Manager's "Last 28 days" (Graph's
+        # last_28d), the default range ends yesterday at the latest.
+        zone = db.execute("SELECT timezone_name FROM ad_accounts WHERE id=?", (account[0],)).fetchone()[0]
+        today = datetime.datetime.now(zoneinfo.ZoneInfo(zone or "UTC")).date()
+        yesterday = (today - datetime.timedelta(days=1)).isoformat()
         days = day_range(shown["since"], shown["until"])
         checks.expect(
-            shown["until"] == latest and len(days) == 28,
-            "default range is the 28 days up to the latest synced day",
-            "%s..%s (latest %s)" % (shown["since"], shown["until"], latest),
+            shown["until"] == min(latest, yesterday) and len(days) == 28,
+            "default range is the 28 days up to the latest synced day, never today",
+            "%s..%s (latest %s, today %s in %s)" % (shown["since"], shown["until"], latest, today, zone),
+        )
+        presets = json.loads(
+            page.evaluate(
+                "JSON.stringify([...document.querySelectorAll('p.presets a')].map("
+                "a => [a.textContent.trim(), new URL(a.href).searchParams.get('since'),"
+                " new URL(a.href).searchParams.get('until'), a.getAttribute('aria-current')]))"
+            )
+        )
+        checks.expect(
+            [p[0] for p in presets] == ["Last 7 days", "Last 28 days", "Last 90 days"]
+            and all(p[2] == yesterday and len(day_range(p[1], p[2])) == n for p, n in zip(presets, [7, 28, 90])),
+            "the Last 7 / 28 / 90 days presets are the whole days before today",
+            str(presets),
         )
         level, total, per_day = expected_performance(db, account[1], shown["since"], shown["until"])
         checks.expect(level is not None, "the database has insights for the range", str(level))

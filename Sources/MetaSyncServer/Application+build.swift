@@ -27,6 +27,7 @@ public func buildApplication(_ configuration: ServerConfiguration, _ dependencie
     let router = Router(context: AppRequestContext.self)
     server.addRoutes(to: router)
     server.addDashboardRoutes(to: router)
+    router.addMethodNotAllowedResponders()
 
     var app = Application(
         router: router,

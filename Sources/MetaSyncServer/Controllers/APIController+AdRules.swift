@@ -53,11 +53,9 @@ extension APIController {
     /// `/act_X/adrules_library`), ordered by id.
     @Sendable func listAdRules(_ request: Request, context: AppRequestContext) async throws -> ListResponse<AdRuleDTO> {
         let query = try ListQuery(request)
-        guard let account = query.single("account_id") else {
-            throw APIError.badRequest("account_id is required, e.g. ?account_id=act_1234567890", code: "invalid_parameter")
-        }
-        try await self.requireStoredAccount(Self.numericAccount(account))
-        let rows = try await self.store.adRules.list(accountID: Self.numericAccount(account))
+        let accountID = try query.requiredAccount()
+        try await self.requireStoredAccount(accountID)
+        let rows = try await self.store.adRules.list(accountID: accountID)
         return ListResponse(data: rows.prefix(query.limit).map(AdRuleDTO.init))
     }
 }

@@ -109,10 +109,7 @@ extension APIController {
     /// in `dir` (`desc` default, `asc`) over `since`…`until` (default: the 28 days up to the latest day with insights).
     @Sendable func listCreatives(_ request: Request, context: AppRequestContext) async throws -> CreativesResponse {
         let query = try ListQuery(request)
-        guard let rawAccount = query.single("account_id") else {
-            throw APIError.badRequest("account_id is required (act_<n> or <n>)", code: "missing_parameter")
-        }
-        let accountID = Self.numericAccount(rawAccount)
+        let accountID = try query.requiredAccount()
         let sortText = query.single("sort") ?? "spend"
         guard let sort = CreativePerformanceReadModel.Sort(rawValue: sortText.lowercased()) else {
             let names = CreativePerformanceReadModel.Sort.allCases.map(\.rawValue).joined(separator: ", ")
@@ -147,13 +144,14 @@ extension APIController {
     }
 
     /// `since`/`until` validated (dates, order, at most 366 days); missing ends default to the 28 days up to the latest
-    /// day with insights (today when there are none).
+    /// day with insights but never today in the account's time zone (the dashboard's rule,
+    /// ``DayRange/defaultEnd(latest:today:)``; yesterday when there are none).
     func creativeDays(_ query: ListQuery, accountID: String) async throws -> ClosedRange<CalendarDay> {
         let (since, until) = try query.dayBounds()
-        let latest = try await self.store.dashboard.latestDay(accountID: accountID)
-        let end =
-            until ?? since.map { max($0, latest ?? $0) } ?? latest
-            ?? CalendarDay(daysSince1970: Int((self.now().timeIntervalSince1970 / 86_400).rounded(.down)))
+        let timeZone = try await self.store.adAccounts.get(id: "act_" + accountID)?.timezoneName
+        let today = DayRange.today(timeZoneName: timeZone, now: self.now())
+        let latest = DayRange.defaultEnd(latest: try await self.store.dashboard.latestDay(accountID: accountID), today: today)
+        let end = until ?? since.map { max($0, latest) } ?? latest
         let start = since ?? end.adding(days: -(DayRange.defaultDays - 1))
         guard end.daysSince1970 - start.daysSince1970 < DayRange.maximumDays else {
             throw APIError.badRequest("the range since…until must not exceed \(DayRange.maximumDays) days", code: "invalid_parameter")

@@ -135,11 +135,7 @@ extension APIController {
 
     static func settingsScope(_ request: Request) throws -> RecommendationSettings.Scope {
         let query = try ListQuery(request)
-        guard let account = query.single("account_id"), account.hasPrefix("act_") ? account.count > 4 : !account.isEmpty,
-            (account.hasPrefix("act_") ? account.dropFirst(4) : Substring(account)).allSatisfy(\.isNumber)
-        else {
-            throw APIError.badRequest("account_id is required, e.g. ?account_id=act_1234567890", code: "invalid_parameter")
-        }
+        let account = try query.requiredAccount()
         if let campaign = query.single("campaign_id"), !campaign.allSatisfy(\.isNumber) {
             throw APIError.badRequest("campaign_id must be a numeric campaign id", code: "invalid_parameter")
         }

@@ -9,10 +9,8 @@ extension APIController {
     /// (highest first), every status unless `status` is given; `limit` caps the list.
     @Sendable func listRecommendations(_ request: Request, context: AppRequestContext) async throws -> ListResponse<RecommendationView> {
         let query = try ListQuery(request)
-        guard let account = query.single("account_id") else {
-            throw APIError.badRequest("account_id is required, e.g. ?account_id=act_1234567890", code: "invalid_parameter")
-        }
-        var filter = RecommendationRepository.Filter(accountID: Self.numericAccount(account), limit: 10_000)
+        let accountID = try query.requiredAccount()
+        var filter = RecommendationRepository.Filter(accountID: accountID, limit: 10_000)
         if let kind = query.single("kind") {
             guard RecommendationKind(rawValue: kind) != nil else {
                 throw APIError.badRequest(
@@ -34,7 +32,7 @@ extension APIController {
             }
             filter.status = status
         }
-        try await self.requireStoredAccount(Self.numericAccount(account))
+        try await self.requireStoredAccount(accountID)
         let rows = RecommendationEngine.ranked(try await self.store.recommendations.list(filter))
         return ListResponse(data: rows.prefix(query.limit).map(RecommendationView.init))
     }

@@ -90,10 +90,7 @@ extension APIController {
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> ReportResponse {
         let name = context.parameters.get("name") ?? ""
         let query = try ListQuery(request)
-        guard let rawAccount = query.single("account_id") else {
-            throw APIError.badRequest("account_id is required (act_<n> or <n>)", code: "missing_parameter")
-        }
-        let accountID = Self.numericAccount(rawAccount)
+        let accountID = try query.requiredAccount()
         try await self.requireStoredAccount(accountID)
         let builtIn = InsightsReport.builtIns.first { $0.name == name }
         let stored = try await self.store.reports.names(accountID: accountID)

@@ -33,6 +33,22 @@ struct ListQuery: Sendable {
 
     func single(_ name: String) -> String? { self.parameters[name]?.last }
 
+    /// The value of a required parameter; 400 `missing_parameter` (naming it, with `example`) when it is absent.
+    func required(_ name: String, example: String) throws -> String {
+        guard let value = self.single(name) else { throw APIError.missingParameter(name, example: example) }
+        return value
+    }
+
+    /// The required `account_id` as its digits (`act_<n>` or `<n>`): 400 `missing_parameter` when it is absent,
+    /// `invalid_parameter` when it is neither form.
+    func requiredAccount() throws -> String {
+        let digits = APIController.numericAccount(try self.required("account_id", example: "act_1234567890"))
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            throw APIError.badRequest("account_id must be act_<digits> or its digits, e.g. act_1234567890", code: "invalid_parameter")
+        }
+        return digits
+    }
+
     func day(_ name: String) throws -> CalendarDay? {
         guard let text = self.single(name) else { return nil }
         do {

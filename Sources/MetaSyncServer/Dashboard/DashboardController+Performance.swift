@@ -357,11 +357,16 @@ extension DashboardController {
 
     // MARK: - Building blocks
 
-    /// The range of the request; the default ends at the account's latest day with insights (today in UTC without any).
+    /// The range of the request; the default ends at the account's latest day with insights but never today (in the
+    /// account's time zone): ``DayRange/defaultEnd(latest:today:)``. `today` is kept for the presets.
     func range(_ request: Request, accountID: String) async throws -> DayRange {
         let query = request.uri.queryParameters
-        let latest = try await self.queries.latestDay(accountID: accountID) ?? Self.day(self.now())
-        return DayRange.parse(since: query["since"].map(String.init), until: query["until"].map(String.init), latest: latest)
+        let timeZone = try await self.store.adAccounts.get(id: "act_" + accountID)?.timezoneName
+        let today = DayRange.today(timeZoneName: timeZone, now: self.now())
+        let latest = DayRange.defaultEnd(latest: try await self.queries.latestDay(accountID: accountID), today: today)
+        var range = DayRange.parse(since: query["since"].map(String.init), until: query["until"].map(String.init), latest: latest)
+        range.today = today
+        return range
     }
 
     /// Totals and one chart per metric (one point per day of the range) from daily rows.
@@ -394,12 +399,12 @@ extension DashboardController {
         )
         let totals = Self.totals(total, currency: currency, formatter: formatter)
         let sortItems: [(String, String?)] = [("sort", sort.key.rawValue), ("dir", sort.ascending ? "asc" : "desc"), Self.windowItem(window)]
-        let presets = [7, 28, 90].map { length -> DashboardView.Link in
-            let since = range.until.adding(days: -(length - 1))
+        let presets = DayRange.presetDays.map { length -> DashboardView.Link in
+            let preset = DayRange.last(length, today: range.today ?? range.until.adding(days: 1))
             return DashboardView.Link(
-                href: Self.href(path, [("since", since.description), ("until", range.until.description)] + sortItems),
+                href: Self.href(path, [("since", preset.since.description), ("until", preset.until.description)] + sortItems),
                 label: "Last \(length) days",
-                current: range.count == length
+                current: preset.closed == range.closed
             )
         }
         return DashboardView.Performance(

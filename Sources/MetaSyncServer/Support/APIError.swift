@@ -51,6 +51,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(.badRequest, code: code, message: message)
     }
 
+    /// 400 `missing_parameter`: a required query parameter is absent; the message names it and shows how to pass it.
+    /// (A parameter that is present with a value the endpoint cannot use is `invalid_parameter`.)
+    public static func missingParameter(_ name: String, example: String) -> APIError {
+        APIError(.badRequest, code: "missing_parameter", message: "\(name) is required: add it to the query, e.g. ?\(name)=\(example)")
+    }
+
     /// 404.
     public static func notFound(_ message: String = "Not found") -> APIError {
         APIError(.notFound, code: "not_found", message: message)

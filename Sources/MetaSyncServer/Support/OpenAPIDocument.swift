@@ -15,6 +15,10 @@ enum OpenAPIDocument {
             Every /api route needs `Authorization: Bearer <METASYNC_API_KEY>`; with no key configured the API
             refuses every request. Wrong keys are limited per client address and per key prefix: once the limit is
             reached every attempt gets 429 with Retry-After. Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+            A missing required parameter is 400 missing_parameter (the message names it and shows how to pass it), a
+            parameter with a value the operation cannot use is 400 invalid_parameter (the message says what is allowed).
+            A method a known path does not serve is 405 method_not_allowed with an Allow header listing the methods it
+            does serve.
         servers:
           - url: /
         tags:
@@ -233,7 +237,7 @@ enum OpenAPIDocument {
               parameters:
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
                 - {name: since, in: query, schema: {type: string, format: date}, description: Default 27 days before until.}
-                - {name: until, in: query, schema: {type: string, format: date}, description: Default the latest day with insights.}
+                - {name: until, in: query, schema: {type: string, format: date}, description: "Default the latest day with insights, but never today in the account's time zone (a partial day): yesterday at the latest."}
                 - {name: sort, in: query, schema: {type: string, enum: [spend, roas, cpa, ctr], default: spend}}
                 - {name: dir, in: query, schema: {type: string, enum: [asc, desc], default: desc}}
                 - {$ref: "#/components/parameters/limit"}
@@ -258,7 +262,7 @@ enum OpenAPIDocument {
                 - {name: name, in: path, required: true, schema: {type: string}, description: Built-in or custom report name.}
                 - {name: account_id, in: query, required: true, schema: {type: string}, description: act_<n> or <n>.}
                 - {name: since, in: query, schema: {type: string, format: date}, description: "Default 27 days before until (364 for monthly_reach); on date_start."}
-                - {name: until, in: query, schema: {type: string, format: date}, description: Default the latest day with insights.}
+                - {name: until, in: query, schema: {type: string, format: date}, description: "Default the latest day with insights, but never today in the account's time zone (a partial day): yesterday at the latest."}
                 - {name: level, in: query, schema: {type: string, enum: [account, campaign, adset, ad]}, description: Default the report's level (ad; campaign for monthly_reach).}
                 - {$ref: "#/components/parameters/limit"}
                 - {$ref: "#/components/parameters/cursor"}
@@ -534,7 +538,7 @@ enum OpenAPIDocument {
                   schema: {type: object, required: [signed_request], properties: {signed_request: {type: string}}}
           responses:
             BadRequest:
-              description: Invalid parameter or cursor.
+              description: "A required parameter is missing (code missing_parameter), a parameter has a value the operation cannot use (invalid_parameter) or the cursor is not valid (invalid_cursor)."
               content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
             Unauthorized:
               description: Missing or wrong API key.

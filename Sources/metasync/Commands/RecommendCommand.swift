@@ -78,7 +78,7 @@ struct RecommendCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The recommendation id (first column of `metasync recommend`).") var id: Int
+        @Argument(help: "The recommendation id (first column of `metasync recommend`).", transform: NumberOption.parse) var id: Int
 
         func run() async throws {
             let settings = try MetaSyncSettings.resolve(options: self.global)
@@ -104,7 +104,7 @@ struct RecommendCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The recommendation id.") var id: Int
+        @Argument(help: "The recommendation id.", transform: NumberOption.parse) var id: Int
         @Flag(help: "Make the write (without it, only show it).") var yes = false
         @Flag(help: "Act even though an active Meta Automated Rule already acts on the object.") var force = false
 
@@ -135,7 +135,7 @@ struct RecommendCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write back the values a recommendation's applied write replaced.")
 
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The recommendation id.") var id: Int
+        @Argument(help: "The recommendation id.", transform: NumberOption.parse) var id: Int
         @Flag(help: "Make the write (without it, only show what was applied).") var yes = false
 
         func run() async throws {

@@ -23,13 +23,13 @@ struct SandboxCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 9090
-    @Option(help: "Seed for all generated data and random faults.") var seed: UInt64 = 42
-    @Option(help: "Ad accounts the token can see.") var accounts = 1
-    @Option(help: "Campaigns per account.") var campaigns = 5
-    @Option(name: .customLong("adsets-per-campaign"), help: "Ad sets per campaign.") var adsetsPerCampaign = 3
-    @Option(name: .customLong("ads-per-adset"), help: "Ads per ad set.") var adsPerAdset = 2
-    @Option(help: "Days of insights history.") var days = 30
+    @Option(help: "Port to listen on.", transform: NumberOption.parse) var port: Int = 9090
+    @Option(help: "Seed for all generated data and random faults.", transform: NumberOption.parse) var seed: UInt64 = 42
+    @Option(help: "Ad accounts the token can see.", transform: NumberOption.parse) var accounts: Int = 1
+    @Option(help: "Campaigns per account.", transform: NumberOption.parse) var campaigns: Int = 5
+    @Option(name: .customLong("adsets-per-campaign"), help: "Ad sets per campaign.", transform: NumberOption.parse) var adsetsPerCampaign: Int = 3
+    @Option(name: .customLong("ads-per-adset"), help: "Ads per ad set.", transform: NumberOption.parse) var adsPerAdset: Int = 2
+    @Option(help: "Days of insights history.", transform: NumberOption.parse) var days: Int = 30
     @Option(name: .customLong("reference-date"), help: "Anchor the generated data to this day (YYYY-MM-DD, UTC noon); default: now.")
     var referenceDate: String?
     @Flag(
@@ -45,41 +45,63 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("token-expires-in-days"),
         help:
-            "Make the access token a long-lived user token expiring in this many days (e.g. 3 to see 'expiring'); default: a non-expiring system-user token."
+            "Make the access token a long-lived user token expiring in this many days (e.g. 3 to see 'expiring'); default: a non-expiring system-user token.",
+        transform: NumberOption.parse
     )
     var tokenExpiresInDays: Double?
     @Flag(name: .customLong("require-appsecret-proof"), help: "Reject calls without a valid appsecret_proof.")
     var requireAppSecretProof = false
-    @Option(name: .customLong("latency-ms"), help: "Latency added to every response.") var latencyMs = 0
-    @Option(name: .customLong("jitter-ms"), help: "Extra random latency, up to this much.") var jitterMs = 0
+    @Option(name: .customLong("latency-ms"), help: "Latency added to every response.", transform: NumberOption.parse) var latencyMs: Int = 0
+    @Option(name: .customLong("jitter-ms"), help: "Extra random latency, up to this much.", transform: NumberOption.parse) var jitterMs: Int = 0
     @Option(
         name: .customLong("fault-rate"),
-        help: "Probability of each random fault kind per call (transient, unknown, drop, malformed; throttles at half)."
+        help: "Probability of each random fault kind per call (transient, unknown, drop, malformed; throttles at half).",
+        transform: NumberOption.parse
     )
-    var faultRate = 0.0
-    @Option(name: .customLong("transient-rate"), help: "Probability of HTTP 500 code 2 is_transient per call.") var transientRate: Double?
-    @Option(name: .customLong("throttle-rate"), help: "Probability of a throttle (4, 17, 613, 80004) per call.") var throttleRate: Double?
-    @Option(name: .customLong("drop-rate"), help: "Probability of a dropped connection per call.") var dropRate: Double?
-    @Option(name: .customLong("malformed-rate"), help: "Probability of a truncated JSON body per call.") var malformedRate: Double?
-    @Option(name: .customLong("empty-page-rate"), help: "Probability that a non-final page is empty but has paging.next.")
-    var emptyPageRate = 0.0
-    @Option(name: .customLong("max-page-size"), help: "Cap on limit.") var maxPageSize = 500
-    @Option(name: .customLong("insights-row-budget"), help: "Rows a sync insights request may produce before 'reduce the amount of data'.")
-    var insightsRowBudget = 10_000
-    @Option(name: .customLong("async-polls"), help: "Polls of GET /<report_run> until an async report completes.") var asyncPolls = 3
-    @Option(name: .customLong("async-failure-rate"), help: "Probability that an async report ends in Job Failed.") var asyncFailureRate = 0.0
+    var faultRate: Double = 0.0
+    @Option(name: .customLong("transient-rate"), help: "Probability of HTTP 500 code 2 is_transient per call.", transform: NumberOption.parse)
+    var transientRate: Double?
+    @Option(name: .customLong("throttle-rate"), help: "Probability of a throttle (4, 17, 613, 80004) per call.", transform: NumberOption.parse)
+    var throttleRate: Double?
+    @Option(name: .customLong("drop-rate"), help: "Probability of a dropped connection per call.", transform: NumberOption.parse) var dropRate:
+        Double?
+    @Option(name: .customLong("malformed-rate"), help: "Probability of a truncated JSON body per call.", transform: NumberOption.parse)
+    var malformedRate: Double?
+    @Option(
+        name: .customLong("empty-page-rate"),
+        help: "Probability that a non-final page is empty but has paging.next.",
+        transform: NumberOption.parse
+    )
+    var emptyPageRate: Double = 0.0
+    @Option(name: .customLong("max-page-size"), help: "Cap on limit.", transform: NumberOption.parse) var maxPageSize: Int = 500
+    @Option(
+        name: .customLong("insights-row-budget"),
+        help: "Rows a sync insights request may produce before 'reduce the amount of data'.",
+        transform: NumberOption.parse
+    )
+    var insightsRowBudget: Int = 10_000
+    @Option(name: .customLong("async-polls"), help: "Polls of GET /<report_run> until an async report completes.", transform: NumberOption.parse)
+    var asyncPolls: Int = 3
+    @Option(name: .customLong("async-failure-rate"), help: "Probability that an async report ends in Job Failed.", transform: NumberOption.parse)
+    var asyncFailureRate: Double = 0.0
     @Option(
         name: .customLong("async-max-rows"),
-        help: "An async report whose query produces more rows than this ends in Job Failed (tests chunking and splitting); default: no limit."
+        help: "An async report whose query produces more rows than this ends in Job Failed (tests chunking and splitting); default: no limit.",
+        transform: NumberOption.parse
     )
     var asyncMaxRows: Int?
-    @Option(name: .customLong("token-expires-after-calls"), help: "Expire the access token after this many calls (190/463).")
+    @Option(
+        name: .customLong("token-expires-after-calls"),
+        help: "Expire the access token after this many calls (190/463).",
+        transform: NumberOption.parse
+    )
     var tokenExpiresAfterCalls: Int?
-    @Option(name: .customLong("account-calls-per-hour"), help: "BUC ads_management capacity per account per hour.")
-    var accountCallsPerHour = 10_000
-    @Option(name: .customLong("insights-calls-per-hour"), help: "BUC ads_insights capacity per account per hour.")
-    var insightsCallsPerHour = 5_000
-    @Option(name: .customLong("app-calls-per-hour"), help: "App-level capacity per hour (X-App-Usage).") var appCallsPerHour = 100_000
+    @Option(name: .customLong("account-calls-per-hour"), help: "BUC ads_management capacity per account per hour.", transform: NumberOption.parse)
+    var accountCallsPerHour: Int = 10_000
+    @Option(name: .customLong("insights-calls-per-hour"), help: "BUC ads_insights capacity per account per hour.", transform: NumberOption.parse)
+    var insightsCallsPerHour: Int = 5_000
+    @Option(name: .customLong("app-calls-per-hour"), help: "App-level capacity per hour (X-App-Usage).", transform: NumberOption.parse)
+    var appCallsPerHour: Int = 100_000
     @Flag(name: .customLong("no-rate-limits"), help: "Report usage headers but never throttle for exceeding them.")
     var noRateLimits = false
     @Option(

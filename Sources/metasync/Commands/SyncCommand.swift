@@ -31,7 +31,11 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .customLong("entities-only"), help: "Sync entities only, no insights.") var entitiesOnly = false
     @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.", transform: LevelsOption.parse)
     var levels: LevelsOption?
-    @Option(parsing: .unconditional, help: "Days of insights to re-read (the attribution lookback), at least 1. Default 28.")
+    @Option(
+        parsing: .unconditional,
+        help: "Days of insights to re-read (the attribution lookback), at least 1. Default 28.",
+        transform: NumberOption.parse
+    )
     var days: Int?
     @OptionGroup var history: HistoryOptions
 

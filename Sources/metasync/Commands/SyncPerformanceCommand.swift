@@ -23,7 +23,7 @@ struct SyncPerformanceCommand: AsyncParsableCommand {
 
     @Option(help: "Insights levels, comma-separated: account, campaign, adset, ad. Default campaign,adset,ad.", transform: LevelsOption.parse)
     var levels: LevelsOption?
-    @Option(parsing: .unconditional, help: "Days to re-read, ending today, at least 1. Default 28.") var days: Int?
+    @Option(parsing: .unconditional, help: "Days to re-read, ending today, at least 1. Default 28.", transform: NumberOption.parse) var days: Int?
     @OptionGroup var history: HistoryOptions
 
     func validate() throws {

@@ -10,14 +10,27 @@ struct SandboxShapeOptions: ParsableArguments {
     var enabled = false
 
     // Optional, with the defaults below, so that `validate()` can tell a flag given without `--sandbox`.
-    @Option(name: .customLong("seed"), help: "With --sandbox: seed of the generated data (default: 42).") var seedOption: UInt64?
-    @Option(name: .customLong("sandbox-accounts"), help: "With --sandbox: ad accounts (default: 1).") var accountsOption: Int?
-    @Option(name: .customLong("sandbox-campaigns"), help: "With --sandbox: campaigns per account (default: 10).") var campaignsOption: Int?
-    @Option(name: .customLong("sandbox-adsets-per-campaign"), help: "With --sandbox: ad sets per campaign (default: 5).")
+    @Option(name: .customLong("seed"), help: "With --sandbox: seed of the generated data (default: 42).", transform: NumberOption.parse)
+    var seedOption: UInt64?
+    @Option(name: .customLong("sandbox-accounts"), help: "With --sandbox: ad accounts (default: 1).", transform: NumberOption.parse)
+    var accountsOption: Int?
+    @Option(name: .customLong("sandbox-campaigns"), help: "With --sandbox: campaigns per account (default: 10).", transform: NumberOption.parse)
+    var campaignsOption: Int?
+    @Option(
+        name: .customLong("sandbox-adsets-per-campaign"),
+        help: "With --sandbox: ad sets per campaign (default: 5).",
+        transform: NumberOption.parse
+    )
     var adsetsPerCampaignOption: Int?
-    @Option(name: .customLong("sandbox-ads-per-adset"), help: "With --sandbox: ads per ad set (default: 4).") var adsPerAdsetOption: Int?
-    @Option(name: .customLong("sandbox-days"), help: "With --sandbox: days of insights history (default: 30).") var sandboxDaysOption: Int?
-    @Option(name: .customLong("sandbox-latency-ms"), help: "With --sandbox: latency added to every Graph call (default: 0).")
+    @Option(name: .customLong("sandbox-ads-per-adset"), help: "With --sandbox: ads per ad set (default: 4).", transform: NumberOption.parse)
+    var adsPerAdsetOption: Int?
+    @Option(name: .customLong("sandbox-days"), help: "With --sandbox: days of insights history (default: 30).", transform: NumberOption.parse)
+    var sandboxDaysOption: Int?
+    @Option(
+        name: .customLong("sandbox-latency-ms"),
+        help: "With --sandbox: latency added to every Graph call (default: 0).",
+        transform: NumberOption.parse
+    )
     var latencyMsOption: Int?
     @Flag(
         name: .customLong("sandbox-scenarios"),

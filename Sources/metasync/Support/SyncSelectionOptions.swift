@@ -6,7 +6,7 @@ struct SyncSelectionOptions: ParsableArguments {
     var connections: [String] = []
     @Option(name: .customLong("account"), help: "Only this ad account, e.g. act_123 (repeatable). Default: every account.")
     var accounts: [String] = []
-    @Option(parsing: .unconditional, help: "Accounts synced in parallel, at least 1. Default 4.") var concurrency: Int?
+    @Option(parsing: .unconditional, help: "Accounts synced in parallel, at least 1. Default 4.", transform: NumberOption.parse) var concurrency: Int?
     @Flag(help: "Keep syncing every --interval until SIGINT/SIGTERM.") var loop = false
     @Flag(
         name: .customLong("allow-skipped"),
