@@ -25,31 +25,18 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import openapi_spec_v
   python_venv python3 "$VENV" "openapi-spec-validator==$VALIDATOR_VERSION"
 fi
 
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+# shellcheck source=scripts/serve-helpers.sh
+source scripts/serve-helpers.sh
+scratch_dir
 cd "$WORK"
 echo "syncing the sandbox into $WORK/metasync.sqlite" >&2
 "$BIN" sync --sandbox --sandbox-campaigns 4 --sandbox-adsets-per-campaign 2 --sandbox-ads-per-adset 2 --sandbox-days 14 \
   --reports age_gender >sync.log 2>&1 || { cat sync.log >&2; echo "0 passed, 1 failed (sandbox sync failed)"; exit 1; }
 
-PORT=$("$ROOT/$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 METASYNC_API_KEY=$API_KEY METASYNC_APP_ID=$APP_ID METASYNC_APP_SECRET=$APP_SECRET METASYNC_WEBHOOK_VERIFY_TOKEN=api-conformance \
-  "$BIN" serve --host 127.0.0.1 --port "$PORT" >serve.log 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat serve.log >&2; echo "0 passed, 1 failed (serve did not start)"; exit 1; fi
-  sleep 0.1
-done
+  start_background serve.log "$BIN" serve --host 127.0.0.1 --port "$PORT"
+wait_until_ready "http://127.0.0.1:$PORT/health" || { echo "0 passed, 1 failed (serve did not start)"; exit 1; }
 
 API_URL="http://127.0.0.1:$PORT" API_KEY=$API_KEY SECRETS="$APP_SECRET,EAASandbox" \
   "$ROOT/$VENV/bin/python" "$ROOT/scripts/api_conformance.py"

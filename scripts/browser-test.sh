@@ -26,17 +26,9 @@ if [ -z "${METASYNC_BIN:-}" ]; then
 fi
 BIN=${METASYNC_BIN:-.build/debug/metasync}
 
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=scripts/serve-helpers.sh
+source scripts/serve-helpers.sh
+scratch_dir
 
 METASYNC_ENCRYPTION_KEY=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
 API_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
@@ -61,26 +53,10 @@ echo "syncing breakdown reports of $FIRST_ACCOUNT" >&2
   exit 1
 }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-METASYNC_API_KEY="$API_KEY" "$BIN" serve --database "sqlite://$DB" --host 127.0.0.1 --port "$PORT" \
-  --log-level warning --log-format text >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-
-ready=0
-for _ in $(seq 1 150); do
-  if python3 -c "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:$PORT/health', timeout=1).status == 200 else 1)" 2>/dev/null; then
-    ready=1
-    break
-  fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-  sleep 0.2
-done
-if [ "$ready" != 1 ]; then
-  echo "metasync serve did not become ready:" >&2
-  cat "$WORK/serve.log" >&2
-  echo "browser test: 0 passed, 1 failed"
-  exit 1
-fi
+PORT=$(free_port)
+METASYNC_API_KEY="$API_KEY" start_background "$WORK/serve.log" "$BIN" serve --database "sqlite://$DB" --host 127.0.0.1 \
+  --port "$PORT" --log-level warning --log-format text
+wait_until_ready "http://127.0.0.1:$PORT/health" || { echo "browser test: 0 passed, 1 failed"; exit 1; }
 
 status=0
 python3 scripts/browser_test.py "http://127.0.0.1:$PORT" "$API_KEY" "$DB" "$SHOTS" "$CHROMIUM" || status=$?

@@ -23,24 +23,14 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import facebook_busin
   python_venv python3 "$VENV" "facebook-business==$SDK_VERSION"
 fi
 
-PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-LOG=$(mktemp)
-"$BIN" sandbox --port "$PORT" --seed 42 --accounts 1 --campaigns 23 --adsets-per-campaign 2 --ads-per-adset 3 --days 14 \
-  --access-token "$TOKEN" --app-id "$APP_ID" --app-secret "$APP_SECRET" --require-appsecret-proof --async-polls 3 \
-  >"$LOG" 2>&1 &
-SANDBOX_PID=$!
-cleanup() {
-  kill "$SANDBOX_PID" 2>/dev/null || true
-  wait "$SANDBOX_PID" 2>/dev/null || true
-  rm -f "$LOG"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 100); do
-  if "$VENV/bin/python" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $PORT)))" 2>/dev/null; then break; fi
-  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then cat "$LOG" >&2; echo "0 passed, 1 failed (sandbox did not start)"; exit 1; fi
-  sleep 0.1
-done
+# shellcheck source=scripts/serve-helpers.sh
+source scripts/serve-helpers.sh
+scratch_dir
+PORT=$(free_port)
+start_background "$WORK/sandbox.log" "$BIN" sandbox --port "$PORT" --seed 42 --accounts 1 --campaigns 23 --adsets-per-campaign 2 \
+  --ads-per-adset 3 --days 14 --access-token "$TOKEN" --app-id "$APP_ID" --app-secret "$APP_SECRET" --require-appsecret-proof \
+  --async-polls 3
+wait_until_ready "$PORT" 10 || { echo "0 passed, 1 failed (sandbox did not start)"; exit 1; }
 
 SANDBOX_URL="http://127.0.0.1:$PORT" SANDBOX_TOKEN="$TOKEN" SANDBOX_APP_ID="$APP_ID" SANDBOX_APP_SECRET="$APP_SECRET" \
   "$VENV/bin/python" scripts/sdk-conformance.py
