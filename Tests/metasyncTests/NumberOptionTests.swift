@@ -120,6 +120,35 @@ import Testing
         #expect(Self.error(arguments) == message)
     }
 
+    /// A transform hides ArgumentParser's "(default: …)", so `NumberOption.help` writes it: it must be the default the
+    /// command really parses to.
+    @Test func theDefaultsInTheSandboxHelpAreTheParsedDefaults() throws {
+        var dump = ""
+        do { _ = try SandboxCommand.parseAsRoot(["--experimental-dump-help"]) } catch { dump = SandboxCommand.fullMessage(for: error) }
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
+        let arguments = try #require((root["command"] as? [String: Any])?["arguments"] as? [[String: Any]])
+        var parsed: [String: String] = [:]
+        for child in Mirror(reflecting: try SandboxCommand.parse([])).children {
+            guard let label = child.label, label.hasPrefix("_") else { continue }
+            let storage = Mirror(reflecting: child.value).children.first { $0.label == "_parsedValue" }?.value
+            guard let value = storage.flatMap({ Mirror(reflecting: $0).children.first?.value }) else { continue }
+            // adsetsPerCampaign → adsets-per-campaign
+            let name = label.dropFirst().reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) }
+            parsed[name] = "\(value)"
+        }
+        var checked = 0
+        for argument in arguments {
+            guard let abstract = argument["abstract"] as? String, let start = abstract.range(of: "(default: ", options: .backwards),
+                let name = (argument["names"] as? [[String: Any]])?.first(where: { $0["kind"] as? String == "long" })?["name"] as? String,
+                abstract.hasSuffix(")")
+            else { continue }
+            let shown = String(abstract[start.upperBound...].dropLast())
+            #expect(parsed[name] == shown, "--\(name): help says \(shown), parses to \(parsed[name] ?? "nothing")")
+            checked += 1
+        }
+        #expect(checked >= 18)
+    }
+
     @Test func goodNumbersStillParse() throws {
         #expect(Self.error(["sync", "--days", " 14 "]) == nil)
         #expect(Self.error(["sandbox", "--fault-rate", "0.05", "--seed", "7", "--port", "9191"]) == nil)

@@ -23,13 +23,16 @@ struct SandboxCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.", transform: NumberOption.parse) var port: Int = 9090
-    @Option(help: "Seed for all generated data and random faults.", transform: NumberOption.parse) var seed: UInt64 = 42
-    @Option(help: "Ad accounts the token can see.", transform: NumberOption.parse) var accounts: Int = 1
-    @Option(help: "Campaigns per account.", transform: NumberOption.parse) var campaigns: Int = 5
-    @Option(name: .customLong("adsets-per-campaign"), help: "Ad sets per campaign.", transform: NumberOption.parse) var adsetsPerCampaign: Int = 3
-    @Option(name: .customLong("ads-per-adset"), help: "Ads per ad set.", transform: NumberOption.parse) var adsPerAdset: Int = 2
-    @Option(help: "Days of insights history.", transform: NumberOption.parse) var days: Int = 30
+    @Option(help: NumberOption.help("Port to listen on.", default: 9090), transform: NumberOption.parse) var port: Int = 9090
+    @Option(help: NumberOption.help("Seed for all generated data and random faults.", default: 42), transform: NumberOption.parse) var seed: UInt64 =
+        42
+    @Option(help: NumberOption.help("Ad accounts the token can see.", default: 1), transform: NumberOption.parse) var accounts: Int = 1
+    @Option(help: NumberOption.help("Campaigns per account.", default: 5), transform: NumberOption.parse) var campaigns: Int = 5
+    @Option(name: .customLong("adsets-per-campaign"), help: NumberOption.help("Ad sets per campaign.", default: 3), transform: NumberOption.parse)
+    var adsetsPerCampaign: Int = 3
+    @Option(name: .customLong("ads-per-adset"), help: NumberOption.help("Ads per ad set.", default: 2), transform: NumberOption.parse)
+    var adsPerAdset: Int = 2
+    @Option(help: NumberOption.help("Days of insights history.", default: 30), transform: NumberOption.parse) var days: Int = 30
     @Option(name: .customLong("reference-date"), help: "Anchor the generated data to this day (YYYY-MM-DD, UTC noon); default: now.")
     var referenceDate: String?
     @Flag(
@@ -51,11 +54,19 @@ struct SandboxCommand: AsyncParsableCommand {
     var tokenExpiresInDays: Double?
     @Flag(name: .customLong("require-appsecret-proof"), help: "Reject calls without a valid appsecret_proof.")
     var requireAppSecretProof = false
-    @Option(name: .customLong("latency-ms"), help: "Latency added to every response.", transform: NumberOption.parse) var latencyMs: Int = 0
-    @Option(name: .customLong("jitter-ms"), help: "Extra random latency, up to this much.", transform: NumberOption.parse) var jitterMs: Int = 0
+    @Option(name: .customLong("latency-ms"), help: NumberOption.help("Latency added to every response.", default: 0), transform: NumberOption.parse)
+    var latencyMs: Int = 0
+    @Option(
+        name: .customLong("jitter-ms"),
+        help: NumberOption.help("Extra random latency, up to this much.", default: 0),
+        transform: NumberOption.parse
+    ) var jitterMs: Int = 0
     @Option(
         name: .customLong("fault-rate"),
-        help: "Probability of each random fault kind per call (transient, unknown, drop, malformed; throttles at half).",
+        help: NumberOption.help(
+            "Probability of each random fault kind per call (transient, unknown, drop, malformed; throttles at half).",
+            default: 0.0
+        ),
         transform: NumberOption.parse
     )
     var faultRate: Double = 0.0
@@ -69,20 +80,29 @@ struct SandboxCommand: AsyncParsableCommand {
     var malformedRate: Double?
     @Option(
         name: .customLong("empty-page-rate"),
-        help: "Probability that a non-final page is empty but has paging.next.",
+        help: NumberOption.help("Probability that a non-final page is empty but has paging.next.", default: 0.0),
         transform: NumberOption.parse
     )
     var emptyPageRate: Double = 0.0
-    @Option(name: .customLong("max-page-size"), help: "Cap on limit.", transform: NumberOption.parse) var maxPageSize: Int = 500
+    @Option(name: .customLong("max-page-size"), help: NumberOption.help("Cap on limit.", default: 500), transform: NumberOption.parse)
+    var maxPageSize: Int = 500
     @Option(
         name: .customLong("insights-row-budget"),
-        help: "Rows a sync insights request may produce before 'reduce the amount of data'.",
+        help: NumberOption.help("Rows a sync insights request may produce before 'reduce the amount of data'.", default: 10_000),
         transform: NumberOption.parse
     )
     var insightsRowBudget: Int = 10_000
-    @Option(name: .customLong("async-polls"), help: "Polls of GET /<report_run> until an async report completes.", transform: NumberOption.parse)
+    @Option(
+        name: .customLong("async-polls"),
+        help: NumberOption.help("Polls of GET /<report_run> until an async report completes.", default: 3),
+        transform: NumberOption.parse
+    )
     var asyncPolls: Int = 3
-    @Option(name: .customLong("async-failure-rate"), help: "Probability that an async report ends in Job Failed.", transform: NumberOption.parse)
+    @Option(
+        name: .customLong("async-failure-rate"),
+        help: NumberOption.help("Probability that an async report ends in Job Failed.", default: 0.0),
+        transform: NumberOption.parse
+    )
     var asyncFailureRate: Double = 0.0
     @Option(
         name: .customLong("async-max-rows"),
@@ -96,11 +116,23 @@ struct SandboxCommand: AsyncParsableCommand {
         transform: NumberOption.parse
     )
     var tokenExpiresAfterCalls: Int?
-    @Option(name: .customLong("account-calls-per-hour"), help: "BUC ads_management capacity per account per hour.", transform: NumberOption.parse)
+    @Option(
+        name: .customLong("account-calls-per-hour"),
+        help: NumberOption.help("BUC ads_management capacity per account per hour.", default: 10_000),
+        transform: NumberOption.parse
+    )
     var accountCallsPerHour: Int = 10_000
-    @Option(name: .customLong("insights-calls-per-hour"), help: "BUC ads_insights capacity per account per hour.", transform: NumberOption.parse)
+    @Option(
+        name: .customLong("insights-calls-per-hour"),
+        help: NumberOption.help("BUC ads_insights capacity per account per hour.", default: 5_000),
+        transform: NumberOption.parse
+    )
     var insightsCallsPerHour: Int = 5_000
-    @Option(name: .customLong("app-calls-per-hour"), help: "App-level capacity per hour (X-App-Usage).", transform: NumberOption.parse)
+    @Option(
+        name: .customLong("app-calls-per-hour"),
+        help: NumberOption.help("App-level capacity per hour (X-App-Usage).", default: 100_000),
+        transform: NumberOption.parse
+    )
     var appCallsPerHour: Int = 100_000
     @Flag(name: .customLong("no-rate-limits"), help: "Report usage headers but never throttle for exceeding them.")
     var noRateLimits = false

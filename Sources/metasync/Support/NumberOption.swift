@@ -13,6 +13,13 @@ enum NumberOption {
         guard let value = Number(text), value.isUsable else { throw ValidationError(Number.expectation) }
         return value
     }
+
+    /// `text` with the option's default, as ArgumentParser shows it for options without a transform (with one it
+    /// shows none): `@Option(help: NumberOption.help("Port to listen on.", default: 9090), transform: …) var port = 9090`.
+    /// `NumberOptionTests` checks every such default against the parsed one.
+    static func help(_ text: String, default value: some CustomStringConvertible) -> ArgumentHelp {
+        ArgumentHelp("\(text) (default: \(value))")
+    }
 }
 
 /// A number type a command-line option takes, with what to tell a user who wrote something else.
