@@ -15,7 +15,8 @@ struct StoreBench: AsyncParsableCommand {
             through SQLKit, Codable row encoding). Phase 2 re-upserts the first rows (the update path of a re-read). \
             Phase 3 inserts the same rows into an empty copy of the table with a hand-bound multi-row INSERT (no \
             conflict clause, no checkpoint), the floor to compare with. Without --database it uses a temporary SQLite \
-            file; with a postgres:// URL it works in a temporary schema that is dropped afterwards. Use a release build.
+            file; with a postgres:// URL it works in a throwaway schema that is dropped afterwards (--database). Use a \
+            release build.
             """
     )
 
@@ -31,102 +32,65 @@ struct StoreBench: AsyncParsableCommand {
     @Option(name: .long, help: "Rows in the raw-insert phase (default: --rows; 0 to skip).")
     var rawRows: Int?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp("sqlite://PATH or postgres://… (default: a temporary SQLite file).", valueName: "url")
-    )
+    @Option(name: .long, help: BenchDatabase.help)
     var database: String?
 
     func validate() throws {
         guard self.rows > 0, self.page > 0 else { throw ValidationError("--rows and --page must be positive") }
+        _ = try BenchDatabase(url: self.database)
     }
 
     func run() async throws {
         var logger = Logger(label: "metasync.bench")
         logger.logLevel = .warning
-        var cleanupFile: String?
-        var location: DatabaseLocation
-        if let database {
-            location = try DatabaseLocation(url: database)
-        } else {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-bench-\(UUID().uuidString).sqlite").path
-            cleanupFile = path
-            location = .sqliteFile(path: path)
-        }
-        var schema: String?
-        if case .postgres(var pg) = location {
-            let name = "metasync_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
-            try await MetaDatabase.withDatabase(location, logger: logger) { db in
-                try await db.withSQL { sql in try await sql.raw("CREATE SCHEMA \(unsafeRaw: String(name))").run() }
-            }
-            schema = String(name)
-            pg.searchPath = String(name)
-            location = .postgres(pg)
-        }
-        defer {
-            if let cleanupFile {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cleanupFile + suffix) }
-            }
-        }
-        do {
-            try await self.measure(location: location, logger: logger)
-        } catch {
-            if let schema { try? await Self.dropSchema(schema, location: location, logger: logger) }
-            throw error
-        }
-        if let schema { try await Self.dropSchema(schema, location: location, logger: logger) }
-    }
-
-    private static func dropSchema(_ schema: String, location: DatabaseLocation, logger: Logger) async throws {
-        try await MetaDatabase.withDatabase(location, logger: logger) { db in
-            try await db.withSQL { sql in try await sql.raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
+        let target = try BenchDatabase(url: self.database)
+        try await target.withFreshDatabase("store", logger: logger) { db in
+            try await self.measure(db, target: target, logger: logger)
         }
     }
 
-    private func measure(location: DatabaseLocation, logger: Logger) async throws {
+    private func measure(_ db: MetaDatabase, target: BenchDatabase, logger: Logger) async throws {
         let rowCount = self.rows
         let pageSize = self.page
         let updateCount = min(self.updateRows, rowCount)
         let rawCount = min(self.rawRows ?? rowCount, rowCount)
-        try await MetaDatabase.withDatabase(location, logger: logger) { db in
-            try await Migrator.standard.migrate(db, logger: logger)
-            let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
-            let generator = InsightRowGenerator(syncedAt: Date(timeIntervalSince1970: 1_750_000_000))
-            let clock = ContinuousClock()
-            print("metasync-bench store: \(db.kind.rawValue) \(location), \(rowCount) rows, \(pageSize) rows/page")
+        try await Migrator.standard.migrate(db, logger: logger)
+        let store = MetaStore(database: db, vault: TokenVault(key: .generate()))
+        let generator = InsightRowGenerator(syncedAt: Date(timeIntervalSince1970: 1_750_000_000))
+        let clock = ContinuousClock()
+        print("metasync-bench store: \(target.description), \(rowCount) rows, \(pageSize) rows/page")
 
-            // Phase 1: upsert + checkpoint per page (insert path).
-            var upserts = Meter()
-            var genTime = Duration.zero
-            for start in stride(from: 0, to: rowCount, by: pageSize) {
-                let g0 = clock.now
-                let rows = (start..<min(start + pageSize, rowCount)).map(generator.row)
-                genTime += clock.now - g0
-                let checkpoint = generator.checkpoint(cursor: "page-\(upserts.pages)")
-                try await upserts.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
-            }
-            let stored = try await store.snapshots.count()
-            guard stored == rowCount else { throw ValidationError("expected \(rowCount) rows, found \(stored)") }
-            Self.report("upsert + checkpoint, insert path", rows: rowCount, upserts)
-
-            // Phase 2: re-upsert (update path, as when the attribution window is re-read).
-            if updateCount > 0 {
-                var updates = Meter()
-                for start in stride(from: 0, to: updateCount, by: pageSize) {
-                    let rows = (start..<min(start + pageSize, updateCount)).map { generator.row($0, impressionsBump: 1) }
-                    let checkpoint = generator.checkpoint(cursor: "reread-\(updates.pages)")
-                    try await updates.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
-                }
-                Self.report("upsert + checkpoint, update path", rows: updateCount, updates)
-            }
-
-            // Phase 3: raw bulk insert of the same rows into an empty copy of the table.
-            if rawCount > 0 {
-                let raw = try await Self.rawInserts(db, generator: generator, count: rawCount, pageSize: pageSize)
-                Self.report("raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)", rows: rowCount, raw)
-            }
-            print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
+        // Phase 1: upsert + checkpoint per page (insert path).
+        var upserts = Meter()
+        var genTime = Duration.zero
+        for start in stride(from: 0, to: rowCount, by: pageSize) {
+            let g0 = clock.now
+            let rows = (start..<min(start + pageSize, rowCount)).map(generator.row)
+            genTime += clock.now - g0
+            let checkpoint = generator.checkpoint(cursor: "page-\(upserts.pages)")
+            try await upserts.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
         }
+        let stored = try await store.snapshots.count()
+        guard stored == rowCount else { throw ValidationError("expected \(rowCount) rows, found \(stored)") }
+        Self.report("upsert + checkpoint, insert path", rows: rowCount, upserts)
+
+        // Phase 2: re-upsert (update path, as when the attribution window is re-read).
+        if updateCount > 0 {
+            var updates = Meter()
+            for start in stride(from: 0, to: updateCount, by: pageSize) {
+                let rows = (start..<min(start + pageSize, updateCount)).map { generator.row($0, impressionsBump: 1) }
+                let checkpoint = generator.checkpoint(cursor: "reread-\(updates.pages)")
+                try await updates.measure { try await store.commitPage(snapshots: rows, checkpoint: checkpoint) }
+            }
+            Self.report("upsert + checkpoint, update path", rows: updateCount, updates)
+        }
+
+        // Phase 3: raw bulk insert of the same rows into an empty copy of the table.
+        if rawCount > 0 {
+            let raw = try await Self.rawInserts(db, generator: generator, count: rawCount, pageSize: pageSize)
+            Self.report("raw bulk INSERT (hand-bound, no conflict clause, no checkpoint)", rows: rowCount, raw)
+        }
+        print(String(format: "row generation (not included above): %.2f s", genTime.seconds))
     }
 
     /// Inserts `count` generated rows into an empty copy of `performance_snapshots` with a hand-bound multi-row INSERT per

@@ -9,27 +9,41 @@ import SyncEngine
 extension SyncBench {
     /// `--only backfill`: a 400-day (`--backfill-days`) backfill of W30 (1×10×5×4, ad level) in chunks, then the same
     /// with sync reads and async jobs capped at 150 rows, so every day is split by campaign.
-    static func backfillRuns(days: Int, windows: [String], logger: Logger) async throws {
+    static func backfillRuns(days: Int, windows: [String], database: BenchDatabase, logger: Logger) async throws {
         let shape = Shape(accounts: 1, campaigns: 10, adsets: 5, ads: 4, days: days)
         // One frozen instant for both runs: the same world and the same days, so their rows must match.
         let reference = Date()
         for cap in [nil, 150] as [Int?] {
-            let result = try await Self.backfillRun(shape: shape, cap: cap, reference: reference, windows: windows, logger: logger)
+            let result = try await Self.backfillRun(
+                shape: shape,
+                cap: cap,
+                reference: reference,
+                windows: windows,
+                database: database,
+                logger: logger
+            )
             Self.printLine("backfill \(days)d W30 ad" + (cap.map { ", jobs capped at \($0) rows" } ?? ""), result)
         }
     }
 
-    /// One `SyncRequest.backfill` run (insights only, after an entity sync) into a temporary SQLite file; calls and
+    /// One `SyncRequest.backfill` run (insights only, after an entity sync) into a fresh database of `database`; calls and
     /// the bound (⌈rows / 500⌉) count the insights reads. Report runs complete on their first poll and the engine polls
     /// at once, so the wall time measures the engine and the store, not Graph's job queue.
-    static func backfillRun(shape: Shape, cap: Int?, reference: Date, windows: [String], logger: Logger) async throws -> Result {
+    static func backfillRun(
+        shape: Shape,
+        cap: Int?,
+        reference: Date,
+        windows: [String],
+        database: BenchDatabase,
+        logger: Logger
+    ) async throws -> Result {
         var sandboxConfiguration = Self.sandbox(shape, latency: .zero).configuration
         sandboxConfiguration.referenceDate = reference
         sandboxConfiguration.now = { reference }
         sandboxConfiguration.asyncReports = SandboxAsyncReportBehaviour(pollsToComplete: 1, maxRows: cap)
         if let cap { sandboxConfiguration.insightsRowBudget = cap }
         let sandbox = GraphSandbox(configuration: sandboxConfiguration)
-        return try await Self.withTemporaryStore("backfillbench", logger: logger) { store in
+        return try await Self.withTemporaryStore("backfill", database: database, logger: logger) { store in
             var configuration = SyncConfiguration(
                 levels: [.ad],
                 appID: sandbox.configuration.appID,

@@ -14,13 +14,17 @@ struct SyncBench: AsyncParsableCommand {
         abstract: "Sync sandbox workloads (W30, W1, incremental, memory at W1 and 10×W1) and print calls, bound, time, rows/s, peak memory.",
         discussion: """
             Each workload runs the SyncEngine against the in-process GraphSandbox (SandboxTransport, no sockets) into a \
-            temporary SQLite file. The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge (adcreatives \
+            temporary SQLite file (--database: a new SQLite file at PATH, or a throwaway schema of a PostgreSQL database, \
+            per workload; see below). The lower bound is Σ⌈rows / 500⌉ over /me/adaccounts, every entity edge (adcreatives \
             included, plus one media read) and every insights level (at least one call each). W30 also runs without \
             creatives, to show what they cost. The naive strategy is the seed's: /act_X node, /act_X/campaigns, \
             /{campaign}/adsets per campaign, /{adset}/ads per ad set, /{object}/insights per object and level (limit 100 \
             everywhere); it only counts calls. Peak memory is VmHWM, reset before each workload (/proc/self/clear_refs). \
             --only backfill runs a --backfill-days (400) backfill of W30 at ad level, uncapped and with sync reads and \
             async jobs capped at 150 rows (each day split by campaign); calls and bound (⌈rows / 500⌉) count its insights reads. \
+            --database postgres://USER:PASS@HOST:PORT/DB?sslmode=disable runs every workload in a new schema \
+            metasync_bench_… of that database (migrated, dropped afterwards, also on failure; the user needs CREATE on \
+            the database); --database sqlite://PATH writes a new file at PATH (which must not exist) and removes it. \
             Use a release build.
             """
     )
@@ -46,17 +50,26 @@ struct SyncBench: AsyncParsableCommand {
     )
     var reports = ""
 
+    @Option(name: .long, help: BenchDatabase.help)
+    var database: String?
+
+    func validate() throws {
+        _ = try BenchDatabase(url: self.database)
+    }
+
     func run() async throws {
         var logger = Logger(label: "metasync.bench.sync")
         logger.logLevel = .critical
         let windows = try self.attributionWindows == "none" ? [] : AttributionWindows.parse(self.attributionWindows)
         let reports = try InsightsReport.resolve(self.reports.split(separator: ",").map(String.init), definitions: InsightsReport.builtIns)
+        let database = try BenchDatabase(url: self.database)
+        print("database: \(database.description)")
         print(
             "attribution windows: \(windows.isEmpty ? "none" : windows.joined(separator: ",")) (rows and rows/s count insights rows, not performance_actions)"
         )
         print("workload                               calls  bound  ratio    wall s    rows    rows/s  peak MB")
-        if self.only == "all" || self.only == "w30" { try await self.runW30(windows: windows, reports: reports, logger: logger) }
-        if self.only == "all" || self.only == "w1" { try await self.runW1(windows: windows, logger: logger) }
+        if self.only == "all" || self.only == "w30" { try await self.runW30(windows: windows, reports: reports, database: database, logger: logger) }
+        if self.only == "all" || self.only == "w1" { try await self.runW1(windows: windows, database: database, logger: logger) }
         if self.only == "all" || self.only == "memory" {
             for (accounts, label) in [(1, "memory: W1 rows"), (10, "memory: 10×W1 rows (10 accounts)")] {
                 let run = try await Self.engineRun(
@@ -64,19 +77,20 @@ struct SyncBench: AsyncParsableCommand {
                     levels: [.campaign, .adset, .ad],
                     latency: .zero,
                     windows: windows,
+                    database: database,
                     logger: logger
                 )
                 Self.printLine(label, run)
             }
         }
         if self.only == "backfill" {
-            try await Self.backfillRuns(days: self.backfillDays, windows: windows, logger: logger)
+            try await Self.backfillRuns(days: self.backfillDays, windows: windows, database: database, logger: logger)
         }
     }
 
     /// W30: one account of 10×5×4 at 0 and 150 ms latency, without and with attribution windows and creatives (and
     /// with the breakdown reports asked for).
-    func runW30(windows: [String], reports: [InsightsReport], logger: Logger) async throws {
+    func runW30(windows: [String], reports: [InsightsReport], database: BenchDatabase, logger: Logger) async throws {
         for latency in [0, 150] {
             // First as the product was before this round (no attribution windows, no creatives), then with both: the
             // same build's figures, so the cost of windows and creatives is the difference.
@@ -86,6 +100,7 @@ struct SyncBench: AsyncParsableCommand {
                     levels: [.ad],
                     latency: .milliseconds(latency),
                     windows: full ? windows : [],
+                    database: database,
                     logger: logger,
                     creatives: full
                 )
@@ -97,6 +112,7 @@ struct SyncBench: AsyncParsableCommand {
                     levels: [.ad],
                     latency: .milliseconds(latency),
                     windows: windows,
+                    database: database,
                     logger: logger,
                     reports: reports
                 )
@@ -108,13 +124,14 @@ struct SyncBench: AsyncParsableCommand {
 
     /// W1: one account of 50×10×5, all levels, the engine (full, incremental, with the lookback) against the naive
     /// per-parent reads.
-    func runW1(windows: [String], logger: Logger) async throws {
+    func runW1(windows: [String], database: BenchDatabase, logger: Logger) async throws {
         let shape = Shape(accounts: 1, campaigns: 50, adsets: 10, ads: 5, days: self.days)
         let engine = try await Self.engineRun(
             shape: shape,
             levels: [.campaign, .adset, .ad],
             latency: .zero,
             windows: windows,
+            database: database,
             logger: logger,
             incremental: true
         )
@@ -240,13 +257,14 @@ struct SyncBench: AsyncParsableCommand {
         return (engine, timing)
     }
 
-    /// A migrated store on a temporary SQLite file (`metasync-<name>-<uuid>.sqlite`), deleted afterwards.
-    static func withTemporaryStore<T: Sendable>(_ name: String, logger: Logger, _ body: (MetaStore) async throws -> T) async throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-\(name)-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger) { db in
+    /// A migrated store in a fresh database of `database` (a temporary SQLite file by default), removed afterwards.
+    static func withTemporaryStore<T: Sendable>(
+        _ name: String,
+        database: BenchDatabase,
+        logger: Logger,
+        _ body: (MetaStore) async throws -> T
+    ) async throws -> T {
+        try await database.withFreshDatabase(name, logger: logger) { db in
             try await Migrator.standard.migrate(db, logger: logger)
             return try await body(MetaStore(database: db, vault: TokenVault(key: .generate())))
         }
@@ -258,13 +276,14 @@ struct SyncBench: AsyncParsableCommand {
         levels: [PerformanceSnapshotRow.Level],
         latency: Duration,
         windows: [String],
+        database: BenchDatabase,
         logger: Logger,
         incremental: Bool = false,
         creatives: Bool = true,
         reports: [InsightsReport] = []
     ) async throws -> Result {
         let sandbox = self.sandbox(shape, latency: latency)
-        return try await Self.withTemporaryStore("syncbench", logger: logger) { store in
+        return try await Self.withTemporaryStore("sync", database: database, logger: logger) { store in
             var configuration = SyncConfiguration(
                 backfillDays: shape.days,
                 levels: levels,

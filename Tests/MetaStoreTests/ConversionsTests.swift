@@ -11,18 +11,21 @@ import Testing
         count: ExactDecimal?,
         value: ExactDecimal? = nil
     ) -> PerformanceActionRow {
-        PerformanceActionRow(
+        var action = PerformanceActionRow(
             level: snapshot.level,
             objectID: snapshot.objectID,
             accountID: snapshot.accountID,
             dateStart: snapshot.dateStart,
             dateStop: snapshot.dateStop,
+            breakdownKey: snapshot.breakdownKey,
             actionType: type,
             attributionWindow: window,
             count: count,
             value: value,
             currency: snapshot.currency
         )
+        action.report = snapshot.report
+        return action
     }
 
     @Test(arguments: TestBackend.all)
@@ -107,6 +110,58 @@ import Testing
             #expect(filtered == [click])
         }
     }
+    /// A re-read page of 250 rows (three `DELETE` statements of 100 keys on SQLite, one `DELETE … USING unnest(…)` on
+    /// PostgreSQL) replaces exactly those rows' actions: rows that differ from a re-read row in one key column only
+    /// (level, `date_stop`, `breakdown_key`, `report`) keep theirs, and both backends store the same rows.
+    @Test func aReReadOfManyRowsReplacesExactlyTheirActionsOnEveryBackend() async throws {
+        var stored: [TestBackend: [PerformanceActionRow]] = [:]
+        for backend in TestBackend.all {
+            stored[backend] = try await backend.withStore { store in try await Self.reReadManyRows(store) }
+        }
+        let sqlite = try #require(stored[.sqlite])
+        #expect(sqlite.count == 524)  // 250 re-read rows × 2 actions + 4 neighbours × 6
+        let replaced = sqlite.filter { $0.actionType == "type_0" && $0.attributionWindow == "default" && $0.count == "7" }
+        #expect(replaced.count == 250)
+        #expect(sqlite.filter { $0.actionType == "type_new" }.count == 250)
+        // The neighbours keep all six of their first actions; no re-read row keeps one.
+        let untouched = sqlite.filter { $0.count == "1" }
+        #expect(untouched.count == 24)
+        #expect(Set(untouched.map(\.objectID)) == ["ad0", "ad1", "ad2", "ad3"])
+        #expect(Set(untouched.map { "\($0.level.rawValue) \($0.dateStop) \($0.breakdownKey) \($0.report)" }).count == 4)
+        for (backend, rows) in stored where backend != .sqlite {
+            #expect(rows == sqlite, "\(backend) stores other performance_actions rows than SQLite")
+        }
+    }
+
+    /// Writes 250 rows and 4 neighbours with six actions each, then re-reads the 250 rows with two new actions each;
+    /// returns every stored action in key order (sorted here, so collation differences cannot reorder them).
+    static func reReadManyRows(_ store: MetaStore) async throws -> [PerformanceActionRow] {
+        let reRead = (0..<250).map { Fixtures.snapshot($0 % 50, day: $0 / 50) }
+        var level = reRead[0]
+        level.level = .adset
+        var week = reRead[1]
+        week.dateStop = week.dateStart.adding(days: 6)
+        var bucket = reRead[2]
+        bucket.breakdownKey = "age=18-24"
+        var report = reRead[3]
+        report.report = "weekly"
+        let neighbours = [level, week, bucket, report]
+        func six(_ row: PerformanceSnapshotRow) -> [PerformanceActionRow] {
+            ["default", "7d_click"].flatMap { window in (0..<3).map { Self.action(row, "type_\($0)", window, count: "1") } }
+        }
+        try await store.commitPage(snapshots: reRead + neighbours, actions: (reRead + neighbours).flatMap(six), checkpoint: nil)
+        let renewed = reRead.flatMap { [Self.action($0, "type_0", "default", count: "7"), Self.action($0, "type_new", "1d_click", count: "2")] }
+        try await store.commitPage(snapshots: reRead, actions: renewed, checkpoint: nil)
+        return try await store.actions.all().sorted { Self.sortKey($0) < Self.sortKey($1) }
+    }
+
+    static func sortKey(_ row: PerformanceActionRow) -> String {
+        [
+            row.level.rawValue, row.objectID, row.dateStart.description, row.dateStop.description, row.breakdownKey, row.report, row.actionType,
+            row.attributionWindow,
+        ].joined(separator: "\u{1}")
+    }
+
     /// SQLite writes actions as bound `VALUES` tuples, PostgreSQL as binary column arrays: both must store the same
     /// values whatever the text holds, keep NULLs, let the last of two rows with one key win, and take pages of many
     /// statements.

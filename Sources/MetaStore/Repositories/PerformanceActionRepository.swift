@@ -12,7 +12,7 @@ import SQLKit
 public struct PerformanceActionRepository: Sendable {
     let executor: StoreExecutor
 
-    /// Snapshot keys per `DELETE` statement (5 binds each).
+    /// Snapshot keys per `DELETE` statement on SQLite (6 binds each); PostgreSQL deletes a page's keys in one statement.
     static let keysPerStatement = 100
 
     private var rows: EntityRepository<PerformanceActionRow> { EntityRepository(executor: self.executor) }
@@ -44,17 +44,24 @@ public struct PerformanceActionRepository: Sendable {
     }
 
     private func delete(snapshots keys: Set<PerformanceSnapshotRow.Key>) async throws {
+        guard !keys.isEmpty else { return }
         let keys = Array(keys)
+        let kind = self.executor.kind
         try await self.executor.write { sql in
-            for chunk in keys.chunked(Self.keysPerStatement) {
-                try await sql.raw(Self.deleteStatement(chunk)).run()
+            switch kind {
+            case .postgres:
+                try await sql.raw(Self.postgresDeleteStatement(keys)).run()
+            case .sqlite:
+                for chunk in keys.chunked(Self.keysPerStatement) {
+                    try await sql.raw(Self.deleteStatement(chunk)).run()
+                }
             }
         }
     }
 
-    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ? AND report = ?) OR …`:
-    /// one primary-key prefix search per snapshot row on both backends (SQLite plans a row-value `IN (VALUES …)` as a
-    /// full scan, which would make every page's delete read the whole table).
+    /// `DELETE … WHERE (level = ? AND object_id = ? AND date_start = ? AND date_stop = ? AND breakdown_key = ? AND report = ?) OR …`
+    /// for SQLite: one primary-key prefix search per snapshot row (SQLite plans a row-value `IN (VALUES …)` as a full
+    /// scan, which would make every page's delete read the whole table).
     static func deleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
         var query: SQLQueryString = "DELETE FROM \(ident: PerformanceActionRow.tableName) WHERE "
         for (index, key) in keys.enumerated() {
@@ -63,6 +70,27 @@ public struct PerformanceActionRepository: Sendable {
             query += " AND date_stop = \(bind: key.dateStop) AND breakdown_key = \(bind: key.breakdownKey)"
             query += " AND report = \(bind: key.report))"
         }
+        return query
+    }
+
+    /// `DELETE FROM performance_actions a USING unnest($1::text[], $2::text[], $3::date[], …) AS k(level, …) WHERE
+    /// a.level = k.level AND …` for PostgreSQL: one statement for all the keys, one binary array bind per key column,
+    /// planned as a nested loop of primary-key probes whatever the table's statistics say.
+    ///
+    /// The OR form above is not usable there: on a table PostgreSQL has not analysed yet (a first sync or backfill,
+    /// before autovacuum's ANALYZE) it is planned as one pass over the whole primary-key index that tests every OR term
+    /// on every entry, ~0.5 s per 100 keys at 120,000 rows and growing with the table (docs/sync.md, PostgreSQL).
+    static func postgresDeleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
+        func column(_ element: PostgresColumnArray.Element, _ value: (PerformanceSnapshotRow.Key) -> ColumnValue) -> SQLQueryString {
+            "\(bind: PostgresColumnArray(element: element, values: keys.map(value)))::\(unsafeRaw: element.sqlArrayType)"
+        }
+        var query: SQLQueryString = "DELETE FROM \(ident: PerformanceActionRow.tableName) AS a USING unnest("
+        query += column(.text) { .text($0.level.rawValue) } + ", " + column(.text) { .text($0.objectID) } + ", "
+        query += column(.date) { .day($0.dateStart) } + ", " + column(.date) { .day($0.dateStop) } + ", "
+        query += column(.text) { .text($0.breakdownKey) } + ", " + column(.text) { .text($0.report) }
+        query += ") AS k(level, object_id, date_start, date_stop, breakdown_key, report) WHERE a.level = k.level"
+        query += " AND a.object_id = k.object_id AND a.date_start = k.date_start AND a.date_stop = k.date_stop"
+        query += " AND a.breakdown_key = k.breakdown_key AND a.report = k.report"
         return query
     }
 
