@@ -63,6 +63,9 @@ import Testing
             #expect(try await h.engine.sync(request).outcome == .succeeded)
             let account = try #require(try await h.store.adAccounts.all().first?.accountID)
             let latest = try #require(try await h.store.dashboard.latestDay(accountID: account))
+            // The names, found by index probes, are the distinct stored reports.
+            #expect(try await h.store.reports.names(accountID: account) == ["age_gender", "monthly_reach", "placement"])
+            #expect(try await h.store.reports.names(accountID: "no-such-account").isEmpty)
             for report in reports {
                 for days in [latest.adding(days: -1)...latest, latest.adding(days: -400)...latest] {
                     let buckets = try await h.store.reports.buckets(report: report.name, accountID: account, level: report.level, days: days)

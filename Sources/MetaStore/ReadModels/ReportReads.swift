@@ -23,12 +23,16 @@ public struct ReportReads: Sendable {
         }
     }
 
-    /// The report names stored for an account, sorted.
+    /// The report names stored for an account, sorted. Found by one index probe per name (each the smallest name
+    /// after the previous one, on `performance_snapshots_report`): a `DISTINCT` read every row of the account's
+    /// history, ~0.4 s per report request at a year of three breakdown reports.
     public func names(accountID: String) async throws -> [String] {
         try await self.executor.read { sql in
-            let rows = try await sql.select().distinct().column("report").from(PerformanceSnapshotRow.tableName)
-                .where("account_id", .equal, SQLBind(accountID)).where("report", .notEqual, SQLBind("")).orderBy("report").all()
-            return try rows.map { try $0.decode(column: "report", as: String.self) }
+            let next: SQLQueryString = "SELECT MIN(report) FROM performance_snapshots WHERE account_id = \(bind: accountID) AND report > "
+            let query: SQLQueryString =
+                "WITH RECURSIVE found (report) AS (" + next + "'' UNION ALL SELECT (" + next + "found.report) FROM found "
+                + "WHERE found.report IS NOT NULL) SELECT report FROM found WHERE report IS NOT NULL ORDER BY report"
+            return try await sql.raw(query).all().map { try $0.decode(column: "report", as: String.self) }
         }
     }
 
