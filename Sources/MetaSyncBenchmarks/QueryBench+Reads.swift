@@ -45,6 +45,7 @@ struct QueryTimings {
                 (
                     "GET /api/reports/\(report)",
                     {
+                        _ = try await store.reports.names(accountID: account)
                         let rows = try await store.reports.rows(report: report, accountID: account, level: .ad, days: days, offset: 0, limit: 101)
                         let buckets = try await store.reports.buckets(report: report, accountID: account, level: .ad, days: days)
                         return rows.count + buckets.count
@@ -165,6 +166,15 @@ struct QueryTimings {
                 """
                 SELECT breakdown_key, SUM(spend) AS spend, SUM(purchases) AS purchases FROM performance_conversions
                 WHERE report = 'age_gender' AND attribution_window = 'default' AND account_id = '\(account)' AND date_start \(range)
+                GROUP BY breakdown_key
+                """
+            ),
+            (
+                "CPA by age and gender, 365 days (view)",
+                """
+                SELECT breakdown_key, SUM(spend) AS spend, SUM(purchases) AS purchases FROM performance_conversions
+                WHERE report = 'age_gender' AND attribution_window = 'default' AND account_id = '\(account)'
+                  AND date_start BETWEEN '\(month.upperBound.adding(days: -364))' AND '\(month.upperBound)'
                 GROUP BY breakdown_key
                 """
             ),
