@@ -26,5 +26,6 @@ extension MetaSyncBench {
         BudgetBench.self,
         PacingBench.self,
         RecommendBench.self,
+        QueryBench.self,
     ]
 }

@@ -186,11 +186,17 @@ public final class MetaDatabase: Service, Sendable {
             tls: clientTLS
         )
         configuration.options.maximumConnections = 16
-        if let schema = pg.searchPath {
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
-        }
+        configuration.options.additionalStartupParameters = Self.sessionParameters(pg)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return MetaDatabase(location: location, backend: .postgres(client), logger: logger)
+    }
+
+    /// The session settings of the pool's connections: the schema of `search_path`, and `jit` off. PostgreSQL's JIT
+    /// compiles a plan once its estimated cost passes `jit_above_cost`; the plans over `performance_conversions` (a
+    /// join per row and window) pass it at a few thousand rows, and compiling them took longer than running them
+    /// (3.0 of 3.5 s for a 28-day placement report over 51,730 rows; docs/sync.md, "Read speed").
+    static func sessionParameters(_ pg: DatabaseLocation.PostgresLocation) -> [(String, String)] {
+        [("jit", "off")] + (pg.searchPath.map { [("search_path", $0)] } ?? [])
     }
 
     /// A description of a connection error that names the cause but contains no credentials.

@@ -78,7 +78,8 @@ enum PerformanceConversionsView {
     ///     original text.
     ///   - withSyncedWindows: the view of migration 13 on (a row under every window of `attribution_windows`);
     ///     migrations 6 and 8 keep their original texts.
-    static func createStatement(for kind: SQLBackendKind, withReport: Bool, withSyncedWindows: Bool = false) -> String {
+    ///   - lateral: the view of migration 14 on PostgreSQL (``lateralPicks(_:)``); SQLite keeps the joins.
+    static func createStatement(for kind: SQLBackendKind, withReport: Bool, withSyncedWindows: Bool = false, lateral: Bool = false) -> String {
         // SQLite keeps exact decimals as TEXT: arithmetic needs a number, the result goes back to text like the
         // other decimal columns. PostgreSQL computes in NUMERIC.
         func number(_ expression: String) -> String {
@@ -101,13 +102,18 @@ enum PerformanceConversionsView {
         func join(_ alias: String, _ type: String) -> String {
             "LEFT JOIN performance_actions \(alias) ON \(sameRow(alias)) AND \(alias).action_type = '\(type)'"
         }
-        let joins = (0..<3).map { join("p\($0 + 1)", Self.purchaseTypes[$0]) } + (0..<3).map { join("l\($0 + 1)", Self.leadTypes[$0]) }
-        let purchases = "COALESCE(\(pick("p", "count")), 0)"
-        let value = pick("p", "value")
-        let leads = "COALESCE(\(pick("l", "count")), 0)"
+        let joins =
+            lateral
+            ? [Self.lateralPick("p", Self.purchaseTypes, sameRow), Self.lateralPick("l", Self.leadTypes, sameRow)]
+            : (0..<3).map { join("p\($0 + 1)", Self.purchaseTypes[$0]) } + (0..<3).map { join("l\($0 + 1)", Self.leadTypes[$0]) }
+        let purchases = lateral ? "COALESCE(p.count, 0)" : "COALESCE(\(pick("p", "count")), 0)"
+        let value = lateral ? "p.value" : pick("p", "value")
+        let leads = lateral ? "COALESCE(l.count, 0)" : "COALESCE(\(pick("l", "count")), 0)"
         let windows = Self.windows.map { withSyncedWindows ? "('\($0)', '\(Self.listPattern($0))')" : "('\($0)')" }.joined(separator: ", ")
         let synced = withSyncedWindows ? "',' || s.attribution_windows || ',' LIKE w.column2 ESCAPE '\\'\n    OR " : ""
-        let kept = "w.column1 = 'default' OR \(synced)EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a")))"
+        // PostgreSQL may run an EXISTS under OR as a hashed subplan (a sequential scan of the whole table); an
+        // `OFFSET 0` keeps it a probe per row (migration 14).
+        let kept = "w.column1 = 'default' OR \(synced)EXISTS (SELECT 1 FROM performance_actions a WHERE \(sameRow("a"))\(lateral ? " OFFSET 0" : ""))"
         return """
             CREATE VIEW performance_conversions AS
             SELECT s.level, s.object_id, s.account_id, s.campaign_id, s.adset_id, s.ad_id, s.date_start, s.date_stop,
@@ -123,6 +129,19 @@ enum PerformanceConversionsView {
             \(joins.joined(separator: "\n"))
             WHERE \(kept)
             """
+    }
+
+    /// Migration 14's pick on PostgreSQL: the action row of the first of `types` present for the snapshot row and
+    /// window, as one `LEFT JOIN LATERAL` (`alias.count`, `alias.value`; NULL when none is present). The same row the
+    /// three joins of migrations 6-13 pick, but PostgreSQL can only run a lateral subquery per outer row, as a
+    /// primary-key probe: with three plain joins per kind it switched to hash joins over a sequential scan of the
+    /// whole `performance_actions` table (all history, whatever the asked-for range) once a filter matched many rows.
+    static func lateralPick(_ alias: String, _ types: [String], _ sameRow: (String) -> String) -> String {
+        let row = alias + "a"
+        let list = types.map { "'\($0)'" }.joined(separator: ", ")
+        let order = types.dropLast().enumerated().map { "WHEN '\($0.element)' THEN \($0.offset + 1)" }.joined(separator: " ")
+        return "LEFT JOIN LATERAL (SELECT \(row).count, \(row).value FROM performance_actions \(row) WHERE \(sameRow(row)) "
+            + "AND \(row).action_type IN (\(list)) ORDER BY CASE \(row).action_type \(order) ELSE \(types.count) END LIMIT 1) \(alias) ON TRUE"
     }
 
     /// The `LIKE` pattern that finds `window` in a comma list framed by commas (`_` escaped: it is a wildcard).

@@ -17,7 +17,7 @@ public struct Migrator: Sendable {
             CoreTablesMigration.migration, WorkQueueMigration.migration, CallBudgetMigration.migration, SyncLeasesMigration.migration,
             OAuthStateMigration.migration, ConversionsMigration.migration, CreativesMigration.migration, ReportsMigration.migration,
             RecommendationsMigration.migration, LearningRulesMigration.migration, MetaRecommendationsMigration.migration,
-            RecommendationSettingsMigration.migration, SyncedWindowsMigration.migration,
+            RecommendationSettingsMigration.migration, SyncedWindowsMigration.migration, ReadSpeedMigration.migration,
         ]
     )
 
