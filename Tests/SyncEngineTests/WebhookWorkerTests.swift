@@ -78,6 +78,39 @@ import Testing
         }
     }
 
+    /// SIGTERM while a refresh is in flight cancels it: the claimed item goes back to `pending` at once, with no
+    /// attempt used up (before, it stayed `leased` until its lease expired, a minute after the restart), and the
+    /// next round refreshes it.
+    @Test(arguments: TestBackend.all)
+    func aShutdownMidRefreshHandsTheItemBackAndTheNextRoundRefreshesIt(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed before the shutdown"))
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            let gate = GateTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock)) { request in
+                request.query.contains { $0.name == "ids" }
+            }
+            let interrupted = self.worker(h, engine: h.engine(over: gate))
+            let round = Task { try await interrupted.drainOnce() }
+            for await _ in gate.arrivals { break }
+            round.cancel()
+            await #expect(throws: CancellationError.self) { try await round.value }
+
+            let item = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(item.state == .pending)
+            #expect(item.attempts == 0)
+            #expect(item.leaseOwner == nil)
+            #expect(item.availableAt <= h.now())
+            #expect(try await h.store.syncLeases.get(accountID: account)?.holder == nil)
+
+            #expect(try await self.worker(h).drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed before the shutdown")
+        }
+    }
+
     /// Stores one `webhook_events` row per item and queues the item, as the server's ingestor does.
     private func enqueue(_ items: [[WebhookTarget]], _ h: SyncHarness) async throws {
         let now = h.now()
@@ -97,10 +130,10 @@ import Testing
         }
     }
 
-    private func worker(_ h: SyncHarness) -> WebhookWorker {
+    private func worker(_ h: SyncHarness, engine: SyncEngine? = nil) -> WebhookWorker {
         WebhookWorker(
             store: h.store,
-            refresher: EngineObjectRefresher(engine: h.engine, store: h.store, logger: SyncHarness.logger),
+            refresher: EngineObjectRefresher(engine: engine ?? h.engine, store: h.store, logger: SyncHarness.logger),
             queue: Self.queue,
             batchSize: 100,
             pollInterval: .seconds(1),

@@ -14,6 +14,8 @@ struct HealthController: Sendable {
     let budget: (any CallBudget)?
     let queue: String
     let expiringWithin: TimeInterval
+    /// How long the database may take to answer (``ServerConfiguration/healthTimeout``); then the answer is 503.
+    let databaseTimeout: Duration
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -134,8 +136,12 @@ struct HealthController: Sendable {
             webhookQueue: [:]
         )
         do {
-            try await self.store.database.ping()
-            let rows = try await self.store.connections.all()
+            // Bounded: while PostgreSQL is unreachable a lease waits in the pool for up to a minute.
+            let (store, queue) = (self.store, self.queue)
+            let (rows, counts) = try await Deadline.run(self.databaseTimeout) {
+                try await store.database.ping()
+                return (try await store.connections.all(), try await store.queue.counts(queue: queue))
+            }
             for row in rows {
                 var connection = Report.Connection(
                     id: row.id,
@@ -146,20 +152,16 @@ struct HealthController: Sendable {
                     expiresAt: row.expiresAt,
                     daysUntilExpiry: row.expiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
                 )
-                if let budget = self.budget {
-                    do {
-                        connection.callBudget = try await budget.usage(userID: row.metaUserID, now: now)
-                    } catch {
-                        let warning = Self.budgetWarning(error)
-                        if !report.warnings.contains(warning) { report.warnings.append(warning) }
-                    }
-                }
+                connection.callBudget = await self.budgetUsage(userID: row.metaUserID, now: now, warnings: &report.warnings)
                 report.connections.append(connection)
                 report.connectionCounts[connection.status, default: 0] += 1
             }
-            report.webhookQueue = try await self.store.queue.counts(queue: self.queue)
+            report.webhookQueue = counts
         } catch {
-            self.logger.error("health check: database unreachable", metadata: ["error_type": "\(type(of: error))"])
+            self.logger.error(
+                "health check: database unreachable",
+                metadata: ["error_type": "\(type(of: error))", "error": "\((error as? Deadline.Exceeded)?.description ?? "-")"]
+            )
             report.status = "unavailable"
             report.database.reachable = false
             report.connections = []
@@ -175,6 +177,18 @@ struct HealthController: Sendable {
             report.status = "degraded"
         }
         return report
+    }
+
+    /// The call budget's usage for one Meta user, or nil with a warning added when the budget cannot be read.
+    private func budgetUsage(userID: String, now: Date, warnings: inout [String]) async -> CallBudgetUsage? {
+        guard let budget = self.budget else { return nil }
+        do {
+            return try await budget.usage(userID: userID, now: now)
+        } catch {
+            let warning = Self.budgetWarning(error)
+            if !warnings.contains(warning) { warnings.append(warning) }
+            return nil
+        }
     }
 
     /// What to tell an operator when the call budget cannot be read: the Redis budget's own explanation (it names the

@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// using up an attempt, and are refreshed once the lease is free.
 ///
 /// Runs as a `Service`: woken by ``WorkerSignal`` when the endpoint queues work, otherwise polling every
-/// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
+/// `pollInterval`; on graceful shutdown a refresh in flight is cancelled and the batch in hand goes back to the
+/// queue (no attempt used up), so the next start refreshes it at once.
 public struct WebhookWorker: Service {
     let store: MetaStore
     let refresher: any ObjectRefresher
@@ -184,7 +185,18 @@ public struct WebhookWorker: Service {
             if groups[key] == nil { groupOrder.append(key) }
             groups[key, default: []].append(target)
         }
-        let outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
+        let outcome: RefreshOutcome
+        do {
+            outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
+        } catch is CancellationError {
+            await self.handBack(items)
+            throw CancellationError()
+        }
+        if Task.isCancelled {
+            // Cancelled while a refresh ended with another error (or as it finished): the round's writes would fail.
+            await self.handBack(items)
+            throw CancellationError()
+        }
 
         var succeeded: [(item: WorkItem, payload: WebhookWorkItem)] = []
         for (item, payload) in work {
@@ -292,6 +304,21 @@ public struct WebhookWorker: Service {
             )
         }
         return false
+    }
+
+    /// A shutdown interrupted the round: the claimed items go back to `pending` at once, without using up an
+    /// attempt, so the next start (or another process) refreshes them instead of waiting out their lease.
+    private func handBack(_ items: [WorkItem]) async {
+        let (store, owner, now) = (self.store, self.owner, self.now())
+        let handedBack = await Uncancelled.run {
+            var count = 0
+            for item in items {
+                let reason = "interrupted by a shutdown before its refresh finished; not counted as an attempt"
+                if (try? await store.queue.postpone(id: item.id, owner: owner, until: now, reason: reason, now: now)) == true { count += 1 }
+            }
+            return count
+        }
+        self.logger.info("webhook refresh interrupted by the shutdown; items handed back to the queue", metadata: ["items": "\(handedBack)"])
     }
 
     private func recordDeferral(_ targets: [WebhookTarget], _ deferred: RefreshDeferred, into outcome: inout RefreshOutcome) {
