@@ -211,6 +211,26 @@ import Testing
         }
     }
 
+    /// A valid delivery that cannot be stored (the database is down) is a 503 `unavailable`, which Meta retries and an
+    /// operator reads as "try again", not a 500 `internal_error`; the log line names the cause, not the body.
+    @Test func aDeliveryTheDatabaseCannotStoreIs503() async throws {
+        try await TestHarness.with { base in
+            let logs = CapturedLogs()
+            var harness = base
+            harness.dependencies.logger = logs.logger()
+            let database = harness.store.database
+            try await harness.application().test(.router) { client in
+                try await database.close()
+                let response = try await client.postSignedWebhook(TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")]))
+                #expect(response.status == .serviceUnavailable)
+                let error = try #require(try response.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "unavailable")
+                #expect((error["message"] as? String)?.contains("send it again later") == true)
+            }
+            #expect(logs.text.contains("webhook delivery not stored: the database is unavailable"))
+        }
+    }
+
     @Test(arguments: ServerBackend.all)
     func oversizedBodyIs413AndNothingIsStored(backend: ServerBackend) async throws {
         try await TestHarness.with(backend: backend) { harness in

@@ -41,6 +41,8 @@ struct WebhookController: Sendable {
         case signatureMalformed = "signature_malformed"
         case signatureMismatch = "signature_mismatch"
         case malformed
+        /// Verified and parsed, but not stored: the database did not answer (503).
+        case unavailable
         case accepted
     }
 
@@ -126,7 +128,17 @@ struct WebhookController: Sendable {
             self.refused(.malformed, bytes: bytes.count, reason: error.description)
             throw APIError.badRequest(error.description, code: "malformed_payload")
         }
-        let stored = try await self.ingestor.ingest(notification)
+        let stored: Int
+        do {
+            stored = try await self.ingestor.ingest(notification)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            // Nothing was committed: a 503 (not a 500) tells Meta, and whoever reads the log, to try again later.
+            self.counters.count(.unavailable)
+            self.logger.error("webhook delivery not stored: the database is unavailable", metadata: ["error_type": "\(type(of: error))"])
+            throw APIError.unavailable("The delivery was not stored because the database is unavailable; send it again later")
+        }
         self.count(.accepted)
         let json = #"{"duplicates":\#(notification.changes.count - stored),"stored":\#(stored)}"#
         return Response(
