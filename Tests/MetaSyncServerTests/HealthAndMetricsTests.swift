@@ -163,6 +163,24 @@ import Testing
         }
     }
 
+    /// A connection whose user removed the app (deauthorize: `revoked`) stops syncing like an expired one; `/health` said
+    /// `ok` for it. Now it is `degraded` with `connections: revoked`.
+    @Test func aRevokedConnectionMakesHealthDegraded() async throws {
+        try await TestHarness.with { harness in
+            let now = harness.now.date
+            try await Seed.load(into: harness.store, now: now)
+            #expect(try await harness.store.connections.revoke(metaUserID: Seed.metaUserID, reason: "the user removed the app", now: now).count == 1)
+            try await harness.application().test(.router) { client in
+                let summary = try await client.execute(uri: "/health", method: .get).json()
+                #expect(summary["status"] as? String == "degraded")
+                #expect((summary["checks"] as? [String: String])?["connections"] == "revoked")
+                let detail = try await client.execute(uri: "/api/health", method: .get, headers: TestHarness.authorized).json()
+                #expect(detail["status"] as? String == "degraded")
+                #expect(detail["connection_counts"] as? [String: Int] == ["revoked": 1])
+            }
+        }
+    }
+
     @Test func apiErrorsOnADownDatabaseAreJSONWithoutDetails() async throws {
         try await TestHarness.with { harness in
             try await harness.application().test(.router) { client in

@@ -82,7 +82,8 @@ struct HealthController: Sendable {
         var status: String
         /// Whether the server can serve requests (the database answers).
         var ready: Bool
-        /// `ok` or what needs attention, per check: `database`, `connections`, `webhook_queue`, `call_budget`.
+        /// `ok` or what needs attention, per check: `database`, `connections` (`expired`, `revoked`), `webhook_queue`,
+        /// `call_budget`.
         var checks: [String: String]
 
         init(_ report: Report) {
@@ -90,11 +91,19 @@ struct HealthController: Sendable {
             self.ready = report.database.reachable
             self.checks = [
                 "database": report.database.reachable ? "ok" : "unreachable",
-                "connections": report.connectionCounts["expired", default: 0] > 0 ? "expired" : "ok",
+                "connections": HealthController.connectionsCheck(report.connectionCounts),
                 "webhook_queue": (report.webhookQueue["dead"] ?? 0) > 0 ? "dead_letters" : "ok",
                 "call_budget": report.warnings.isEmpty ? "ok" : "unavailable",
             ]
         }
+    }
+
+    /// The `connections` check: `expired` when a connection's token expired or was rejected, `revoked` when a user
+    /// removed the app (its accounts no longer sync either), else `ok`.
+    static func connectionsCheck(_ counts: [String: Int]) -> String {
+        if counts["expired", default: 0] > 0 { return "expired" }
+        if counts["revoked", default: 0] > 0 { return "revoked" }
+        return "ok"
     }
 
     /// `GET /health`.
@@ -172,7 +181,7 @@ struct HealthController: Sendable {
             report.usage = .init(appPercent: snapshot.appPercent, accounts: snapshot.accounts)
         }
         if report.database.reachable,
-            report.connectionCounts["expired", default: 0] > 0 || (report.webhookQueue["dead"] ?? 0) > 0 || !report.warnings.isEmpty
+            Self.connectionsCheck(report.connectionCounts) != "ok" || (report.webhookQueue["dead"] ?? 0) > 0 || !report.warnings.isEmpty
         {
             report.status = "degraded"
         }
