@@ -111,6 +111,37 @@ import Testing
         }
     }
 
+    /// While the connection's token is expired (or revoked) no refresh can work: the events wait, without a Graph call
+    /// and without using up attempts (before: 5 failed attempts and a dead letter within a minute and a half, so the
+    /// changes were lost to the mirror even after a re-connect), and are refreshed once the connection is back.
+    @Test(arguments: TestBackend.all)
+    func eventsOfAnExpiredConnectionWaitForItsReconnect(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            let connection = try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed while the token was expired"))
+            try await h.store.connections.updateStatus(id: connection.id, status: .expired, reason: "token rejected (190/463)", now: h.now())
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            h.sandbox.resetStats()
+            let worker = self.worker(h)
+            for _ in 0..<6 {
+                #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, deferred: 1))
+                await h.advance(.seconds(301))
+            }
+            #expect(h.sandbox.stats.graphCalls == 0)
+            let waiting = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(waiting.state == .pending)
+            #expect(waiting.attempts == 0)
+            #expect(waiting.lastError?.contains("refreshed once it is re-connected") == true)
+
+            _ = try await h.connect()
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed while the token was expired")
+        }
+    }
+
     /// Stores one `webhook_events` row per item and queues the item, as the server's ingestor does.
     private func enqueue(_ items: [[WebhookTarget]], _ h: SyncHarness) async throws {
         let now = h.now()

@@ -299,8 +299,8 @@ public struct WebhookWorker: Service {
             round.deferred += 1
             self.deferred.increment()
             self.logger.info(
-                "webhook refresh postponed: the ad account is being synced",
-                metadata: ["item_id": "\(item.id)", "account_id": "\(latest.accountID)", "retry_at": "\(retryAt)"]
+                "webhook refresh postponed",
+                metadata: ["item_id": "\(item.id)", "account_id": "\(latest.accountID)", "retry_at": "\(retryAt)", "reason": "\(latest.reason)"]
             )
         }
         return false
