@@ -111,6 +111,31 @@ import Testing
         }
     }
 
+    /// An event that arrives during a short sync is refreshed soon after the sync releases the lease, not at the
+    /// lease's expiry (2 minutes): the deferred item is looked at again within 15 s.
+    @Test(arguments: TestBackend.all)
+    func anItemDeferredByAShortSyncFollowsTheReleaseNotTheLeaseTTL(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed during a short sync"))
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            #expect(try await h.store.syncLeases.acquire(accountID: account, holder: Self.otherProcess, ttl: .seconds(120), now: h.now()).isAcquired)
+            let worker = self.worker(h)
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, deferred: 1))
+            let waiting = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(waiting.availableAt <= h.now().addingTimeInterval(15))
+            // The sync ends a few seconds later.
+            await h.advance(.seconds(5))
+            #expect(try await h.store.syncLeases.release(accountID: account, holder: Self.otherProcess, now: h.now()))
+            await h.advance(.seconds(11))
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed during a short sync")
+        }
+    }
+
     /// While the connection's token is expired (or revoked) no refresh can work: the events wait, without a Graph call
     /// and without using up attempts (before: 5 failed attempts and a dead letter within a minute and a half, so the
     /// changes were lost to the mirror even after a re-connect), and are refreshed once the connection is back.

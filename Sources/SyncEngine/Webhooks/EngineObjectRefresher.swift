@@ -26,6 +26,9 @@ public struct EngineObjectRefresher: ObjectRefresher {
         self.logger = logger
     }
 
+    /// How long targets of an account being synced wait at most before the lease is looked at again (seconds).
+    static let leasedAccountRecheck: TimeInterval = 15
+
     /// How long targets of a connection that cannot sync (expired or revoked token) wait before they are looked at
     /// again (seconds).
     static let unusableConnectionRetry: TimeInterval = 300
@@ -68,7 +71,14 @@ public struct EngineObjectRefresher: ObjectRefresher {
                 }
                 if let ids = unresolved[account] { refreshed += try await self.fetchUnstored(ids, accountID: account) }
             } catch SyncEngineError.accountLeased(let id, _, let until) {
-                throw RefreshDeferred(accountID: id, retryAt: until, reason: "ad account \(id) is being synced; refreshed after its sync lease")
+                // Looked at again before the lease's expiry too: a sync usually releases its lease long before (the
+                // TTL is 2 minutes), and the refresh should follow it, not the TTL.
+                let recheck = self.engine.time.now().addingTimeInterval(Self.leasedAccountRecheck)
+                throw RefreshDeferred(
+                    accountID: id,
+                    retryAt: min(until, recheck),
+                    reason: "ad account \(id) is being synced; refreshed after its sync lease"
+                )
             } catch SyncEngineError.connectionUnusable(let connectionID, let reason) {
                 // An expired or revoked token: no refresh can work until someone re-connects. The events wait for that
                 // (looked at again every few minutes, without a Graph call) instead of using up their attempts and

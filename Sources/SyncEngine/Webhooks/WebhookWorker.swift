@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// refreshes only the objects the events name, and acknowledges. A failed refresh fails the items that needed it:
 /// the queue retries them with exponential backoff and dead-letters them after the policy's attempts (visible at
 /// `GET /api/dead-letters`). A refresh whose account is being synced (its lease held here or by another process,
-/// ``RefreshDeferred``) is neither run nor dropped: its items go back to the queue until the lease's expiry, without
-/// using up an attempt, and are refreshed once the lease is free.
+/// ``RefreshDeferred``) is neither run nor dropped: its items go back to the queue until the deferral's time (the
+/// lease's expiry at the latest), without using up an attempt, and are refreshed once the lease is free.
 ///
 /// Runs as a `Service`: woken by ``WorkerSignal`` when the endpoint queues work, otherwise polling every
 /// `pollInterval`; on graceful shutdown a refresh in flight is cancelled and the batch in hand goes back to the
@@ -292,8 +292,8 @@ public struct WebhookWorker: Service {
         }
         let deferrals = payload.targets.compactMap { outcome.deferrals[$0.objectID] }
         guard let latest = deferrals.max(by: { $0.retryAt < $1.retryAt }) else { return true }
-        // At the lease's expiry (a sync renews it every third of its TTL, so a long sync is looked at again about
-        // once a TTL), and never in a tight loop.
+        // At the time the refresher asked for (the lease's expiry, or sooner: EngineObjectRefresher looks at a leased
+        // account again every 15 s), and never in a tight loop.
         let retryAt = max(latest.retryAt, now.addingTimeInterval(1))
         if try await self.store.queue.postpone(id: item.id, owner: self.owner, until: retryAt, reason: latest.reason, now: now) {
             round.deferred += 1
