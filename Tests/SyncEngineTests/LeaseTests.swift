@@ -161,6 +161,30 @@ import Testing
         }
     }
 
+    /// `serve` runs its scheduled loop, triggered syncs and webhook refreshes with one lease holder: a skip because
+    /// of its own lease said "leased by another process", sending the operator looking for a second process.
+    @Test func aSkipForThisProcesssOwnLeaseSaysSo() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let logs = CapturedLogs()
+            let engine = SyncEngine(
+                client: h.client,
+                store: h.store,
+                configuration: h.engine.configuration,
+                clock: h.clock,
+                now: h.now,
+                logger: logs.logger()
+            )
+            let holder = engine.configuration.leaseHolder
+            #expect(try await h.store.syncLeases.acquire(accountID: account, holder: holder, ttl: .seconds(120), now: h.now()).isAcquired)
+            let report = try await engine.sync(.entitiesOnly())
+            #expect(report.skipped.map(\.reason) == [.leased])
+            #expect(logs.text.contains("meta account skipped: this process is already syncing it"))
+            #expect(!logs.text.contains("leased by another process"))
+        }
+    }
+
     @Test func leasesCanBeTurnedOff() async throws {
         try await SyncHarness.run(SyncSetup(sync: { $0.usesLeases = false })) { h in
             try await h.connect()

@@ -30,8 +30,10 @@ extension SyncEngine {
             try await self.closeAbandonedRuns(of: run, now: now)
             return nil
         case .held(let lease):
+            // The holder may be this very process (its scheduled loop while a triggered sync or a refresh runs).
+            let ours = lease.holder == self.configuration.leaseHolder
             self.logger.info(
-                "meta account skipped: leased by another process",
+                ours ? "meta account skipped: this process is already syncing it" : "meta account skipped: leased by another process",
                 metadata: ["account_id": "\(run.account.id)", "holder": "\(lease.holder ?? "-")", "lease_expires_at": "\(lease.expiresAt)"]
             )
             return SyncReport.Skipped(
