@@ -148,6 +148,7 @@ struct MetaSyncServer: Sendable {
             budget: self.dependencies.budget,
             queue: self.configuration.webhookQueue,
             expiringWithin: TimeInterval(self.configuration.expiringWithinDays) * 86_400,
+            databaseTimeout: self.configuration.healthTimeout,
             now: self.dependencies.now,
             logger: logger
         )

@@ -90,6 +90,10 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (default purchase; setting
     /// `sync.primary_conversion`).
     public var primaryConversion: PrimaryConversion = .purchase
+    /// How long `/health` and `/api/health` wait for the database before answering 503 `unavailable` (default 3 s):
+    /// while PostgreSQL is unreachable a load balancer's check gets its answer at once instead of waiting in the
+    /// connection pool (up to a minute).
+    public var healthTimeout: Duration = .seconds(3)
 
     /// The default login dialog (reference §8.1).
     public static let defaultLoginDialogURL = "https://www.facebook.com/v25.0/dialog/oauth"

@@ -123,6 +123,64 @@ import Testing
         }
     }
 
+    /// A database that gives no connection (PostgreSQL unreachable: a lease waits in the pool for up to a minute,
+    /// simulated here by holding every connection of the pool) gets `/health` its 503 within
+    /// ``ServerConfiguration/healthTimeout`` instead of leaving the load balancer's check waiting.
+    @Test(arguments: ServerBackend.all.filter { $0 == .postgres })
+    func healthAnswers503InTimeWhenTheDatabaseGivesNoConnection(backend: ServerBackend) async throws {
+        try await TestHarness.with(backend: backend) { base in
+            var harness = base
+            harness.configuration.healthTimeout = .milliseconds(300)
+            let database = harness.store.database
+            let poolSize = 16  // MetaDatabase's PostgreSQL pool (`maximumConnections`)
+            try await harness.application().test(.router) { client in
+                let (held, hold) = AsyncStream<Void>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { holders in
+                    // Each holds a connection for 3 s at most: without the deadline the check would wait that long.
+                    for _ in 0..<poolSize {
+                        holders.addTask {
+                            try await database.withSQL { _ in
+                                hold.yield()
+                                try? await Task.sleep(for: .seconds(3))
+                            }
+                        }
+                    }
+                    var holding = 0
+                    for await _ in held {
+                        holding += 1
+                        if holding == poolSize { break }
+                    }
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let response = try await client.execute(uri: "/health", method: .get)
+                    let elapsed = started.duration(to: clock.now)
+                    #expect(response.status == .serviceUnavailable)
+                    #expect((try response.json()["checks"] as? [String: String])?["database"] == "unreachable")
+                    #expect(elapsed < .seconds(2), "answered after \(elapsed)")
+                    holders.cancelAll()
+                }
+            }
+        }
+    }
+
+    /// A connection whose user removed the app (deauthorize: `revoked`) stops syncing like an expired one; `/health` said
+    /// `ok` for it. Now it is `degraded` with `connections: revoked`.
+    @Test func aRevokedConnectionMakesHealthDegraded() async throws {
+        try await TestHarness.with { harness in
+            let now = harness.now.date
+            try await Seed.load(into: harness.store, now: now)
+            #expect(try await harness.store.connections.revoke(metaUserID: Seed.metaUserID, reason: "the user removed the app", now: now).count == 1)
+            try await harness.application().test(.router) { client in
+                let summary = try await client.execute(uri: "/health", method: .get).json()
+                #expect(summary["status"] as? String == "degraded")
+                #expect((summary["checks"] as? [String: String])?["connections"] == "revoked")
+                let detail = try await client.execute(uri: "/api/health", method: .get, headers: TestHarness.authorized).json()
+                #expect(detail["status"] as? String == "degraded")
+                #expect(detail["connection_counts"] as? [String: Int] == ["revoked": 1])
+            }
+        }
+    }
+
     @Test func apiErrorsOnADownDatabaseAreJSONWithoutDetails() async throws {
         try await TestHarness.with { harness in
             try await harness.application().test(.router) { client in

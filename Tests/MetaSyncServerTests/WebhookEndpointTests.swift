@@ -3,6 +3,7 @@ import GraphAPI
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import MetaStore
 import NIOCore
 import SyncEngine
@@ -173,6 +174,60 @@ import Testing
             }
             #expect(try await harness.store.webhookEvents.list().isEmpty)
             #expect(try await harness.store.queue.list(queue: harness.configuration.webhookQueue).isEmpty)
+        }
+    }
+
+    /// Every refused delivery is one log line saying which check failed (before, only a wrong signature was logged:
+    /// a missing or malformed header, an oversized or malformed body left the operator nothing but a counter), and no
+    /// line carries the signature header, the app secret or the body.
+    @Test func everyRefusedDeliveryIsLoggedOnceWithoutTheSignature() async throws {
+        try await TestHarness.with { base in
+            let logs = CapturedLogs()
+            var harness = base
+            harness.dependencies.logger = logs.logger()
+            harness.configuration.maxWebhookBodyBytes = 1024
+            let body = TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")])
+            let oversized = TestHarness.notification(changes: (0..<40).map { ("with_issues_ad_objects", "\(9_000 + $0)", "AD") })
+            let expected = [
+                "signature_missing", "signature_mismatch", "signature_malformed", "signature_malformed", "signature_malformed",
+                "signature_mismatch", "malformed", "too_large",
+            ]
+            let signatures = BadDelivery.allCases.compactMap { $0.request(body).headers[HTTPField.Name(SignedWebhook.header)!] }
+            try await harness.application().test(.router) { client in
+                for delivery in BadDelivery.allCases {
+                    let (headers, sent) = delivery.request(body)
+                    _ = try await client.execute(uri: "/webhooks/meta", method: .post, headers: headers, body: ByteBuffer(string: sent))
+                }
+                #expect(try await client.postSignedWebhook("{not json").status == .badRequest)
+                #expect(try await client.postSignedWebhook(oversized).status == .contentTooLarge)
+            }
+            let refusals = logs.all.filter { $0.message == "webhook delivery refused" }
+            #expect(refusals.map { $0.metadata["result"] ?? "" } == expected)
+            #expect(refusals.first { $0.metadata["result"] == "malformed" }?.metadata["reason"] == "The body is not valid JSON")
+            #expect(refusals.filter { $0.metadata["result"] == "signature_mismatch" }.allSatisfy { $0.level == Logger.Level.warning })
+            for secret in signatures.map({ String($0.suffix(40)) }) + [TestHarness.appSecret] {
+                #expect(!logs.text.contains(secret))
+            }
+        }
+    }
+
+    /// A valid delivery that cannot be stored (the database is down) is a 503 `unavailable`, which Meta retries and an
+    /// operator reads as "try again", not a 500 `internal_error`; the log line names the cause, not the body.
+    @Test func aDeliveryTheDatabaseCannotStoreIs503() async throws {
+        try await TestHarness.with { base in
+            let logs = CapturedLogs()
+            var harness = base
+            harness.dependencies.logger = logs.logger()
+            let database = harness.store.database
+            try await harness.application().test(.router) { client in
+                try await database.close()
+                let response = try await client.postSignedWebhook(TestHarness.notification(changes: [("with_issues_ad_objects", "555", "AD")]))
+                #expect(response.status == .serviceUnavailable)
+                let error = try #require(try response.json()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "unavailable")
+                #expect((error["message"] as? String)?.contains("send it again later") == true)
+            }
+            #expect(logs.text.contains("webhook delivery not stored: the database is unavailable"))
         }
     }
 

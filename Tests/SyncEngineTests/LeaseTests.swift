@@ -122,6 +122,69 @@ import Testing
         }
     }
 
+    /// A shutdown that runs out of grace cancels the sync (or the webhook refresh) mid-account: the run is still
+    /// recorded as cancelled and the lease released, instead of a `running` run and a lease held until its TTL
+    /// (PostgreSQL refused both writes from the cancelled task).
+    @Test(arguments: TestBackend.all)
+    func aCancelledSyncOrRefreshRecordsItsRunAndReleasesItsLease(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let syncGate = GateTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock), pattern: "/adsets")
+            let syncing = h.engine(over: syncGate)
+            let sync = Task { try await syncing.sync(.entitiesOnly()) }
+            for await _ in syncGate.arrivals { break }
+            sync.cancel()
+            _ = try? await sync.value
+            var lease = try #require(try await h.store.syncLeases.get(accountID: account))
+            // Required: with the lease still held the refresh below would be refused before it reaches its gate.
+            try #require(lease.holder == nil)
+            #expect(lease.lastOutcome == "cancelled")
+            let synced = try await h.store.syncRuns.recent(limit: 10)
+            #expect(synced.map(\.outcome) == [.cancelled])
+            #expect(synced.first?.finishedAt != nil)
+
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            let refreshGate = GateTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock)) {
+                $0.query.contains { $0.name == "ids" }
+            }
+            let refreshing = h.engine(over: refreshGate)
+            let refresh = Task { try await refreshing.refresh([RefreshTarget(id: ad.id, kind: .ad)], accountID: account) }
+            for await _ in refreshGate.arrivals { break }
+            refresh.cancel()
+            _ = try? await refresh.value
+            lease = try #require(try await h.store.syncLeases.get(accountID: account))
+            #expect(lease.holder == nil)
+            let refreshed = try #require(try await h.store.syncRuns.recent(limit: 10).first { $0.kind == "refresh" })
+            #expect(refreshed.outcome == .cancelled)
+            #expect(refreshed.finishedAt != nil)
+        }
+    }
+
+    /// `serve` runs its scheduled loop, triggered syncs and webhook refreshes with one lease holder: a skip because
+    /// of its own lease said "leased by another process", sending the operator looking for a second process.
+    @Test func aSkipForThisProcesssOwnLeaseSaysSo() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            let account = try #require(h.sandbox.accountIDs.first)
+            let logs = CapturedLogs()
+            let engine = SyncEngine(
+                client: h.client,
+                store: h.store,
+                configuration: h.engine.configuration,
+                clock: h.clock,
+                now: h.now,
+                logger: logs.logger()
+            )
+            let holder = engine.configuration.leaseHolder
+            #expect(try await h.store.syncLeases.acquire(accountID: account, holder: holder, ttl: .seconds(120), now: h.now()).isAcquired)
+            let report = try await engine.sync(.entitiesOnly())
+            #expect(report.skipped.map(\.reason) == [.leased])
+            #expect(logs.text.contains("meta account skipped: this process is already syncing it"))
+            #expect(!logs.text.contains("leased by another process"))
+        }
+    }
+
     @Test func leasesCanBeTurnedOff() async throws {
         try await SyncHarness.run(SyncSetup(sync: { $0.usesLeases = false })) { h in
             try await h.connect()

@@ -58,4 +58,30 @@ import Testing
             #expect(runs.allSatisfy { $0.outcome == .succeeded })
         }
     }
+
+    /// A sync that throws (here: the database is gone) is logged and tried again; it does not end the loop, and with
+    /// it `metasync serve` (a service that throws stops the whole group), which before exited once PostgreSQL had been
+    /// unreachable for a minute.
+    @Test func theLoopOutlivesASyncThatThrows() async throws {
+        try await SyncHarness.run { h in
+            try await h.connect()
+            try await h.store.database.close()
+            let logs = CapturedLogs()
+            let clock = RecordingClock()
+            let loop = SyncLoopService(
+                engine: h.engine,
+                request: .entitiesOnly(),
+                interval: .seconds(900),
+                clock: clock,
+                logger: logs.logger(),
+                maxIterations: 2,
+                retryAfterFailure: .seconds(20)
+            )
+            try await loop.run()
+            let failures = logs.all.map(\.rendered).filter { $0.contains("sync loop iteration failed; trying again") }
+            #expect(failures.count == 2)
+            #expect(failures.allSatisfy { $0.contains("retry_in_seconds=20") })
+            #expect(clock.sleeps == [.seconds(20)])
+        }
+    }
 }

@@ -78,6 +78,95 @@ import Testing
         }
     }
 
+    /// SIGTERM while a refresh is in flight cancels it: the claimed item goes back to `pending` at once, with no
+    /// attempt used up (before, it stayed `leased` until its lease expired, a minute after the restart), and the
+    /// next round refreshes it.
+    @Test(arguments: TestBackend.all)
+    func aShutdownMidRefreshHandsTheItemBackAndTheNextRoundRefreshesIt(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed before the shutdown"))
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            let gate = GateTransport(base: SandboxTransport(sandbox: h.sandbox, clock: h.clock)) { request in
+                request.query.contains { $0.name == "ids" }
+            }
+            let interrupted = self.worker(h, engine: h.engine(over: gate))
+            let round = Task { try await interrupted.drainOnce() }
+            for await _ in gate.arrivals { break }
+            round.cancel()
+            await #expect(throws: CancellationError.self) { try await round.value }
+
+            let item = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(item.state == .pending)
+            #expect(item.attempts == 0)
+            #expect(item.leaseOwner == nil)
+            #expect(item.availableAt <= h.now())
+            #expect(try await h.store.syncLeases.get(accountID: account)?.holder == nil)
+
+            #expect(try await self.worker(h).drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed before the shutdown")
+        }
+    }
+
+    /// An event that arrives during a short sync is refreshed soon after the sync releases the lease, not at the
+    /// lease's expiry (2 minutes): the deferred item is looked at again within 15 s.
+    @Test(arguments: TestBackend.all)
+    func anItemDeferredByAShortSyncFollowsTheReleaseNotTheLeaseTTL(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed during a short sync"))
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            #expect(try await h.store.syncLeases.acquire(accountID: account, holder: Self.otherProcess, ttl: .seconds(120), now: h.now()).isAcquired)
+            let worker = self.worker(h)
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, deferred: 1))
+            let waiting = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(waiting.availableAt <= h.now().addingTimeInterval(15))
+            // The sync ends a few seconds later.
+            await h.advance(.seconds(5))
+            #expect(try await h.store.syncLeases.release(accountID: account, holder: Self.otherProcess, now: h.now()))
+            await h.advance(.seconds(11))
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed during a short sync")
+        }
+    }
+
+    /// While the connection's token is expired (or revoked) no refresh can work: the events wait, without a Graph call
+    /// and without using up attempts (before: 5 failed attempts and a dead letter within a minute and a half, so the
+    /// changes were lost to the mirror even after a re-connect), and are refreshed once the connection is back.
+    @Test(arguments: TestBackend.all)
+    func eventsOfAnExpiredConnectionWaitForItsReconnect(backend: TestBackend) async throws {
+        try await SyncHarness.run(SyncSetup(database: backend)) { h in
+            let connection = try await h.connect()
+            _ = try await h.engine.sync(.entitiesOnly())
+            let account = try #require(h.sandbox.accountIDs.first)
+            let ad = try #require(h.sandbox.inventory(account: account)?.ads.first)
+            #expect(h.sandbox.update(objectID: ad.id, name: "Renamed while the token was expired"))
+            try await h.store.connections.updateStatus(id: connection.id, status: .expired, reason: "token rejected (190/463)", now: h.now())
+            try await self.enqueue([[WebhookTarget(objectID: ad.id, level: .ad, accountID: String(account.dropFirst(4)))]], h)
+            h.sandbox.resetStats()
+            let worker = self.worker(h)
+            for _ in 0..<6 {
+                #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, deferred: 1))
+                await h.advance(.seconds(301))
+            }
+            #expect(h.sandbox.stats.graphCalls == 0)
+            let waiting = try #require(try await h.store.queue.list(queue: Self.queue).first)
+            #expect(waiting.state == .pending)
+            #expect(waiting.attempts == 0)
+            #expect(waiting.lastError?.contains("refreshed once it is re-connected") == true)
+
+            _ = try await h.connect()
+            #expect(try await worker.drainOnce() == WebhookWorker.Round(claimed: 1, refreshed: 1, completed: 1))
+            #expect(try await h.store.ads.get(id: ad.id)?.name == "Renamed while the token was expired")
+        }
+    }
+
     /// Stores one `webhook_events` row per item and queues the item, as the server's ingestor does.
     private func enqueue(_ items: [[WebhookTarget]], _ h: SyncHarness) async throws {
         let now = h.now()
@@ -97,10 +186,10 @@ import Testing
         }
     }
 
-    private func worker(_ h: SyncHarness) -> WebhookWorker {
+    private func worker(_ h: SyncHarness, engine: SyncEngine? = nil) -> WebhookWorker {
         WebhookWorker(
             store: h.store,
-            refresher: EngineObjectRefresher(engine: h.engine, store: h.store, logger: SyncHarness.logger),
+            refresher: EngineObjectRefresher(engine: engine ?? h.engine, store: h.store, logger: SyncHarness.logger),
             queue: Self.queue,
             batchSize: 100,
             pollInterval: .seconds(1),

@@ -14,6 +14,8 @@ struct HealthController: Sendable {
     let budget: (any CallBudget)?
     let queue: String
     let expiringWithin: TimeInterval
+    /// How long the database may take to answer (``ServerConfiguration/healthTimeout``); then the answer is 503.
+    let databaseTimeout: Duration
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -80,7 +82,8 @@ struct HealthController: Sendable {
         var status: String
         /// Whether the server can serve requests (the database answers).
         var ready: Bool
-        /// `ok` or what needs attention, per check: `database`, `connections`, `webhook_queue`, `call_budget`.
+        /// `ok` or what needs attention, per check: `database`, `connections` (`expired`, `revoked`), `webhook_queue`,
+        /// `call_budget`.
         var checks: [String: String]
 
         init(_ report: Report) {
@@ -88,11 +91,19 @@ struct HealthController: Sendable {
             self.ready = report.database.reachable
             self.checks = [
                 "database": report.database.reachable ? "ok" : "unreachable",
-                "connections": report.connectionCounts["expired", default: 0] > 0 ? "expired" : "ok",
+                "connections": HealthController.connectionsCheck(report.connectionCounts),
                 "webhook_queue": (report.webhookQueue["dead"] ?? 0) > 0 ? "dead_letters" : "ok",
                 "call_budget": report.warnings.isEmpty ? "ok" : "unavailable",
             ]
         }
+    }
+
+    /// The `connections` check: `expired` when a connection's token expired or was rejected, `revoked` when a user
+    /// removed the app (its accounts no longer sync either), else `ok`.
+    static func connectionsCheck(_ counts: [String: Int]) -> String {
+        if counts["expired", default: 0] > 0 { return "expired" }
+        if counts["revoked", default: 0] > 0 { return "revoked" }
+        return "ok"
     }
 
     /// `GET /health`.
@@ -134,8 +145,12 @@ struct HealthController: Sendable {
             webhookQueue: [:]
         )
         do {
-            try await self.store.database.ping()
-            let rows = try await self.store.connections.all()
+            // Bounded: while PostgreSQL is unreachable a lease waits in the pool for up to a minute.
+            let (store, queue) = (self.store, self.queue)
+            let (rows, counts) = try await Deadline.run(self.databaseTimeout) {
+                try await store.database.ping()
+                return (try await store.connections.all(), try await store.queue.counts(queue: queue))
+            }
             for row in rows {
                 var connection = Report.Connection(
                     id: row.id,
@@ -146,20 +161,16 @@ struct HealthController: Sendable {
                     expiresAt: row.expiresAt,
                     daysUntilExpiry: row.expiresAt.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
                 )
-                if let budget = self.budget {
-                    do {
-                        connection.callBudget = try await budget.usage(userID: row.metaUserID, now: now)
-                    } catch {
-                        let warning = Self.budgetWarning(error)
-                        if !report.warnings.contains(warning) { report.warnings.append(warning) }
-                    }
-                }
+                connection.callBudget = await self.budgetUsage(userID: row.metaUserID, now: now, warnings: &report.warnings)
                 report.connections.append(connection)
                 report.connectionCounts[connection.status, default: 0] += 1
             }
-            report.webhookQueue = try await self.store.queue.counts(queue: self.queue)
+            report.webhookQueue = counts
         } catch {
-            self.logger.error("health check: database unreachable", metadata: ["error_type": "\(type(of: error))"])
+            self.logger.error(
+                "health check: database unreachable",
+                metadata: ["error_type": "\(type(of: error))", "error": "\((error as? Deadline.Exceeded)?.description ?? "-")"]
+            )
             report.status = "unavailable"
             report.database.reachable = false
             report.connections = []
@@ -170,11 +181,23 @@ struct HealthController: Sendable {
             report.usage = .init(appPercent: snapshot.appPercent, accounts: snapshot.accounts)
         }
         if report.database.reachable,
-            report.connectionCounts["expired", default: 0] > 0 || (report.webhookQueue["dead"] ?? 0) > 0 || !report.warnings.isEmpty
+            Self.connectionsCheck(report.connectionCounts) != "ok" || (report.webhookQueue["dead"] ?? 0) > 0 || !report.warnings.isEmpty
         {
             report.status = "degraded"
         }
         return report
+    }
+
+    /// The call budget's usage for one Meta user, or nil with a warning added when the budget cannot be read.
+    private func budgetUsage(userID: String, now: Date, warnings: inout [String]) async -> CallBudgetUsage? {
+        guard let budget = self.budget else { return nil }
+        do {
+            return try await budget.usage(userID: userID, now: now)
+        } catch {
+            let warning = Self.budgetWarning(error)
+            if !warnings.contains(warning) { warnings.append(warning) }
+            return nil
+        }
     }
 
     /// What to tell an operator when the call budget cannot be read: the Redis budget's own explanation (it names the

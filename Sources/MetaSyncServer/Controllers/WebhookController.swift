@@ -41,6 +41,8 @@ struct WebhookController: Sendable {
         case signatureMalformed = "signature_malformed"
         case signatureMismatch = "signature_mismatch"
         case malformed
+        /// Verified and parsed, but not stored: the database did not answer (503).
+        case unavailable
         case accepted
     }
 
@@ -75,7 +77,7 @@ struct WebhookController: Sendable {
             ConstantTime.equals(presented, expected),
             let challenge = query["hub.challenge"].map(String.init)
         else {
-            self.count(.verificationRefused)
+            self.refused(.verificationRefused, bytes: nil)
             throw APIError(.forbidden, code: "verification_failed", message: "Webhook verification failed")
         }
         self.count(.verified)
@@ -90,11 +92,11 @@ struct WebhookController: Sendable {
     /// refresh happens in the worker, so Meta never waits for Graph).
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let signature = self.signature else {
-            self.count(.notConfigured)
+            self.refused(.notConfigured, bytes: nil)
             throw APIError(.forbidden, code: "webhooks_disabled", message: "Webhooks are disabled: no app secret is configured")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maxBodyBytes {
-            self.count(.tooLarge)
+            self.refused(.tooLarge, bytes: length)
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
         }
         var request = request
@@ -102,7 +104,7 @@ struct WebhookController: Sendable {
         do {
             body = try await request.collectBody(upTo: self.maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            self.count(.tooLarge)
+            self.refused(.tooLarge, bytes: nil)
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The body exceeds \(self.maxBodyBytes) bytes")
         }
         let bytes = body.readableBytesView
@@ -110,24 +112,33 @@ struct WebhookController: Sendable {
         case .valid:
             break
         case .missing:
-            self.count(.signatureMissing)
+            self.refused(.signatureMissing, bytes: bytes.count)
             throw APIError(.unauthorized, code: "signature_missing", message: "Missing X-Hub-Signature-256 header")
         case .malformed:
-            self.count(.signatureMalformed)
+            self.refused(.signatureMalformed, bytes: bytes.count)
             throw APIError(.forbidden, code: "invalid_signature", message: "X-Hub-Signature-256 must be sha256=<64 hex digits>")
         case .mismatch:
-            self.count(.signatureMismatch)
-            self.logger.warning("webhook signature mismatch", metadata: ["bytes": "\(bytes.count)"])
+            self.refused(.signatureMismatch, bytes: bytes.count)
             throw APIError(.forbidden, code: "invalid_signature", message: "Invalid X-Hub-Signature-256")
         }
         let notification: WebhookNotification
         do {
             notification = try WebhookNotification(body: bytes)
         } catch let error as WebhookNotification.Malformed {
-            self.count(.malformed)
+            self.refused(.malformed, bytes: bytes.count, reason: error.description)
             throw APIError.badRequest(error.description, code: "malformed_payload")
         }
-        let stored = try await self.ingestor.ingest(notification)
+        let stored: Int
+        do {
+            stored = try await self.ingestor.ingest(notification)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            // Nothing was committed: a 503 (not a 500) tells Meta, and whoever reads the log, to try again later.
+            self.counters.count(.unavailable)
+            self.logger.error("webhook delivery not stored: the database is unavailable", metadata: ["error_type": "\(type(of: error))"])
+            throw APIError.unavailable("The delivery was not stored because the database is unavailable; send it again later")
+        }
         self.count(.accepted)
         let json = #"{"duplicates":\#(notification.changes.count - stored),"stored":\#(stored)}"#
         return Response(
@@ -141,5 +152,16 @@ struct WebhookController: Sendable {
 
     private func count(_ result: Result) {
         self.counters.count(result)
+    }
+
+    /// Counts a refused delivery and logs it, one line, with its size and what was wrong: never the signature header,
+    /// the app secret or the body. A wrong signature is a warning (the app secret differs, or someone forges
+    /// deliveries); the other refusals are notices.
+    private func refused(_ result: Result, bytes: Int?, reason: String? = nil) {
+        self.counters.count(result)
+        var metadata: Logger.Metadata = ["result": "\(result.rawValue)", "bytes": "\(bytes.map(String.init) ?? "-")"]
+        if let reason { metadata["reason"] = "\(reason.prefix(200))" }
+        let level: Logger.Level = result == .signatureMismatch ? .warning : .notice
+        self.logger.log(level: level, "webhook delivery refused", metadata: metadata)
     }
 }

@@ -21,16 +21,26 @@ public final class TriggeredSyncService: SyncTrigger, Service {
     private let store: MetaStore
     private let subscribesWebhooks: Bool
     private let logger: Logger
+    /// How long a running sync may take to reach a page boundary once a shutdown began, before it is cancelled.
+    private let shutdownGrace: Duration
     private let state = Mutex(State())
     /// Wakes ``run()`` when a request is queued.
     private let signal = WorkerSignal()
 
     /// A trigger over `engine` (whose store is used to validate requests).
-    /// - Parameter subscribesWebhooks: Honour ``SyncTriggerRequest/subscribeWebhooks`` (set after an OAuth connect):
-    ///   subscribe the connection's ad accounts to the app before syncing. Turn it on when this server receives
-    ///   webhooks (app secret and verify token configured).
-    public init(engine: SyncEngine, subscribesWebhooks: Bool = false, logger: Logger = Logger(label: "metasync.server.sync")) {
+    /// - Parameters:
+    ///   - subscribesWebhooks: Honour ``SyncTriggerRequest/subscribeWebhooks`` (set after an OAuth connect):
+    ///     subscribe the connection's ad accounts to the app before syncing. Turn it on when this server receives
+    ///     webhooks (app secret and verify token configured).
+    ///   - shutdownGrace: How long a sync running at shutdown may take to finish its page (default 10 s).
+    public init(
+        engine: SyncEngine,
+        subscribesWebhooks: Bool = false,
+        shutdownGrace: Duration = .seconds(10),
+        logger: Logger = Logger(label: "metasync.server.sync")
+    ) {
         self.engine = engine
+        self.shutdownGrace = shutdownGrace
         self.store = engine.store
         self.subscribesWebhooks = subscribesWebhooks
         self.logger = logger
@@ -56,32 +66,31 @@ public final class TriggeredSyncService: SyncTrigger, Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                guard let request = await self.next() else { return }
-                if request.subscribeWebhooks, self.subscribesWebhooks, let connectionID = request.connectionID {
-                    await self.subscribeWebhooks(connectionID: connectionID)
-                }
-                let engineRequest = SyncRequest(
-                    connectionIDs: request.connectionID.map { [$0] },
-                    accountIDs: request.accountID.map { [$0] },
-                    full: request.full
+        // Waiting for a request ends at the shutdown; a sync running then stops after its current page (within
+        // ``shutdownGrace``, else it is cancelled), recording its run and releasing its leases.
+        while let request = await cancelWhenGracefulShutdown({ await self.next() }) {
+            if request.subscribeWebhooks, self.subscribesWebhooks, let connectionID = request.connectionID {
+                await self.subscribeWebhooks(connectionID: connectionID)
+            }
+            let engineRequest = SyncRequest(
+                connectionIDs: request.connectionID.map { [$0] },
+                accountIDs: request.accountID.map { [$0] },
+                full: request.full
+            )
+            do {
+                guard let report = try await self.engine.syncStoppingAtShutdown(engineRequest, grace: self.shutdownGrace, logger: self.logger)
+                else { return }
+                self.logger.info(
+                    "triggered sync finished",
+                    metadata: [
+                        "outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")",
+                        "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
+                        "leased_elsewhere": "\(report.skipped.filter { $0.reason == .leased }.map(\.accountID).joined(separator: ","))",
+                    ]
                 )
-                do {
-                    let report = try await self.engine.sync(engineRequest)
-                    self.logger.info(
-                        "triggered sync finished",
-                        metadata: [
-                            "outcome": "\(report.outcome)", "calls": "\(report.callsUsed)", "connection_id": "\(request.connectionID ?? "-")",
-                            "accounts": "\(report.accounts.count)", "skipped": "\(report.skipped.count)",
-                            "leased_elsewhere": "\(report.skipped.filter { $0.reason == .leased }.map(\.accountID).joined(separator: ","))",
-                        ]
-                    )
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.error("triggered sync failed", metadata: ["error": "\(error)"])
-                }
+                if report.outcome == .cancelled { return }
+            } catch {
+                self.logger.error("triggered sync failed", metadata: ["error": "\(error)"])
             }
         }
     }

@@ -23,19 +23,15 @@ struct RunRecorder: Sendable {
     }
 
     /// Records the end of an account's run in `sync_runs` (a run never started is not recorded; a failed write is
-    /// logged, not thrown: the run's outcome stands).
+    /// logged, not thrown: the run's outcome stands). A cancelled run is recorded too (``Uncancelled``).
     func record(_ run: AccountRun, outcome: SyncRunRow.Outcome, error: String?) async {
         let runID = run.runID ?? ""
         if !runID.isEmpty {
+            let (store, rows, calls, at) = (self.store, run.rowsByTable, run.counter.value, self.now())
             do {
-                try await self.store.syncRuns.finish(
-                    id: runID,
-                    outcome: outcome,
-                    rowsByTable: run.rowsByTable,
-                    callsUsed: run.counter.value,
-                    error: error,
-                    at: self.now()
-                )
+                try await Uncancelled.run {
+                    try await store.syncRuns.finish(id: runID, outcome: outcome, rowsByTable: rows, callsUsed: calls, error: error, at: at)
+                }
             } catch {
                 self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(error)"])
             }

@@ -30,8 +30,10 @@ extension SyncEngine {
             try await self.closeAbandonedRuns(of: run, now: now)
             return nil
         case .held(let lease):
+            // The holder may be this very process (its scheduled loop while a triggered sync or a refresh runs).
+            let ours = lease.holder == self.configuration.leaseHolder
             self.logger.info(
-                "meta account skipped: leased by another process",
+                ours ? "meta account skipped: this process is already syncing it" : "meta account skipped: leased by another process",
                 metadata: ["account_id": "\(run.account.id)", "holder": "\(lease.holder ?? "-")", "lease_expires_at": "\(lease.expiresAt)"]
             )
             return SyncReport.Skipped(
@@ -97,21 +99,20 @@ extension SyncEngine {
         }
     }
 
-    /// Releases the account's lease at the end of its run; a scheduled run that was not cancelled sets the next due
-    /// time (its end plus the interval), a cancelled one leaves the account due so another process takes it at once.
+    /// Releases the account's lease at the end of its run, cancelled or not; a scheduled run that was not cancelled
+    /// sets the next due time (its end plus the interval), a cancelled one leaves the account due so another process
+    /// takes it at once.
     func releaseLease(_ run: AccountRun, request: SyncRequest, outcome: SyncRunRow.Outcome) async {
         guard run.leaseHeld else { return }
         run.leaseHeld = false
         let now = self.time.now()
         let nextDue = outcome == .cancelled ? nil : request.scheduleInterval.map { now.addingTimeInterval($0.seconds) }
+        let (store, accountID, holder) = (self.store, run.account.id, self.configuration.leaseHolder)
         do {
-            let released = try await self.store.syncLeases.release(
-                accountID: run.account.id,
-                holder: self.configuration.leaseHolder,
-                outcome: outcome.rawValue,
-                nextDueAt: nextDue,
-                now: now
-            )
+            // Also when the run was cancelled (``Uncancelled``): else the lease stays held until its TTL.
+            let released = try await Uncancelled.run {
+                try await store.syncLeases.release(accountID: accountID, holder: holder, outcome: outcome.rawValue, nextDueAt: nextDue, now: now)
+            }
             if !released {
                 self.logger.warning("sync lease was no longer held at release", metadata: ["account_id": "\(run.account.id)"])
             }

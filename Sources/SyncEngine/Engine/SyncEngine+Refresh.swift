@@ -43,7 +43,7 @@ extension SyncEngine {
             await self.releaseLease(leased, request: SyncRequest(), outcome: .succeeded)
             return report
         } catch {
-            await self.releaseLease(leased, request: SyncRequest(), outcome: .failed)
+            await self.releaseLease(leased, request: SyncRequest(), outcome: error is CancellationError ? .cancelled : .failed)
             throw error
         }
     }
@@ -122,14 +122,19 @@ extension SyncEngine {
                 rowsByTable["meta_recommendations", default: 0] += try await self.refreshAccountRecommendations(account, caller: caller)
             }
         } catch {
-            try? await self.store.syncRuns.finish(
-                id: run.id,
-                outcome: .failed,
-                rowsByTable: rowsByTable,
-                callsUsed: counter.value,
-                error: "\(error)",
-                at: self.time.now()
-            )
+            // Recorded also when a shutdown cancelled the refresh (``Uncancelled``): else the run stays `running`.
+            let cancelled = error is CancellationError
+            let (store, rows, calls, at) = (self.store, rowsByTable, counter.value, self.time.now())
+            try? await Uncancelled.run {
+                try await store.syncRuns.finish(
+                    id: run.id,
+                    outcome: cancelled ? .cancelled : .failed,
+                    rowsByTable: rows,
+                    callsUsed: calls,
+                    error: cancelled ? nil : "\(error)",
+                    at: at
+                )
+            }
             if let clientError = error as? GraphClientError, Self.isTokenRejection(clientError) {
                 try? await self.markConnectionExpired(
                     connectionID,

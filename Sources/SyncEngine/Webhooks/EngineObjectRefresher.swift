@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import Logging
 import MetaStore
 
@@ -10,7 +11,9 @@ import MetaStore
 /// kind fails with #100 and costs a call), so it lands without waiting for the next sync. Targets of an ad account
 /// not stored yet (e.g. a connection whose first sync has not run) fail with ``AccountNotYetStored``: the queue keeps
 /// them and retries with backoff (dead-lettering them after the policy's attempts), rather than dropping them.
-/// Creatives are refreshed by id (`ad_creatives`); targets without any account are skipped (logged).
+/// Creatives are refreshed by id (`ad_creatives`); targets without any account are skipped (logged). Targets of an
+/// account whose connection cannot sync (expired or revoked token) are deferred (``RefreshDeferred``, every 5 minutes,
+/// no attempt used up) until the connection is re-connected.
 public struct EngineObjectRefresher: ObjectRefresher {
     private let engine: SyncEngine
     private let store: MetaStore
@@ -22,6 +25,13 @@ public struct EngineObjectRefresher: ObjectRefresher {
         self.store = store
         self.logger = logger
     }
+
+    /// How long targets of an account being synced wait at most before the lease is looked at again (seconds).
+    static let leasedAccountRecheck: TimeInterval = 15
+
+    /// How long targets of a connection that cannot sync (expired or revoked token) wait before they are looked at
+    /// again (seconds).
+    static let unusableConnectionRetry: TimeInterval = 300
 
     /// The ad account of some targets is not stored yet: the work item is retried later (by then a sync may have
     /// discovered it).
@@ -61,7 +71,23 @@ public struct EngineObjectRefresher: ObjectRefresher {
                 }
                 if let ids = unresolved[account] { refreshed += try await self.fetchUnstored(ids, accountID: account) }
             } catch SyncEngineError.accountLeased(let id, _, let until) {
-                throw RefreshDeferred(accountID: id, retryAt: until, reason: "ad account \(id) is being synced; refreshed after its sync lease")
+                // Looked at again before the lease's expiry too: a sync usually releases its lease long before (the
+                // TTL is 2 minutes), and the refresh should follow it, not the TTL.
+                let recheck = self.engine.time.now().addingTimeInterval(Self.leasedAccountRecheck)
+                throw RefreshDeferred(
+                    accountID: id,
+                    retryAt: min(until, recheck),
+                    reason: "ad account \(id) is being synced; refreshed after its sync lease"
+                )
+            } catch SyncEngineError.connectionUnusable(let connectionID, let reason) {
+                // An expired or revoked token: no refresh can work until someone re-connects. The events wait for that
+                // (looked at again every few minutes, without a Graph call) instead of using up their attempts and
+                // dead-lettering within a minute and a half.
+                throw RefreshDeferred(
+                    accountID: account,
+                    retryAt: self.engine.time.now().addingTimeInterval(Self.unusableConnectionRetry),
+                    reason: "connection \(connectionID) cannot sync (\(reason.prefix(300))): refreshed once it is re-connected"
+                )
             }
         }
         return refreshed

@@ -20,7 +20,7 @@ public protocol ObjectRefresher: Sendable {
 public struct RefreshDeferred: Error, CustomStringConvertible, Sendable {
     /// The ad account (`act_<n>`).
     public var accountID: String
-    /// When to try again (the lease's expiry).
+    /// When to try again (the lease's expiry at the latest).
     public var retryAt: Date
     /// Why, in a safe line.
     public var reason: String

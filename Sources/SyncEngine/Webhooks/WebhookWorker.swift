@@ -9,11 +9,12 @@ import ServiceLifecycle
 /// refreshes only the objects the events name, and acknowledges. A failed refresh fails the items that needed it:
 /// the queue retries them with exponential backoff and dead-letters them after the policy's attempts (visible at
 /// `GET /api/dead-letters`). A refresh whose account is being synced (its lease held here or by another process,
-/// ``RefreshDeferred``) is neither run nor dropped: its items go back to the queue until the lease's expiry, without
-/// using up an attempt, and are refreshed once the lease is free.
+/// ``RefreshDeferred``) is neither run nor dropped: its items go back to the queue until the deferral's time (the
+/// lease's expiry at the latest), without using up an attempt, and are refreshed once the lease is free.
 ///
 /// Runs as a `Service`: woken by ``WorkerSignal`` when the endpoint queues work, otherwise polling every
-/// `pollInterval`; on graceful shutdown it finishes the batch in hand and returns.
+/// `pollInterval`; on graceful shutdown a refresh in flight is cancelled and the batch in hand goes back to the
+/// queue (no attempt used up), so the next start refreshes it at once.
 public struct WebhookWorker: Service {
     let store: MetaStore
     let refresher: any ObjectRefresher
@@ -184,7 +185,18 @@ public struct WebhookWorker: Service {
             if groups[key] == nil { groupOrder.append(key) }
             groups[key, default: []].append(target)
         }
-        let outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
+        let outcome: RefreshOutcome
+        do {
+            outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
+        } catch is CancellationError {
+            await self.handBack(items)
+            throw CancellationError()
+        }
+        if Task.isCancelled {
+            // Cancelled while a refresh ended with another error (or as it finished): the round's writes would fail.
+            await self.handBack(items)
+            throw CancellationError()
+        }
 
         var succeeded: [(item: WorkItem, payload: WebhookWorkItem)] = []
         for (item, payload) in work {
@@ -280,18 +292,33 @@ public struct WebhookWorker: Service {
         }
         let deferrals = payload.targets.compactMap { outcome.deferrals[$0.objectID] }
         guard let latest = deferrals.max(by: { $0.retryAt < $1.retryAt }) else { return true }
-        // At the lease's expiry (a sync renews it every third of its TTL, so a long sync is looked at again about
-        // once a TTL), and never in a tight loop.
+        // At the time the refresher asked for (the lease's expiry, or sooner: EngineObjectRefresher looks at a leased
+        // account again every 15 s), and never in a tight loop.
         let retryAt = max(latest.retryAt, now.addingTimeInterval(1))
         if try await self.store.queue.postpone(id: item.id, owner: self.owner, until: retryAt, reason: latest.reason, now: now) {
             round.deferred += 1
             self.deferred.increment()
             self.logger.info(
-                "webhook refresh postponed: the ad account is being synced",
-                metadata: ["item_id": "\(item.id)", "account_id": "\(latest.accountID)", "retry_at": "\(retryAt)"]
+                "webhook refresh postponed",
+                metadata: ["item_id": "\(item.id)", "account_id": "\(latest.accountID)", "retry_at": "\(retryAt)", "reason": "\(latest.reason)"]
             )
         }
         return false
+    }
+
+    /// A shutdown interrupted the round: the claimed items go back to `pending` at once, without using up an
+    /// attempt, so the next start (or another process) refreshes them instead of waiting out their lease.
+    private func handBack(_ items: [WorkItem]) async {
+        let (store, owner, now) = (self.store, self.owner, self.now())
+        let handedBack = await Uncancelled.run {
+            var count = 0
+            for item in items {
+                let reason = "interrupted by a shutdown before its refresh finished; not counted as an attempt"
+                if (try? await store.queue.postpone(id: item.id, owner: owner, until: now, reason: reason, now: now)) == true { count += 1 }
+            }
+            return count
+        }
+        self.logger.info("webhook refresh interrupted by the shutdown; items handed back to the queue", metadata: ["items": "\(handedBack)"])
     }
 
     private func recordDeferral(_ targets: [WebhookTarget], _ deferred: RefreshDeferred, into outcome: inout RefreshOutcome) {
