@@ -77,9 +77,9 @@ public struct PerformanceActionRepository: Sendable {
     /// a.level = k.level AND …` for PostgreSQL: one statement for all the keys, one binary array bind per key column,
     /// planned as a nested loop of primary-key probes whatever the table's statistics say.
     ///
-    /// The OR form above is not usable there: on a table PostgreSQL has not analysed yet (a first sync or backfill,
-    /// before autovacuum's ANALYZE) it is planned as one pass over the whole primary-key index that tests every OR term
-    /// on every entry, ~0.5 s per 100 keys at 120,000 rows and growing with the table (docs/sync.md, PostgreSQL).
+    /// The OR form above does not suit PostgreSQL: on a table it has not analysed yet (a first sync or backfill, before
+    /// autovacuum's ANALYZE) it may be planned as one pass over the whole primary-key index that tests every OR term on
+    /// every entry, ~0.5 s per 100 keys at 120,000 rows and growing with the table (docs/sync.md, PostgreSQL).
     static func postgresDeleteStatement(_ keys: some Collection<PerformanceSnapshotRow.Key>) -> SQLQueryString {
         func column(_ element: PostgresColumnArray.Element, _ value: (PerformanceSnapshotRow.Key) -> ColumnValue) -> SQLQueryString {
             "\(bind: PostgresColumnArray(element: element, values: keys.map(value)))::\(unsafeRaw: element.sqlArrayType)"
