@@ -90,8 +90,8 @@ public struct ServerConfiguration: Sendable, CustomStringConvertible {
     /// The conversion behind "conversions", CPA and ROAS in the API and dashboard (default purchase; setting
     /// `sync.primary_conversion`).
     public var primaryConversion: PrimaryConversion = .purchase
-    /// How long `/health` and `/api/health` wait for the database before answering 503 `unavailable` (default 3 s):
-    /// while PostgreSQL is unreachable a load balancer's check gets its answer at once instead of waiting in the
+    /// How long `/health` and `/api/health` wait for PostgreSQL before answering 503 `unavailable` (default 3 s; SQLite
+    /// is not bounded, see `HealthController`): while PostgreSQL is unreachable a load balancer's check gets its answer at once instead of waiting in the
     /// connection pool (up to a minute).
     public var healthTimeout: Duration = .seconds(3)
 

@@ -85,6 +85,7 @@ import Testing
                 )
                 #expect(!text.contains("SCAN s"), "\(text)")
             case .postgres:
+                #expect(text.contains("performance_snapshots_report_day on performance_snapshots"), "\(text)")
                 #expect(!text.contains("Seq Scan on performance_snapshots") && !text.contains("Seq Scan on performance_actions"), "\(text)")
             }
         }

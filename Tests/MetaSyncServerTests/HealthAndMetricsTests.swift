@@ -163,6 +163,32 @@ import Testing
         }
     }
 
+    /// SQLite's one connection is never unreachable, only busy (a long read, a page's commit): `/health` waits for it
+    /// instead of calling a healthy server down after ``ServerConfiguration/healthTimeout``.
+    @Test func aBusySQLiteConnectionIsWaitedForNotReportedDown() async throws {
+        try await TestHarness.with(backend: .sqlite) { base in
+            var harness = base
+            harness.configuration.healthTimeout = .milliseconds(200)
+            let database = harness.store.database
+            try await harness.application().test(.router) { client in
+                let (held, hold) = AsyncStream<Void>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { holder in
+                    holder.addTask {
+                        try await database.withSQL { _ in
+                            hold.yield()
+                            try? await Task.sleep(for: .milliseconds(800))
+                        }
+                    }
+                    for await _ in held { break }
+                    let response = try await client.execute(uri: "/health", method: .get)
+                    #expect(response.status == .ok)
+                    #expect((try response.json()["checks"] as? [String: String])?["database"] != "unreachable")
+                    try await holder.waitForAll()
+                }
+            }
+        }
+    }
+
     /// A connection whose user removed the app (deauthorize: `revoked`) stops syncing like an expired one; `/health` said
     /// `ok` for it. Now it is `degraded` with `connections: revoked`.
     @Test func aRevokedConnectionMakesHealthDegraded() async throws {

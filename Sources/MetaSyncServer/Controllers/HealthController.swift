@@ -133,6 +133,20 @@ struct HealthController: Sendable {
         return response
     }
 
+    /// The stored connections and the webhook queue's counts. Bounded on PostgreSQL, where a lease waits in the pool
+    /// for up to a minute while the server is unreachable; not on SQLite, whose one connection is never unreachable
+    /// but may be busy for seconds with a long read or a page's commit (a deadline would answer 503 for a healthy
+    /// server).
+    private func probeDatabase() async throws -> ([MetaConnectionRow], [String: Int]) {
+        let (store, queue) = (self.store, self.queue)
+        let probe: @Sendable () async throws -> ([MetaConnectionRow], [String: Int]) = {
+            try await store.database.ping()
+            return (try await store.connections.all(), try await store.queue.counts(queue: queue))
+        }
+        guard store.database.kind == .postgres else { return try await probe() }
+        return try await Deadline.run(self.databaseTimeout, probe)
+    }
+
     func report() async -> Report {
         let backend = self.store.database.kind.rawValue
         let now = self.now()
@@ -145,12 +159,7 @@ struct HealthController: Sendable {
             webhookQueue: [:]
         )
         do {
-            // Bounded: while PostgreSQL is unreachable a lease waits in the pool for up to a minute.
-            let (store, queue) = (self.store, self.queue)
-            let (rows, counts) = try await Deadline.run(self.databaseTimeout) {
-                try await store.database.ping()
-                return (try await store.connections.all(), try await store.queue.counts(queue: queue))
-            }
+            let (rows, counts) = try await self.probeDatabase()
             for row in rows {
                 var connection = Report.Connection(
                     id: row.id,

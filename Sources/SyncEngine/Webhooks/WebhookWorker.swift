@@ -158,45 +158,8 @@ public struct WebhookWorker: Service {
         var round = Round(claimed: items.count)
         guard !items.isEmpty else { return round }
 
-        // Coalesce: every distinct object once, however many events named it.
-        var work: [(item: WorkItem, payload: WebhookWorkItem?)] = []
-        var targets: [String: WebhookTarget] = [:]
-        var order: [String] = []
-        for item in items {
-            let payload = try? item.payload.decode(WebhookWorkItem.self)
-            work.append((item, payload))
-            for target in payload?.targets ?? [] {
-                guard let known = targets[target.objectID] else {
-                    targets[target.objectID] = target
-                    order.append(target.objectID)
-                    continue
-                }
-                // A creative_fatigue level is kept even when another event named the ad first.
-                if known.fatigueLevel == nil, target.fatigueLevel != nil { targets[target.objectID] = target }
-            }
-        }
-        // One refresh per ad account (the engine reads up to 50 ids per request); when a group fails, its objects
-        // are refreshed one by one so a single bad object cannot hold back the others.
-        var groups: [String: [WebhookTarget]] = [:]
-        var groupOrder: [String] = []
-        for id in order {
-            guard let target = targets[id] else { continue }
-            let key = target.accountID ?? ""
-            if groups[key] == nil { groupOrder.append(key) }
-            groups[key, default: []].append(target)
-        }
-        let outcome: RefreshOutcome
-        do {
-            outcome = try await self.refresh(groups: groupOrder.map { ($0, groups[$0] ?? []) }, round: &round)
-        } catch is CancellationError {
-            await self.handBack(items)
-            throw CancellationError()
-        }
-        if Task.isCancelled {
-            // Cancelled while a refresh ended with another error (or as it finished): the round's writes would fail.
-            await self.handBack(items)
-            throw CancellationError()
-        }
+        let (work, groups) = Self.coalesce(items)
+        let outcome = try await self.refreshOrHandBack(groups: groups, items: items, round: &round)
 
         var succeeded: [(item: WorkItem, payload: WebhookWorkItem)] = []
         for (item, payload) in work {
@@ -226,6 +189,61 @@ public struct WebhookWorker: Service {
             self.processed.increment(by: acknowledgedCount)
         }
         return round
+    }
+
+    /// The round's items with their decoded payloads (nil when undecodable), and every distinct object they name
+    /// once, however many events named it, grouped by ad account in the order first named.
+    private static func coalesce(
+        _ items: [WorkItem]
+    ) -> (work: [(item: WorkItem, payload: WebhookWorkItem?)], groups: [(key: String, targets: [WebhookTarget])]) {
+        var work: [(item: WorkItem, payload: WebhookWorkItem?)] = []
+        var targets: [String: WebhookTarget] = [:]
+        var order: [String] = []
+        for item in items {
+            let payload = try? item.payload.decode(WebhookWorkItem.self)
+            work.append((item, payload))
+            for target in payload?.targets ?? [] {
+                guard let known = targets[target.objectID] else {
+                    targets[target.objectID] = target
+                    order.append(target.objectID)
+                    continue
+                }
+                // A creative_fatigue level is kept even when another event named the ad first.
+                if known.fatigueLevel == nil, target.fatigueLevel != nil { targets[target.objectID] = target }
+            }
+        }
+        // One refresh per ad account (the engine reads up to 50 ids per request); when a group fails, its objects
+        // are refreshed one by one so a single bad object cannot hold back the others.
+        var groups: [String: [WebhookTarget]] = [:]
+        var groupOrder: [String] = []
+        for id in order {
+            guard let target = targets[id] else { continue }
+            let key = target.accountID ?? ""
+            if groups[key] == nil { groupOrder.append(key) }
+            groups[key, default: []].append(target)
+        }
+        return (work, groupOrder.map { ($0, groups[$0] ?? []) })
+    }
+
+    /// ``refresh(groups:round:)``, handing the round's items back to the queue when the shutdown cancels it: the
+    /// round's writes would fail (also when a refresh ended with another error as the cancellation came).
+    private func refreshOrHandBack(
+        groups: [(key: String, targets: [WebhookTarget])],
+        items: [WorkItem],
+        round: inout Round
+    ) async throws -> RefreshOutcome {
+        let outcome: RefreshOutcome
+        do {
+            outcome = try await self.refresh(groups: groups, round: &round)
+        } catch is CancellationError {
+            await self.handBack(items)
+            throw CancellationError()
+        }
+        if Task.isCancelled {
+            await self.handBack(items)
+            throw CancellationError()
+        }
+        return outcome
     }
 
     /// What the refreshes of a round left undone, per object id: failures (retried with backoff) and deferrals
@@ -311,14 +329,23 @@ public struct WebhookWorker: Service {
     private func handBack(_ items: [WorkItem]) async {
         let (store, owner, now) = (self.store, self.owner, self.now())
         let handedBack = await Uncancelled.run {
+            // Stops at the first failure: with the database away each statement waits out the pool (up to a minute),
+            // and the shutdown waits for this; an item not handed back is claimed again when its lease expires.
             var count = 0
             for item in items {
                 let reason = "interrupted by a shutdown before its refresh finished; not counted as an attempt"
-                if (try? await store.queue.postpone(id: item.id, owner: owner, until: now, reason: reason, now: now)) == true { count += 1 }
+                do {
+                    if try await store.queue.postpone(id: item.id, owner: owner, until: now, reason: reason, now: now) { count += 1 }
+                } catch {
+                    break
+                }
             }
             return count
         }
-        self.logger.info("webhook refresh interrupted by the shutdown; items handed back to the queue", metadata: ["items": "\(handedBack)"])
+        self.logger.info(
+            "webhook refresh interrupted by the shutdown; items handed back to the queue",
+            metadata: ["items": "\(handedBack)", "claimed": "\(items.count)"]
+        )
     }
 
     private func recordDeferral(_ targets: [WebhookTarget], _ deferred: RefreshDeferred, into outcome: inout RefreshOutcome) {
