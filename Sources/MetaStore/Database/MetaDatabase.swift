@@ -199,8 +199,11 @@ public final class MetaDatabase: Service, Sendable {
         [("jit", "off")] + (pg.searchPath.map { [("search_path", $0)] } ?? [])
     }
 
-    /// A description of a connection error that names the cause but contains no credentials.
-    private static func describe(_ error: any Error) -> String {
+    /// A one-line description of an error for logs and sync-run records. PostgresNIO's `PSQLError` prints only
+    /// "Generic description to prevent accidental leakage of sensitive data", which tells an operator nothing: this
+    /// gives the server's message and SQLSTATE (not its detail, the query or its binds), or for a connection failure
+    /// its cause, never credentials. Any other error is described as it describes itself.
+    public static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] {
                 let code = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""

@@ -90,7 +90,7 @@ public final class TriggeredSyncService: SyncTrigger, Service {
                 )
                 if report.outcome == .cancelled { return }
             } catch {
-                self.logger.error("triggered sync failed", metadata: ["error": "\(error)"])
+                self.logger.error("triggered sync failed", metadata: ["error": "\(MetaDatabase.describe(error))"])
             }
         }
     }

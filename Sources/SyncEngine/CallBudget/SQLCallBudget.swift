@@ -118,7 +118,7 @@ public final class SQLCallBudget: CallBudget {
             self.logger.debug("Swept expired call budget entries", metadata: ["deleted": "\(deleted)"])
         } catch {
             self.lastSweep.withLock { $0 = nil }
-            self.logger.warning("Could not sweep expired call budget entries", metadata: ["error": "\(String(reflecting: error))"])
+            self.logger.warning("Could not sweep expired call budget entries", metadata: ["error": "\(MetaDatabase.describe(error))"])
         }
     }
 }

@@ -33,7 +33,7 @@ struct RunRecorder: Sendable {
                     try await store.syncRuns.finish(id: runID, outcome: outcome, rowsByTable: rows, callsUsed: calls, error: error, at: at)
                 }
             } catch {
-                self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(error)"])
+                self.logger.error("sync run could not be recorded", metadata: ["run_id": "\(runID)", "error": "\(MetaDatabase.describe(error))"])
             }
         }
     }

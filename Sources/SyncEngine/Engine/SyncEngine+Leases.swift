@@ -118,7 +118,10 @@ extension SyncEngine {
             }
         } catch {
             // The lease expires by itself after the TTL.
-            self.logger.error("sync lease could not be released", metadata: ["account_id": "\(run.account.id)", "error": "\(error)"])
+            self.logger.error(
+                "sync lease could not be released",
+                metadata: ["account_id": "\(run.account.id)", "error": "\(MetaDatabase.describe(error))"]
+            )
         }
     }
 
@@ -146,7 +149,10 @@ extension SyncEngine {
                         self.logger.error("sync lease lost to another process; stopping the account", metadata: ["account_id": "\(run.account.id)"])
                     }
                 } catch {
-                    self.logger.warning("sync lease heartbeat failed", metadata: ["account_id": "\(run.account.id)", "error": "\(error)"])
+                    self.logger.warning(
+                        "sync lease heartbeat failed",
+                        metadata: ["account_id": "\(run.account.id)", "error": "\(MetaDatabase.describe(error))"]
+                    )
                 }
             }
         }

@@ -131,7 +131,7 @@ extension SyncEngine {
                     outcome: cancelled ? .cancelled : .failed,
                     rowsByTable: rows,
                     callsUsed: calls,
-                    error: cancelled ? nil : "\(error)",
+                    error: cancelled ? nil : MetaDatabase.describe(error),
                     at: at
                 )
             }

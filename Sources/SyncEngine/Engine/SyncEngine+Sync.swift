@@ -159,8 +159,11 @@ extension SyncEngine {
             summary.status = .expired
             summary.message = error.reason
         } catch {
-            summary.error = "\(error)"
-            self.logger.error("meta connection could not be prepared", metadata: ["connection_id": "\(connection.id)", "error": "\(error)"])
+            summary.error = MetaDatabase.describe(error)
+            self.logger.error(
+                "meta connection could not be prepared",
+                metadata: ["connection_id": "\(connection.id)", "error": "\(summary.error ?? "")"]
+            )
         }
         summary.callsUsed = counter.value
         return (summary, [])
@@ -393,7 +396,7 @@ extension SyncEngine {
         default:
             break
         }
-        var message = "\(error)"
+        var message = MetaDatabase.describe(error)
         if let clientError = error as? GraphClientError, Self.isTokenRejection(clientError) {
             message = "The token of connection \(run.connectionID) was rejected and could not be refreshed: \(clientError)"
             await run.provider.markUnusable(message)

@@ -90,7 +90,10 @@ public struct SyncLoopService: Service {
                     pause = min(self.interval, self.retryAfterFailure)
                     self.logger.error(
                         "sync loop iteration failed; trying again",
-                        metadata: ["iteration": "\(iteration)", "error": "\(error)", "retry_in_seconds": "\(pause.components.seconds)"]
+                        metadata: [
+                            "iteration": "\(iteration)", "error": "\(MetaDatabase.describe(error))",
+                            "retry_in_seconds": "\(pause.components.seconds)",
+                        ]
                     )
                 }
                 if let maxIterations, iteration >= maxIterations { break }

@@ -112,7 +112,7 @@ public struct WebhookWorker: Service {
                 } catch is CancellationError {
                     return
                 } catch {
-                    self.logger.error("webhook worker round failed", metadata: ["error": "\(error)"])
+                    self.logger.error("webhook worker round failed", metadata: ["error": "\(Self.describe(error))"])
                     try? await self.clock.sleep(for: self.errorBackoff)
                 }
             }
@@ -363,6 +363,6 @@ public struct WebhookWorker: Service {
 
     /// A safe one-line description (errors of this codebase never carry tokens; cap the length anyway).
     static func describe(_ error: any Error) -> String {
-        String(String(describing: error).prefix(500))
+        String(MetaDatabase.describe(error).prefix(500))
     }
 }
