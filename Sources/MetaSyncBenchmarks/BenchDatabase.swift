@@ -58,19 +58,25 @@ struct BenchDatabase: Sendable {
         switch self.location {
         case .postgres(let pg): return try await Self.withSchema(name, pg, logger: logger, body)
         case .sqliteFile(let path): return try await Self.withFile(path, logger: logger, body)
-        case nil, .sqliteMemory:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-\(name)-\(UUID().uuidString).sqlite").path
-            return try await Self.withFile(path, logger: logger, body)
+        case nil, .sqliteMemory: return try await Self.withFile(Self.temporarySQLitePath(name), logger: logger, body)
         }
+    }
+
+    /// A path for a new SQLite file in the temporary directory, named after the benchmark.
+    static func temporarySQLitePath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("metasync-\(name)-\(UUID().uuidString).sqlite").path
+    }
+
+    /// Removes a SQLite file with its write-ahead log and shared-memory files.
+    static func removeSQLiteFile(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     private static func withFile<T: Sendable>(_ path: String, logger: Logger, _ body: (MetaDatabase) async throws -> T) async throws -> T {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("--database: \(path) exists; name a file that does not (the benchmark creates and removes it)")
         }
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        defer { Self.removeSQLiteFile(path) }
         return try await MetaDatabase.withDatabase(.sqliteFile(path: path), logger: logger, body)
     }
 

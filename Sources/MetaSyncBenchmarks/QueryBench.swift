@@ -77,14 +77,12 @@ struct QueryBench: AsyncParsableCommand {
         if let database {
             location = try DatabaseLocation(url: database)
         } else {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("metasync-queries-\(UUID().uuidString).sqlite").path
+            let path = BenchDatabase.temporarySQLitePath("queries")
             temporary = path
             location = .sqliteFile(path: path)
         }
         defer {
-            if let temporary, !self.keep {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-            }
+            if let temporary, !self.keep { BenchDatabase.removeSQLiteFile(temporary) }
         }
         try await MetaDatabase.withDatabase(location, logger: logger) { db in
             try await Migrator.standard.migrate(db, logger: logger)

@@ -47,14 +47,20 @@ import Testing
         return buckets.values.sorted { $0.spend != $1.spend ? $0.spend > $1.spend : $0.key < $1.key }
     }
 
-    @Test(arguments: TestBackend.all)
-    func bucketsEqualTheRowByRowSums(_ backend: TestBackend) async throws {
+    /// A sync on `backend` from a sandbox whose insights reads are never refused for size (one page per read).
+    static func uncappedSetup(_ backend: TestBackend) -> SyncSetup {
         var setup = SyncSetup()
         setup.database = backend
         setup.sandbox = {
             $0.insightsRowBudget = 1_000_000
             $0.maxPageSize = 100_000
         }
+        return setup
+    }
+
+    @Test(arguments: TestBackend.all)
+    func bucketsEqualTheRowByRowSums(_ backend: TestBackend) async throws {
+        let setup = Self.uncappedSetup(backend)
         try await SyncHarness.run(setup) { h in
             try await h.connect()
             let reports = InsightsReport.builtIns.filter { ["age_gender", "placement", "monthly_reach"].contains($0.name) }
@@ -84,12 +90,7 @@ import Testing
     /// kind), over synced rows with several purchase and lead types under several windows, reports included.
     @Test(arguments: TestBackend.all.filter { $0 == .postgres })
     func lateralViewEqualsTheJoinView(_ backend: TestBackend) async throws {
-        var setup = SyncSetup()
-        setup.database = backend
-        setup.sandbox = {
-            $0.insightsRowBudget = 1_000_000
-            $0.maxPageSize = 100_000
-        }
+        let setup = Self.uncappedSetup(backend)
         try await SyncHarness.run(setup) { h in
             try await h.connect()
             var request = SyncRequest(days: 3)

@@ -158,11 +158,6 @@ public struct ReportReads: Sendable {
         guard let data = json?.rawValue.data(using: .utf8) else { return [:] }
         return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
     }
-
-    static func decimal(_ value: ExactDecimal) -> Decimal { Decimal(string: value.stringValue, locale: Self.posix) ?? 0 }
-
-    /// Decimal strings from Graph and the database always use `.`.
-    private static let posix = Locale(identifier: "en_US_POSIX")
 }
 
 /// The two grouped queries of ``ReportReads/buckets(report:accountID:level:days:)``: a bucket is the breakdown key, or,

@@ -178,7 +178,7 @@ struct HealthController: Sendable {
         } catch {
             self.logger.error(
                 "health check: database unreachable",
-                metadata: ["error_type": "\(type(of: error))", "error": "\((error as? Deadline.Exceeded)?.description ?? "-")"]
+                metadata: ["error_type": "\(type(of: error))", "error": "\(MetaDatabase.describe(error))"]
             )
             report.status = "unavailable"
             report.database.reachable = false

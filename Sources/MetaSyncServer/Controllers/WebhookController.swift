@@ -3,6 +3,7 @@ import GraphAPI
 import HTTPTypes
 import Hummingbird
 import Logging
+import MetaStore
 import Metrics
 import NIOCore
 
@@ -135,8 +136,11 @@ struct WebhookController: Sendable {
             throw error
         } catch {
             // Nothing was committed: a 503 (not a 500) tells Meta, and whoever reads the log, to try again later.
-            self.counters.count(.unavailable)
-            self.logger.error("webhook delivery not stored: the database is unavailable", metadata: ["error_type": "\(type(of: error))"])
+            self.count(.unavailable)
+            self.logger.error(
+                "webhook delivery not stored: the database is unavailable",
+                metadata: ["error_type": "\(type(of: error))", "error": "\(MetaDatabase.describe(error))"]
+            )
             throw APIError.unavailable("The delivery was not stored because the database is unavailable; send it again later")
         }
         self.count(.accepted)
