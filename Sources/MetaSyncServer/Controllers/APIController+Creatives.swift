@@ -148,9 +148,7 @@ extension APIController {
     /// ``DayRange/defaultEnd(latest:today:)``; yesterday when there are none).
     func creativeDays(_ query: ListQuery, accountID: String) async throws -> ClosedRange<CalendarDay> {
         let (since, until) = try query.dayBounds()
-        let timeZone = try await self.store.adAccounts.get(id: "act_" + accountID)?.timezoneName
-        let today = DayRange.today(timeZoneName: timeZone, now: self.now())
-        let latest = DayRange.defaultEnd(latest: try await self.store.dashboard.latestDay(accountID: accountID), today: today)
+        let latest = try await DayRange.defaultAnchors(accountID: accountID, store: self.store, now: self.now()).end
         let end = until ?? since.map { max($0, latest) } ?? latest
         let start = since ?? end.adding(days: -(DayRange.defaultDays - 1))
         guard end.daysSince1970 - start.daysSince1970 < DayRange.maximumDays else {

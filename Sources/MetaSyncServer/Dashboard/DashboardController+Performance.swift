@@ -361,9 +361,7 @@ extension DashboardController {
     /// account's time zone): ``DayRange/defaultEnd(latest:today:)``. `today` is kept for the presets.
     func range(_ request: Request, accountID: String) async throws -> DayRange {
         let query = request.uri.queryParameters
-        let timeZone = try await self.store.adAccounts.get(id: "act_" + accountID)?.timezoneName
-        let today = DayRange.today(timeZoneName: timeZone, now: self.now())
-        let latest = DayRange.defaultEnd(latest: try await self.queries.latestDay(accountID: accountID), today: today)
+        let (today, latest) = try await DayRange.defaultAnchors(accountID: accountID, store: self.store, now: self.now())
         var range = DayRange.parse(since: query["since"].map(String.init), until: query["until"].map(String.init), latest: latest)
         range.today = today
         return range

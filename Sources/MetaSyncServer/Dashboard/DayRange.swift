@@ -40,6 +40,14 @@ struct DayRange: Sendable, Equatable {
         return latest.map { min($0, yesterday) } ?? yesterday
     }
 
+    /// Today in the ad account's time zone and the day its default range ends on (``defaultEnd(latest:today:)``), for
+    /// the dashboard's pages and the API's date ranges alike.
+    static func defaultAnchors(accountID: String, store: MetaStore, now: Date) async throws -> (today: CalendarDay, end: CalendarDay) {
+        let timeZone = try await store.adAccounts.get(id: "act_" + accountID)?.timezoneName
+        let today = Self.today(timeZoneName: timeZone, now: now)
+        return (today, Self.defaultEnd(latest: try await store.dashboard.latestDay(accountID: accountID), today: today))
+    }
+
     /// Today in an ad account's time zone (Graph's `timezone_name`; UTC when unknown), the day insights call today.
     static func today(timeZoneName: String?, now: Date) -> CalendarDay {
         let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
